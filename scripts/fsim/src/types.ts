@@ -1,0 +1,93 @@
+// Contracts between the simulator's layers. The ESL protocol layer (esl/) only knows these types;
+// the switch model (core/) and the dialplan (dialplan/) implement them.
+
+/** One event header, in the order FreeSWITCH writes it. Values are raw (not URL-encoded). */
+export type Header = [name: string, value: string];
+
+/** A switch event as FreeSWITCH builds it, before serialisation to plain, json or xml. */
+export interface FsEvent {
+  /** Event-Name, e.g. CHANNEL_CREATE, CUSTOM, BACKGROUND_JOB. */
+  readonly name: string;
+  /** Event-Subclass for CUSTOM events, e.g. conference::maintenance. */
+  readonly subclass?: string;
+  /** Unique-ID of the channel the event is about, when there is one (used by myevents and filters). */
+  readonly uuid?: string;
+  /** Every header in order, Event-Name first. */
+  readonly headers: readonly Header[];
+  /** Event body (BACKGROUND_JOB result, DTMF none, ...). Serialised as Content-Length + body. */
+  readonly body?: string;
+}
+
+export type EventListener = (ev: FsEvent) => void;
+
+/** A `sendmsg` message: the lower-cased header names FreeSWITCH reads, plus an optional body. */
+export interface SendMsg {
+  readonly headers: ReadonlyMap<string, string>;
+  readonly body?: string;
+}
+
+/** What an ESL connection may ask of the switch. Implemented by core/Switch. */
+export interface SwitchFacade {
+  readonly coreUuid: string;
+  /** Subscribe to every event the switch fires, in firing order. Returns an unsubscribe function. */
+  onEvent(listener: EventListener): () => void;
+  /**
+   * Run an API command (`api`/`bgapi`): returns the exact text of the api/response body
+   * (e.g. "+OK ...\n" or "-ERR No such channel!\n"). Never rejects: errors are answers.
+   * `jobUuid` is set for bgapi so commands such as originate can report it.
+   */
+  api(command: string, args: string, opts?: { jobUuid?: string }): Promise<string>;
+  /**
+   * Handle a sendmsg for a channel: returns the Reply-Text, e.g. "+OK" or
+   * "-ERR invalid session id [uuid]". `controlled` is true when it comes from the channel's own
+   * outbound socket (FreeSWITCH refuses `park` then).
+   */
+  sendmsg(uuid: string, msg: SendMsg, opts?: { controlled?: boolean }): Promise<string>;
+  /** The headers of a CHANNEL_DATA event for the outbound `connect` reply; undefined if gone. */
+  channelData(uuid: string): readonly Header[] | undefined;
+  /** Whether the channel still exists (for myevents on an unknown uuid, etc.). */
+  channelExists(uuid: string): boolean;
+  /** Next value of the switch-wide Event-Sequence counter and the current event timestamp. */
+  eventMeta(): { sequence: number; timestampUs: number };
+  /** Headers every event starts with (Core-UUID, FreeSWITCH-Hostname, ... Event-Sequence) for a non-channel event. */
+  baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[];
+}
+
+/**
+ * The dialplan `socket` application hands the channel to this: connect to host:port, speak the
+ * outbound ESL protocol until the listener closes or the channel ends. Resolves when the socket
+ * application would return (FreeSWITCH then goes on with the next dialplan action unless the
+ * channel is gone). Rejects only if the TCP connect fails (the dialplan then continues, which is how
+ * a fallback after `socket` works).
+ */
+export type OutboundConnector = (args: {
+  uuid: string;
+  host: string;
+  port: number;
+  async: boolean;
+  full: boolean;
+}) => Promise<void>;
+
+/** One dialplan action or anti-action, after variable expansion is NOT yet applied. */
+export interface DialplanAction {
+  readonly application: string;
+  readonly data: string;
+  /** `inline="true"` actions run during routing (set, export in hunting), FreeSWITCH-style. */
+  readonly inline?: boolean;
+}
+
+/** Routing input: what the XML dialplan's conditions may test. */
+export interface RoutingInput {
+  readonly context: string;
+  readonly destinationNumber: string;
+  /** Caller profile fields (caller_id_number, network_addr, ani, ...) by their dialplan field names. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Channel variables for ${var} fields and expansion. */
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** Result of hunting the dialplan: the extension name and the actions to run, in order. */
+export interface RoutingResult {
+  readonly extension: string;
+  readonly actions: readonly DialplanAction[];
+}
