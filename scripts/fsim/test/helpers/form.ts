@@ -1,0 +1,142 @@
+// Compares two ESL byte streams "in form", as the fidelity tests require: framing, Content-Type,
+// reply texts, the set and order of events per channel and the header names of each event.
+// Values that legitimately differ between runs (UUIDs, times, addresses, counters) are not compared.
+import { eventsOf, parseMessages, type CapturedEvent, type EslMessage } from './capture.ts';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+export interface CompareOptions {
+  /** Event names whose count and timing depend on the clock (default HEARTBEAT, RE_SCHEDULE). */
+  readonly ignoreEvents?: readonly string[];
+}
+
+interface Parsed {
+  replies: EslMessage[];
+  events: CapturedEvent[];
+  eventFrames: string[];
+}
+
+const header = (m: EslMessage, n: string): string | undefined => m.headers.find(([k]) => k === n)?.[1];
+const isEventType = (ct: string | undefined): boolean => !!ct && ct.startsWith('text/event-');
+
+function parse(buf: Buffer, ignore: ReadonlySet<string>): Parsed {
+  const msgs = parseMessages(buf);
+  const replies = msgs.filter((m) => !isEventType(header(m, 'Content-Type')));
+  const evMsgs = msgs.filter((m) => isEventType(header(m, 'Content-Type')));
+  const events: CapturedEvent[] = [];
+  const eventFrames: string[] = [];
+  evMsgs.forEach((m) => {
+    const ev = eventsOf([m])[0];
+    if (!ev || ignore.has(ev.name)) return;
+    events.push(ev);
+    eventFrames.push(m.headers.map(([k]) => k).join(','));
+  });
+  return { replies, events, eventFrames };
+}
+
+export function normalizeText(s: string): string {
+  return s.replace(UUID, '<uuid>').replace(/\d+/g, 'N').replace(/[ \t]+/g, ' ');
+}
+
+/** The shape of a JSON value: key names and value kinds, array lengths kept. */
+function jsonShape(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(jsonShape);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonShape(x)]));
+  return typeof v;
+}
+
+/** api/response and BACKGROUND_JOB bodies: JSON by shape, "Key: value" dumps by key, text by words. */
+export function bodyForm(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.stringify(jsonShape(JSON.parse(trimmed)));
+    } catch {
+      /* not JSON after all: compare as text */
+    }
+  }
+  const lines = body.split('\n');
+  const kv = lines.filter((l) => /^[\w-]+: /.test(l)).length;
+  if (kv > 3 && kv >= lines.length / 2) return lines.map((l) => /^([\w-]+): /.exec(l)?.[1] ?? normalizeText(l)).join('\n');
+  return normalizeText(body);
+}
+
+function eventKey(e: CapturedEvent): string {
+  const sub = e.get('Event-Subclass');
+  return sub ? `${e.name}/${sub}` : e.name;
+}
+
+function compareEvent(where: string, a: CapturedEvent, b: CapturedEvent, out: string[]): void {
+  const plainA = a.headers.map(([k]) => k).filter((k) => !k.startsWith('variable_'));
+  const plainB = b.headers.map(([k]) => k).filter((k) => !k.startsWith('variable_'));
+  if (plainA.join(',') !== plainB.join(',')) {
+    const missing = plainA.filter((k) => !plainB.includes(k));
+    const extra = plainB.filter((k) => !plainA.includes(k));
+    out.push(`${where} ${eventKey(a)}: headers differ; missing [${missing.join(', ')}] extra [${extra.join(', ')}]${!missing.length && !extra.length ? ' (order)' : ''}`);
+  }
+  // Channel variables come out of a hash in insertion order, which depends on what set them first:
+  // compare them as a set.
+  const varsA = new Set(a.headers.map(([k]) => k).filter((k) => k.startsWith('variable_')));
+  const varsB = new Set(b.headers.map(([k]) => k).filter((k) => k.startsWith('variable_')));
+  const vm = [...varsA].filter((k) => !varsB.has(k));
+  const vx = [...varsB].filter((k) => !varsA.has(k));
+  if (vm.length || vx.length) out.push(`${where} ${eventKey(a)}: variables differ; missing [${vm.join(', ')}] extra [${vx.join(', ')}]`);
+  if ((a.body === undefined) !== (b.body === undefined)) out.push(`${where} ${eventKey(a)}: body present ${a.body !== undefined} vs ${b.body !== undefined}`);
+  else if (a.body !== undefined && b.body !== undefined && bodyForm(a.body) !== bodyForm(b.body))
+    out.push(`${where} ${eventKey(a)}: body ${JSON.stringify(bodyForm(a.body))} vs ${JSON.stringify(bodyForm(b.body))}`);
+}
+
+function byChannel(events: readonly CapturedEvent[]): Map<string, CapturedEvent[]> {
+  const m = new Map<string, CapturedEvent[]>();
+  for (const e of events) {
+    const id = e.get('Unique-ID') ?? '(no channel)';
+    const list = m.get(id) ?? [];
+    list.push(e);
+    m.set(id, list);
+  }
+  return m;
+}
+
+/**
+ * Differences between the reference capture and the simulator's stream, empty when they agree in form.
+ * Channels are matched by order of first appearance.
+ */
+export function compareStreams(reference: Buffer, simulated: Buffer, opts: CompareOptions = {}): string[] {
+  const ignore = new Set(opts.ignoreEvents ?? ['HEARTBEAT', 'RE_SCHEDULE']);
+  const a = parse(reference, ignore);
+  const b = parse(simulated, ignore);
+  const out: string[] = [];
+
+  if (a.replies.length !== b.replies.length) out.push(`replies: ${a.replies.length} in the capture, ${b.replies.length} simulated`);
+  a.replies.forEach((ra, i) => {
+    const rb = b.replies[i];
+    if (!rb) return;
+    const where = `reply #${i + 1}`;
+    const ha = ra.headers.map(([k]) => k).join(',');
+    const hb = rb.headers.map(([k]) => k).join(',');
+    if (ha !== hb) out.push(`${where}: framing [${ha}] vs [${hb}]`);
+    const ta = header(ra, 'Reply-Text');
+    const tb = header(rb, 'Reply-Text');
+    if (ta !== undefined && normalizeText(ta) !== normalizeText(tb ?? '')) out.push(`${where}: Reply-Text ${JSON.stringify(ta)} vs ${JSON.stringify(tb)}`);
+    if (bodyForm(ra.body) !== bodyForm(rb.body)) out.push(`${where} (${header(ra, 'Content-Type')}): body ${JSON.stringify(bodyForm(ra.body).slice(0, 300))} vs ${JSON.stringify(bodyForm(rb.body).slice(0, 300))}`);
+  });
+
+  const framesA = new Set(a.eventFrames);
+  for (const f of new Set(b.eventFrames)) if (!framesA.has(f)) out.push(`event framing [${f}] not in the capture [${[...framesA].join(' | ')}]`);
+
+  const chA = [...byChannel(a.events)];
+  const chB = [...byChannel(b.events)];
+  if (chA.length !== chB.length) out.push(`channels: ${chA.length} in the capture, ${chB.length} simulated`);
+  chA.forEach(([id, evA], c) => {
+    const evB = chB[c]?.[1] ?? [];
+    const where = id === '(no channel)' ? 'non-channel events' : `channel #${c + 1}`;
+    const na = evA.map(eventKey);
+    const nb = evB.map(eventKey);
+    if (na.join(' ') !== nb.join(' ')) out.push(`${where}: event sequence\n    capture:   ${na.join(' ')}\n    simulated: ${nb.join(' ')}`);
+    evA.forEach((e, i) => {
+      const f = evB[i];
+      if (f && eventKey(f) === eventKey(e)) compareEvent(`${where} event ${i + 1}`, e, f, out);
+    });
+  });
+  return out;
+}

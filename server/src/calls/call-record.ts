@@ -1,0 +1,72 @@
+// The compact projection the service keeps per call: what happened, when (switch timestamps in
+// microseconds), and where the call is now. Raw ESL events are never stored.
+
+export type LegRole = 'caller' | 'agent' | 'external';
+
+export interface LegRecord {
+  readonly uuid: string;
+  role: LegRole;
+  /** Destination dialled for this leg (agent extension, 110 gateway number, department). */
+  target?: string;
+  agentId?: string;
+  createdUs: number;
+  answeredUs?: number;
+  bridgedUs?: number;
+  endedUs?: number;
+  cause?: string;
+  /** Highest Event-Sequence applied to this leg: older or repeated events are facts, not state changes. */
+  lastSeq: number;
+}
+
+export type CallState = 'new' | 'ivr' | 'queued' | 'offering' | 'talking' | 'held' | 'ended';
+
+export interface TransferRecord {
+  readonly atUs: number;
+  readonly kind: 'blind' | 'attended' | 'queue' | 'to110' | 'department';
+  readonly from?: string;
+  readonly to: string;
+}
+
+export interface CallRecord {
+  /** The caller leg's Unique-ID: stable for the life of the call. */
+  readonly id: string;
+  readonly node: string;
+  /** main | enterprise | from110 | ... (the dialplan's hotline_line variable). */
+  line: string;
+  callerNumber: string;
+  callerName: string;
+  /** The DID the citizen dialled. */
+  destination: string;
+  state: CallState;
+  legs: LegRecord[];
+  createdUs: number;
+  /** The caller leg was answered (welcome prompt). */
+  answeredUs?: number;
+  /** t0: offered to the human queue (ARCHITECTURE.md section 6). */
+  queuedUs?: number;
+  queue?: string;
+  priority?: number;
+  /** An agent or other party answered and was bridged to the caller. */
+  connectedUs?: number;
+  agentId?: string;
+  endedUs?: number;
+  hangupCause?: string;
+  ivrPath: string[];
+  transfers: TransferRecord[];
+  conference?: { name: string; members: string[] };
+  /** 110 case data from SIP X-110-* headers (calls transferred from 110) or sent with a handoff. */
+  case110?: Record<string, string>;
+  handoff?: { direction: 'to110' | 'from110'; atUs: number; caseId?: string };
+  recording?: { path: string; startedUs: number; stoppedUs?: number };
+  held: boolean;
+  /** Event-Sequence of the last hold/unhold applied, so a stale one cannot flip the flag back. */
+  holdSeq: number;
+}
+
+export function legOf(call: CallRecord, uuid: string): LegRecord | undefined {
+  return call.legs.find((l) => l.uuid === uuid);
+}
+
+export function callerLeg(call: CallRecord): LegRecord | undefined {
+  return call.legs.find((l) => l.role === 'caller');
+}

@@ -1,0 +1,74 @@
+// The call detail record written when a call completes: flat, JSON-friendly, times in ISO-8601 and
+// durations in seconds with millisecond precision, all computed from switch timestamps.
+import type { CallRecord } from './call-record.ts';
+
+export interface Cdr {
+  readonly callId: string;
+  readonly node: string;
+  readonly line: string;
+  readonly callerNumber: string;
+  readonly destination: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  /** t0: offered to the human queue; null if the call never reached it. */
+  readonly queuedAt: string | null;
+  readonly connectedAt: string | null;
+  /** Seconds from t0 to connection (answered) or to the end (abandoned). */
+  readonly waitSec: number | null;
+  readonly talkSec: number | null;
+  readonly durationSec: number | null;
+  readonly outcome: 'answered' | 'abandoned' | 'ivr-only' | 'failed';
+  readonly queue: string | null;
+  readonly priority: number | null;
+  readonly agentId: string | null;
+  readonly ivrPath: readonly string[];
+  readonly transfers: CallRecord['transfers'];
+  readonly conferenceMembers: number;
+  readonly handoff: CallRecord['handoff'] | null;
+  readonly case110: Record<string, string> | null;
+  readonly recordingPath: string | null;
+  readonly hangupCause: string | null;
+  readonly legs: readonly { uuid: string; role: string; agentId?: string; target?: string; answered: boolean; cause?: string }[];
+}
+
+const iso = (us: number | undefined): string | null => (us === undefined ? null : new Date(Math.floor(us / 1000)).toISOString());
+const secs = (fromUs: number | undefined, toUs: number | undefined): number | null =>
+  fromUs === undefined || toUs === undefined ? null : Math.round((toUs - fromUs) / 1000) / 1000;
+
+export function buildCdr(call: Readonly<CallRecord>): Cdr {
+  const outcome: Cdr['outcome'] =
+    call.connectedUs !== undefined ? 'answered' : call.queuedUs !== undefined ? 'abandoned' : call.answeredUs !== undefined ? 'ivr-only' : 'failed';
+  return {
+    callId: call.id,
+    node: call.node,
+    line: call.line,
+    callerNumber: call.callerNumber,
+    destination: call.destination,
+    startedAt: iso(call.createdUs) ?? '',
+    endedAt: iso(call.endedUs),
+    queuedAt: iso(call.queuedUs),
+    connectedAt: iso(call.connectedUs),
+    waitSec: call.queuedUs === undefined ? null : secs(call.queuedUs, call.connectedUs ?? call.endedUs),
+    talkSec: secs(call.connectedUs, call.endedUs),
+    durationSec: secs(call.createdUs, call.endedUs),
+    outcome,
+    queue: call.queue ?? null,
+    priority: call.priority ?? null,
+    agentId: call.agentId ?? null,
+    ivrPath: [...call.ivrPath],
+    transfers: call.transfers,
+    conferenceMembers: call.conference?.members.length ?? 0,
+    handoff: call.handoff ?? null,
+    case110: call.case110 ?? null,
+    recordingPath: call.recording?.path ?? null,
+    hangupCause: call.hangupCause ?? null,
+    legs: call.legs.map((l) => ({
+      uuid: l.uuid,
+      role: l.role,
+      ...(l.agentId ? { agentId: l.agentId } : {}),
+      ...(l.target ? { target: l.target } : {}),
+      answered: l.answeredUs !== undefined,
+      ...(l.cause ? { cause: l.cause } : {}),
+    })),
+  };
+}

@@ -1,0 +1,233 @@
+// The call registry: folds switch events and the service's own decisions into one CallRecord per
+// call. Events may arrive twice (a resync after reconnect replays what we had) or late (two
+// nodes, a slow consumer): every fact is kept idempotently (first timestamp wins) and the state is
+// derived from the facts, so neither duplicates nor reordering can move a call backwards.
+import { callerLeg, legOf, type CallRecord, type CallState, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
+import type { ChannelCreate, SwitchEvent } from './switch-events.ts';
+
+export interface CallRegistryHooks {
+  /** Called once per call when its caller leg and every other leg have ended. */
+  onCompleted(call: Readonly<CallRecord>): void;
+  /** Called after any change, with the state before it. */
+  onChanged?(call: Readonly<CallRecord>, before: CallState): void;
+}
+
+/** Channel variables the dialplan and our originates set, read here to attach legs to calls. */
+export const VAR = {
+  callId: 'hotline_call_id',
+  legRole: 'hotline_leg_role',
+  agentId: 'hotline_agent_id',
+  line: 'hotline_line',
+} as const;
+
+const CASE_110_PREFIX = 'sip_h_X-110-';
+const RECENT_LIMIT = 10_000;
+
+const minTs = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
+
+export function deriveState(call: CallRecord): CallState {
+  const caller = callerLeg(call);
+  if (caller?.endedUs !== undefined) return 'ended';
+  if (call.connectedUs !== undefined) {
+    const partyUp = call.legs.some((l) => l.role !== 'caller' && l.bridgedUs !== undefined && l.endedUs === undefined);
+    if (partyUp || call.conference) return call.held ? 'held' : 'talking';
+  }
+  const ringing = call.legs.some((l) => l.role === 'agent' && l.endedUs === undefined && l.answeredUs === undefined);
+  if (ringing) return 'offering';
+  if (call.queuedUs !== undefined) return 'queued';
+  if (call.answeredUs !== undefined || call.ivrPath.length) return 'ivr';
+  return 'new';
+}
+
+export class CallRegistry {
+  private readonly calls = new Map<string, CallRecord>();
+  private readonly legToCall = new Map<string, string>();
+  /** Legs of completed calls: late events for them are dropped instead of opening a new call. */
+  private readonly recent = new Set<string>();
+
+  constructor(private readonly hooks: CallRegistryHooks) {}
+
+  get(id: string): Readonly<CallRecord> | undefined {
+    return this.calls.get(id);
+  }
+
+  byLeg(uuid: string): Readonly<CallRecord> | undefined {
+    const id = this.legToCall.get(uuid);
+    return id === undefined ? undefined : this.calls.get(id);
+  }
+
+  live(): Readonly<CallRecord>[] {
+    return [...this.calls.values()];
+  }
+
+  /** Put back a call loaded from the store (after a restart). */
+  restore(call: CallRecord): void {
+    this.calls.set(call.id, call);
+    for (const l of call.legs) this.legToCall.set(l.uuid, call.id);
+  }
+
+  apply(ev: SwitchEvent): Readonly<CallRecord> | undefined {
+    if (this.recent.has(ev.uuid)) return undefined;
+    if (ev.type === 'channel-create') return this.create(ev);
+    const call = this.calls.get(this.legToCall.get(ev.uuid) ?? '');
+    const leg = call && legOf(call, ev.uuid);
+    if (!call || !leg) return undefined;
+    return this.change(call, () => {
+      const fresh = ev.seq > leg.lastSeq;
+      leg.lastSeq = Math.max(leg.lastSeq, ev.seq);
+      switch (ev.type) {
+        case 'channel-answer':
+          leg.answeredUs = minTs(leg.answeredUs, ev.tsUs);
+          if (leg.role === 'caller') call.answeredUs = minTs(call.answeredUs, ev.tsUs);
+          break;
+        case 'channel-bridge': {
+          leg.bridgedUs = minTs(leg.bridgedUs, ev.tsUs);
+          const other = legOf(call, ev.otherLeg);
+          if (other) other.bridgedUs = minTs(other.bridgedUs, ev.tsUs);
+          if (leg.role !== 'caller' || other) call.connectedUs = minTs(call.connectedUs, ev.tsUs);
+          const agent = [leg, other].find((l) => l?.role === 'agent');
+          if (agent?.agentId) call.agentId = agent.agentId;
+          break;
+        }
+        case 'channel-hold':
+        case 'channel-unhold':
+          if (ev.seq > call.holdSeq) {
+            call.held = ev.type === 'channel-hold';
+            call.holdSeq = ev.seq;
+          }
+          break;
+        case 'channel-hangup':
+        case 'channel-hangup-complete':
+          leg.endedUs = minTs(leg.endedUs, ev.tsUs);
+          leg.cause ??= ev.cause;
+          if (leg.role === 'caller') {
+            call.endedUs = minTs(call.endedUs, ev.tsUs);
+            call.hangupCause ??= ev.cause;
+          }
+          break;
+        case 'record-start':
+          if (!call.recording || call.recording.path !== ev.path) call.recording = { path: ev.path, startedUs: ev.tsUs };
+          break;
+        case 'record-stop':
+          if (call.recording && call.recording.path === ev.path) call.recording.stoppedUs = minTs(call.recording.stoppedUs, ev.tsUs);
+          break;
+        case 'conference':
+          this.applyConference(call, leg, ev.conference, ev.action, fresh);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  /** A leg that vanished while we were not listening (found missing at resync). */
+  closeLeg(uuid: string, tsUs: number, cause: string): Readonly<CallRecord> | undefined {
+    const call = this.calls.get(this.legToCall.get(uuid) ?? '');
+    const leg = call && legOf(call, uuid);
+    if (!call || !leg || leg.endedUs !== undefined) return call;
+    return this.change(call, () => {
+      leg.endedUs = tsUs;
+      leg.cause = cause;
+      if (leg.role === 'caller') {
+        call.endedUs = minTs(call.endedUs, tsUs);
+        call.hangupCause ??= cause;
+      }
+    });
+  }
+
+  /** The IVR moved the call to a step (welcome, menu:1, ...). */
+  recordIvrStep(id: string, step: string): void {
+    this.update(id, (c) => void c.ivrPath.push(step));
+  }
+
+  /** Offered to a human queue. t0 stays at the first entry, across requeues and queue transfers. */
+  recordQueued(id: string, q: { queue: string; priority: number; atUs: number }): void {
+    this.update(id, (c) => {
+      c.queuedUs = minTs(c.queuedUs, q.atUs);
+      c.queue = q.queue;
+      c.priority = q.priority;
+    });
+  }
+
+  recordTransfer(id: string, t: TransferRecord): void {
+    this.update(id, (c) => void c.transfers.push(t));
+  }
+
+  recordHandoff(id: string, h: NonNullable<CallRecord['handoff']>): void {
+    this.update(id, (c) => void (c.handoff = h));
+  }
+
+  private update(id: string, fn: (c: CallRecord) => void): void {
+    const call = this.calls.get(id);
+    if (call) this.change(call, () => fn(call));
+  }
+
+  private create(ev: ChannelCreate): Readonly<CallRecord> | undefined {
+    if (this.legToCall.has(ev.uuid)) return this.byLeg(ev.uuid);
+    const parentId = ev.vars[VAR.callId] ?? (ev.otherLeg ? this.legToCall.get(ev.otherLeg) : undefined);
+    const parent = parentId === undefined ? undefined : this.calls.get(parentId);
+    if (parent) {
+      const role = (ev.vars[VAR.legRole] as LegRole | undefined) ?? 'external';
+      const leg: LegRecord = { uuid: ev.uuid, role: role === 'caller' ? 'external' : role, target: ev.destination, createdUs: ev.tsUs, lastSeq: ev.seq };
+      const agentId = ev.vars[VAR.agentId];
+      if (agentId) leg.agentId = agentId;
+      this.legToCall.set(ev.uuid, parent.id);
+      return this.change(parent, () => void parent.legs.push(leg));
+    }
+    // Only calls entering from outside start a call record; our own originates carry hotline_call_id.
+    if (ev.direction !== 'inbound') return undefined;
+    const case110: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ev.vars)) if (k.startsWith(CASE_110_PREFIX)) case110[k.slice(CASE_110_PREFIX.length)] = v;
+    const call: CallRecord = {
+      id: ev.uuid,
+      node: ev.node,
+      line: ev.vars[VAR.line] ?? 'main',
+      callerNumber: ev.callerNumber,
+      callerName: ev.callerName,
+      destination: ev.destination,
+      state: 'new',
+      legs: [{ uuid: ev.uuid, role: 'caller', createdUs: ev.tsUs, lastSeq: ev.seq }],
+      createdUs: ev.tsUs,
+      ivrPath: [],
+      transfers: [],
+      held: false,
+      holdSeq: 0,
+      ...(Object.keys(case110).length ? { case110 } : {}),
+    };
+    this.calls.set(call.id, call);
+    this.legToCall.set(call.id, call.id);
+    this.hooks.onChanged?.(call, 'new');
+    return call;
+  }
+
+  private applyConference(call: CallRecord, leg: LegRecord, name: string, action: string, fresh: boolean): void {
+    if (!fresh) return;
+    call.conference ??= { name, members: [] };
+    const members = call.conference.members;
+    if (action === 'add-member' && !members.includes(leg.uuid)) members.push(leg.uuid);
+    if (action === 'del-member') call.conference.members = members.filter((m) => m !== leg.uuid);
+  }
+
+  private change(call: CallRecord, fn: () => void): Readonly<CallRecord> {
+    const before = call.state;
+    fn();
+    call.state = deriveState(call);
+    this.hooks.onChanged?.(call, before);
+    if (call.state === 'ended' && call.legs.every((l) => l.endedUs !== undefined)) this.complete(call);
+    return call;
+  }
+
+  private complete(call: CallRecord): void {
+    this.calls.delete(call.id);
+    for (const l of call.legs) {
+      this.legToCall.delete(l.uuid);
+      this.recent.add(l.uuid);
+    }
+    // Bounded memory: forget the oldest completed legs first (a Set iterates in insertion order).
+    for (const old of this.recent) {
+      if (this.recent.size <= RECENT_LIMIT) break;
+      this.recent.delete(old);
+    }
+    this.hooks.onCompleted(call);
+  }
+}

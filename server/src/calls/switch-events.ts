@@ -1,0 +1,60 @@
+// The domain's view of what a switch reports: a compact, typed event per thing the service acts on.
+// server/src/freeswitch/ turns raw ESL events into these (validating what it reads); nothing here
+// knows about ESL framing or header names.
+
+export interface SwitchEventBase {
+  /** Configured name of the FreeSWITCH node the event came from. */
+  readonly node: string;
+  /** Unique-ID of the channel (leg). */
+  readonly uuid: string;
+  /** Event-Sequence: per node, increasing; used to drop duplicates. */
+  readonly seq: number;
+  /** Event-Date-Timestamp in microseconds since the epoch: the moment the switch saw it. */
+  readonly tsUs: number;
+}
+
+export type HangupCause = string;
+
+export interface ChannelCreate extends SwitchEventBase {
+  readonly type: 'channel-create';
+  readonly direction: 'inbound' | 'outbound';
+  readonly callerNumber: string;
+  readonly callerName: string;
+  readonly destination: string;
+  readonly context: string;
+  readonly channelName: string;
+  /** The leg this one was originated from or for (Other-Leg-Unique-ID), if any. */
+  readonly otherLeg?: string;
+  /** Variables the service reads: hotline_* and the SIP X- headers (sip_h_X-110-*). */
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+export type SwitchEvent =
+  | ChannelCreate
+  | (SwitchEventBase & { readonly type: 'channel-progress' })
+  | (SwitchEventBase & { readonly type: 'channel-answer' })
+  | (SwitchEventBase & { readonly type: 'channel-bridge'; readonly otherLeg: string })
+  | (SwitchEventBase & { readonly type: 'channel-unbridge'; readonly otherLeg: string })
+  | (SwitchEventBase & { readonly type: 'channel-park' })
+  | (SwitchEventBase & { readonly type: 'channel-hold' })
+  | (SwitchEventBase & { readonly type: 'channel-unhold' })
+  | (SwitchEventBase & { readonly type: 'channel-hangup'; readonly cause: HangupCause })
+  | (SwitchEventBase & { readonly type: 'channel-hangup-complete'; readonly cause: HangupCause })
+  | (SwitchEventBase & { readonly type: 'channel-destroy' })
+  | (SwitchEventBase & { readonly type: 'playback-start' | 'playback-stop'; readonly file: string })
+  | (SwitchEventBase & { readonly type: 'record-start' | 'record-stop'; readonly path: string })
+  | (SwitchEventBase & { readonly type: 'dtmf'; readonly digit: string })
+  | (SwitchEventBase & {
+      readonly type: 'execute-complete';
+      readonly app: string;
+      readonly response: string;
+      readonly appUuid?: string;
+    })
+  | (SwitchEventBase & {
+      readonly type: 'conference';
+      readonly conference: string;
+      readonly action: string;
+      readonly memberId?: string;
+    });
+
+export type SwitchEventType = SwitchEvent['type'];
