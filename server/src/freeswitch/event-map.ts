@@ -1,0 +1,146 @@
+// Raw ESL events -> the domain's SwitchEvent. Only the headers the service uses are read, and each
+// is validated: an event missing what we need is dropped (and counted) rather than half-applied.
+import { z } from 'zod';
+import type { SwitchEvent } from '../calls/switch-events.ts';
+
+/** The event names the service subscribes to. CUSTOM goes last: every word after it is a subclass. */
+export const SUBSCRIBED_EVENTS = [
+  'CHANNEL_CREATE',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_ANSWER',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_UNBRIDGE',
+  'CHANNEL_PARK',
+  'CHANNEL_HOLD',
+  'CHANNEL_UNHOLD',
+  'CHANNEL_HANGUP',
+  'CHANNEL_HANGUP_COMPLETE',
+  'CHANNEL_DESTROY',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'PLAYBACK_START',
+  'PLAYBACK_STOP',
+  'RECORD_START',
+  'RECORD_STOP',
+  'DTMF',
+  'BACKGROUND_JOB',
+  'HEARTBEAT',
+  'CUSTOM',
+  'conference::maintenance',
+] as const;
+
+export type HeaderLookup = (name: string) => string | undefined;
+
+const digits = z.string().regex(/^\d+$/);
+const base = z.object({
+  'Unique-ID': z.string().min(1),
+  'Event-Sequence': digits,
+  'Event-Date-Timestamp': digits,
+});
+
+/** Variables copied into ChannelCreate.vars: the dialplan's line tagging and 110 case headers. */
+const VAR_PREFIXES = ['variable_hotline_', 'variable_sip_h_X-110-'];
+
+/**
+ * 110 case headers carry percent-encoded UTF-8 (SIP header values cannot hold Chinese text raw), and
+ * FreeSWITCH passes them on as received: decode once here. A malformed escape is kept as sent.
+ */
+function decodeSipHeader(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+function vars(headers: Iterable<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of headers) {
+    if (!VAR_PREFIXES.some((p) => k.startsWith(p))) continue;
+    const name = k.slice('variable_'.length);
+    out[name] = name.startsWith('sip_h_') ? decodeSipHeader(v) : v;
+  }
+  return out;
+}
+
+export interface RawEvent {
+  readonly get: HeaderLookup;
+  /** All headers (for variable scans); only needed for CHANNEL_CREATE. */
+  readonly headers: () => Iterable<[string, string]>;
+}
+
+/** Returns undefined for events the service does not use or that lack a required header. */
+export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefined {
+  const name = raw.get('Event-Name');
+  const b = base.safeParse({ 'Unique-ID': raw.get('Unique-ID'), 'Event-Sequence': raw.get('Event-Sequence'), 'Event-Date-Timestamp': raw.get('Event-Date-Timestamp') });
+  if (!name || !b.success) return undefined;
+  const common = { node, uuid: b.data['Unique-ID'], seq: Number(b.data['Event-Sequence']), tsUs: Number(b.data['Event-Date-Timestamp']) };
+  const other = raw.get('Other-Leg-Unique-ID') ?? raw.get('Bridge-B-Unique-ID');
+  const cause = raw.get('Hangup-Cause') ?? raw.get('variable_hangup_cause') ?? 'NORMAL_CLEARING';
+  switch (name) {
+    case 'CHANNEL_CREATE': {
+      const direction = raw.get('Call-Direction');
+      if (direction !== 'inbound' && direction !== 'outbound') return undefined;
+      return {
+        ...common,
+        type: 'channel-create',
+        direction,
+        callerNumber: raw.get('Caller-Caller-ID-Number') ?? '',
+        callerName: raw.get('Caller-Caller-ID-Name') ?? '',
+        destination: raw.get('Caller-Destination-Number') ?? '',
+        context: raw.get('Caller-Context') ?? '',
+        channelName: raw.get('Channel-Name') ?? '',
+        ...(raw.get('Other-Leg-Unique-ID') ? { otherLeg: raw.get('Other-Leg-Unique-ID') as string } : {}),
+        vars: vars(raw.headers()),
+      };
+    }
+    case 'CHANNEL_PROGRESS':
+      return { ...common, type: 'channel-progress' };
+    case 'CHANNEL_ANSWER':
+      return { ...common, type: 'channel-answer' };
+    case 'CHANNEL_BRIDGE':
+    case 'CHANNEL_UNBRIDGE': {
+      // Bridge events name both legs; the "other" one is whichever is not this channel.
+      const a = raw.get('Bridge-A-Unique-ID');
+      const bb = raw.get('Bridge-B-Unique-ID');
+      const otherLeg = a && a !== common.uuid ? a : bb && bb !== common.uuid ? bb : other;
+      if (!otherLeg) return undefined;
+      return { ...common, type: name === 'CHANNEL_BRIDGE' ? 'channel-bridge' : 'channel-unbridge', otherLeg };
+    }
+    case 'CHANNEL_PARK':
+      return { ...common, type: 'channel-park' };
+    case 'CHANNEL_HOLD':
+      return { ...common, type: 'channel-hold' };
+    case 'CHANNEL_UNHOLD':
+      return { ...common, type: 'channel-unhold' };
+    case 'CHANNEL_HANGUP':
+      return { ...common, type: 'channel-hangup', cause };
+    case 'CHANNEL_HANGUP_COMPLETE':
+      return { ...common, type: 'channel-hangup-complete', cause };
+    case 'CHANNEL_DESTROY':
+      return { ...common, type: 'channel-destroy' };
+    case 'CHANNEL_EXECUTE_COMPLETE': {
+      const appUuid = raw.get('Application-UUID');
+      return { ...common, type: 'execute-complete', app: raw.get('Application') ?? '', response: raw.get('Application-Response') ?? '', ...(appUuid ? { appUuid } : {}) };
+    }
+    case 'PLAYBACK_START':
+    case 'PLAYBACK_STOP':
+      return { ...common, type: name === 'PLAYBACK_START' ? 'playback-start' : 'playback-stop', file: raw.get('Playback-File-Path') ?? '' };
+    case 'RECORD_START':
+    case 'RECORD_STOP':
+      return { ...common, type: name === 'RECORD_START' ? 'record-start' : 'record-stop', path: raw.get('Record-File-Path') ?? '' };
+    case 'DTMF': {
+      const digit = raw.get('DTMF-Digit');
+      return digit ? { ...common, type: 'dtmf', digit } : undefined;
+    }
+    case 'CUSTOM': {
+      if (raw.get('Event-Subclass') !== 'conference::maintenance') return undefined;
+      const conference = raw.get('Conference-Name');
+      const action = raw.get('Action');
+      if (!conference || !action) return undefined;
+      const memberId = raw.get('Member-ID');
+      return { ...common, type: 'conference', conference, action, ...(memberId ? { memberId } : {}) };
+    }
+    default:
+      return undefined;
+  }
+}

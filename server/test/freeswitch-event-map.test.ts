@@ -1,0 +1,65 @@
+// The event mapping is checked against real FreeSWITCH captures, not hand-written events.
+import t from 'tap';
+import { loadCapture } from '../../scripts/fsim/test/helpers/capture.ts';
+import { toSwitchEvent } from '../src/freeswitch/event-map.ts';
+import { CallRegistry } from '../src/calls/registry.ts';
+import type { CallRecord } from '../src/calls/call-record.ts';
+
+const mapAll = (name: string) =>
+  loadCapture(name)
+    .events.map((e) => toSwitchEvent('fs1', { get: e.get, headers: () => e.headers }))
+    .filter((e) => e !== undefined);
+
+t.test('one call to 9000 (json and plain) maps to the same domain events', async (t) => {
+  for (const cap of ['03_event_json_ALL_call_9000', '02_event_plain_ALL_call_9000']) {
+    const evs = mapAll(cap);
+    const types = evs.map((e) => e.type);
+    t.same(types.filter((x) => x !== 'execute-complete'), ['channel-create', 'channel-answer', 'playback-start', 'playback-stop', 'channel-hangup', 'channel-hangup-complete', 'channel-destroy'], cap);
+    const create = evs[0];
+    t.equal(create?.type, 'channel-create');
+    if (create?.type === 'channel-create') {
+      t.equal(create.direction, 'inbound');
+      t.equal(create.destination, '9000');
+      t.equal(create.callerNumber, 'sipp');
+      t.ok(create.tsUs > 1.7e15, 'timestamps are microseconds');
+    }
+    const seqs = evs.map((e) => e.seq);
+    t.same(seqs, [...seqs].sort((a, b) => a - b), 'Event-Sequence increases');
+  }
+});
+
+t.test('110 X- headers become call variables and reach the call record', async (t) => {
+  const evs = mapAll('21_sip_x_headers_inbound');
+  const create = evs.find((e) => e.type === 'channel-create');
+  t.equal(create?.type === 'channel-create' && create.vars['sip_h_X-110-Case-Id'], 'C20261122-0001');
+  const done: CallRecord[] = [];
+  const reg = new CallRegistry({ onCompleted: (c) => void done.push(c as CallRecord) });
+  for (const e of evs) reg.apply(e);
+  t.equal(done.length, 1, 'the call completed from real events');
+  t.equal(done[0]?.case110?.['Case-Id'], 'C20261122-0001');
+  t.equal(done[0]?.case110?.Summary, 'noise complaint', 'percent-encoded header values are decoded');
+  const json = toSwitchEvent('fs1', {
+    get: (n) => ({ 'Event-Name': 'CHANNEL_CREATE', 'Unique-ID': 'u', 'Event-Sequence': '1', 'Event-Date-Timestamp': '1', 'Call-Direction': 'inbound' })[n],
+    headers: () => [['variable_sip_h_X-110-Summary', '%E5%99%AA%E9%9F%B3%E6%89%B0%E6%B0%91'], ['variable_sip_h_X-110-Bad', '100%'], ['variable_other', 'x']],
+  });
+  t.same(json?.type === 'channel-create' && json.vars, { 'sip_h_X-110-Summary': '噪音扰民', 'sip_h_X-110-Bad': '100%' }, 'JSON events keep %XX: decoded once; only hotline_ and X-110 variables kept');
+});
+
+t.test('bridge, hold and conference events from real captures', async (t) => {
+  const bridge = mapAll('18_hold_unhold');
+  t.ok(bridge.some((e) => e.type === 'channel-bridge' && e.otherLeg !== e.uuid), 'bridge names the other leg');
+  t.ok(bridge.some((e) => e.type === 'channel-hold'));
+  t.ok(bridge.some((e) => e.type === 'channel-unhold'));
+  const conf = mapAll('10_conference_3party').filter((e) => e.type === 'conference');
+  t.ok(conf.length >= 3, 'conference::maintenance events');
+  t.ok(conf.some((e) => e.type === 'conference' && e.action === 'add-member'));
+  const rec = mapAll('20_record');
+  t.ok(rec.some((e) => e.type === 'record-start' && e.path.endsWith('x1.wav')));
+});
+
+t.test('events missing required headers are dropped, not half-applied', async (t) => {
+  const headers: [string, string][] = [['Event-Name', 'CHANNEL_ANSWER'], ['Unique-ID', 'u'], ['Event-Sequence', 'x1']];
+  const get = (n: string) => headers.find(([k]) => k === n)?.[1];
+  t.equal(toSwitchEvent('fs1', { get, headers: () => headers }), undefined);
+  t.equal(toSwitchEvent('fs1', { get: () => undefined, headers: () => [] }), undefined);
+});
