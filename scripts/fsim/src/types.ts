@@ -51,6 +51,12 @@ export interface SwitchFacade {
   eventMeta(): { sequence: number; timestampUs: number };
   /** Headers every event starts with (Core-UUID, FreeSWITCH-Hostname, ... Event-Sequence) for a non-channel event. */
   baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[];
+  /**
+   * Optional: fire an event built outside the core (the ESL layer's BACKGROUND_JOB) so that every
+   * onEvent listener receives it, in firing order. Without it the ESL layer delivers such events to
+   * its own connections only.
+   */
+  fireEvent?(ev: FsEvent): void;
 }
 
 /**
@@ -66,6 +72,11 @@ export type OutboundConnector = (args: {
   port: number;
   async: boolean;
   full: boolean;
+  /**
+   * Optional: called when the listener has sent `connect` (FreeSWITCH's LFLAG_CONNECTED). In async
+   * mode that is when the socket application parks the channel (CHANNEL_PARK).
+   */
+  onConnected?: () => void;
 }) => Promise<void>;
 
 /** One dialplan action or anti-action, after variable expansion is NOT yet applied. */

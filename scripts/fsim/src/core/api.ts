@@ -1,0 +1,240 @@
+// API commands (api / bgapi bodies), formatted as FreeSWITCH 1.10.12 prints them.
+import type { Switch } from './switch.ts';
+import { uptimeText } from './switch.ts';
+import { parseDialString, parseInlineApp } from './dialstring.ts';
+import { bridgeLegs, dialLeg } from './bridge.ts';
+import { park } from './apps.ts';
+import { queueDtmf } from './endpoints.ts';
+import { playFile } from './media.ts';
+import { showChannels } from './show.ts';
+
+const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
+
+export async function runApi(sw: Switch, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
+  // Every api call fires an API event (visible under `event ALL`).
+  sw.fire(sw.eb.plain('API', [['API-Command', command], ...(args ? [['API-Command-Argument', args] as [string, string]] : [])]));
+  const a = args.trim();
+  const w = a.split(/\s+/).filter(Boolean);
+  const chOf = (u: string | undefined) => (u ? sw.channels.get(u) : undefined);
+  switch (command) {
+    case 'status': {
+      const up = sw.clock.nowUs() - sw.startedUs;
+      const n = sw.liveCount();
+      return `UP ${uptimeText(up)}\nFreeSWITCH (Version 1.10.12-release git a88d069 2024-08-02 21:02:27Z 64bit) is ready\n${sw.sessionsSinceStart} session(s) since startup\n${n} session(s) - peak ${sw.peakSessions}, last 5min ${sw.peakSessions} \n0 session(s) per Sec out of max 30, peak ${sw.peakSessions}, last 5min ${sw.peakSessions} \n${sw.config.maxSessions ?? 1000} session(s) max\nmin idle cpu 0.00/98.00\nCurrent Stack Size/Max 240K/8192K\n`;
+    }
+    case 'version':
+      return `FreeSWITCH Version ${VERSION} (git a88d069 2024-08-02 21:02:27Z 64bit)\n`;
+    case 'uptime':
+      return `${Math.floor((sw.clock.nowUs() - sw.startedUs) / 1e6)}\n`;
+    case 'show':
+      return showChannels(sw, a);
+    case 'sofia':
+      return sofiaStatus(sw);
+    case 'originate':
+      return originate(sw, a, opts?.jobUuid);
+    case 'uuid_kill': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      sw.hangup(ch, w[1] ?? 'NORMAL_CLEARING');
+      return '+OK\n';
+    }
+    case 'uuid_exists':
+      return chOf(w[0]) ? 'true' : 'false';
+    case 'uuid_answer': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      sw.answer(ch);
+      return '+OK\n';
+    }
+    case 'uuid_getvar': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      // No trailing newline, and _undef_ for a missing variable.
+      return ch.vars.get(w[1] ?? '') ?? '_undef_';
+    }
+    case 'uuid_setvar': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      if (!w[1]) return '-USAGE: <uuid> <var> [value]\n';
+      ch.vars.set(w[1], w.slice(2).join(' ') || undefined);
+      return '+OK\n';
+    }
+    case 'uuid_dump': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      const h = sw.channelData(ch.uuid) ?? [];
+      if (w[1] === 'json') return JSON.stringify(Object.fromEntries(h));
+      return h.map(([k, v]) => `${k}: ${encodeURIComponent(v)}`).join('\n') + '\n';
+    }
+    case 'uuid_bridge': {
+      const x = chOf(w[0]);
+      const y = chOf(w[1]);
+      if (!x || !y) return '-ERR Invalid uuid\n';
+      x.breakCtl.abort();
+      y.breakCtl.abort();
+      x.busy = true;
+      void bridgeLegs(sw, x, y).finally(() => { x.busy = false; if (x.isHungUp) sw.finish(x); });
+      return `+OK ${y.uuid}\n`;
+    }
+    case 'uuid_transfer': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      let rest = w.slice(1);
+      let target = ch;
+      if (rest[0] === '-bleg' || rest[0] === '-both') {
+        target = chOf(ch.bridgedTo) ?? ch;
+        rest = rest.slice(1);
+      }
+      const [dest = '', dialplan = 'XML', context = target.profile?.context ?? 'default'] = rest;
+      target.transferTo = { dest, dialplan, context };
+      target.times.transfer = sw.clock.nowUs();
+      target.breakCtl.abort();
+      if (!target.busy) {
+        // A parked originate leg with no dialplan thread: start one.
+        void sw.routeAndExecute(target).catch(() => undefined);
+      }
+      return '+OK\n';
+    }
+    case 'uuid_break': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      ch.breakCtl.abort();
+      return '+OK\n';
+    }
+    case 'uuid_hold': {
+      const off = w[0] === 'off';
+      const toggle = w[0] === 'toggle';
+      const ch = chOf(off || toggle ? w[1] : w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      const hold = toggle ? !ch.held : !off;
+      if (hold && !ch.held) {
+        ch.held = true;
+        ch.times.lastHold = sw.clock.nowUs();
+        sw.setCallState(ch, 'HELD');
+        sw.chEvent('CHANNEL_HOLD', ch);
+      } else if (!hold && ch.held) {
+        ch.held = false;
+        ch.times.holdAccum += sw.clock.nowUs() - ch.times.lastHold;
+        sw.setCallState(ch, 'UNHELD');
+        sw.setCallState(ch, 'ACTIVE');
+        sw.chEvent('CHANNEL_UNHOLD', ch);
+      }
+      return '+OK Success\n';
+    }
+    case 'uuid_broadcast': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      const file = w[1] ?? '';
+      const leg = w[2] ?? 'aleg';
+      const targets = leg === 'both' ? [ch, chOf(ch.bridgedTo)] : leg === 'bleg' ? [chOf(ch.bridgedTo)] : [ch];
+      for (const t of targets) {
+        if (!t) continue;
+        sw.chEvent('COMMAND', t, { pre: [['Command', 'broadcast'], ['Application', 'playback'], ['Application-Data', file]] });
+        void sw.execute(t, 'playback', file).catch(() => undefined);
+      }
+      return '+OK Message sent\n';
+    }
+    case 'uuid_send_dtmf':
+    case 'uuid_recv_dtmf': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      const digits = (w[1] ?? '').split('@')[0] ?? '';
+      queueDtmf(sw, ch, digits, command === 'uuid_recv_dtmf' ? 'APP' : 'UNKNOWN');
+      return '+OK Success\n';
+    }
+    case 'uuid_record': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      const path = w[2] ?? '';
+      const rec = (ch.recordings ??= new Set<string>());
+      if (w[1] === 'start') {
+        rec.add(path);
+        sw.chEvent('RECORD_START', ch, { pre: [['Record-File-Path', path]] });
+        return '+OK Success\n';
+      }
+      if (w[1] === 'stop') {
+        if (!rec.has(path) && path !== 'all') return `-ERR Cannot find record file ${path}\n`;
+        rec.delete(path);
+        sw.chEvent('RECORD_STOP', ch, { pre: [['Record-File-Path', path], ['Record-Completion-Cause', 'success']] });
+        return '+OK Success\n';
+      }
+      return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>]\n';
+    }
+    case 'uuid_deflect': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      if (!ch.answered) return '-ERR Cannot deflect an unanswered channel\n';
+      sw.fire(sw.eb.channel('CUSTOM', ch, { subclass: 'sofia::notify_refer', pre: [['content-type', 'message/sipfrag;version=2.0']], body: 'SIP/2.0 200 OK\r\n' }));
+      sw.hangup(ch, 'BLIND_TRANSFER');
+      return '+OK:SIP/2.0 200 OK\n';
+    }
+    case 'hupall': {
+      for (const ch of [...sw.channels.values()]) sw.hangup(ch, w[0] ?? 'MANAGER_REQUEST');
+      return '+OK\n';
+    }
+    default:
+      return `-ERR ${command} Command not found!\n`;
+  }
+}
+
+/** originate <dialstring> <&app(arg) | ext [dialplan] [context]> [cid_name] [cid_num] [timeout] */
+async function originate(sw: Switch, a: string, jobUuid?: string): Promise<string> {
+  void jobUuid;
+  const m = /^(\{[^}]*\})?(\S+)\s*(.*)$/.exec(a);
+  if (!m) return '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
+  const dial = (m[1] ?? '') + (m[2] ?? '');
+  const rest = (m[3] ?? '').trim();
+  const legs = parseDialString(dial);
+  const leg = legs[0];
+  if (!leg) return '-ERR INVALID_NUMBER_FORMAT\n';
+  const parts = rest.split(/\s+/);
+  const res = await dialLeg(sw, leg, { timeoutSec: Number(parts[5] ?? leg.vars.originate_timeout ?? 60) });
+  if (!res.ok || !res.leg) return `-ERR ${res.cause}\n`;
+  const ch = res.leg;
+  // After answer the leg runs the extension: either an inline app or the dialplan.
+  if (rest.startsWith('&')) {
+    const { app, arg } = parseInlineApp(rest);
+    ch.runningState = 'CS_EXECUTE';
+    ch.state = 'CS_EXECUTE';
+    sw.chEvent('CHANNEL_STATE', ch);
+    ch.busy = true;
+    void (async () => {
+      try {
+        if (app === 'park') {
+          await sw.execute(ch, 'park', arg).catch(() => undefined);
+        } else await sw.execute(ch, app, arg);
+      } finally {
+        ch.busy = false;
+        if (ch.transferTo && !ch.isHungUp) void sw.routeAndExecute(ch);
+        else if (ch.isHungUp) sw.finish(ch);
+        // Broken out of park by uuid_bridge: the bridge owns the leg now.
+        else if (!ch.bridgedTo) sw.hangup(ch, 'NORMAL_CLEARING');
+      }
+    })();
+  } else {
+    const [ext = '', dialplan = 'XML', context = 'default'] = parts;
+    if (ch.profile) {
+      ch.profile.destinationNumber = ext;
+      ch.profile.dialplan = dialplan;
+      ch.profile.context = context;
+    }
+    void sw.routeAndExecute(ch);
+  }
+  return `+OK ${ch.uuid}\n`;
+}
+
+function sofiaStatus(sw: Switch): string {
+  const line = '='.repeat(97);
+  const rows: string[] = [];
+  for (const p of sw.config.profiles) {
+    rows.push(`${p.ip.padStart(25)}\t${'alias'.padStart(7)}\t${p.name.padStart(42)}\tALIASED`);
+    rows.push(`${p.name.padStart(25)}\t${'profile'.padStart(7)}\t${`sip:mod_sofia@${p.ip}:${p.port}`.padStart(42)}\tRUNNING (0)`);
+  }
+  for (const g of sw.config.gateways ?? []) {
+    rows.push(`${`${sw.config.profiles[0]?.name ?? 'internal'}::${g.name}`.padStart(25)}\t${'gateway'.padStart(7)}\t${`sip:${g.proxy ?? g.name}`.padStart(42)}\tNOREG`);
+  }
+  const np = sw.config.profiles.length;
+  return `${'Name'.padStart(25)}\t${'Type'.padStart(7)}\t${'Data'.padStart(42)}\tState\n${line}\n${rows.join('\n')}\n${line}\n${np} profile${np === 1 ? '' : 's'} ${np} alias${np === 1 ? '' : 'es'}\n`;
+}
+
+export { park, playFile };

@@ -1,0 +1,158 @@
+// Dialplan applications. Each returns the Application-Response FreeSWITCH reports
+// (undefined = "_none_"). Long-running ones wait on simulated time and stop early on
+// hangup / uuid_break (the channel's break signal).
+import type { Channel } from './channel.ts';
+import type { Switch } from './switch.ts';
+import { setAckVars } from './sofia-vars.ts';
+import { bridgeApp } from './bridge.ts';
+import { mediaDurationMs, playFile } from './media.ts';
+
+type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
+
+const APPS: Record<string, App> = {
+  answer: (sw, ch) => {
+    sw.answer(ch);
+    // The caller's ACK re-parses the dialog headers a moment later.
+    if (ch.endpoint === 'sofia' && ch.direction === 'inbound') sw.clock.after(20, () => { if (!ch.destroyed) setAckVars(ch); });
+    return undefined;
+  },
+  pre_answer: (sw, ch) => { sw.preAnswer(ch); return undefined; },
+  ring_ready: (sw, ch) => { sw.ringReady(ch); return undefined; },
+  hangup: (sw, ch, arg) => { sw.hangup(ch, arg.trim() || 'NORMAL_CLEARING'); return undefined; },
+  playback: (sw, ch, arg) => playFile(sw, ch, arg, false),
+  endless_playback: (sw, ch, arg) => playFile(sw, ch, arg, true),
+  park: (sw, ch) => park(sw, ch),
+  set: (_sw, ch, arg) => { setVar(ch, arg); return undefined; },
+  export: (_sw, ch, arg) => { setVar(ch, arg.replace(/^nolocal:/, '')); return undefined; },
+  unset: (_sw, ch, arg) => { ch.vars.unset(arg.trim()); return undefined; },
+  sleep: async (sw, ch, arg) => { await sw.clock.sleep(Number(arg) || 0, ch.resetBreak()); return undefined; },
+  log: () => undefined,
+  info: () => undefined,
+  event: () => undefined,
+  respond: (sw, ch, arg) => {
+    const code = Number(arg.split(' ')[0]);
+    if (code === 183) sw.preAnswer(ch);
+    else if (code === 180) sw.ringReady(ch);
+    else if (code >= 300) sw.hangup(ch, code === 486 ? 'USER_BUSY' : code === 404 ? 'UNALLOCATED_NUMBER' : 'CALL_REJECTED');
+    return undefined;
+  },
+  transfer: (_sw, ch, arg) => {
+    const [dest = '', dialplan = 'XML', context = ch.profile?.context ?? 'default'] = arg.trim().split(/\s+/);
+    ch.transferTo = { dest, dialplan, context };
+    ch.times.transfer = 0;
+    return undefined;
+  },
+  bridge: (sw, ch, arg) => bridgeApp(sw, ch, arg),
+  socket: (sw, ch, arg) => socketApp(sw, ch, arg),
+  play_and_get_digits: (sw, ch, arg) => playAndGetDigits(sw, ch, arg),
+  deflect: (sw, ch) => { sw.hangup(ch, 'BLIND_TRANSFER'); return undefined; },
+  record_session: () => undefined,
+  eavesdrop: async (sw, ch) => { await waitHangup(sw, ch); return undefined; },
+  conference: async (sw, ch, arg) => { sw.answer(ch); await waitHangup(sw, ch); void arg; return undefined; },
+};
+
+export async function runApp(sw: Switch, ch: Channel, app: string, arg: string): Promise<string | undefined> {
+  const f = APPS[app];
+  if (!f) {
+    // switch_core_session_execute_application: "Invalid Application", then the channel is hung
+    // up with CHANNEL_UNACCEPTABLE? FreeSWITCH 1.10 logs and hangs up with DESTINATION_OUT_OF_ORDER.
+    sw.log.warn?.(`Invalid Application ${app}`);
+    sw.hangup(ch, 'DESTINATION_OUT_OF_ORDER');
+    return undefined;
+  }
+  return f(sw, ch, arg);
+}
+
+function setVar(ch: Channel, arg: string): void {
+  const i = arg.indexOf('=');
+  if (i <= 0) return;
+  ch.vars.set(arg.slice(0, i), arg.slice(i + 1));
+}
+
+function waitHangup(_sw: Switch, ch: Channel): Promise<void> {
+  return new Promise((r) => {
+    if (ch.isHungUp) return r();
+    ch.hangupCtl.signal.addEventListener('abort', () => r(), { once: true });
+  });
+}
+
+/** switch_ivr_park: CHANNEL_PARK, wait for hangup/break/transfer, CHANNEL_UNPARK. */
+export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promise<string | undefined> {
+  ch.parked = true;
+  sw.chEvent('CHANNEL_PARK', ch);
+  const sig = signal ?? ch.resetBreak();
+  await new Promise<void>((r) => {
+    if (sig.aborted) return r();
+    sig.addEventListener('abort', () => r(), { once: true });
+  });
+  ch.parked = false;
+  sw.chEvent('CHANNEL_UNPARK', ch);
+  return undefined;
+}
+
+async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
+  const [hp = '', ...flags] = arg.trim().split(/\s+/);
+  const i = hp.lastIndexOf(':');
+  const host = i > 0 ? hp.slice(0, i) : hp;
+  const port = Number(i > 0 ? hp.slice(i + 1) : 8084);
+  if (!sw.outbound) return undefined;
+  ch.controlled = true;
+  // The socket application parks the channel while the listener drives it.
+  ch.parked = true;
+  sw.chEvent('CHANNEL_PARK', ch);
+  const brk = ch.resetBreak();
+  try {
+    const conn = sw.outbound({ uuid: ch.uuid, host, port, async: flags.includes('async'), full: flags.includes('full') });
+    const ended = new Promise<void>((r) => brk.addEventListener('abort', () => r(), { once: true }));
+    await Promise.race([conn, ended]);
+    // A transfer from the inbound side ends the socket application (ARCHITECTURE 7).
+  } catch {
+    ch.controlled = false;
+    ch.parked = false;
+    return undefined; // connect failed: the dialplan continues with the next action
+  }
+  const q = sw.queues.get(ch.uuid);
+  if (q && !ch.transferTo) await Promise.race([q, new Promise((r) => brk.addEventListener('abort', r, { once: true }))]);
+  ch.controlled = false;
+  ch.parked = false;
+  sw.chEvent('CHANNEL_UNPARK', ch);
+  return undefined;
+}
+
+async function playAndGetDigits(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
+  const [minS = '1', maxS = '1', triesS = '1', timeoutS = '5000', terms = '#', file = '', invalid = '', varName = '', re = '', digitTimeoutS] = arg.trim().split(/\s+/);
+  const min = Number(minS), max = Number(maxS), tries = Number(triesS), timeout = Number(timeoutS);
+  const digitTimeout = digitTimeoutS ? Number(digitTimeoutS) : timeout;
+  const regex = re ? new RegExp(`^(?:${re})$`) : undefined;
+  for (let t = 0; t < tries && !ch.isHungUp; t++) {
+    if (file) await playFile(sw, ch, file, false, true);
+    let got = '';
+    let terminated = false;
+    while (!ch.isHungUp && got.length < max && !terminated) {
+      const d = await nextDigit(sw, ch, got ? digitTimeout : timeout);
+      if (d === undefined) break;
+      if (terms.includes(d)) terminated = true;
+      else got += d;
+    }
+    if (got.length >= min && (!regex || regex.test(got))) {
+      if (varName) ch.vars.set(varName, got);
+      ch.vars.set('read_result', 'success');
+      return undefined;
+    }
+    if (invalid && t < tries - 1) await playFile(sw, ch, invalid, false, true);
+  }
+  ch.vars.set('read_result', 'failure');
+  return undefined;
+}
+
+/** Next DTMF digit from the channel's queue, or undefined after `ms`. */
+export async function nextDigit(sw: Switch, ch: Channel, ms: number): Promise<string | undefined> {
+  const d = ch.dtmfQueue.shift();
+  if (d !== undefined) return d;
+  const ctl = new AbortController();
+  ch.dtmfWaiters.push(() => ctl.abort());
+  await sw.clock.sleep(ms, AbortSignal.any([ctl.signal, ch.hangupCtl.signal]));
+  return ch.dtmfQueue.shift();
+}
+
+export { mediaDurationMs };

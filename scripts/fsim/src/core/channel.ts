@@ -1,0 +1,132 @@
+// One call leg. FreeSWITCH keeps two states per channel: the running state (what the state
+// machine thread is executing, shown as Channel-State) and the requested state (shown as
+// Channel-State-Number). They differ briefly, e.g. CHANNEL_CREATE shows CS_INIT with number 2
+// (CS_ROUTING already requested) and CHANNEL_HANGUP shows CS_EXECUTE with number 10.
+import { VarStore } from './vars.ts';
+
+export const STATE_NUMBERS = {
+  CS_NEW: 0, CS_INIT: 1, CS_ROUTING: 2, CS_SOFT_EXECUTE: 3, CS_EXECUTE: 4, CS_EXCHANGE_MEDIA: 5,
+  CS_PARK: 6, CS_CONSUME_MEDIA: 7, CS_HIBERNATE: 8, CS_RESET: 9, CS_HANGUP: 10, CS_REPORTING: 11,
+  CS_DESTROY: 12, CS_NONE: 13,
+} as const;
+export type ChannelState = keyof typeof STATE_NUMBERS;
+
+export const CALLSTATE_NUMBERS = {
+  DOWN: 0, DIALING: 1, RINGING: 2, EARLY: 3, ACTIVE: 4, HELD: 5, RING_WAIT: 6, HANGUP: 7, UNHELD: 8,
+} as const;
+export type CallState = keyof typeof CALLSTATE_NUMBERS;
+export type AnswerState = 'ringing' | 'early' | 'answered' | 'hangup';
+
+/** The caller profile (Caller-* headers). */
+export interface CallerProfile {
+  username?: string;
+  dialplan: string;
+  callerIdName: string;
+  callerIdNumber: string;
+  origCallerIdName: string;
+  origCallerIdNumber: string;
+  calleeIdName?: string;
+  calleeIdNumber?: string;
+  networkAddr: string;
+  ani: string;
+  destinationNumber: string;
+  source: string;
+  context: string;
+  profileIndex: number;
+  profileCreatedUs: number;
+}
+
+export interface ChannelTimes {
+  created: number;
+  answered: number;
+  progress: number;
+  progressMedia: number;
+  hangup: number;
+  transfer: number;
+  resurrect: number;
+  bridged: number;
+  lastHold: number;
+  holdAccum: number;
+}
+
+export type Endpoint = 'sofia' | 'loopback';
+
+export class Channel {
+  runningState: ChannelState = 'CS_NEW';
+  state: ChannelState = 'CS_NEW';
+  callState: CallState = 'DOWN';
+  answerState: AnswerState = 'ringing';
+  hitDialplan: boolean;
+  presenceId: string | undefined;
+  callUuid: string;
+  hangupCause: string | undefined;
+  mediaUp = false;
+  /** Caller profile; undefined before FreeSWITCH attaches it (first CHANNEL_STATE CS_NEW). */
+  profile: CallerProfile | undefined;
+  readonly times: ChannelTimes;
+  readonly vars = new VarStore();
+  /** The other leg as FreeSWITCH reports it in Other-Leg-* headers. */
+  other: { type: 'originator' | 'originatee'; uuid: string } | undefined;
+  /** The channel this one is bridged to (audio path). */
+  bridgedTo: string | undefined;
+  /** Under an outbound socket (the socket app parks the channel). */
+  controlled = false;
+  parked = false;
+  held = false;
+  /** Aborted to interrupt the running application (uuid_break, hangup, transfer). */
+  breakCtl = new AbortController();
+  /** Aborted once when the channel hangs up. */
+  readonly hangupCtl = new AbortController();
+  /** Pending dialplan transfer requested while an application runs. */
+  transferTo: { dest: string; dialplan: string; context: string } | undefined;
+  /** DTMF digits received and not yet consumed by an application. */
+  dtmfQueue: string[] = [];
+  dtmfWaiters: (() => void)[] = [];
+  destroyed = false;
+  /** A thread (dialplan/app loop) owns the channel; it runs the hangup states when it ends. */
+  busy = false;
+  finishing = false;
+  recordings: Set<string> | undefined;
+  /** Set by a running bridge: called when the bridged peer goes away. */
+  bridgeEnded: (() => void) | undefined;
+  /** Resolved when CHANNEL_DESTROY has been fired. */
+  readonly destroyedPromise: Promise<void>;
+  markDestroyed!: () => void;
+
+  constructor(
+    readonly uuid: string,
+    public name: string,
+    readonly direction: 'inbound' | 'outbound',
+    readonly endpoint: Endpoint,
+    createdUs: number,
+  ) {
+    this.hitDialplan = direction === 'inbound';
+    this.callUuid = uuid;
+    this.times = {
+      created: createdUs, answered: 0, progress: 0, progressMedia: 0, hangup: 0, transfer: 0,
+      resurrect: 0, bridged: 0, lastHold: 0, holdAccum: 0,
+    };
+    this.destroyedPromise = new Promise((r) => (this.markDestroyed = r));
+  }
+
+  get isHungUp(): boolean {
+    return this.hangupCause !== undefined;
+  }
+
+  get answered(): boolean {
+    return this.times.answered > 0;
+  }
+
+  /** Fresh break signal for the next application (after a uuid_break). */
+  resetBreak(): AbortSignal {
+    if (this.breakCtl.signal.aborted) this.breakCtl = new AbortController();
+    return AbortSignal.any([this.breakCtl.signal, this.hangupCtl.signal]);
+  }
+
+  pushDtmf(d: string): void {
+    this.dtmfQueue.push(d);
+    const w = this.dtmfWaiters;
+    this.dtmfWaiters = [];
+    for (const f of w) f();
+  }
+}

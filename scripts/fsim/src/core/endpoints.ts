@@ -1,0 +1,210 @@
+// Simulated far ends: callers (placeCall), registered agent phones (user/<id>), gateways (the 110
+// gateway, department numbers) and any other sofia URI. They decide when a leg rings, answers,
+// rejects or hangs up, and report simple JSON-able events for the control API's WebSocket feed.
+import { randomUUID } from 'node:crypto';
+import type { Channel } from './channel.ts';
+import type { EndpointBehaviour } from './config.ts';
+import type { DialLeg } from './dialstring.ts';
+import type { Switch } from './switch.ts';
+import { setInboundVars } from './sofia-vars.ts';
+
+export type EndpointEvent =
+  | { type: 'ringing'; uuid: string; to: string; from: string }
+  | { type: 'answered'; uuid: string }
+  | { type: 'hangup'; uuid: string; cause: string }
+  | { type: 'media'; uuid: string; state: 'started' | 'stopped'; file: string }
+  | { type: 'dtmf'; uuid: string; digit: string }
+  | { type: 'bridged'; uuid: string; peer: string };
+export type EndpointEventListener = (ev: EndpointEvent) => void;
+
+export interface PlaceCallOptions {
+  from: string | { number: string; name?: string };
+  to: string;
+  profile?: string;
+  sipHeaders?: Readonly<Record<string, string>>;
+  dtmf?: readonly { afterMs: number; digits: string }[];
+  /** Hang up if not answered by an agent / bridged in time (ORIGINATOR_CANCEL when unanswered). */
+  patienceMs?: number;
+  hangupAfterMs?: number;
+  uuid?: string;
+}
+
+type Resolved = { name: string; behaviour: EndpointBehaviour; presence?: string; destination: string; username?: string } | { cause: string };
+
+export class Endpoints {
+  private readonly users = new Map<string, EndpointBehaviour>();
+  private readonly listeners = new Set<EndpointEventListener>();
+  private readonly manual = new Map<string, (outcome: string) => void>();
+  private readonly timers = new Set<() => void>();
+  private port = 5080;
+
+  constructor(private readonly sw: Switch) {}
+
+  on(l: EndpointEventListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  emit(ev: EndpointEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(ev);
+      } catch {
+        // a feed listener must not break the switch
+      }
+    }
+  }
+
+  registerUser(id: string, b: EndpointBehaviour): void {
+    this.users.set(id, b);
+  }
+
+  unregisterUser(id: string): void {
+    this.users.delete(id);
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const cancel = this.sw.clock.after(ms, () => {
+      this.timers.delete(cancel);
+      fn();
+    });
+    this.timers.add(cancel);
+  }
+
+  close(): void {
+    for (const c of this.timers) c();
+    this.timers.clear();
+  }
+
+  /** Which channel name / behaviour a dial leg gets, or the cause it fails with at once. */
+  resolve(leg: DialLeg): Resolved {
+    const cfg = this.sw.config;
+    const prof = cfg.profiles[0];
+    if (leg.kind === 'user') {
+      const b = this.users.get(leg.target);
+      if (!b) return { cause: cfg.users && !cfg.users.includes(leg.target) ? 'SUBSCRIBER_ABSENT' : 'USER_NOT_REGISTERED' };
+      const port = 5100 + (Number(leg.target) % 1000 || 0);
+      return { name: `sofia/${prof?.name ?? 'internal'}/${leg.target}@${prof?.ip ?? '127.0.0.1'}:${port}`, behaviour: b, presence: `${leg.target}@${cfg.domain}`, destination: leg.target, username: leg.target };
+    }
+    if (leg.kind === 'gateway') {
+      const gw = cfg.gateways?.find((g) => g.name === leg.target);
+      if (!gw) return { cause: 'CHAN_NOT_IMPLEMENTED' };
+      const b = gw.numbers?.[leg.detail] ?? gw.numbers?.['*'] ?? { answerAfterMs: 1000 };
+      return { name: `sofia/gateway/${gw.name}/${leg.detail}`, behaviour: b, destination: leg.detail };
+    }
+    if (leg.kind === 'sofia') {
+      const user = leg.detail.replace(/^sip:/, '').split('@')[0] ?? '';
+      const b = this.users.get(user) ?? this.users.get(leg.detail) ?? { answerAfterMs: 20 };
+      return { name: `sofia/${leg.target}/${leg.detail.replace(/^sip:/, '')}`, behaviour: b, destination: user };
+    }
+    if (leg.kind === 'loopback') return { name: `loopback/${leg.target}-a`, behaviour: { answerAfterMs: 0 }, destination: leg.target };
+    return { cause: 'CHAN_NOT_IMPLEMENTED' };
+  }
+
+  /** Far-end behaviour of an outgoing leg: resolves 'answered' or the hangup cause. */
+  farEnd(ch: Channel, b: EndpointBehaviour, timeoutMs: number, aLeg?: Channel): Promise<string> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (o: string): void => {
+        if (settled) return;
+        settled = true;
+        this.manual.delete(ch.uuid);
+        if (o === 'answered' && !ch.isHungUp) {
+          this.sw.answer(ch);
+          if (b.hangupAfterMs !== undefined) this.after(b.hangupAfterMs, () => this.sw.hangup(ch, 'NORMAL_CLEARING'));
+        }
+        resolve(ch.isHungUp && o === 'answered' ? ch.hangupCause ?? 'NORMAL_CLEARING' : o);
+      };
+      ch.hangupCtl.signal.addEventListener('abort', () => settle(ch.hangupCause ?? 'NORMAL_CLEARING'), { once: true });
+      aLeg?.hangupCtl.signal.addEventListener('abort', () => settle('ORIGINATOR_CANCEL'), { once: true });
+      if (b.rejectCause) {
+        // A 486 before any 180: no CHANNEL_PROGRESS (capture 16).
+        this.after(20, () => settle(b.rejectCause ?? 'CALL_REJECTED'));
+        return;
+      }
+      this.after(20, () => {
+        if (settled) return;
+        this.sw.ringReady(ch);
+        this.after(timeoutMs, () => settle('NO_ANSWER'));
+        if (b.manual) this.manual.set(ch.uuid, settle);
+        else if (!b.neverAnswer) this.after(Math.max(0, (b.answerAfterMs ?? 1000) - 20), () => settle('answered'));
+      });
+    });
+  }
+
+  /** Answer a ringing leg (manual phones) or an inbound call (a caller's UA answering is n/a). */
+  answer(uuid: string): boolean {
+    const f = this.manual.get(uuid);
+    if (f) {
+      f('answered');
+      return true;
+    }
+    const ch = this.sw.channels.get(uuid);
+    if (!ch || ch.isHungUp) return false;
+    this.sw.answer(ch);
+    return true;
+  }
+
+  sendDtmf(uuid: string, digits: string): boolean {
+    const ch = this.sw.channels.get(uuid);
+    if (!ch || ch.isHungUp) return false;
+    queueDtmf(this.sw, ch, digits, 'RTP');
+    return true;
+  }
+
+  /** A caller's INVITE arriving on a sofia profile. */
+  placeCall(o: PlaceCallOptions): string {
+    const sw = this.sw;
+    const cfg = sw.config;
+    const prof = cfg.profiles.find((p) => p.name === o.profile) ?? cfg.profiles[0];
+    const from = typeof o.from === 'string' ? { number: o.from, name: o.from } : { number: o.from.number, name: o.from.name ?? o.from.number };
+    const host = '127.0.0.1';
+    const port = this.port++;
+    if (this.port > 5999) this.port = 5080;
+    const ch = sw.newChannel(`sofia/${prof?.name ?? 'internal'}/${from.number}@${host}:${port}`, 'inbound', 'sofia', o.uuid ?? randomUUID());
+    sw.chEvent('CHANNEL_STATE', ch);
+    const now = sw.clock.nowUs();
+    ch.presenceId = `${from.number}@${host}`;
+    ch.profile = {
+      username: from.number, dialplan: 'XML', callerIdName: from.name, callerIdNumber: from.number,
+      origCallerIdName: from.name, origCallerIdNumber: from.number, networkAddr: host, ani: from.number,
+      destinationNumber: o.to, source: 'mod_sofia', context: prof?.context ?? 'default', profileIndex: 1, profileCreatedUs: now,
+    };
+    setInboundVars(ch, {
+      fromUser: from.number, fromDisplay: from.name, fromHost: host, fromPort: port, profile: prof?.name ?? 'internal',
+      profileIp: prof?.ip ?? '127.0.0.1', profilePort: prof?.port ?? 5060, dest: o.to,
+      callId: `${randomUUID()}@${host}`, fromTag: Math.random().toString(36).slice(2, 12), sessionId: sw.sessionId(),
+      stampUs: now, ...(o.sipHeaders ? { headers: o.sipHeaders } : {}),
+    });
+    sw.request(ch, 'CS_INIT');
+    sw.run(ch, 'CS_INIT');
+    sw.request(ch, 'CS_ROUTING');
+    sw.chEvent('CHANNEL_CREATE', ch);
+    sw.setCallState(ch, 'RINGING');
+    this.emit({ type: 'ringing', uuid: ch.uuid, to: o.to, from: from.number });
+    const startMs = 0;
+    if (o.patienceMs !== undefined) {
+      this.after(o.patienceMs, () => {
+        if (ch.isHungUp) return;
+        if (!ch.bridgedTo) sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+      });
+    }
+    if (o.hangupAfterMs !== undefined) this.after(o.hangupAfterMs, () => sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL'));
+    for (const d of o.dtmf ?? []) this.after(startMs + d.afterMs, () => { if (!ch.isHungUp) queueDtmf(sw, ch, d.digits, 'RTP'); });
+    ch.hangupCtl.signal.addEventListener('abort', () => {
+      if (ch.hangupCause === 'ORIGINATOR_CANCEL' || ch.hangupCause === 'NORMAL_CLEARING') ch.vars.set('sip_hangup_disposition', 'recv_bye');
+    }, { once: true });
+    void sw.routeAndExecute(ch).catch((e: unknown) => sw.log.error?.('channel thread failed', e));
+    return ch.uuid;
+  }
+}
+
+/** DTMF arriving on a channel (RFC2833 from the far end, or uuid_recv_dtmf / uuid_send_dtmf). */
+export function queueDtmf(sw: Switch, ch: Channel, digits: string, source: string): void {
+  for (const d of digits) {
+    if (!/[0-9*#A-Da-d]/.test(d)) continue;
+    sw.chEvent('DTMF', ch, { pre: [['DTMF-Digit', d], ['DTMF-Duration', '2000'], ['DTMF-Source', source]] });
+    ch.pushDtmf(d);
+    sw.endpoints.emit({ type: 'dtmf', uuid: ch.uuid, digit: d });
+  }
+}

@@ -1,0 +1,98 @@
+// The Fastify application as a plugin: external plugins, then our own (each an fp plugin with a name),
+// then routes. It takes config and dependencies as arguments and opens no connection of its own.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Registry } from 'prom-client';
+import { ZodError } from 'zod';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import metricsPlugin from './plugins/app/metrics.ts';
+import readinessPlugin, { type ReadinessDeps } from './plugins/app/readiness.ts';
+import zodPlugin, { describeZodError } from './plugins/app/zod.ts';
+import swaggerPlugin from './plugins/external/swagger.ts';
+import healthRoutes from './routes/health.ts';
+import metricsRoutes from './routes/metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppDeps {
+  readiness: ReadinessDeps;
+  metrics: Registry;
+}
+
+export interface AppOptions {
+  config: Config;
+  deps: AppDeps;
+}
+
+export interface BuildAppOptions extends AppOptions {
+  logger: Logger;
+}
+
+const SERVICE_VERSION = '0.1.0';
+
+// Probes and scrapes arrive every few seconds; a log line for each would drown the call logs.
+const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The whole HTTP application; register it with fastify-plugin so its decorators reach the root. */
+export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { config, deps }) => {
+  fastify.decorate('config', config);
+
+  await fastify.register(swaggerPlugin, { version: SERVICE_VERSION });
+
+  await fastify.register(zodPlugin);
+  await fastify.register(metricsPlugin, { registry: deps.metrics });
+  await fastify.register(readinessPlugin, { deps: deps.readiness });
+
+  fastify.setErrorHandler((error: FastifyError | ZodError, request, reply) => {
+    // A ZodError thrown by a handler means its external input (a body, a payload) was refused.
+    const status = error instanceof ZodError ? 400 : statusOf(error);
+    if (status >= 500) {
+      request.log.error({ err: error, req: request }, 'request failed');
+      // The cause stays in the log: the client gets the request id to quote, not our internals.
+      return reply.code(status).send({ statusCode: status, error: 'Internal Server Error', message: 'internal error', requestId: request.id });
+    }
+    const message = error instanceof ZodError ? describeZodError(error) : error.message;
+    request.log.info({ err: { message, code: (error as FastifyError).code }, req: request }, 'request refused');
+    return reply.code(status).send({ statusCode: status, error: reasonOf(status), message });
+  });
+
+  await fastify.register(healthRoutes);
+  await fastify.register(metricsRoutes);
+};
+
+function statusOf(error: { statusCode?: number }): number {
+  const s = error.statusCode;
+  return typeof s === 'number' && s >= 400 && s <= 599 ? s : 500;
+}
+
+const reasons: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+};
+const reasonOf = (status: number): string => reasons[status] ?? 'Client Error';
+
+/** A Fastify instance with the service app registered (not yet listening). */
+export async function buildApp({ config, logger, deps }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ disableRequestLogging: (req) => quietRoutes.has(req.routeOptions.url ?? '') }),
+    // Bodies are small JSON commands; anything bigger is a mistake or an attack.
+    bodyLimit: 1024 * 1024,
+  });
+  await app.register(fp(serviceApp, { name: 'service-app' }), { config, deps });
+  return app as unknown as FastifyInstance;
+}

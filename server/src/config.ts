@@ -1,0 +1,349 @@
+// Every setting of the service: one zod schema, parsed once at start-up from the environment and an
+// optional JSON file, deep-frozen and passed to whoever needs it. Nothing else reads process.env.
+//
+// To add a section for a new module: export its schema here, add it to `configSchema`, and add its
+// HOTLINE_* variables to `envBindings`. Every leaf carries an "expected ..." message so a bad value
+// stops start-up with `path: expected ..., got ...`.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// ---- leaf helpers: each says what it expects, in words an operator understands ----
+
+const int = (min: number, max: number, what = 'an integer') =>
+  z.number({ error: `expected ${what} between ${min} and ${max}` }).int().min(min).max(max);
+
+const text = (what = 'a non-empty string') => z.string({ error: `expected ${what}` }).min(1);
+
+const portNumber = (min = 1) => int(min, 65535, 'a number');
+
+// ---- sections ----
+
+export const httpSchema = z.strictObject({
+  host: text('a host name or IP address').default('127.0.0.1'),
+  // 0 asks the kernel for a free port: tests and the embedded launcher use it.
+  port: portNumber(0).default(8080),
+});
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logSchema = z.strictObject({
+  level: z.enum(logLevels, { error: `expected one of ${logLevels.join(', ')}` }).default('info'),
+});
+
+export const redisSchema = z.strictObject({
+  // Absent: the embedded launcher (scripts/start.ts) starts a redis-server and fills this in.
+  url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+});
+
+export const reconnectSchema = z
+  .strictObject({
+    initialMs: int(10, 60_000).default(500),
+    maxMs: int(10, 600_000).default(30_000),
+    // Fraction of each delay drawn at random, so nodes restarted together do not reconnect in step.
+    jitter: z.number({ error: 'expected a number between 0 and 1' }).min(0).max(1).default(0.2),
+  })
+  .refine((r) => r.initialMs <= r.maxMs, { error: 'expected initialMs <= maxMs', path: ['maxMs'] });
+
+export const freeswitchNodeSchema = z.strictObject({
+  // Names the node in logs, metrics and /readyz; unique across nodes.
+  name: z
+    .string({ error: 'expected a name of letters, digits, "-" or "_"' })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a name of letters, digits, "-" or "_"' })
+    .default('fs1'),
+  host: text('a host name or IP address').default('127.0.0.1'),
+  port: portNumber().default(8021),
+  // FreeSWITCH's own default in event_socket.conf.xml; production installs must change both ends.
+  password: text('a non-empty password').default('ClueCon'),
+  commandTimeoutMs: int(100, 120_000).default(5_000),
+  reconnect: reconnectSchema.prefault({}),
+});
+
+export const freeswitchSchema = z.strictObject({
+  nodes: z
+    .array(freeswitchNodeSchema, { error: 'expected a list of FreeSWITCH nodes' })
+    .min(1, { error: 'expected at least one FreeSWITCH node' })
+    .refine((nodes) => new Set(nodes.map((n) => n.name)).size === nodes.length, {
+      error: 'expected node names to be unique',
+    })
+    .prefault([{}]),
+  // Where the dialplan's `socket` application connects (outbound ESL, one connection per call).
+  outbound: z
+    .strictObject({
+      host: text('a host name or IP address').default('127.0.0.1'),
+      port: portNumber(0).default(8084),
+    })
+    .prefault({}),
+});
+
+export const cdrSchema = z.strictObject({
+  streamKey: text('a Redis key name').default('hotline:cdr'),
+  // Absent: no JSONL copy of the CDR stream is written. Relative paths are from the working directory.
+  jsonlPath: text('a file path').optional(),
+});
+
+export const ivrSchema = z.strictObject({
+  // Absent: the built-in flow (welcome prompt, then the queue; GB/T 33358 discourages menus).
+  flowsPath: text('a folder or file path').optional(),
+  // Prefix for prompt files as FreeSWITCH sees them (relative to its sound_prefix, or absolute).
+  promptsBase: text('a path prefix for prompt files').default('hotline12345'),
+});
+
+export const slaSchema = z
+  .strictObject({
+    thresholdSec: int(1, 600).default(15),
+    shortAbandonSec: int(0, 60).default(5),
+    target: z.number({ error: 'expected a fraction between 0 and 1' }).min(0).max(1).default(0.95),
+  })
+  .refine((s) => s.shortAbandonSec < s.thresholdSec, {
+    error: 'expected shortAbandonSec below thresholdSec',
+    path: ['shortAbandonSec'],
+  });
+
+export const shutdownSchema = z.strictObject({
+  // Bound on the whole graceful shutdown; after it the process exits anyway.
+  graceMs: int(100, 600_000).default(10_000),
+});
+
+export const configSchema = z.strictObject({
+  http: httpSchema.prefault({}),
+  log: logSchema.prefault({}),
+  redis: redisSchema.prefault({}),
+  freeswitch: freeswitchSchema.prefault({}),
+  cdr: cdrSchema.prefault({}),
+  ivr: ivrSchema.prefault({}),
+  sla: slaSchema.prefault({}),
+  shutdown: shutdownSchema.prefault({}),
+});
+
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type HttpConfig = Config['http'];
+export type LogConfig = Config['log'];
+export type RedisConfig = Config['redis'];
+export type FreeswitchConfig = Config['freeswitch'];
+export type FreeswitchNodeConfig = FreeswitchConfig['nodes'][number];
+export type CdrConfig = Config['cdr'];
+export type IvrConfig = Config['ivr'];
+export type SlaConfig = Config['sla'];
+export type ShutdownConfig = Config['shutdown'];
+
+// ---- environment ----
+
+type EnvKind = 'string' | 'int' | 'number' | 'json';
+export interface EnvBinding {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly kind: EnvKind;
+}
+
+/** Every HOTLINE_* variable and the setting it fills. Env values override the config file. */
+export const envBindings: readonly EnvBinding[] = [
+  { name: 'HOTLINE_HTTP_HOST', path: ['http', 'host'], kind: 'string' },
+  { name: 'HOTLINE_HTTP_PORT', path: ['http', 'port'], kind: 'int' },
+  { name: 'HOTLINE_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  { name: 'HOTLINE_REDIS_URL', path: ['redis', 'url'], kind: 'string' },
+  { name: 'HOTLINE_FS_NODES', path: ['freeswitch', 'nodes'], kind: 'json' },
+  { name: 'HOTLINE_FS_OUTBOUND_HOST', path: ['freeswitch', 'outbound', 'host'], kind: 'string' },
+  { name: 'HOTLINE_FS_OUTBOUND_PORT', path: ['freeswitch', 'outbound', 'port'], kind: 'int' },
+  { name: 'HOTLINE_CDR_STREAM_KEY', path: ['cdr', 'streamKey'], kind: 'string' },
+  { name: 'HOTLINE_CDR_JSONL_PATH', path: ['cdr', 'jsonlPath'], kind: 'string' },
+  { name: 'HOTLINE_IVR_FLOWS_PATH', path: ['ivr', 'flowsPath'], kind: 'string' },
+  { name: 'HOTLINE_IVR_PROMPTS_BASE', path: ['ivr', 'promptsBase'], kind: 'string' },
+  { name: 'HOTLINE_SLA_THRESHOLD_SEC', path: ['sla', 'thresholdSec'], kind: 'int' },
+  { name: 'HOTLINE_SLA_SHORT_ABANDON_SEC', path: ['sla', 'shortAbandonSec'], kind: 'int' },
+  { name: 'HOTLINE_SLA_TARGET', path: ['sla', 'target'], kind: 'number' },
+  { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
+];
+
+/** A single FreeSWITCH node described field by field; its fields land on freeswitch.nodes.0. */
+export const singleNodeEnv = {
+  HOTLINE_FS_NAME: { field: 'name', kind: 'string' },
+  HOTLINE_FS_HOST: { field: 'host', kind: 'string' },
+  HOTLINE_FS_PORT: { field: 'port', kind: 'int' },
+  HOTLINE_FS_PASSWORD: { field: 'password', kind: 'string' },
+} as const satisfies Record<string, { field: string; kind: EnvKind }>;
+
+export const CONFIG_FILE_ENV = 'HOTLINE_CONFIG_FILE';
+
+/** HOTLINE_* variables this module does not know (likely typos). HOTLINE_TEST_* belong to the test tooling. */
+export function unknownEnvVars(env: Env): string[] {
+  const known = new Set<string>([CONFIG_FILE_ENV, ...envBindings.map((b) => b.name), ...Object.keys(singleNodeEnv)]);
+  return Object.keys(env).filter((k) => k.startsWith('HOTLINE_') && !k.startsWith('HOTLINE_TEST_') && !known.has(k));
+}
+
+// ---- loading ----
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  /** One line per problem: `path: expected ..., got ...`. */
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface LoadConfigOptions {
+  env: Env;
+  /** A path to a JSON file, or its already-parsed contents. Default: the file named by HOTLINE_CONFIG_FILE. */
+  file?: string | Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function readConfigFile(file: string | Json | undefined, env: Env): { data: Json; source: string | undefined } {
+  if (isRecord(file)) return { data: file, source: 'config file' };
+  const filePath = file ?? nonEmpty(env[CONFIG_FILE_ENV]);
+  if (filePath === undefined) return { data: {}, source: undefined };
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${CONFIG_FILE_ENV}: cannot read ${filePath}: ${(err as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`${CONFIG_FILE_ENV}: ${filePath} is not valid JSON: ${(err as Error).message}`]);
+  }
+  if (!isRecord(data)) throw new ConfigError([`${CONFIG_FILE_ENV}: ${filePath}: expected a JSON object at the top`]);
+  return { data, source: filePath };
+}
+
+// Empty variables count as unset: `FOO=` in a compose file or a shell means "no value".
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+
+/**
+ * Text to value. A value that does not convert is passed on as the raw string so that the schema
+ * reports it as `expected a number ..., got "abc"` under the setting's own path.
+ */
+function fromEnvText(raw: string, kind: EnvKind, name: string, problems: string[]): unknown {
+  const v = raw.trim();
+  switch (kind) {
+    case 'string':
+      return v;
+    case 'int':
+    case 'number':
+      return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v) ? Number(v) : raw;
+    case 'json':
+      try {
+        return JSON.parse(v);
+      } catch {
+        problems.push(`${name}: expected JSON, got ${JSON.stringify(raw)}`);
+        return undefined;
+      }
+  }
+}
+
+function setPath(target: Json, path: readonly string[], value: unknown): void {
+  let obj = target;
+  for (const key of path.slice(0, -1)) {
+    const next = obj[key];
+    if (!isRecord(next)) obj[key] = {};
+    obj = obj[key] as Json;
+  }
+  obj[path[path.length - 1]!] = value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+function show(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  const s = JSON.stringify(input);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/**
+ * Parse the file (if any) overlaid with the environment, once. The result is deep-frozen.
+ * Throws ConfigError naming each bad setting (and the variable it came from, when it came from one).
+ */
+export function loadConfig({ env, file }: LoadConfigOptions): Config {
+  const { data: fileData } = readConfigFile(file, env);
+  // structuredClone: the overlay below must not write into the caller's object.
+  const raw: Json = structuredClone(fileData);
+  const problems: string[] = [];
+  const sourceOf = new Map<string, string>();
+
+  for (const b of envBindings) {
+    const v = nonEmpty(env[b.name]);
+    if (v === undefined) continue;
+    const value = fromEnvText(v, b.kind, b.name, problems);
+    if (value === undefined) continue;
+    setPath(raw, b.path, value);
+    sourceOf.set(b.path.join('.'), b.name);
+  }
+
+  const single = Object.entries(singleNodeEnv).filter(([name]) => nonEmpty(env[name]) !== undefined);
+  if (single.length > 0) {
+    if (nonEmpty(env.HOTLINE_FS_NODES) !== undefined) {
+      problems.push(`HOTLINE_FS_NODES: set either HOTLINE_FS_NODES or ${single.map(([n]) => n).join('/')}, not both`);
+    } else {
+      // The single-node variables override the file's first node field by field (so the file can
+      // hold the password and the environment the host); further nodes in the file are dropped.
+      const fs = isRecord(raw.freeswitch) ? raw.freeswitch : {};
+      const firstNode = Array.isArray(fs.nodes) && isRecord(fs.nodes[0]) ? fs.nodes[0] : {};
+      const node: Json = { ...firstNode };
+      for (const [name, { field, kind }] of single) {
+        node[field] = fromEnvText(env[name]!, kind, name, problems);
+        sourceOf.set(`freeswitch.nodes.0.${field}`, name);
+      }
+      setPath(raw, ['freeswitch', 'nodes'], [node]);
+    }
+  }
+
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String).join('.');
+      const from = (p: string): string => {
+        const name = sourceOf.get(p) ?? [...sourceOf].find(([k]) => p.startsWith(`${k}.`))?.[1];
+        return name ? ` (${name})` : '';
+      };
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          const p = path ? `${path}.${key}` : key;
+          problems.push(`${p}${from(p)}: unknown setting`);
+        }
+        continue;
+      }
+      const label = path || '(top level)';
+      // A refinement's input is the whole object; show the value at the path it points to instead.
+      const input = issue.code === 'custom' ? valueAt(raw, issue.path) : issue.input;
+      problems.push(`${label}${from(path)}: ${issue.message}, got ${show(input)}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(result.data!) as Config;
+}
+
+/** The config with secrets replaced, for logging at start-up. */
+export function redactConfig(config: Config): unknown {
+  return {
+    ...config,
+    redis: { ...config.redis, url: config.redis.url?.replace(/\/\/([^@/]*)@/, '//***@') },
+    freeswitch: {
+      ...config.freeswitch,
+      nodes: config.freeswitch.nodes.map((n) => ({ ...n, password: '***' })),
+    },
+  };
+}

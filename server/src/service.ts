@@ -1,0 +1,110 @@
+// Wiring: builds every part of the service from the config and connects them. Tests and the
+// embedded launcher start the whole service in-process through createService; server.ts adds only
+// the process concerns (env, signals, exit codes). ESL, the store and realtime are added here as
+// they land; each registers its closer in the right shutdown phase.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { buildApp } from './app.ts';
+import { redactConfig, type Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createMetricsRegistry } from './plugins/app/metrics.ts';
+import type { FreeswitchNodeStatus } from './plugins/app/readiness.ts';
+import { createShutdown, type Shutdown, type ShutdownResult } from './shutdown.ts';
+
+export interface ServiceOptions {
+  /** Connection state per configured FreeSWITCH node. Default: every node reported not connected. */
+  freeswitch?: () => readonly FreeswitchNodeStatus[];
+  /** A Redis client owned by the caller (not closed by the service). Default: one made from config.redis.url. */
+  redis?: Redis;
+  metrics?: Registry;
+}
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly metrics: Registry;
+  /** Register closers for parts wired from outside. */
+  readonly shutdown: Shutdown;
+  /** Listen on config.http; resolves with the bound address (useful with port 0). */
+  start(): Promise<{ host: string; port: number; url: string }>;
+  /** Graceful shutdown bounded by config.shutdown.graceMs. Safe to call twice. */
+  stop(): Promise<ShutdownResult>;
+}
+
+function ownRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    // Fail commands at once while disconnected: a readiness probe must not queue behind a reconnect.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+  });
+  // ioredis emits 'error' on every failed reconnect; log the transition, not each attempt.
+  let healthy = true;
+  redis.on('error', (err) => {
+    if (healthy) log.warn({ err }, 'redis connection lost');
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (!healthy) log.info('redis connection restored');
+    healthy = true;
+  });
+  return redis;
+}
+
+export async function createService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Service> {
+  const shutdown = createShutdown(logger.child({ component: 'shutdown' }));
+  const metrics = options.metrics ?? createMetricsRegistry();
+
+  const redis = options.redis ?? (config.redis.url ? ownRedis(config.redis.url, logger.child({ component: 'redis' })) : undefined);
+  if (redis && !options.redis) {
+    shutdown.add('store', 'redis', async () => {
+      // QUIT lets pending replies arrive; disconnect if Redis is already gone.
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+
+  // Until the ESL module is wired, no node can be connected, so the service reports not ready.
+  const freeswitch = options.freeswitch ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
+
+  const app = await buildApp({
+    config,
+    logger,
+    deps: {
+      metrics,
+      readiness: {
+        freeswitch,
+        redis: async () => (redis ? (await redis.ping()) === 'PONG' : false),
+        draining: () => shutdown.started,
+      },
+    },
+  });
+  // Last phase: in-flight HTTP requests finish, then the port closes.
+  shutdown.add('transport', 'http', () => app.close());
+
+  return {
+    app,
+    config,
+    metrics,
+    shutdown,
+    async start() {
+      logger.info({ config: redactConfig(config) }, 'starting');
+      if (redis && redis.status === 'wait') {
+        // Not fatal: the service starts not-ready and ioredis keeps reconnecting.
+        await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
+      }
+      await app.listen({ host: config.http.host, port: config.http.port });
+      const { address, port } = app.server.address() as AddressInfo;
+      const host = address.includes(':') ? `[${address}]` : address;
+      return { host: address, port, url: `http://${host}:${port}` };
+    },
+    async stop() {
+      logger.info({ graceMs: config.shutdown.graceMs }, 'shutting down');
+      const result = await shutdown.run(config.shutdown.graceMs);
+      if (result.completed) logger.info({ failed: result.failed }, 'shutdown complete');
+      return result;
+    },
+  };
+}
