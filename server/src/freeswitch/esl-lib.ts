@@ -22,8 +22,7 @@ interface Emitter {
 
 export interface EslConnection extends Emitter {
   socket: Socket | null;
-  /** drachtio-modesl reconnects inbound connections by itself; we set maxAttempts 1 to own that. */
-  reconnectOpts: { maxAttempts?: number };
+  /** drachtio-modesl reconnects inbound connections by itself unless `closing` is set. */
   closing?: boolean;
   api(command: string, args: string, cb: (res: EslEvent) => void): void;
   bgapi(command: string, args: string, jobId: string, cb: (res: EslEvent) => void): void;
