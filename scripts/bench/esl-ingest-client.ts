@@ -36,6 +36,8 @@ export interface ClientResult {
   rss_end_mb: number;
   /** RSS after loading node, tsx and the library, before connecting: rss_mb minus this is the ingest cost. */
   rss_idle_mb: number;
+  /** Client CPU time (user + system) per event from subscription to the last event: load-independent. */
+  cpu_us_per_event: number;
   bytes_per_event: number;
   headers_per_event: number;
   errors: string[];
@@ -64,6 +66,12 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
     let firstSentNs = 0n;
     let lastRecvNs = 0n;
     let bytesAtReady = 0;
+    let cpuAtReady: NodeJS.CpuUsage | undefined;
+    const markReady = (bytes: number): void => {
+      bytesAtReady = bytes;
+      cpuAtReady = process.cpuUsage();
+      send({ type: 'ready' });
+    };
     if (isEslLibName(args.lib)) loadEslLib(args.lib);
     const rssIdle = process.memoryUsage().rss;
     let rssPeak = rssIdle;
@@ -84,6 +92,7 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
       const sorted = lat.slice(0, received).sort();
       const elapsedNs = received > 0 ? Number(lastRecvNs - firstSentNs) : 0;
       const bytes = bytesRead() - bytesAtReady;
+      const cpu = cpuAtReady ? process.cpuUsage(cpuAtReady) : { user: 0, system: 0 };
       close();
       resolve({
         lib: args.lib,
@@ -98,6 +107,7 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
         rss_mb: round(rssPeak / 2 ** 20, 1),
         rss_end_mb: round(rssEnd / 2 ** 20, 1),
         rss_idle_mb: round(rssIdle / 2 ** 20, 1),
+        cpu_us_per_event: received > 0 ? round((cpu.user + cpu.system) / received, 1) : 0,
         bytes_per_event: received > 0 ? Math.round(bytes / received) : 0,
         headers_per_event: received > 0 ? round(headerSum / received, 1) : 0,
         errors,
@@ -149,8 +159,7 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
             stage = 2;
           } else if (stage === 2) {
             stage = 3;
-            bytesAtReady = sock.bytesRead - (buf.length - off);
-            send({ type: 'ready' });
+            markReady(sock.bytesRead - (buf.length - off));
           } else {
             const mk = args.format === 'json' ? jsonMarker : marker;
             const at = body.indexOf(mk);
@@ -172,8 +181,7 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
     const esl = loadEslLib(args.lib);
     const conn = new esl.Connection(args.host, args.port, args.password, () => {
       conn.events(args.format, 'ALL', () => {
-        bytesAtReady = conn.socket?.bytesRead ?? 0;
-        send({ type: 'ready' });
+        markReady(conn.socket?.bytesRead ?? 0);
       });
     });
     bytesRead = () => conn.socket?.bytesRead ?? bytesAtReady;

@@ -45,7 +45,7 @@ interface Options {
   baseline: boolean;
 }
 
-const USAGE = `npm run bench -- esl-ingest [--events N=20000] [--repeat N=3] [--max-run-s S=30] [--max-total-s S=170]
+export const usage = `npm run bench -- esl-ingest [--events N=20000] [--repeat N=5] [--max-run-s S=30] [--max-total-s S=170]
     [--window N=64] [--ack-every N=16]
     [--server auto|fsim|mini] [--fixtures DIR] [--libs modesl,drachtio-modesl] [--formats plain,json] [--no-baseline]`;
 
@@ -54,7 +54,7 @@ function parseOptions(argv: string[]): Options {
     events: 20000,
     maxRunS: 30,
     maxTotalS: 170,
-    repeat: 3,
+    repeat: 5,
     window: 64,
     ackEvery: 16,
     server: 'auto',
@@ -67,12 +67,12 @@ function parseOptions(argv: string[]): Options {
     const a = argv[i];
     const v = (): string => {
       const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      if (x === undefined) throw new Error(`${a} needs a value\n${usage}`);
       return x;
     };
     const num = (): number => {
       const n = Number(v());
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number\n${USAGE}`);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number\n${usage}`);
       return n;
     };
     switch (a) {
@@ -84,7 +84,7 @@ function parseOptions(argv: string[]): Options {
       case '--ack-every': opts.ackEvery = Math.floor(num()); break;
       case '--server': {
         const s = v();
-        if (s !== 'auto' && s !== 'fsim' && s !== 'mini') throw new Error(`--server auto|fsim|mini\n${USAGE}`);
+        if (s !== 'auto' && s !== 'fsim' && s !== 'mini') throw new Error(`--server auto|fsim|mini\n${usage}`);
         opts.server = s;
         break;
       }
@@ -92,12 +92,12 @@ function parseOptions(argv: string[]): Options {
       case '--libs': opts.libs = v().split(','); break;
       case '--formats': {
         const fs = v().split(',');
-        if (fs.some((f) => f !== 'plain' && f !== 'json')) throw new Error(`--formats plain,json\n${USAGE}`);
+        if (fs.some((f) => f !== 'plain' && f !== 'json')) throw new Error(`--formats plain,json\n${usage}`);
         opts.formats = fs as ('plain' | 'json')[];
         break;
       }
       case '--no-baseline': opts.baseline = false; break;
-      default: throw new Error(`unknown option ${a}\n${USAGE}`);
+      default: throw new Error(`unknown option ${a}\n${usage}`);
     }
   }
   if (opts.ackEvery > opts.window) opts.ackEvery = opts.window;
@@ -258,6 +258,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
 
   const results: RunResult[] = [];
   const t0 = Date.now();
+  const load0 = os.loadavg()[0] ?? 0;
   try {
     for (const [i, [lib, format]] of combos.entries()) {
       // Bounded duration: each run gets its share of what is left of the total budget.
@@ -266,7 +267,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       console.error(`esl-ingest: [${i + 1}/${combos.length}] ${lib} ${format} ...`);
       const r = await runOne(lib, format, sw, set, server.port, opts, maxMs);
       console.error(
-        `esl-ingest:   ${r.received}/${opts.events} events, ${r.events_per_s} ev/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, rss ${r.rss_mb} MB (idle ${r.rss_idle_mb})${r.completed ? '' : ' INCOMPLETE'}`,
+        `esl-ingest:   ${r.received}/${opts.events} events, ${r.events_per_s} ev/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, cpu ${r.cpu_us_per_event} us/event, rss ${r.rss_mb} MB (idle ${r.rss_idle_mb})${r.completed ? '' : ' INCOMPLETE'}`,
       );
       results.push(r);
     }
@@ -274,7 +275,12 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     await server.close();
   }
 
-  // Per client and format: the run with the median events_per_s, plus every run's events_per_s.
+  // Per client and format: the run with the median events_per_s, plus every run's events_per_s;
+  // CPU per event is the median over the runs.
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+  };
   const summarize = (runs: RunResult[]): Record<string, unknown> => {
     const byRate = [...runs].sort((a, b) => a.events_per_s - b.events_per_s);
     const r = byRate[Math.floor((byRate.length - 1) / 2)];
@@ -290,6 +296,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       max_ms: r.max_ms,
       rss_mb: r.rss_mb,
       rss_idle_mb: r.rss_idle_mb,
+      cpu_us_per_event: median(runs.map((x) => x.cpu_us_per_event)),
       bytes_per_event: r.bytes_per_event,
       headers_per_event: r.headers_per_event,
       ...(runs.length > 1 ? { events_per_s_runs: runs.map((x) => x.events_per_s) } : {}),
@@ -319,6 +326,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     headers_per_event: set.headersPerEvent,
     node: process.version,
     cpus: os.cpus().length,
+    loadavg_1m: { start: Math.round(load0 * 100) / 100, end: Math.round((os.loadavg()[0] ?? 0) * 100) / 100 },
     total_s: Math.round((Date.now() - t0) / 100) / 10,
     clients,
     ...(opts.baseline ? { baseline_raw_framing: baseline } : {}),

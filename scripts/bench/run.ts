@@ -4,12 +4,14 @@
 
 interface BenchModule {
   description: string;
+  usage?: string;
   main(argv: string[]): Promise<Record<string, unknown>>;
 }
 
 /** The registry: benchmark name -> its module (scripts/bench/<name>.ts). */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'esl-ingest': () => import('./esl-ingest.ts'),
+  'esl-parse': () => import('./esl-parse.ts'),
 };
 
 async function list(): Promise<string> {
@@ -23,6 +25,9 @@ if (!load) {
   if (name !== undefined && name !== '--help' && name !== '-h') console.error(`unknown benchmark: ${name}`);
   console.error(await list());
   process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+} else if (rest.includes('--help') || rest.includes('-h')) {
+  const mod = await load();
+  console.error(`${name}: ${mod.description}\n${mod.usage ?? ''}`);
 } else {
   try {
     const result = await (await load()).main(rest);

@@ -1,7 +1,7 @@
 // The Fastify application as a plugin: external plugins, then our own (each an fp plugin with a name),
 // then routes. It takes config and dependencies as arguments and opens no connection of its own.
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import { ZodError } from 'zod';
@@ -86,13 +86,15 @@ const reasonOf = (status: number): string => reasons[status] ?? 'Client Error';
 
 /** A Fastify instance with the service app registered (not yet listening). */
 export async function buildApp({ config, logger, deps }: BuildAppOptions): Promise<FastifyInstance> {
+  // Typed as Fastify's base logger so the instance is the plain FastifyInstance every plugin expects.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance,
     genReqId: () => randomUUID(),
     logController: new LogController({ disableRequestLogging: (req) => quietRoutes.has(req.routeOptions.url ?? '') }),
     // Bodies are small JSON commands; anything bigger is a mistake or an attack.
     bodyLimit: 1024 * 1024,
   });
   await app.register(fp(serviceApp, { name: 'service-app' }), { config, deps });
-  return app as unknown as FastifyInstance;
+  return app;
 }

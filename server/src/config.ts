@@ -32,6 +32,11 @@ export const logSchema = z.strictObject({
 export const redisSchema = z.strictObject({
   // Absent: the embedded launcher (scripts/start.ts) starts a redis-server and fills this in.
   url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+  // Every key starts with it (store/keys.ts builds them), so deployments can share one Redis.
+  keyPrefix: z
+    .string({ error: 'expected letters, digits, "-" or "_"' })
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected letters, digits, "-" or "_"' })
+    .default('hotline'),
 });
 
 export const reconnectSchema = z
@@ -75,7 +80,9 @@ export const freeswitchSchema = z.strictObject({
 });
 
 export const cdrSchema = z.strictObject({
-  streamKey: text('a Redis key name').default('hotline:cdr'),
+  // The stream's key is `<redis.keyPrefix>:cdr` (store/keys.ts). XADD MAXLEN ~ keeps it bounded;
+  // the JSONL file is the long-term copy. A million is weeks of traffic for a large center.
+  streamMaxLen: int(1_000, 100_000_000).default(1_000_000),
   // Absent: no JSONL copy of the CDR stream is written. Relative paths are from the working directory.
   jsonlPath: text('a file path').optional(),
 });
@@ -146,10 +153,11 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_HTTP_PORT', path: ['http', 'port'], kind: 'int' },
   { name: 'HOTLINE_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'HOTLINE_REDIS_URL', path: ['redis', 'url'], kind: 'string' },
+  { name: 'HOTLINE_REDIS_KEY_PREFIX', path: ['redis', 'keyPrefix'], kind: 'string' },
   { name: 'HOTLINE_FS_NODES', path: ['freeswitch', 'nodes'], kind: 'json' },
   { name: 'HOTLINE_FS_OUTBOUND_HOST', path: ['freeswitch', 'outbound', 'host'], kind: 'string' },
   { name: 'HOTLINE_FS_OUTBOUND_PORT', path: ['freeswitch', 'outbound', 'port'], kind: 'int' },
-  { name: 'HOTLINE_CDR_STREAM_KEY', path: ['cdr', 'streamKey'], kind: 'string' },
+  { name: 'HOTLINE_CDR_STREAM_MAXLEN', path: ['cdr', 'streamMaxLen'], kind: 'int' },
   { name: 'HOTLINE_CDR_JSONL_PATH', path: ['cdr', 'jsonlPath'], kind: 'string' },
   { name: 'HOTLINE_IVR_FLOWS_PATH', path: ['ivr', 'flowsPath'], kind: 'string' },
   { name: 'HOTLINE_IVR_PROMPTS_BASE', path: ['ivr', 'promptsBase'], kind: 'string' },

@@ -44,7 +44,7 @@ function ownRedis(url: string, log: Logger): Redis {
   // ioredis emits 'error' on every failed reconnect; log the transition, not each attempt.
   let healthy = true;
   redis.on('error', (err) => {
-    if (healthy) log.warn({ err }, 'redis connection lost');
+    if (healthy) log.warn({ err }, 'redis unreachable');
     healthy = false;
   });
   redis.on('ready', () => {

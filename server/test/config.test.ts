@@ -28,7 +28,7 @@ t.test('defaults with an empty environment', async (t) => {
   const c = loadConfig({ env: {} });
   t.same(c.http, { host: '127.0.0.1', port: 8080 });
   t.equal(c.log.level, 'info');
-  t.equal(c.redis.url, undefined, 'no Redis URL: the embedded launcher provides one');
+  t.same(c.redis, { keyPrefix: 'hotline' }, 'no Redis URL: the embedded launcher provides one');
   t.same(c.freeswitch.nodes, [
     {
       name: 'fs1',
@@ -41,7 +41,8 @@ t.test('defaults with an empty environment', async (t) => {
   ]);
   t.same(c.freeswitch.outbound, { host: '127.0.0.1', port: 8084 });
   t.same(c.sla, { thresholdSec: 15, shortAbandonSec: 5, target: 0.95 });
-  t.equal(c.cdr.streamKey, 'hotline:cdr');
+  t.same(c.cdr, { streamMaxLen: 1_000_000 }, 'no JSONL copy unless a path is given');
+  t.same(c.ivr, { promptsBase: 'hotline12345' }, 'no flows file: the built-in flows');
   t.equal(c.shutdown.graceMs, 10000);
 });
 
@@ -54,7 +55,8 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
       HOTLINE_REDIS_URL: 'redis://127.0.0.1:6390/2',
       HOTLINE_FS_OUTBOUND_HOST: '10.0.0.5',
       HOTLINE_FS_OUTBOUND_PORT: '9084',
-      HOTLINE_CDR_STREAM_KEY: 'cdr:test',
+      HOTLINE_REDIS_KEY_PREFIX: 'hl-test',
+      HOTLINE_CDR_STREAM_MAXLEN: '5000',
       HOTLINE_CDR_JSONL_PATH: '/var/log/cdr.jsonl',
       HOTLINE_IVR_FLOWS_PATH: './flows',
       HOTLINE_IVR_PROMPTS_BASE: '/usr/share/sounds/hotline',
@@ -66,9 +68,9 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   });
   t.same(c.http, { host: '0.0.0.0', port: 9000 });
   t.equal(c.log.level, 'debug');
-  t.equal(c.redis.url, 'redis://127.0.0.1:6390/2');
+  t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test' });
   t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084 });
-  t.same(c.cdr, { streamKey: 'cdr:test', jsonlPath: '/var/log/cdr.jsonl' });
+  t.same(c.cdr, { streamMaxLen: 5000, jsonlPath: '/var/log/cdr.jsonl' });
   t.same(c.ivr, { flowsPath: './flows', promptsBase: '/usr/share/sounds/hotline' });
   t.same(c.sla, { thresholdSec: 20, shortAbandonSec: 3, target: 0.9 });
   t.equal(c.shutdown.graceMs, 2500);
@@ -127,6 +129,8 @@ t.test('each bad value is refused with the field named and what was expected', a
     [{ HOTLINE_HTTP_PORT: '80.5' }, 'http.port (HOTLINE_HTTP_PORT): expected a number between 0 and 65535, got 80.5'],
     [{ HOTLINE_LOG_LEVEL: 'loud' }, 'log.level (HOTLINE_LOG_LEVEL): expected one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ HOTLINE_REDIS_URL: 'http://x' }, 'redis.url (HOTLINE_REDIS_URL): expected a redis:// or rediss:// URL, got "http://x"'],
+    [{ HOTLINE_REDIS_KEY_PREFIX: 'a:b' }, 'redis.keyPrefix (HOTLINE_REDIS_KEY_PREFIX): expected letters, digits, "-" or "_", got "a:b"'],
+    [{ HOTLINE_CDR_STREAM_MAXLEN: '10' }, 'cdr.streamMaxLen (HOTLINE_CDR_STREAM_MAXLEN): expected an integer between 1000 and 100000000, got 10'],
     [{ HOTLINE_FS_PORT: '0' }, 'freeswitch.nodes.0.port (HOTLINE_FS_PORT): expected a number between 1 and 65535, got 0'],
     [
       { HOTLINE_FS_NODES: '[{"name":"a","port":"abc"}]' },

@@ -213,4 +213,20 @@ t.test('ESL client behaviour when the switch drops the socket mid-command', asyn
       t.equal(obs.end, 1, `${lib}: esl::end was emitted`);
     });
   }
+
+  t.test('drachtio-modesl: reconnectOpts.maxAttempts = 1 turns its automatic reconnection off', async (t) => {
+    // How our adapter owns reconnection (a fresh Connection, hence fresh callback queues) instead
+    // of inheriting the stale api callback queue shown above.
+    const { conn, obs } = await connect('drachtio-modesl', server.port);
+    t.teardown(() => shutdown(conn));
+    conn.reconnectOpts = { maxAttempts: 1 };
+    await catchUncaught(obs, async () => {
+      server.dropAll();
+      await sleep(1000);
+    });
+    t.equal(obs.end, 1, 'esl::end emitted');
+    t.equal(obs.reconnecting, 0, 'no esl::reconnecting');
+    t.equal(conn.connected(), false, 'stays disconnected');
+    t.same(obs.uncaught, [], 'no uncaught exception');
+  });
 });

@@ -21,17 +21,22 @@ function eventFrames(stream: string, type: string): string[] {
   return out;
 }
 
+/** Parse FreeSWITCH's flat JSON object keeping key order AND duplicate keys (JSON.parse drops them). */
 function jsonToEvent(data: string): FsEvent {
-  const o = JSON.parse(data) as Record<string, string>;
-  const headers: Header[] = [];
-  let body: string | undefined;
-  for (const [k, v] of Object.entries(o)) {
-    if (k === '_body') body = v;
-    else headers.push([k, v]);
+  const pairs: Array<[string, string]> = [];
+  const re = /"((?:[^"\\]|\\.)*)":"((?:[^"\\]|\\.)*)"[,}]/gy;
+  re.lastIndex = 1;
+  for (let m = re.exec(data); m; m = re.exec(data)) {
+    pairs.push([JSON.parse(`"${m[1]}"`) as string, JSON.parse(`"${m[2]}"`) as string]);
   }
-  if (body !== undefined && headers.at(-1)?.[0] === 'Content-Length') headers.pop();
-  const name = o['Event-Name'] ?? '';
-  return body === undefined ? { name, headers } : { name, headers, body };
+  if (re.lastIndex !== 0) throw new Error('unparsed JSON tail');
+  let body: string | undefined;
+  if (pairs.at(-1)?.[0] === '_body') {
+    body = (pairs.pop() as [string, string])[1];
+    pairs.pop(); // its Content-Length
+  }
+  const name = pairs.find(([k]) => k === 'Event-Name')?.[1] ?? '';
+  return body === undefined ? { name, headers: pairs } : { name, headers: pairs, body };
 }
 
 t.test('url encoding follows switch_url_encode', async (t) => {
@@ -109,9 +114,9 @@ t.test('xml follows switch_event_xmlize + switch_xml_toxml', async (t) => {
     serializeXml(ev),
     '<event>\n  <headers>\n    <Event-Name>BACKGROUND_JOB</Event-Name>\n' +
       '    <Job-Command-Arg>a%20%3Cb%3E%20%26%20%22c%22</Job-Command-Arg>\n    <Empty></Empty>\n  </headers>\n' +
-      '  <Content-Length>19</Content-Length>\n  <body>+OK &lt;done&gt; &amp; &#x566A;\n  </body>\n</event>\n',
+      '  <Content-Length>17</Content-Length>\n  <body>+OK &lt;done&gt; &amp; &#x566A;\n  </body>\n</event>\n',
   );
   t.equal(serializeXml({ name: 'HEARTBEAT', headers: [['Event-Name', 'HEARTBEAT']] }), '<event>\n  <headers>\n    <Event-Name>HEARTBEAT</Event-Name>\n  </headers>\n</event>\n');
   const frame = eventFrame({ name: 'HEARTBEAT', headers: [['Event-Name', 'HEARTBEAT']] }, 'xml');
-  t.match(frame, /^Content-Length: 84\nContent-Type: text\/event-xml\n\n<event>/);
+  t.match(frame, /^Content-Length: 81\nContent-Type: text\/event-xml\n\n<event>/);
 });

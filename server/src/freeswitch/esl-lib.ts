@@ -9,7 +9,6 @@ export interface EslEvent {
   headers: { name: string; value: string | number }[];
   getHeader(name: string): string | number | null;
   getBody(): string;
-  getType(): string;
 }
 
 export type EslListener = (...args: unknown[]) => void;

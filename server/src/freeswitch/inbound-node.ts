@@ -146,7 +146,8 @@ export class InboundNode {
   }
 
   private dispatch(ev: EslEvent | undefined): void {
-    if (!ev || !ev.getType().startsWith('text/event-')) return;
+    // The wildcard also sees auth requests and command replies; events are what carry Event-Name.
+    if (!ev || headerOf(ev, 'Event-Name') === undefined) return;
     const raw: RawEvent = {
       get: (n) => headerOf(ev, n),
       headers: () => ev.headers.map((h) => [h.name, String(h.value)] as [string, string]),

@@ -26,6 +26,12 @@ export interface LoadDialplanOptions {
    * They win: an X-PRE-PROCESS set of the same name in the files is ignored.
    */
   readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Globals FreeSWITCH defines itself before it reads the configuration (sounds_dir, certs_dir,
+   * local_ip_v4, hostname, ...). Default: FREESWITCH_BUILTIN_GLOBALS (Debian package layout).
+   * Files may change them; `vars` win over both.
+   */
+  readonly builtins?: Readonly<Record<string, string>>;
   /** Clock for time-of-day conditions, epoch milliseconds. Default Date.now. */
   readonly now?: () => number;
   /** Local time's offset from UTC in minutes for time conditions (China: 480). Default: the host's. */
@@ -66,6 +72,29 @@ export interface Dialplan {
    */
   expand(text: string, vars: Readonly<Record<string, string>>, opts?: Pick<ExpandOptions, 'api'>): string;
 }
+
+/** Core globals of a FreeSWITCH 1.10 Debian package install (switch_core.c sets them at start-up). */
+export const FREESWITCH_BUILTIN_GLOBALS: Readonly<Record<string, string>> = Object.freeze({
+  hostname: 'vm',
+  local_ip_v4: '127.0.0.1',
+  local_mask_v4: '255.0.0.0',
+  local_ip_v6: '::1',
+  base_dir: '/usr',
+  conf_dir: '/etc/freeswitch',
+  log_dir: '/var/log/freeswitch',
+  run_dir: '/var/run/freeswitch',
+  db_dir: '/var/lib/freeswitch/db',
+  mod_dir: '/usr/lib/freeswitch/mod',
+  script_dir: '/usr/share/freeswitch/scripts',
+  temp_dir: '/tmp',
+  grammar_dir: '/usr/share/freeswitch/grammar',
+  certs_dir: '/etc/freeswitch/tls',
+  storage_dir: '/var/lib/freeswitch/storage',
+  cache_dir: '/var/cache/freeswitch',
+  recordings_dir: '/var/lib/freeswitch/recordings',
+  sounds_dir: '/usr/share/freeswitch/sounds',
+  sound_prefix: '/usr/share/freeswitch/sounds/en/us/callie',
+});
 
 const BREAKS = ['on-true', 'on-false', 'always', 'never'] as const;
 type Break = (typeof BREAKS)[number];
@@ -115,7 +144,7 @@ function findContexts(roots: readonly XmlElement[]): XmlElement[] {
 /** Load FreeSWITCH XML (preprocessor included) and return its XML dialplan. */
 export function loadDialplan(opts: LoadDialplanOptions): Dialplan {
   const overrides = new Map(Object.entries(opts.vars ?? {}));
-  const globals = new Map(overrides);
+  const globals = new Map([...Object.entries(opts.builtins ?? FREESWITCH_BUILTIN_GLOBALS), ...overrides]);
   const pre = preprocess(entryFiles(opts), { globals, overrides: new Set(overrides.keys()) });
   const src = (line: number): SourceLine | undefined => pre.lines[line - 1];
   let roots: XmlElement[];

@@ -19,6 +19,7 @@ import { Subscription, eventHeader } from './subscription.ts';
 /** Above this many unsent bytes events are dropped; after MAX_LOST drops the listener is killed. */
 const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 const MAX_LOST = 500;
+const MAX_QUEUED_EVENTS = 100_000;
 /** How long an outbound listener may take to send its first command (read_packet's 25 s). */
 const FIRST_PACKET_TIMEOUT_MS = 25_000;
 
@@ -85,7 +86,12 @@ export class EslSession implements CommandHost {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.setNoDelay(true);
     this.unsubscribe = this.sw.onEvent((ev) => this.safely(() => this.onSwitchEvent(ev)));
-    if (this.outbound) {
+    if (this.outbound && this.bound !== undefined && !this.sw.channelExists(this.bound)) {
+      // The channel hung up before the listener got going: read_packet sees it down at once.
+      this.handledDisco = true;
+      this.pending.push({ kind: 'down' });
+      this.flushPending();
+    } else if (this.outbound) {
       this.timer = setTimeout(() => this.safely(() => this.firstFrame && this.end()), FIRST_PACKET_TIMEOUT_MS);
       this.timer.unref();
     } else {
@@ -184,7 +190,12 @@ export class EslSession implements CommandHost {
       const name = eventHeader(ev, 'channel-name');
       if (name) this.channelName = name;
     }
-    if (this.sub.wants(ev, this.bound)) this.pending.push({ kind: 'event', ev });
+    if (this.sub.wants(ev, this.bound)) {
+      // The listener's event queue holds MAX_QUEUE_LEN events; past that they are lost, and a
+      // listener that loses more than MAX_MISSED in a row is killed (mod_event_socket).
+      if (this.pending.length >= MAX_QUEUED_EVENTS) this.loseEvent();
+      else this.pending.push({ kind: 'event', ev });
+    }
     // switch_channel_down(): the listener notices the hangup after the events already queued.
     if (mine && !this.handledDisco && /^CHANNEL_(HANGUP|HANGUP_COMPLETE|DESTROY)$/.test(ev.name)) {
       this.handledDisco = true;
@@ -203,14 +214,18 @@ export class EslSession implements CommandHost {
 
   private writeEvent(ev: FsEvent): void {
     if (this.socket.writableLength > MAX_BACKLOG_BYTES) {
-      if (++this.lost > MAX_LOST) {
-        this.log?.warn('esl listener too slow, killed');
-        this.destroy();
-      }
+      this.loseEvent();
       return;
     }
     this.lost = 0;
     this.write(eventFrame(ev, this.sub.format));
+  }
+
+  private loseEvent(): void {
+    if (++this.lost > MAX_LOST) {
+      this.log?.warn('esl listener too slow, killed');
+      this.destroy();
+    }
   }
 
   private channelDown(): void {

@@ -9,6 +9,7 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
+import { formatZodIssues } from '../../validation.ts';
 
 export interface ZodTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends z.ZodType ? z.output<this['schema']> : unknown;
@@ -17,14 +18,9 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
 
 const isZod = (schema: unknown): schema is z.ZodType => schema instanceof z.ZodType;
 
-/** `querystring.limit: Too small: expected number to be >=1`, one line per issue. */
+/** `querystring.limit: Too small: expected number to be >=1`, in the project's one format (validation.ts). */
 export function describeZodError(error: z.ZodError, context?: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = [context, ...issue.path.map(String)].filter(Boolean).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
+  return formatZodIssues(context ? error.issues.map((i) => ({ ...i, path: [context, ...i.path] })) : error.issues);
 }
 
 /** A request that failed its route schema: the error handler answers 400 with `message`. */

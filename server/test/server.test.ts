@@ -1,0 +1,132 @@
+// server.ts as a real process: signals, exit codes, stderr. tsx is loaded as a Node import hook
+// (not through the tsx CLI) so the signal reaches our process and not a wrapper.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { withRedis } from '../../scripts/lib/test-redis.ts';
+import { createLogger } from '../src/log.ts';
+import { createShutdown } from '../src/shutdown.ts';
+
+const serverTs = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const root = path.resolve(path.dirname(serverTs), '../..');
+
+/** The parent's environment without any HOTLINE_* setting, plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTLINE_')));
+  return { ...base, ...env };
+}
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', serverTs], { cwd: root, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
+  const logs = () =>
+    stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** Resolves with the listening URL from the JSON log. */
+  const listening = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)), 20_000);
+    const look = () => {
+      const rec = logs().find((r) => r.msg === 'listening');
+      if (rec) {
+        clearTimeout(timer);
+        resolve(rec.url as string);
+      }
+    };
+    child.stdout.on('data', look);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening:\n${stdout}\n${stderr}`));
+    });
+  });
+  // Tests that expect an early exit never await this.
+  listening.catch(() => {});
+  return { child, exited, listening, logs, stderr: () => stderr };
+}
+
+t.test('SIGTERM: graceful shutdown, exit 0 within the bound', async (t) => {
+  const redis = await withRedis(t);
+  const graceMs = 3_000;
+  const srv = startServer({ HOTLINE_HTTP_PORT: '0', HOTLINE_REDIS_URL: redis.url, HOTLINE_SHUTDOWN_GRACE_MS: String(graceMs) });
+  t.teardown(() => {
+    if (srv.child.exitCode === null) srv.child.kill('SIGKILL');
+  });
+  const url = await srv.listening;
+  const health = await fetch(`${url}/healthz`);
+  t.equal(health.status, 200);
+  t.same(await health.json(), { status: 'ok' });
+  const ready = await fetch(`${url}/readyz`);
+  t.equal(ready.status, 503, 'no FreeSWITCH node connected yet');
+  t.match(await ready.json(), { checks: { redis: true } });
+
+  const sent = Date.now();
+  srv.child.kill('SIGTERM');
+  const { code } = await srv.exited;
+  t.equal(code, 0, 'exit code 0');
+  t.ok(Date.now() - sent < graceMs, 'within the bound');
+  const closed = srv.logs().filter((r) => r.msg === 'closed').map((r) => r.closer);
+  t.same(closed, ['redis', 'http'], 'Redis closed, then HTTP');
+  t.ok(srv.logs().some((r) => r.msg === 'shutdown complete'));
+  await t.rejects(fetch(`${url}/healthz`), 'the port is closed');
+});
+
+t.test('a bad config value: exit 1, the field named on stderr', async (t) => {
+  const srv = startServer({ HOTLINE_HTTP_PORT: 'abc', HOTLINE_SLA_TARGET: '2' });
+  const { code } = await srv.exited;
+  t.equal(code, 1);
+  t.match(srv.stderr(), /http\.port \(HOTLINE_HTTP_PORT\): expected a number between 0 and 65535, got "abc"/);
+  t.match(srv.stderr(), /sla\.target \(HOTLINE_SLA_TARGET\): expected a fraction between 0 and 1, got 2/);
+  t.notMatch(srv.stderr(), /at .*\.ts:\d+/, 'a message for the operator, not a stack trace');
+});
+
+t.test('a port already in use: exit 1 with the cause logged', async (t) => {
+  const first = startServer({ HOTLINE_HTTP_PORT: '0' });
+  t.teardown(() => {
+    if (first.child.exitCode === null) first.child.kill('SIGKILL');
+  });
+  const port = new URL(await first.listening).port;
+  const second = startServer({ HOTLINE_HTTP_PORT: port });
+  const { code } = await second.exited;
+  t.equal(code, 1);
+  t.ok(second.logs().some((r) => r.msg === 'start failed' && JSON.stringify(r.err).includes('EADDRINUSE')));
+  first.child.kill('SIGTERM');
+  t.equal((await first.exited).code, 0);
+});
+
+t.test('shutdown phases: in order whatever the registration order, bounded', async (t) => {
+  const log = createLogger({ level: 'silent' });
+  const order: string[] = [];
+  const s = createShutdown(log);
+  s.add('transport', 'sockets', () => order.push('sockets'));
+  s.add('store', 'redis', () => order.push('redis'));
+  s.add('switch', 'esl', async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    order.push('esl');
+  });
+  s.add('inflight', 'calls', () => order.push('calls'));
+  s.add('intake', 'outbound-server', () => order.push('intake'));
+  s.add('inflight', 'broken', () => {
+    throw new Error('oops');
+  });
+  const result = await s.run(1_000);
+  t.same(order, ['intake', 'calls', 'esl', 'redis', 'sockets']);
+  t.same(result, { completed: true, pending: [], failed: ['broken'] }, 'a failing closer does not stop the others');
+  t.equal(await s.run(1_000), result, 'runs once');
+  t.throws(() => s.add('intake', 'late', () => {}), /shutdown has started/);
+
+  const hung = createShutdown(log);
+  hung.add('inflight', 'never', () => new Promise(() => {}));
+  const after: string[] = [];
+  hung.add('store', 'redis', () => after.push('redis'));
+  const started = Date.now();
+  const r2 = await hung.run(100);
+  t.same(r2, { completed: false, pending: ['never'], failed: [] });
+  t.ok(Date.now() - started < 1_000, 'the bound holds');
+});
