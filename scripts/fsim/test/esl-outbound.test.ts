@@ -148,3 +148,17 @@ t.test('a channel gone before the socket connected gets the disconnect notice at
   await c.waitClosed();
   await done;
 });
+
+t.test('full control: event subscriptions and sendmsg to another channel are not "controlled"', async (t) => {
+  const { sw, c } = await setup(t);
+  sw.addChannel('other');
+  c.send('connect');
+  await c.next();
+  t.equal((await c.command('event json CHANNEL_ANSWER')).header('Reply-Text'), '+OK event listener enabled json');
+  sw.fire(sw.channelEvent('CHANNEL_ANSWER', 'other'));
+  t.equal((await c.next()).type, 'text/event-json', 'event (unlike myevents) is not limited to this channel');
+  t.equal((await c.command('sendmsg other\ncall-command: hangup')).header('Reply-Text'), '+OK');
+  t.same(sw.sendmsgCalls.at(-1)?.controlled, false);
+  t.equal((await c.command(`sendmsg ${UUID}\ncall-command: hangup`)).header('Reply-Text'), '+OK');
+  t.same(sw.sendmsgCalls.at(-1)?.controlled, true, 'its own uuid counts as this channel');
+});

@@ -10,6 +10,12 @@ export interface RedisKeys {
   readonly cdrStream: string;
   /** Marks a call's CDR as written, so two instances never write it twice. */
   cdrWritten(id: string): string;
+  /** Sorted set of call ids waiting in one queue and priority class, scored by t0 (µs). */
+  queueClass(queue: string, priority: number): string;
+  /** Hash: a waiting call's queue, priority, t0, node and line. */
+  queuedCall(id: string): string;
+  /** Set of queue names that have ever held a call. */
+  readonly queues: string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -19,5 +25,8 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     liveCalls: `${prefix}:calls:live`,
     cdrStream: `${prefix}:cdr`,
     cdrWritten: (id) => `${prefix}:cdr:written:${id}`,
+    queueClass: (queue, priority) => `${prefix}:queue:${queue}:p${priority}`,
+    queuedCall: (id) => `${prefix}:queued:${id}`,
+    queues: `${prefix}:queues`,
   };
 }

@@ -138,9 +138,19 @@ export function serializeXml(ev: FsEvent): string {
   return s + '</event>\n';
 }
 
+// Events are immutable once fired, and every listener subscribed in the same format gets the same
+// bytes: serialise each event at most once per format.
+const frameCache = new WeakMap<FsEvent, Partial<Record<EventFormat, string>>>();
+
 /** The event as a listener receives it: "Content-Length: N\nContent-Type: text/event-F\n\n<data>". */
 export function eventFrame(ev: FsEvent, format: EventFormat): string {
+  let cached = frameCache.get(ev);
+  const hit = cached?.[format];
+  if (hit !== undefined) return hit;
   const data =
     format === 'json' ? serializeJson(ev) : format === 'xml' ? serializeXml(ev) : serializePlain(ev.headers, ev.body);
-  return `Content-Length: ${byteLength(data)}\nContent-Type: text/event-${format}\n\n${data}`;
+  const frame = `Content-Length: ${byteLength(data)}\nContent-Type: text/event-${format}\n\n${data}`;
+  if (!cached) frameCache.set(ev, (cached = {}));
+  cached[format] = frame;
+  return frame;
 }

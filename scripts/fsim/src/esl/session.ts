@@ -39,6 +39,8 @@ export interface SessionOptions {
 }
 
 type Pending = { kind: 'event'; ev: FsEvent } | { kind: 'down' };
+/** Queued in place of a frame when the parser gave up on the stream. */
+const PARSE_ERROR = Symbol('parse-error');
 
 export class EslSession implements CommandHost {
   readonly sw: SwitchFacade;
@@ -57,7 +59,7 @@ export class EslSession implements CommandHost {
   private readonly socket: Socket;
   private readonly log: Logger | undefined;
   private readonly parser = new CommandFrameParser();
-  private readonly queue: CommandFrame[] = [];
+  private readonly queue: Array<CommandFrame | typeof PARSE_ERROR> = [];
   private readonly pending: Pending[] = [];
   private busy = false;
   private ended = false;
@@ -142,7 +144,7 @@ export class EslSession implements CommandHost {
       this.queue.push(...frames);
       if (this.parser.error !== undefined) {
         this.log?.warn({ error: this.parser.error }, 'esl frame rejected');
-        this.queue.push({ command: '\u0000parse-error', headers: [] });
+        this.queue.push(PARSE_ERROR);
         this.socket.pause();
       }
       void this.drain();
@@ -154,9 +156,9 @@ export class EslSession implements CommandHost {
     this.busy = true;
     try {
       while (!this.ended && this.queue.length) {
-        const frame = this.queue.shift() as CommandFrame;
+        const frame = this.queue.shift() as CommandFrame | typeof PARSE_ERROR;
         let outcome: Outcome;
-        if (frame.command === '\u0000parse-error') outcome = { reply: '-ERR command parse error.', end: true };
+        if (frame === PARSE_ERROR) outcome = { reply: '-ERR command parse error.', end: true };
         else {
           try {
             outcome = await runCommand(this, frame);

@@ -33,8 +33,8 @@ function makeMessage(headBlock: string, body: string | undefined): EslMessage {
 }
 
 export class EslTestClient {
-  /** Every byte received, in order. */
-  received: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private receivedLen = 0;
   /** Messages parsed and not yet taken by next()/waitFor(). */
   readonly inbox: EslMessage[] = [];
   closed = false;
@@ -45,7 +45,8 @@ export class EslTestClient {
   constructor(readonly socket: Socket) {
     socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
+      this.chunks.push(chunk);
+      this.receivedLen += chunk.length;
       this.buf = Buffer.concat([this.buf, chunk]);
       this.parse();
     });
@@ -58,6 +59,12 @@ export class EslTestClient {
       this.waiters = [];
       resolve();
     }));
+  }
+
+  /** Every byte received so far, in order. */
+  get received(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.receivedLen)];
+    return this.chunks[0] ?? Buffer.alloc(0);
   }
 
   static connect(port: number, host = '127.0.0.1'): Promise<EslTestClient> {

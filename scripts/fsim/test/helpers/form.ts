@@ -124,8 +124,20 @@ export function compareStreams(reference: Buffer, simulated: Buffer, opts: Compa
   const framesA = new Set(a.eventFrames);
   for (const f of new Set(b.eventFrames)) if (!framesA.has(f)) out.push(`event framing [${f}] not in the capture [${[...framesA].join(' | ')}]`);
 
-  const chA = [...byChannel(a.events)];
-  const chB = [...byChannel(b.events)];
+  out.push(...compareEvents(a.events, b.events));
+  return out;
+}
+
+/**
+ * Differences between two event lists in form: per channel (matched by order of first appearance)
+ * the same event sequence, and for each event the same non-variable header names in the same order,
+ * the same set of variable_* names and the same body form. Used by compareStreams and by the switch
+ * model's tests, which compare FsEvent lists directly (see switch-run.ts).
+ */
+export function compareEvents(reference: readonly CapturedEvent[], simulated: readonly CapturedEvent[]): string[] {
+  const out: string[] = [];
+  const chA = [...byChannel(reference)];
+  const chB = [...byChannel(simulated)];
   if (chA.length !== chB.length) out.push(`channels: ${chA.length} in the capture, ${chB.length} simulated`);
   chA.forEach(([id, evA], c) => {
     const evB = chB[c]?.[1] ?? [];

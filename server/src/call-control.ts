@@ -1,0 +1,122 @@
+// Call control wiring: FreeSWITCH nodes (inbound ESL) feed the call registry; the outbound-socket
+// listener takes new calls through intake (IVR, queue); completed calls become CDRs. Live calls
+// are snapshotted in Redis and reconciled with each node after every (re)connect.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { buildCdr } from './calls/cdr.ts';
+import { CallRegistry } from './calls/registry.ts';
+import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
+import { InboundNode } from './freeswitch/inbound-node.ts';
+import { intakeCallOf } from './freeswitch/intake-call.ts';
+import { startOutboundServer, type OutboundServer } from './freeswitch/outbound-server.ts';
+import { parseShowChannels, resync } from './freeswitch/resync.ts';
+import { takeCall } from './intake/call-intake.ts';
+import { FlowStore } from './ivr/flow-store.ts';
+import type { Shutdown } from './shutdown.ts';
+import { CallStore } from './store/call-store.ts';
+import { CdrSink } from './store/cdr-sink.ts';
+import { redisKeys } from './store/keys.ts';
+import { QueueStore } from './store/queue-store.ts';
+
+export interface CallControl {
+  readonly registry: CallRegistry;
+  readonly queues: QueueStore;
+  readonly flows: FlowStore;
+  readonly nodes: readonly InboundNode[];
+  readonly outboundPort: number;
+  nodeStatus(): { name: string; connected: boolean }[];
+}
+
+export interface CallControlDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly shutdown: Shutdown;
+  /** Wall clock in ms (calendars, resync stamps). */
+  readonly now?: () => number;
+}
+
+export async function startCallControl(deps: CallControlDeps): Promise<CallControl> {
+  const { config, redis, shutdown } = deps;
+  const log = deps.logger.child({ component: 'call-control' });
+  const now = deps.now ?? Date.now;
+  const keys = redisKeys(config.redis.keyPrefix);
+  const callStore = new CallStore(redis, keys);
+  const queues = new QueueStore(redis, keys);
+  const cdrs = new CdrSink({ redis, keys, streamMaxLen: config.cdr.streamMaxLen, ...(config.cdr.jsonlPath ? { jsonlPath: config.cdr.jsonlPath } : {}) });
+  const flows = new FlowStore(config.ivr.flowsPath);
+  const loaded = await flows.reload();
+  if (!loaded.ok) throw new Error(`IVR flows: ${loaded.error}`);
+
+  // Store writes run in the background; a failure is logged, never thrown into an event handler.
+  const background = new Set<Promise<unknown>>();
+  const track = (what: string, callId: string, p: Promise<unknown>): void => {
+    const q = p.catch((err: unknown) => log.error({ err, callId }, `${what} failed`)).finally(() => background.delete(q));
+    background.add(q);
+  };
+
+  const registry = new CallRegistry({
+    onChanged: (call) => track('call snapshot', call.id, callStore.save(call)),
+    onCompleted: (call) => {
+      track('CDR', call.id, cdrs.write(buildCdr(call)));
+      track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.remove(call.id)]));
+    },
+  });
+  for (const call of await callStore.loadLive()) registry.restore(call);
+
+  const nodes = config.freeswitch.nodes.map((n) => {
+    const node: InboundNode = new InboundNode(
+      { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger },
+      {
+        onEvent: (raw) => {
+          const ev = toSwitchEvent(n.name, raw);
+          if (ev) registry.apply(ev);
+        },
+        // Every connect, the first included (calls may have been restored from Redis), reconciles.
+        onConnected: async () => {
+          const rows = parseShowChannels(await node.api('show channels as json'));
+          const res = resync(n.name, rows, {
+            knownLegs: (name) => registry.live().filter((c) => c.node === name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined).map((l) => l.uuid)),
+            closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
+            apply: (ev) => void registry.apply(ev),
+          }, now() * 1000);
+          log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');
+        },
+        onDisconnected: () => log.warn({ node: n.name }, 'FreeSWITCH node disconnected'),
+      },
+    );
+    node.start();
+    return node;
+  });
+
+  let accepting = true;
+  const dial = (target: string, reason: string): string =>
+    (reason === 'to110' ? config.dial.to110 : config.dial.external).replace('{target}', target);
+  // Calls come to one listener; the node is named from the channel's hotline_node variable.
+  const outbound: OutboundServer = await startOutboundServer(
+    { host: config.freeswitch.outbound.host, port: config.freeswitch.outbound.port, node: config.freeswitch.nodes[0]?.name ?? 'fs1', logger: deps.logger, accepting: () => accepting },
+    (call) => {
+      const node = call.channel.get('variable_hotline_node') ?? config.freeswitch.nodes[0]?.name ?? 'fs1';
+      const intake = intakeCallOf(call, node, { promptsBase: config.ivr.promptsBase, holdMusic: config.ivr.holdMusic, dialstring: dial });
+      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger }));
+    },
+  );
+
+  shutdown.add('intake', 'outbound-socket', () => {
+    accepting = false;
+    // Stop listening without waiting for calls already connected: they end with the ESL phase.
+    void outbound.close();
+  });
+  shutdown.add('inflight', 'store-writes', () => Promise.all([...background]).then(() => cdrs.flush()));
+  shutdown.add('switch', 'esl', () => nodes.forEach((n) => n.stop()));
+
+  return {
+    registry,
+    queues,
+    flows,
+    nodes,
+    outboundPort: outbound.port,
+    nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
+  };
+}

@@ -1,0 +1,40 @@
+// IntakeCall over an outbound-socket connection.
+import type { IntakeCall } from '../intake/call-intake.ts';
+import { SwitchIvrSession } from './ivr-session.ts';
+import type { OutboundCall } from './outbound-call.ts';
+
+export interface IntakeCallOptions {
+  readonly promptsBase: string;
+  readonly holdMusic: string;
+  /** Dial string for a transfer target, e.g. "sofia/gateway/gw_110/110". */
+  readonly dialstring: (target: string, reason: string) => string;
+}
+
+export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallOptions): IntakeCall {
+  const ivr = new SwitchIvrSession(call, opts.promptsBase);
+  return {
+    callId: call.uuid,
+    node,
+    line: call.channel.get('variable_hotline_line') ?? 'main',
+    callerNumber: call.channel.get('Caller-Caller-ID-Number') ?? '',
+    get lastEventUs() {
+      return ivr.lastEventUs;
+    },
+    get hungUp() {
+      return call.hungUp;
+    },
+    play: (p) => ivr.play(p),
+    collectDigit: (p, ms) => ivr.collectDigit(p, ms),
+    setVar: (n, v) => ivr.setVar(n, v),
+    answer: () => ivr.answer(),
+    async startHoldMusic() {
+      // endless_playback completes only when interrupted (uuid_break / bridge): don't wait for it.
+      call.execute('endless_playback', opts.holdMusic).catch(() => {});
+    },
+    async transferOut(target, reason) {
+      await call.setVar('hangup_after_bridge', 'true');
+      await call.execute('bridge', opts.dialstring(target, reason));
+    },
+    hangup: (cause) => call.hangup(cause),
+  };
+}

@@ -1,0 +1,88 @@
+// A citizen's call arriving from the dialplan: answer, run the line's IVR flow (by default just the
+// welcome prompt), then offer it to the human queue with its priority class and t0 taken from the
+// switch's clock, and keep the caller hearing music until the ACD connects an agent.
+import type { Logger } from 'pino';
+import type { FlowFile } from '../ivr/flow-schema.ts';
+import { runFlow, type IvrOutcome, type IvrSession } from '../ivr/runner.ts';
+import type { CallRegistry } from '../calls/registry.ts';
+import { PRIORITY, type QueueStore } from '../store/queue-store.ts';
+
+/** What intake needs from the call's switch session (implemented in server/src/freeswitch/). */
+export interface IntakeCall extends IvrSession {
+  readonly callId: string;
+  readonly node: string;
+  readonly line: string;
+  readonly callerNumber: string;
+  /** Event-Date-Timestamp (µs) of the last application that completed on the call. */
+  readonly lastEventUs: number | undefined;
+  readonly hungUp: boolean;
+  answer(): Promise<void>;
+  /** Start looping hold music; resolves once started (the music plays until interrupted). */
+  startHoldMusic(): Promise<void>;
+  /** Bridge the caller out (110, the provincial hotline, another number). */
+  transferOut(target: string, reason: string): Promise<void>;
+  hangup(cause: string): Promise<void>;
+}
+
+export interface IntakeDeps {
+  readonly flows: () => FlowFile;
+  readonly registry: CallRegistry;
+  readonly queues: QueueStore;
+  /** Wall clock in ms, only for calendars (open hours); queue times come from the switch. */
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+export type IntakeResult = IvrOutcome | { kind: 'caller-left' } | { kind: 'failed'; error: string };
+
+function priorityOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>): number {
+  if (outcome.priority === 'from110') return PRIORITY.from110;
+  if (outcome.priority === 'elder' || outcome.elder) return PRIORITY.elder;
+  return PRIORITY.normal;
+}
+
+export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
+  const log = deps.logger.child({ callId: call.callId, line: call.line });
+  try {
+    await call.answer();
+    const outcome = await runFlow(deps.flows(), call, {
+      callId: call.callId,
+      line: call.line,
+      callerNumber: call.callerNumber,
+      now: deps.now,
+      onStep: (step) => deps.registry.recordIvrStep(call.callId, step),
+    });
+    if (outcome.kind === 'queue') {
+      // t0: the moment the welcome (last IVR step) finished on the switch.
+      const t0Us = call.lastEventUs ?? deps.now() * 1000;
+      const priority = priorityOf(outcome);
+      deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us });
+      await deps.queues.enqueue({ callId: call.callId, queue: outcome.queue, priority, t0Us, node: call.node, line: call.line });
+      log.info({ queue: outcome.queue, priority }, 'call queued');
+      await call.startHoldMusic();
+    } else if (outcome.kind === 'transfer') {
+      log.info({ reason: outcome.reason }, 'IVR transfers the call out');
+      deps.registry.recordTransfer(call.callId, { atUs: call.lastEventUs ?? deps.now() * 1000, kind: outcome.reason === 'to110' ? 'to110' : 'blind', to: outcome.target });
+      await call.transferOut(outcome.target, outcome.reason);
+    } else {
+      await call.hangup('NORMAL_CLEARING');
+    }
+    return outcome;
+  } catch (err) {
+    if (call.hungUp) {
+      log.info('caller hung up during intake');
+      return { kind: 'caller-left' };
+    }
+    log.error({ err }, 'intake failed');
+    // Never leave a citizen in silence: a failed flow still reaches the general queue.
+    try {
+      const t0Us = call.lastEventUs ?? deps.now() * 1000;
+      deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us });
+      await deps.queues.enqueue({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line });
+      await call.startHoldMusic();
+    } catch (e) {
+      log.error({ err: e }, 'fallback to the general queue failed');
+    }
+    return { kind: 'failed', error: (err as Error).message };
+  }
+}

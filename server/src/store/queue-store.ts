@@ -1,0 +1,59 @@
+// Queue membership in Redis: one sorted set per (queue, priority class), scored by t0 in
+// microseconds, so the order is "highest class first, FIFO within a class" and survives restarts.
+// ZADD NX keeps a caller's first t0 when it is enqueued again (requeue after ring-no-answer).
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.ts';
+
+/** Priority classes, highest first: from-110 > elder > repeat caller > normal. */
+export const PRIORITY = { from110: 3, elder: 2, repeat: 1, normal: 0 } as const;
+export const PRIORITY_CLASSES = [3, 2, 1, 0] as const;
+
+export interface QueuedCall {
+  readonly callId: string;
+  readonly queue: string;
+  readonly priority: number;
+  readonly t0Us: number;
+  readonly node: string;
+  readonly line: string;
+}
+
+export class QueueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async enqueue(q: QueuedCall): Promise<void> {
+    await this.redis
+      .multi()
+      .zadd(this.keys.queueClass(q.queue, q.priority), 'NX', q.t0Us, q.callId)
+      .hset(this.keys.queuedCall(q.callId), { queue: q.queue, priority: String(q.priority), t0Us: String(q.t0Us), node: q.node, line: q.line })
+      .sadd(this.keys.queues, q.queue)
+      .exec();
+  }
+
+  async remove(callId: string): Promise<void> {
+    const q = await this.get(callId);
+    const m = this.redis.multi().del(this.keys.queuedCall(callId));
+    if (q) m.zrem(this.keys.queueClass(q.queue, q.priority), callId);
+    await m.exec();
+  }
+
+  async get(callId: string): Promise<QueuedCall | undefined> {
+    const h = await this.redis.hgetall(this.keys.queuedCall(callId));
+    if (!h.queue) return undefined;
+    return { callId, queue: h.queue, priority: Number(h.priority), t0Us: Number(h.t0Us), node: h.node ?? '', line: h.line ?? '' };
+  }
+
+  /** Call ids in routing order: priority class high to low, oldest t0 first. */
+  async list(queue: string): Promise<string[]> {
+    const m = this.redis.multi();
+    for (const p of PRIORITY_CLASSES) m.zrange(this.keys.queueClass(queue, p), '0', '-1');
+    const res = (await m.exec()) ?? [];
+    return res.flatMap(([, ids]) => (ids as string[] | null) ?? []);
+  }
+
+  async queues(): Promise<string[]> {
+    return this.redis.smembers(this.keys.queues);
+  }
+}
