@@ -71,8 +71,15 @@ export async function createService(config: Config, logger: Logger, options: Ser
     });
   }
 
-  const calls =
-    redis && options.callControl !== false ? await startCallControl({ config, logger, redis, shutdown }) : undefined;
+  // The store gets its own client: unlike the readiness probe's, it queues commands through a brief
+  // Redis outage instead of failing them.
+  let calls: CallControl | undefined;
+  if (config.redis.url && options.callControl !== false) {
+    const storeRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    storeRedis.on('error', (err) => logger.warn({ err }, 'store redis error'));
+    shutdown.add('store', 'store-redis', () => storeRedis.quit().catch(() => storeRedis.disconnect()));
+    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown });
+  }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =
     options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));

@@ -2,7 +2,7 @@
 // inbound event socket, the outbound-socket connector and the control API, started together.
 import type { Logger } from 'pino';
 import { RealClock, Switch, type Clock, type SwitchConfig } from './core/index.ts';
-import { expandVariables, loadDialplan, type LoadDialplanOptions } from './dialplan/index.ts';
+import { loadDialplan, type LoadDialplanOptions } from './dialplan/index.ts';
 import { createOutboundConnector, startInboundServer, type InboundServer } from './esl/index.ts';
 import { startControlServer, type ControlServer } from './control/http-server.ts';
 import type { OutboundConnector } from './types.ts';
@@ -32,17 +32,17 @@ export interface Fsim {
 export async function startFsim(opts: FsimOptions): Promise<Fsim> {
   const dialplan = loadDialplan(opts.dialplan);
   // The connector needs the switch and the switch needs the connector: bind late.
-  let connector: OutboundConnector | undefined;
-  const outbound: OutboundConnector = (args) => (connector ? connector(args) : Promise.reject(new Error('fsim is starting')));
+  const late: { connector?: OutboundConnector } = {};
+  const outbound: OutboundConnector = (args) => (late.connector ? late.connector(args) : Promise.reject(new Error('fsim is starting')));
   const sw = new Switch({
     config: opts.switch ?? {},
     clock: opts.clock ?? new RealClock({ timeScale: opts.timeScale ?? 1 }),
     router: (input) => dialplan.hunt(input),
-    expand: (text, vars) => expandVariables(text, (name) => vars[name] ?? dialplan.globals.get(name)),
+    expand: (text, vars) => dialplan.expand(text, vars),
     outbound,
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
-  connector = createOutboundConnector({ sw, ...(opts.logger ? { logger: opts.logger } : {}) });
+  late.connector = createOutboundConnector({ sw, ...(opts.logger ? { logger: opts.logger } : {}) });
   let esl: InboundServer | undefined;
   let control: ControlServer | undefined;
   try {

@@ -58,3 +58,16 @@ t.test('errors name the file and line', async (t) => {
   check('noapp.xml', 5, /<action> without an application/);
   t.same(loadDialplan({ files: [join(d, 'wild.xml')] }).contexts(), ['w'], 'a wildcard that matches nothing is no error (as in FreeSWITCH)');
 });
+
+t.test('dir without freeswitch.xml: vars.xml then dialplan/*.xml', async (t) => {
+  const d = t.testdir({
+    'vars.xml': '<include>\n  <X-PRE-PROCESS cmd="set" data="n=42"/>\n</include>\n',
+    dialplan: {
+      'b.xml': '<include>\n  <context name="b"/>\n</include>\n',
+      'a.xml': '<include>\n  <context name="a">\n    <extension name="x">\n      <condition field="destination_number" expression="^$${n}$">\n        <action application="park"/>\n      </condition>\n    </extension>\n  </context>\n</include>\n',
+    },
+  });
+  const dp = loadDialplan({ dir: d });
+  t.same(dp.contexts(), ['a', 'b'], 'files in sorted order');
+  t.same(apps(dp.hunt(call('a', '42'))), ['park ']);
+});

@@ -135,6 +135,14 @@ export class CallRegistry {
     });
   }
 
+  /**
+   * The line as the dialplan tagged it. CHANNEL_CREATE comes before routing, so the variable is
+   * only known once the call reaches the service (outbound-socket channel data).
+   */
+  recordLine(id: string, line: string): void {
+    this.update(id, (c) => void (c.line = line));
+  }
+
   /** The IVR moved the call to a step (welcome, menu:1, ...). */
   recordIvrStep(id: string, step: string): void {
     this.update(id, (c) => void c.ivrPath.push(step));

@@ -43,6 +43,7 @@ function priorityOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>): number {
 
 export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
   const log = deps.logger.child({ callId: call.callId, line: call.line });
+  deps.registry.recordLine(call.callId, call.line);
   try {
     await call.answer();
     const outcome = await runFlow(deps.flows(), call, {

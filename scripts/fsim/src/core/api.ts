@@ -2,7 +2,7 @@
 import type { Switch } from './switch.ts';
 import { uptimeText } from './switch.ts';
 import { parseDialString, parseInlineApp } from './dialstring.ts';
-import { bridgeLegs, dialLeg } from './bridge.ts';
+import { bridgeLegs, dialLeg, flipCid } from './bridge.ts';
 import { park } from './apps.ts';
 import { queueDtmf } from './endpoints.ts';
 import { playFile } from './media.ts';
@@ -11,8 +11,16 @@ import { showChannels } from './show.ts';
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 
 export async function runApi(sw: Switch, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
-  // Every api call fires an API event (visible under `event ALL`).
-  sw.fire(sw.eb.plain('API', [['API-Command', command], ...(args ? [['API-Command-Argument', args] as [string, string]] : [])]));
+  try {
+    return await runCommand(sw, command, args, opts);
+  } finally {
+    // switch_api_execute fires the API event after the command has run (captures 15, 22: the
+    // originate's API event follows its channel's CHANNEL_HANGUP / the uuid_kill's CHANNEL_HANGUP).
+    sw.fire(sw.eb.plain('API', [['API-Command', command], ...(args ? [['API-Command-Argument', args] as [string, string]] : [])]));
+  }
+}
+
+async function runCommand(sw: Switch, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
   const a = args.trim();
   const w = a.split(/\s+/).filter(Boolean);
   const chOf = (u: string | undefined) => (u ? sw.channels.get(u) : undefined);
@@ -191,6 +199,7 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
   const res = await dialLeg(sw, leg, { timeoutSec: Number(parts[5] ?? leg.vars.originate_timeout ?? 60) });
   if (!res.ok || !res.leg) return `-ERR ${res.cause}\n`;
   const ch = res.leg;
+  flipCid(sw, ch);
   // After answer the leg runs the extension: either an inline app or the dialplan.
   if (rest.startsWith('&')) {
     const { app, arg } = parseInlineApp(rest);
@@ -200,15 +209,15 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
     ch.busy = true;
     void (async () => {
       try {
-        if (app === 'park') {
-          await sw.execute(ch, 'park', arg).catch(() => undefined);
-        } else await sw.execute(ch, app, arg);
+        await sw.execute(ch, app, arg);
+      } catch (e) {
+        sw.log.warn?.('originate application failed', e);
       } finally {
         ch.busy = false;
-        if (ch.transferTo && !ch.isHungUp) void sw.routeAndExecute(ch);
+        if (ch.transferTo && !ch.isHungUp) void sw.routeAndExecute(ch).catch(() => undefined);
         else if (ch.isHungUp) sw.finish(ch);
         // Broken out of park by uuid_bridge: the bridge owns the leg now.
-        else if (!ch.bridgedTo) sw.hangup(ch, 'NORMAL_CLEARING');
+        else if (!ch.bridgedTo && !ch.inBridge) sw.hangup(ch, 'NORMAL_CLEARING');
       }
     })();
   } else {
@@ -218,7 +227,7 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
       ch.profile.dialplan = dialplan;
       ch.profile.context = context;
     }
-    void sw.routeAndExecute(ch);
+    void sw.routeAndExecute(ch).catch(() => undefined);
   }
   return `+OK ${ch.uuid}\n`;
 }

@@ -10,8 +10,11 @@ import { mediaDurationMs, playFile } from './media.ts';
 type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
 
 const APPS: Record<string, App> = {
-  answer: (sw, ch) => {
+  answer: async (sw, ch) => {
     sw.answer(ch);
+    // A loopback -b leg's answer completes once the -a leg has taken the answer (capture 05: the
+    // originate's own application runs on -a before -b's next application).
+    if (ch.endpoint === 'loopback' && ch.direction === 'inbound') await sw.clock.sleep(20, ch.hangupCtl.signal);
     // The caller's ACK re-parses the dialog headers a moment later.
     if (ch.endpoint === 'sofia' && ch.direction === 'inbound') sw.clock.after(20, () => { if (!ch.destroyed) setAckVars(ch); });
     return undefined;

@@ -6,6 +6,8 @@ import type { Switch } from './switch.ts';
 import { parseDialString } from './dialstring.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { EndpointBehaviour } from './config.ts';
+import { setOutgoingCancelVars, setOutgoingCreateVars } from './sofia-out.ts';
+import { loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
 
 export interface OriginateResult {
   ok: boolean;
@@ -17,37 +19,42 @@ export interface OriginateResult {
 export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; timeoutSec?: number; cidName?: string; cidNumber?: string }): Promise<OriginateResult> {
   const resolved = sw.endpoints.resolve(leg);
   if ('cause' in resolved) return { ok: false, cause: resolved.cause };
-  const { name, behaviour, presence, destination, username } = resolved;
+  const { name, behaviour, presence, destination } = resolved;
   const v = leg.vars;
-  const ch = sw.newChannel(name, 'outbound', leg.kind === 'loopback' ? 'loopback' : 'sofia', v.origination_uuid);
+  const loop = leg.kind === 'loopback';
+  const ch = sw.newChannel(name, 'outbound', loop ? 'loopback' : 'sofia', v.origination_uuid);
   ch.hitDialplan = false;
   const a = opts.aLeg;
-  if (a) {
-    ch.other = { type: 'originator', uuid: a.uuid };
-    ch.callUuid = a.uuid;
-  }
-  const cidName = v.origination_caller_id_name ?? opts.cidName ?? a?.profile?.callerIdName ?? 'FreeSWITCH';
+  if (a) ch.other = { type: 'originator', uuid: a.uuid };
+  // switch_ivr_originate: no caller id given -> empty name and number 0000000000 (captures 15, 05).
+  const cidName = v.origination_caller_id_name ?? opts.cidName ?? a?.profile?.callerIdName ?? '';
   const cidNum = v.origination_caller_id_number ?? opts.cidNumber ?? a?.profile?.callerIdNumber ?? '0000000000';
   // CHANNEL_OUTGOING fires before the caller profile is attached and before the state machine runs.
   ch.runningState = 'CS_NONE';
   ch.state = 'CS_INIT';
-  ch.callUuid = ch.uuid;
   sw.chEvent('CHANNEL_OUTGOING', ch);
   if (a) ch.callUuid = a.uuid;
   ch.presenceId = presence;
   const now = sw.clock.nowUs();
   ch.profile = {
-    ...(username !== undefined ? { username } : {}),
-    dialplan: 'XML', callerIdName: cidName, callerIdNumber: cidNum, origCallerIdName: cidName, origCallerIdNumber: cidNum,
-    networkAddr: sw.config.profiles[0]?.ip ?? '127.0.0.1', ani: cidNum, destinationNumber: destination,
-    source: a ? 'mod_sofia' : 'src/switch_ivr_originate.c', context: a?.profile?.context ?? 'default',
+    ...(a?.profile?.username ? { username: a.profile.username } : {}),
+    // An api originate leg's profile has no dialplan or network address; a bridge b-leg copies the a-leg's.
+    dialplan: loop ? 'xml' : a ? a.profile?.dialplan ?? 'XML' : '', callerIdName: cidName, callerIdNumber: cidNum,
+    origCallerIdName: cidName, origCallerIdNumber: cidNum, calleeIdName: 'Outbound Call',
+    calleeIdNumber: loop ? leg.detail : destination,
+    networkAddr: a && !loop ? a.profile?.networkAddr ?? '' : '', ani: cidNum, destinationNumber: destination,
+    source: loop ? 'mod_loopback' : a ? a.profile?.source ?? 'mod_sofia' : 'src/switch_ivr_originate.c',
+    context: loop ? leg.detail : a?.profile?.context ?? 'default',
     profileIndex: 1, profileCreatedUs: now,
   };
-  setOutboundVars(sw, ch, leg, a);
+  if (loop) setLoopbackAVars(sw, ch, leg);
+  else setOutgoingCreateVars(ch, leg, sw.config.profiles[0], sw.sessionId(), a);
   ch.runningState = 'CS_INIT';
   sw.chEvent('CHANNEL_STATE', ch);
   ch.state = 'CS_ROUTING';
   sw.chEvent('CHANNEL_CREATE', ch);
+  // mod_loopback creates the -b leg while the -a leg initialises; it routes like an inbound call.
+  if (loop) startLoopbackB(sw, ch, leg);
   sw.chEvent('CHANNEL_ORIGINATE', ch);
   ch.runningState = 'CS_ROUTING';
   sw.chEvent('CHANNEL_STATE', ch);
@@ -57,47 +64,36 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
   sw.chEvent('CHANNEL_STATE', ch);
   sw.endpoints.emit({ type: 'ringing', uuid: ch.uuid, to: destination, from: cidNum });
   const timeoutMs = (Number(v.originate_timeout ?? opts.timeoutSec ?? 60) || 60) * 1000;
-  const outcome = await sw.endpoints.farEnd(ch, behaviour, timeoutMs, a);
+  const outcome = loop ? await loopbackOutcome(sw, ch, timeoutMs, a) : await sw.endpoints.farEnd(ch, behaviour, timeoutMs, a);
   if (outcome !== 'answered') {
-    if (!ch.isHungUp) sw.hangup(ch, outcome);
+    if (!ch.isHungUp) {
+      if (!loop && (outcome === 'NO_ANSWER' || outcome === 'ORIGINATOR_CANCEL')) setOutgoingCancelVars(ch);
+      sw.hangup(ch, outcome);
+    }
     return { ok: false, cause: ch.hangupCause ?? outcome, leg: ch };
   }
   return { ok: true, cause: 'SUCCESS', leg: ch };
 }
 
-function setOutboundVars(sw: Switch, ch: Channel, leg: DialLeg, a: Channel | undefined): void {
-  const vs = ch.vars;
-  vs.set('direction', 'outbound');
-  vs.set('is_outbound', 'true');
-  vs.set('uuid', ch.uuid);
-  vs.set('session_id', String(sw.sessionId()));
-  for (const [k, val] of Object.entries(leg.vars)) vs.set(k, val);
-  if (ch.endpoint === 'sofia') {
-    const prof = sw.config.profiles[0];
-    vs.set('sip_local_network_addr', prof?.ip ?? '127.0.0.1');
-    vs.set('sip_profile_name', prof?.name ?? 'internal');
-    vs.set('text_media_flow', 'disabled');
-    vs.set('channel_name', ch.name);
-    vs.set('sip_destination_url', `sip:${ch.name.split('/').slice(2).join('/')}`);
-    if (a) {
-      vs.set('max_forwards', '69');
-      vs.set('originator_codec', 'PCMU@8000h@20i');
-      vs.set('originator', a.uuid);
-      vs.set('signal_bond', a.uuid);
-      vs.set('call_uuid', a.uuid);
-      vs.set('originate_early_media', 'true');
-      vs.set('originating_leg_uuid', a.uuid);
-    }
-    vs.set('originate_endpoint', 'sofia');
-    vs.set('rtp_use_codec_string', 'PCMU@8000h@20i');
-    vs.set('sofia_profile_name', prof?.name ?? 'internal');
-    vs.set('recovery_profile_name', prof?.name ?? 'internal');
-    vs.set('sofia_profile_url', `sip:mod_sofia@${prof?.ip ?? '127.0.0.1'}:${prof?.port ?? 5060}`);
-  } else {
-    vs.set('channel_name', ch.name);
-    vs.set('originate_endpoint', 'loopback');
-  }
-  // X-headers to send: sip_h_* variables go out on the INVITE (capture 22).
+/**
+ * switch_channel_flip_cid, run by originate on the answered leg it hands to an application: the
+ * callee becomes the caller ("Outbound Call" / the dialled number), the leg counts as having hit
+ * the dialplan, and sofia tells the phone (CALL_UPDATE, Direction RECV) (captures 05, 11, 22).
+ */
+export function flipCid(sw: Switch, ch: Channel): void {
+  const p = ch.profile;
+  if (!p) return;
+  if (ch.endpoint === 'loopback') ch.vars.set('endpoint_disposition', 'ANSWER');
+  ch.vars.set('pre_transfer_caller_id_name', p.callerIdName || undefined);
+  ch.vars.set('pre_transfer_caller_id_number', p.callerIdNumber || undefined);
+  ch.vars.set('channel_cid_flipped', 'yes');
+  const [name, num] = [p.callerIdName, p.callerIdNumber];
+  p.callerIdName = p.calleeIdName ?? '';
+  p.callerIdNumber = p.calleeIdNumber ?? '';
+  p.calleeIdName = name;
+  p.calleeIdNumber = num;
+  ch.hitDialplan = true;
+  if (ch.endpoint === 'sofia') sw.chEvent('CALL_UPDATE', ch, { pre: [['Direction', 'RECV']] });
 }
 
 /** The bridge application: dial, then bridge until one side hangs up. */

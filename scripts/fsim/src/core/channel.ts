@@ -18,6 +18,7 @@ export type CallState = keyof typeof CALLSTATE_NUMBERS;
 export type AnswerState = 'ringing' | 'early' | 'answered' | 'hangup';
 
 /** The caller profile (Caller-* headers). */
+/** Empty fields are left out of the Caller-* headers, as switch_caller_profile_event_set_data does. */
 export interface CallerProfile {
   username?: string;
   dialplan: string;
@@ -31,6 +32,8 @@ export interface CallerProfile {
   ani: string;
   destinationNumber: string;
   source: string;
+  /** Set by a transfer (uuid_transfer: "<time>:<uuid>:uuid_br:<dest>"-style, see switch_ivr_session_transfer). */
+  transferSource?: string;
   context: string;
   profileIndex: number;
   profileCreatedUs: number;
@@ -61,6 +64,10 @@ export class Channel {
   callUuid: string;
   hangupCause: string | undefined;
   mediaUp = false;
+  /** Negotiated codec (Channel-Read/Write-Codec-*): PCMU for SIP, L16 at 128 kbit/s for loopback. */
+  codec = { name: 'PCMU', rate: '8000', bitRate: '64000' };
+  /** The other half of a loopback pair (loopback/X-a <-> loopback/X-b). */
+  loopbackPeer: string | undefined;
   /** Caller profile; undefined before FreeSWITCH attaches it (first CHANNEL_STATE CS_NEW). */
   profile: CallerProfile | undefined;
   readonly times: ChannelTimes;
@@ -72,6 +79,8 @@ export class Channel {
   /** Under an outbound socket (the socket app parks the channel). */
   controlled = false;
   parked = false;
+  /** Held by a uuid_bridge (the bridge thread owns the leg until it ends). */
+  inBridge = false;
   held = false;
   /** Aborted to interrupt the running application (uuid_break, hangup, transfer). */
   breakCtl = new AbortController();

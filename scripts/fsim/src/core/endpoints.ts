@@ -7,6 +7,7 @@ import type { EndpointBehaviour } from './config.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { Switch } from './switch.ts';
 import { setInboundVars } from './sofia-vars.ts';
+import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
 export type EndpointEvent =
   | { type: 'ringing'; uuid: string; to: string; from: string }
@@ -81,6 +82,10 @@ export class Endpoints {
     const cfg = this.sw.config;
     const prof = cfg.profiles[0];
     if (leg.kind === 'user') {
+      // The user endpoint expands the directory's dial-string, ${sofia_contact(*/id@domain)}: an api
+      // call of its own, with its API event before the leg exists (captures 15, 15b).
+      const domain = leg.detail.split('@')[1] ?? cfg.domain;
+      this.sw.fire(this.sw.eb.plain('API', [['API-Command', 'sofia_contact'], ['API-Command-Argument', `*/${leg.target}@${domain}`]]));
       const b = this.users.get(leg.target);
       if (!b) return { cause: cfg.users && !cfg.users.includes(leg.target) ? 'SUBSCRIBER_ABSENT' : 'USER_NOT_REGISTERED' };
       const port = 5100 + (Number(leg.target) % 1000 || 0);
@@ -110,6 +115,10 @@ export class Endpoints {
         settled = true;
         this.manual.delete(ch.uuid);
         if (o === 'answered' && !ch.isHungUp) {
+          if (ch.endpoint === 'sofia') {
+            setOutgoingAnswerVars(ch, this.sw.profileIp(ch));
+            if (ch.profile) ch.profile.networkAddr = ch.vars.get('sip_network_ip') ?? '';
+          }
           this.sw.answer(ch);
           if (b.hangupAfterMs !== undefined) this.after(b.hangupAfterMs, () => this.sw.hangup(ch, 'NORMAL_CLEARING'));
         }
@@ -119,11 +128,21 @@ export class Endpoints {
       aLeg?.hangupCtl.signal.addEventListener('abort', () => settle('ORIGINATOR_CANCEL'), { once: true });
       if (b.rejectCause) {
         // A 486 before any 180: no CHANNEL_PROGRESS (capture 16).
-        this.after(20, () => settle(b.rejectCause ?? 'CALL_REJECTED'));
+        this.after(20, () => {
+          const cause = b.rejectCause ?? 'CALL_REJECTED';
+          const [code, phrase] = SIP_REPLY[cause] ?? [603, 'Decline'];
+          if (!settled && !ch.isHungUp && ch.endpoint === 'sofia') setOutgoingFailureVars(ch, code, phrase, cause);
+          settle(cause);
+        });
         return;
       }
       this.after(20, () => {
         if (settled) return;
+        // The 180's dialog headers (sip_* variables) and the far end's address come with it.
+        if (ch.endpoint === 'sofia') {
+          setOutgoingReplyVars(ch);
+          if (ch.profile) ch.profile.networkAddr = ch.vars.get('sip_network_ip') ?? '';
+        }
         this.sw.ringReady(ch);
         this.after(timeoutMs, () => settle('NO_ANSWER'));
         if (b.manual) this.manual.set(ch.uuid, settle);

@@ -18,7 +18,7 @@ const WITH_VARS = new Set([
   'CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'CHANNEL_HANGUP',
   'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY', 'CHANNEL_PARK', 'CHANNEL_UNPARK', 'CHANNEL_HOLD',
   'CHANNEL_UNHOLD', 'CHANNEL_DATA', 'PLAYBACK_START', 'PLAYBACK_STOP', 'RECORD_START', 'RECORD_STOP',
-  'CALL_UPDATE', 'DTMF', 'COMMAND', 'PRIVATE_COMMAND', 'MEDIA_BUG_START', 'MEDIA_BUG_STOP', 'CUSTOM',
+  'CALL_UPDATE', 'COMMAND', 'PRIVATE_COMMAND', 'MEDIA_BUG_START', 'MEDIA_BUG_STOP', 'CUSTOM',
 ]);
 
 export class EventBuilder {
@@ -116,8 +116,8 @@ export function basicData(ch: Channel): Header[] {
   if (ch.hangupCause) h.push(['Hangup-Cause', ch.hangupCause]);
   if (ch.mediaUp) {
     h.push(
-      ['Channel-Read-Codec-Name', 'PCMU'], ['Channel-Read-Codec-Rate', '8000'], ['Channel-Read-Codec-Bit-Rate', '64000'],
-      ['Channel-Write-Codec-Name', 'PCMU'], ['Channel-Write-Codec-Rate', '8000'], ['Channel-Write-Codec-Bit-Rate', '64000'],
+      ['Channel-Read-Codec-Name', ch.codec.name], ['Channel-Read-Codec-Rate', ch.codec.rate], ['Channel-Read-Codec-Bit-Rate', ch.codec.bitRate],
+      ['Channel-Write-Codec-Name', ch.codec.name], ['Channel-Write-Codec-Rate', ch.codec.rate], ['Channel-Write-Codec-Bit-Rate', ch.codec.bitRate],
     );
   }
   return h;
@@ -130,25 +130,26 @@ export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean):
     [`${prefix}-Direction`, ch.direction],
     [`${prefix}-Logical-Direction`, ch.direction === 'outbound' && prefix === 'Other-Leg' ? 'inbound' : ch.direction],
   ];
-  if (p.username !== undefined) h.push([`${prefix}-Username`, p.username]);
-  h.push(
-    [`${prefix}-Dialplan`, p.dialplan],
-    [`${prefix}-Caller-ID-Name`, p.callerIdName],
-    [`${prefix}-Caller-ID-Number`, p.callerIdNumber],
-    [`${prefix}-Orig-Caller-ID-Name`, p.origCallerIdName],
-    [`${prefix}-Orig-Caller-ID-Number`, p.origCallerIdNumber],
-  );
-  if (p.calleeIdName !== undefined) h.push([`${prefix}-Callee-ID-Name`, p.calleeIdName]);
-  if (p.calleeIdNumber !== undefined) h.push([`${prefix}-Callee-ID-Number`, p.calleeIdNumber]);
-  h.push(
-    [`${prefix}-Network-Addr`, p.networkAddr],
-    [`${prefix}-ANI`, p.ani],
-    [`${prefix}-Destination-Number`, p.destinationNumber],
-    [`${prefix}-Unique-ID`, ch.uuid],
-    [`${prefix}-Source`, p.source],
-    [`${prefix}-Context`, p.context],
-    [`${prefix}-Channel-Name`, ch.name],
-  );
+  // Empty profile fields are skipped (switch_caller_profile_event_set_data tests each with zstr):
+  // an api originate leg has no Username, Dialplan or Network-Addr, and no Caller-ID-Name unless
+  // origination_caller_id_name was given (captures 11, 15).
+  const add = (k: string, v: string | undefined): void => { if (v) h.push([`${prefix}-${k}`, v]); };
+  add('Username', p.username);
+  add('Dialplan', p.dialplan);
+  add('Caller-ID-Name', p.callerIdName);
+  add('Caller-ID-Number', p.callerIdNumber);
+  add('Orig-Caller-ID-Name', p.origCallerIdName);
+  add('Orig-Caller-ID-Number', p.origCallerIdNumber);
+  add('Callee-ID-Name', p.calleeIdName);
+  add('Callee-ID-Number', p.calleeIdNumber);
+  add('Network-Addr', p.networkAddr);
+  add('ANI', p.ani);
+  add('Destination-Number', p.destinationNumber);
+  add('Unique-ID', ch.uuid);
+  add('Source', p.source);
+  add('Transfer-Source', p.transferSource);
+  add('Context', p.context);
+  add('Channel-Name', ch.name);
   // The other leg's profile is a copy without a profile index (switch_caller_profile_dup).
   if (prefix === 'Caller') h.push([`${prefix}-Profile-Index`, String(p.profileIndex)]);
   const t: ChannelTimes = liveTimes ? ch.times : zeroTimes;

@@ -12,6 +12,7 @@ import { EventBuilder } from './event-builder.ts';
 import { setHangupVars, setLocalSdp, setMediaVars } from './sofia-vars.ts';
 import { runApp } from './apps.ts';
 import { runApi } from './api.ts';
+import { loopbackPeerOf } from './loopback.ts';
 import { Endpoints } from './endpoints.ts';
 import type { EndpointEventListener, PlaceCallOptions } from './endpoints.ts';
 
@@ -116,6 +117,11 @@ export class Switch implements SwitchFacade {
   }
 
   // ---- events ----
+  /** SwitchFacade.fireEvent: lets the ESL layer fire BACKGROUND_JOB to every subscriber. */
+  fireEvent(ev: FsEvent): void {
+    this.fire(ev);
+  }
+
   fire(ev: FsEvent): void {
     for (const l of [...this.listeners]) {
       try {
@@ -206,8 +212,9 @@ export class Switch implements SwitchFacade {
   codecEvents(ch: Channel): void {
     if (ch.mediaUp) return;
     ch.mediaUp = true;
-    const rd: Header[] = [['channel-read-codec-name', 'PCMU'], ['channel-read-codec-rate', '8000'], ['channel-read-codec-bit-rate', '64000']];
-    const wr: Header[] = [['Channel-Write-Codec-Name', 'PCMU'], ['Channel-Write-Codec-Rate', '8000'], ['Channel-Write-codec-bit-rate', '64000']];
+    const c = ch.codec;
+    const rd: Header[] = [['channel-read-codec-name', c.name], ['channel-read-codec-rate', c.rate], ['channel-read-codec-bit-rate', c.bitRate]];
+    const wr: Header[] = [['Channel-Write-Codec-Name', c.name], ['Channel-Write-Codec-Rate', c.rate], ['Channel-Write-codec-bit-rate', c.bitRate]];
     this.chEvent('CODEC', ch, { sourceKey: 'CODEC_READ', post: rd });
     this.chEvent('CODEC', ch, { sourceKey: 'CODEC_WRITE', post: wr });
   }
@@ -233,6 +240,9 @@ export class Switch implements SwitchFacade {
   /** switch_channel_mark_answered for an inbound leg (after pre-answer) or a far end answering. */
   answer(ch: Channel): void {
     if (ch.isHungUp || ch.answered) return;
+    // A loopback -b leg answering answers its -a leg first (capture 05).
+    const lp = ch.endpoint === 'loopback' && ch.direction === 'inbound' ? loopbackPeerOf(this, ch) : undefined;
+    if (lp) this.answer(lp);
     if (ch.direction === 'inbound') this.preAnswer(ch);
     else {
       if (ch.endpoint === 'sofia' && !ch.vars.has('rtp_use_codec_name')) setMediaVars(ch, this.profileIp(ch));
@@ -244,7 +254,7 @@ export class Switch implements SwitchFacade {
     this.chEvent('CHANNEL_ANSWER', ch);
     this.presence(ch);
     this.setCallState(ch, 'ACTIVE');
-    if (ch.endpoint === 'sofia') ch.vars.set('endpoint_disposition', 'ANSWER');
+    if (ch.endpoint === 'sofia' || lp) ch.vars.set('endpoint_disposition', 'ANSWER');
     this.endpoints.emit({ type: 'answered', uuid: ch.uuid });
   }
 
@@ -266,6 +276,9 @@ export class Switch implements SwitchFacade {
     ch.hangupCtl.abort();
     ch.breakCtl.abort();
     for (const w of ch.dtmfWaiters) w();
+    // mod_loopback hangs the other half up with the same cause.
+    const lp = loopbackPeerOf(this, ch);
+    if (lp) this.hangup(lp, cause);
     // A channel with no thread of its own (parked originate leg, ringing leg) finishes now.
     if (!ch.busy) this.finish(ch);
   }
@@ -284,6 +297,7 @@ export class Switch implements SwitchFacade {
     this.presence(ch);
     this.run(ch, 'CS_REPORTING');
     setHangupVars(ch);
+    if (ch.endpoint === 'loopback') ch.vars.set('is_loopback', '1');
     this.chEvent('CHANNEL_HANGUP_COMPLETE', ch, { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
     this.request(ch, 'CS_DESTROY');
     this.chEvent('CHANNEL_DESTROY', ch);

@@ -1,0 +1,80 @@
+// Starts the whole service in-process against fsim and a real Redis, the way production runs it
+// against FreeSWITCH: the project's dialplan routes calls to the service's outbound-socket port.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { createService, type Service } from '../../src/service.ts';
+import { freePort } from '../../../scripts/lib/free-port.ts';
+import { withRedis } from '../../../scripts/lib/test-redis.ts';
+import type { Fsim } from '../../../scripts/fsim/src/fsim.ts';
+import { ESL_PASSWORD, withFsim } from './fsim.ts';
+
+export interface Harness {
+  fsim: Fsim;
+  service: Service;
+  redis: Redis;
+  config: Config;
+  /** POST to fsim's control API. */
+  control(pathname: string, body?: unknown): Promise<{ status: number; json: unknown }>;
+}
+
+type Teardown = { teardown(fn: () => unknown): void };
+
+export async function startHarness(
+  t: Teardown,
+  opts: { flows?: unknown; timeScale?: number; env?: Record<string, string>; dialplanVars?: Record<string, string> } = {},
+): Promise<Harness> {
+  const r = await withRedis(t);
+  const outboundPort = await freePort();
+  const fsim = await withFsim(t, {
+    serviceSocket: `127.0.0.1:${outboundPort}`,
+    timeScale: opts.timeScale ?? 0.05,
+    ...(opts.dialplanVars ? { extra: { dialplan: { dir: path.resolve(import.meta.dirname, '../../../dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outboundPort}`, ...opts.dialplanVars } } } } : {}),
+  });
+  const env: Record<string, string> = {
+    HOTLINE_HTTP_PORT: '0',
+    HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
+    HOTLINE_REDIS_URL: r.url,
+    HOTLINE_FS_HOST: '127.0.0.1',
+    HOTLINE_FS_PORT: String(fsim.eslPort),
+    HOTLINE_FS_PASSWORD: ESL_PASSWORD,
+    HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
+    ...opts.env,
+  };
+  if (opts.flows) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'flows-'));
+    env.HOTLINE_IVR_FLOWS_PATH = path.join(dir, 'flows.json');
+    await writeFile(env.HOTLINE_IVR_FLOWS_PATH, JSON.stringify(opts.flows));
+  }
+  const config = loadConfig({ env });
+  const service = await createService(config, createLogger(config.log));
+  await service.start();
+  t.teardown(() => service.stop());
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.quit());
+  const base = `http://127.0.0.1:${fsim.controlPort}`;
+  return {
+    fsim,
+    service,
+    redis,
+    config,
+    async control(pathname, body) {
+      const res = await fetch(base + pathname, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+      return { status: res.status, json: await res.json() };
+    },
+  };
+}
+
+/** Poll until fn returns a value (not undefined/false), or fail after ms. */
+export async function eventually<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
