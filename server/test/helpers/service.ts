@@ -25,7 +25,14 @@ type Teardown = { teardown(fn: () => unknown): void };
 
 export async function startHarness(
   t: Teardown,
-  opts: { flows?: unknown; timeScale?: number; env?: Record<string, string>; dialplanVars?: Record<string, string> } = {},
+  opts: {
+    flows?: unknown;
+    timeScale?: number;
+    env?: Record<string, string>;
+    dialplanVars?: Record<string, string>;
+    /** Extra settings for the FreeSWITCH node (reconnect, commandTimeoutMs). */
+    node?: Record<string, unknown>;
+  } = {},
 ): Promise<Harness> {
   const r = await withRedis(t);
   const outboundPort = await freePort();
@@ -38,9 +45,7 @@ export async function startHarness(
     HOTLINE_HTTP_PORT: '0',
     HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
     HOTLINE_REDIS_URL: r.url,
-    HOTLINE_FS_HOST: '127.0.0.1',
-    HOTLINE_FS_PORT: String(fsim.eslPort),
-    HOTLINE_FS_PASSWORD: ESL_PASSWORD,
+    HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: ESL_PASSWORD, ...opts.node }]),
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
     ...opts.env,
   };

@@ -7,6 +7,7 @@ import { park } from './apps.ts';
 import { queueDtmf } from './endpoints.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
+import { sessionTransfer, uuidBridgeProfile } from './transfer.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 
@@ -94,13 +95,7 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
         rest = rest.slice(1);
       }
       const [dest = '', dialplan = 'XML', context = target.profile?.context ?? 'default'] = rest;
-      target.transferTo = { dest, dialplan, context };
-      target.times.transfer = sw.clock.nowUs();
-      target.breakCtl.abort();
-      if (!target.busy) {
-        // A parked originate leg with no dialplan thread: start one.
-        void sw.routeAndExecute(target).catch(() => undefined);
-      }
+      sessionTransfer(sw, target, dest, dialplan, context);
       return '+OK\n';
     }
     case 'uuid_break': {
@@ -214,7 +209,7 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
         sw.log.warn?.('originate application failed', e);
       } finally {
         ch.busy = false;
-        if (ch.transferTo && !ch.isHungUp) void sw.routeAndExecute(ch).catch(() => undefined);
+        if (ch.transferTo && !ch.isHungUp) void sw.routeAndExecute(ch, true).catch(() => undefined);
         else if (ch.isHungUp) sw.finish(ch);
         // Broken out of park by uuid_bridge: the bridge owns the leg now.
         else if (!ch.bridgedTo && !ch.inBridge) sw.hangup(ch, 'NORMAL_CLEARING');

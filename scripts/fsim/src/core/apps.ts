@@ -5,6 +5,7 @@ import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
 import { setAckVars } from './sofia-vars.ts';
 import { bridgeApp } from './bridge.ts';
+import { sessionTransfer } from './transfer.ts';
 import { mediaDurationMs, playFile } from './media.ts';
 
 type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
@@ -39,10 +40,9 @@ const APPS: Record<string, App> = {
     else if (code >= 300) sw.hangup(ch, code === 486 ? 'USER_BUSY' : code === 404 ? 'UNALLOCATED_NUMBER' : 'CALL_REJECTED');
     return undefined;
   },
-  transfer: (_sw, ch, arg) => {
+  transfer: (sw, ch, arg) => {
     const [dest = '', dialplan = 'XML', context = ch.profile?.context ?? 'default'] = arg.trim().split(/\s+/);
-    ch.transferTo = { dest, dialplan, context };
-    ch.times.transfer = 0;
+    sessionTransfer(sw, ch, dest, dialplan, context);
     return undefined;
   },
   bridge: (sw, ch, arg) => bridgeApp(sw, ch, arg),

@@ -35,6 +35,8 @@ export interface CallerProfile {
   /** Set by a transfer (uuid_transfer: "<time>:<uuid>:uuid_br:<dest>"-style, see switch_ivr_session_transfer). */
   transferSource?: string;
   context: string;
+  /** Redirected-from number (the destination before a transfer). */
+  rdnis?: string;
   profileIndex: number;
   profileCreatedUs: number;
 }
@@ -81,6 +83,8 @@ export class Channel {
   parked = false;
   /** Held by a uuid_bridge (the bridge thread owns the leg until it ends). */
   inBridge = false;
+  /** After a transfer an outbound leg reports Caller-Logical-Direction inbound. */
+  logicalInbound = false;
   held = false;
   /** Aborted to interrupt the running application (uuid_break, hangup, transfer). */
   breakCtl = new AbortController();

@@ -128,7 +128,7 @@ export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean):
   const p = ch.profile as CallerProfile;
   const h: Header[] = [
     [`${prefix}-Direction`, ch.direction],
-    [`${prefix}-Logical-Direction`, ch.direction === 'outbound' && prefix === 'Other-Leg' ? 'inbound' : ch.direction],
+    [`${prefix}-Logical-Direction`, ch.logicalInbound || (ch.direction === 'outbound' && prefix === 'Other-Leg') ? 'inbound' : ch.direction],
   ];
   // Empty profile fields are skipped (switch_caller_profile_event_set_data tests each with zstr):
   // an api originate leg has no Username, Dialplan or Network-Addr, and no Caller-ID-Name unless
@@ -149,6 +149,7 @@ export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean):
   add('Source', p.source);
   add('Transfer-Source', p.transferSource);
   add('Context', p.context);
+  add('RDNIS', p.rdnis);
   add('Channel-Name', ch.name);
   // The other leg's profile is a copy without a profile index (switch_caller_profile_dup).
   if (prefix === 'Caller') h.push([`${prefix}-Profile-Index`, String(p.profileIndex)]);

@@ -345,10 +345,10 @@ export class Switch implements SwitchFacade {
   }
 
   /** Route (CS_ROUTING) and execute (CS_EXECUTE) in a loop, as transfers re-enter routing. */
-  async routeAndExecute(ch: Channel): Promise<void> {
+  async routeAndExecute(ch: Channel, transferred = false): Promise<void> {
     ch.busy = true;
     try {
-      for (let pass = 0; pass < 20 && !ch.isHungUp; pass++) {
+      for (let pass = transferred ? 1 : 0; pass < 20 && !ch.isHungUp; pass++) {
         const p = ch.profile;
         if (!p) break;
         if (pass > 0) {
@@ -383,13 +383,8 @@ export class Switch implements SwitchFacade {
           if (ch.isHungUp || ch.transferTo) break;
           await this.execute(ch, a.application, a.data);
         }
-        const t = ch.transferTo as { dest: string; dialplan: string; context: string } | undefined;
-        if (t && !ch.isHungUp) {
-          p.destinationNumber = t.dest;
-          p.context = t.context;
-          p.dialplan = t.dialplan;
-          continue;
-        }
+        // A transfer already gave the channel its new caller profile (transfer.ts): route again.
+        if (ch.transferTo && !ch.isHungUp) continue;
         // Out of dialplan actions: FreeSWITCH hangs up with NORMAL_CLEARING.
         if (!ch.isHungUp) this.hangup(ch, 'NORMAL_CLEARING');
       }

@@ -1,0 +1,51 @@
+// switch_ivr_session_transfer and the profile bookkeeping uuid_bridge shares with it: a new caller
+// profile (Profile-Index + 1, Caller-Transfer-Source, RDNIS), transfer_history/transfer_source
+// variables, an outbound leg's logical direction turning inbound, and CS_ROUTING requested at once
+// (the interrupted application's CHANNEL_EXECUTE_COMPLETE shows Channel-State-Number 2, capture 09).
+import { randomUUID } from 'node:crypto';
+import type { Channel } from './channel.ts';
+import type { Switch } from './switch.ts';
+
+function transferSource(sw: Switch, what: string): string {
+  return `${Math.floor(sw.clock.nowUs() / 1e6)}:${randomUUID()}:${what}`;
+}
+
+/** A new caller profile for the channel (switch_caller_profile_clone + index bump). */
+function newProfile(sw: Switch, ch: Channel, source: string): void {
+  const p = ch.profile;
+  if (!p) return;
+  p.profileIndex += 1;
+  p.profileCreatedUs = sw.clock.nowUs();
+  p.transferSource = source;
+  ch.logicalInbound = true;
+  ch.vars.set('transfer_history', source);
+  ch.vars.set('transfer_source', source);
+}
+
+/** uuid_transfer / the transfer application: leave the current extension and route `dest`. */
+export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+  const p = ch.profile;
+  if (!p || ch.isHungUp) return;
+  const src = transferSource(sw, `bl_xfer:${dest}/${context}/${dialplan}`);
+  ch.vars.set('max_forwards', '70');
+  newProfile(sw, ch, src);
+  p.rdnis = p.destinationNumber;
+  p.destinationNumber = dest;
+  p.dialplan = dialplan;
+  p.context = context;
+  ch.transferTo = { dest, dialplan, context };
+  ch.state = 'CS_ROUTING';
+  ch.breakCtl.abort();
+  // A parked originate leg with no dialplan thread of its own: start one.
+  if (!ch.busy) void sw.routeAndExecute(ch, true).catch(() => undefined);
+}
+
+/** uuid_bridge's transfer of each leg into the bridge (Transfer-Source ...:uuid_br:<other>). */
+export function uuidBridgeProfile(sw: Switch, ch: Channel, other: Channel): void {
+  const p = ch.profile;
+  if (!p) return;
+  ch.vars.set('original_destination_number', p.destinationNumber);
+  ch.vars.set('original_caller_id_name', p.callerIdName);
+  ch.vars.set('original_caller_id_number', p.callerIdNumber);
+  newProfile(sw, ch, transferSource(sw, `uuid_br:${other.uuid}`));
+}
