@@ -79,10 +79,24 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       const x = chOf(w[0]);
       const y = chOf(w[1]);
       if (!x || !y) return '-ERR Invalid uuid\n';
+      uuidBridgeProfile(sw, x, y);
+      uuidBridgeProfile(sw, y, x);
+      x.inBridge = true;
+      y.inBridge = true;
+      // Both legs leave what they run (park: CHANNEL_UNPARK, EXECUTE_COMPLETE) before the bridge.
       x.breakCtl.abort();
       y.breakCtl.abort();
-      x.busy = true;
-      void bridgeLegs(sw, x, y).finally(() => { x.busy = false; if (x.isHungUp) sw.finish(x); });
+      void (async () => {
+        await sw.clock.sleep(20);
+        if (!x.isHungUp && !y.isHungUp) await bridgeLegs(sw, x, y, { uuidBridge: true });
+        x.inBridge = false;
+        y.inBridge = false;
+        // The originator re-enters CS_EXECUTE with no application left: it hangs up.
+        if (!x.isHungUp) sw.hangup(x, 'NORMAL_CLEARING');
+        if (!y.isHungUp) sw.hangup(y, 'NORMAL_CLEARING');
+        if (!x.busy) sw.finish(x);
+        if (!y.busy) sw.finish(y);
+      })().catch((e: unknown) => sw.log.error?.('uuid_bridge failed', e));
       return `+OK ${y.uuid}\n`;
     }
     case 'uuid_transfer': {

@@ -25,7 +25,7 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
   const ch = sw.newChannel(name, 'outbound', loop ? 'loopback' : 'sofia', v.origination_uuid);
   ch.hitDialplan = false;
   const a = opts.aLeg;
-  if (a) ch.other = { type: 'originator', uuid: a.uuid };
+  if (a) ch.other = { type: 'originator', uuid: a.uuid, ref: a };
   // switch_ivr_originate: no caller id given -> empty name and number 0000000000 (captures 15, 05).
   const cidName = v.origination_caller_id_name ?? opts.cidName ?? a?.profile?.callerIdName ?? '';
   const cidNum = v.origination_caller_id_number ?? opts.cidNumber ?? a?.profile?.callerIdNumber ?? '0000000000';
@@ -124,22 +124,40 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
 }
 
 /** Bridge two answered legs until either hangs up or a break/transfer ends it. */
-export async function bridgeLegs(sw: Switch, a: Channel, b: Channel): Promise<void> {
+export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uuidBridge?: boolean } = {}): Promise<void> {
   const now = sw.clock.nowUs();
   a.bridgedTo = b.uuid;
   b.bridgedTo = a.uuid;
-  a.other = { type: 'originatee', uuid: b.uuid };
-  b.other = { type: 'originator', uuid: a.uuid };
+  a.other = { type: 'originatee', uuid: b.uuid, ref: b };
+  b.other = { type: 'originator', uuid: a.uuid, ref: a };
   a.times.bridged = now;
   b.times.bridged = now;
+  a.vars.set('bridge_channel', b.name);
   a.vars.set('bridge_uuid', b.uuid);
   a.vars.set('signal_bond', b.uuid);
-  b.vars.set('bridge_uuid', a.uuid);
+  if (opts.uuidBridge) {
+    // uuid_bridge runs the bridge from the originator's CS_SOFT_EXECUTE (capture 08).
+    a.state = 'CS_SOFT_EXECUTE';
+    sw.run(a, 'CS_SOFT_EXECUTE');
+    if (a.profile && b.profile) {
+      a.profile.calleeIdName = b.profile.calleeIdName;
+      a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+    }
+  }
   sw.chEvent('CHANNEL_BRIDGE', a, { pre: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
   b.state = 'CS_EXCHANGE_MEDIA';
   sw.run(b, 'CS_EXCHANGE_MEDIA');
-  sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', a.profile?.callerIdName ?? ''], ['Sent-Callee-ID-Number', a.profile?.callerIdNumber ?? '']] });
-  sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', 'Outbound Call'], ['Sent-Callee-ID-Number', b.profile?.destinationNumber ?? '']] });
+  const sentA: [string, string] = [a.profile?.callerIdName ?? '', a.profile?.callerIdNumber ?? ''];
+  const sentB: [string, string] = ['Outbound Call', b.profile?.destinationNumber ?? ''];
+  b.vars.set('bridge_to', a.uuid);
+  b.vars.set('last_bridge_to', a.uuid);
+  b.vars.set('bridge_channel', a.name);
+  b.vars.set('bridge_uuid', a.uuid);
+  if (opts.uuidBridge) b.vars.set('signal_bond', a.uuid);
+  b.vars.set('last_sent_callee_id_name', sentA[0]);
+  b.vars.set('last_sent_callee_id_number', sentA[1]);
+  sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentA[0]], ['Sent-Callee-ID-Number', sentA[1]]] });
+  sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentB[0]], ['Sent-Callee-ID-Number', sentB[1]]] });
   sw.endpoints.emit({ type: 'bridged', uuid: a.uuid, peer: b.uuid });
   const aSig = a.resetBreak();
   const bSig = b.resetBreak();
@@ -153,13 +171,26 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel): Promise<vo
   a.bridgedTo = undefined;
   b.bridgedTo = undefined;
   b.busy = false;
-  // The b-leg's hangup runs first; the a-leg reports CHANNEL_UNBRIDGE from its bridge thread.
-  if (b.isHungUp) sw.finish(b);
+  b.vars.unset('bridge_to');
+  // The b-leg's hangup state runs first; the a-leg reports CHANNEL_UNBRIDGE from its bridge
+  // thread; then the b-leg reports (capture 18: b CS_HANGUP, a UNBRIDGE, b HANGUP_COMPLETE).
+  if (b.isHungUp) sw.hangupState(b);
+  a.vars.set('last_bridge_to', b.uuid);
+  a.vars.set('last_sent_callee_id_name', sentB[0]);
+  a.vars.set('last_sent_callee_id_number', sentB[1]);
+  a.vars.set('last_bridge_role', 'originator');
+  a.vars.set('bridge_hangup_cause', b.hangupCause ?? a.hangupCause ?? 'NORMAL_CLEARING');
   sw.chEvent('CHANNEL_UNBRIDGE', a, { pre: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
-  if (a.isHungUp && !b.isHungUp) sw.hangup(b, 'NORMAL_CLEARING');
-  if (!b.isHungUp && !b.destroyed) {
-    // b survives (a was transferred / broken): it parks.
-    void import('./apps.ts').then((m) => m.park(sw, b)).catch(() => undefined);
+  if (a.isHungUp && !b.isHungUp) {
+    b.vars.set('last_bridge_hangup_cause', a.hangupCause);
+    b.vars.set('bridge_hangup_cause', a.hangupCause);
+    sw.hangup(b, 'NORMAL_CLEARING');
+  }
+  if (b.isHungUp) sw.finish(b);
+  else if (!b.destroyed) {
+    if (opts.uuidBridge && a.vars.get('park_after_bridge') !== 'true') sw.hangup(b, 'NORMAL_CLEARING');
+    // b survives a bridge application whose a-leg was transferred / broken: it parks.
+    else void import('./apps.ts').then((m) => m.park(sw, b)).catch(() => undefined);
   }
 }
 

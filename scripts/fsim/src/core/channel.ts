@@ -75,7 +75,7 @@ export class Channel {
   readonly times: ChannelTimes;
   readonly vars = new VarStore();
   /** The other leg as FreeSWITCH reports it in Other-Leg-* headers. */
-  other: { type: 'originator' | 'originatee'; uuid: string } | undefined;
+  other: { type: 'originator' | 'originatee'; uuid: string; ref?: Channel } | undefined;
   /** The channel this one is bridged to (audio path). */
   bridgedTo: string | undefined;
   /** Under an outbound socket (the socket app parks the channel). */
@@ -99,6 +99,8 @@ export class Channel {
   /** A thread (dialplan/app loop) owns the channel; it runs the hangup states when it ends. */
   busy = false;
   finishing = false;
+  /** CS_HANGUP has run (Switch.hangupState). */
+  hangupRun = false;
   recordings: Set<string> | undefined;
   /** Set by a running bridge: called when the bridged peer goes away. */
   bridgeEnded: (() => void) | undefined;

@@ -147,7 +147,8 @@ export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean):
   add('Destination-Number', p.destinationNumber);
   add('Unique-ID', ch.uuid);
   add('Source', p.source);
-  add('Transfer-Source', p.transferSource);
+  // The Other-Leg copy of a profile carries no transfer source.
+  if (prefix === 'Caller') add('Transfer-Source', p.transferSource);
   add('Context', p.context);
   add('RDNIS', p.rdnis);
   add('Channel-Name', ch.name);

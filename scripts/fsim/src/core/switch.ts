@@ -133,7 +133,8 @@ export class Switch implements SwitchFacade {
   }
 
   otherOf(ch: Channel): Channel | undefined {
-    return ch.other ? this.channels.get(ch.other.uuid) : undefined;
+    // FreeSWITCH keeps a copy of the other leg's profile: it outlives that channel (capture 08).
+    return ch.other ? this.channels.get(ch.other.uuid) ?? ch.other.ref : undefined;
   }
 
   chEvent(name: string, ch: Channel, opts: Parameters<EventBuilder['channel']>[2] = {}): void {
@@ -280,19 +281,14 @@ export class Switch implements SwitchFacade {
     const lp = loopbackPeerOf(this, ch);
     if (lp) this.hangup(lp, cause);
     // A channel with no thread of its own (parked originate leg, ringing leg) finishes now.
-    if (!ch.busy) this.finish(ch);
+    if (!ch.busy && !ch.inBridge) this.finish(ch);
   }
 
   /** CS_HANGUP -> CS_REPORTING -> CS_DESTROY, as the state machine runs them. */
   finish(ch: Channel): void {
     if (ch.destroyed || ch.finishing) return;
+    this.hangupState(ch);
     ch.finishing = true;
-    const peer = ch.bridgedTo ? this.channels.get(ch.bridgedTo) : undefined;
-    if (peer && !peer.isHungUp) {
-      this.onPeerHangup(peer, ch);
-    }
-    this.run(ch, 'CS_HANGUP');
-    this.setCallState(ch, 'HANGUP');
     this.request(ch, 'CS_REPORTING');
     this.presence(ch);
     this.run(ch, 'CS_REPORTING');
@@ -307,6 +303,16 @@ export class Switch implements SwitchFacade {
     this.channels.delete(ch.uuid);
     this.queues.delete(ch.uuid);
     ch.markDestroyed();
+  }
+
+  /** The CS_HANGUP half of finishing: the state machine enters CS_HANGUP (callstate HANGUP). */
+  hangupState(ch: Channel): void {
+    if (ch.destroyed || ch.hangupRun) return;
+    ch.hangupRun = true;
+    const peer = ch.bridgedTo ? this.channels.get(ch.bridgedTo) : undefined;
+    if (peer && !peer.isHungUp) this.onPeerHangup(peer, ch);
+    this.run(ch, 'CS_HANGUP');
+    this.setCallState(ch, 'HANGUP');
   }
 
   /** The bridged peer hung up: hangup_after_bridge (default true for bridge app a-legs). */

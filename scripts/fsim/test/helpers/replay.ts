@@ -1,0 +1,351 @@
+// Replays a real FreeSWITCH capture against fsim and returns what fsim sent, for comparison in form
+// (form.ts). The capture's client bytes are sent at the same points in the conversation: before each
+// client block the replayer waits until fsim has sent at least the replies and events (counted per
+// kind) that FreeSWITCH had sent before it, then waits the capture's think time (scaled). Capture
+// UUIDs in client bytes are rewritten to fsim's by aligning replies and channels in order of
+// appearance; UUIDs the client chose itself (origination_uuid, Job-UUID, ...) are sent as they are.
+// The SIPp peers of the capture are played by fsim's endpoint API (placeCall, registerUser, ...),
+// driven by the scenario's note actions: nothing in fsim knows about captures.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFsim } from '../../src/fsim.ts';
+import type { Fsim } from '../../src/fsim.ts';
+import type { SwitchConfig } from '../../src/core/index.ts';
+import { eventsOf, parseMessages } from './capture.ts';
+import type { EslMessage } from './capture.ts';
+import { bytesOf, loadScript } from './capture-script.ts';
+import type { ScriptItem } from './capture-script.ts';
+import { EslTestClient, listenOnce } from './esl-test-client.ts';
+import { compareStreams } from './form.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CAPTURE_DIALPLAN = path.resolve(HERE, '../fixtures/dialplan/capture-default.xml');
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** The outbound-socket listener address written in the capture dialplan (extension 9002). */
+const CAPTURE_LISTENER = '127.0.0.1:8084';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** What a scenario's stimulus can reach. */
+export interface ReplayContext {
+  readonly fsim: Fsim;
+  /** Real milliseconds for `ms` of switch time (timeScale applied). */
+  real(ms: number): number;
+  /** Wait `ms` of switch time. */
+  wait(ms: number): Promise<void>;
+  /** Wait (real time, at most timeoutMs) until pred holds; false on timeout. */
+  until(pred: () => boolean, timeoutMs?: number): Promise<boolean>;
+  /** Calls placed by stimuli, in order (their fsim UUIDs). */
+  readonly calls: string[];
+}
+
+export interface NoteAction {
+  /** Matched against the NOTE text. */
+  readonly match: RegExp;
+  /**
+   * 'now' (default): run when the replay reaches the note. 'after-next-reply': the note describes
+   * what happens once the next command is answered (e.g. "subscribe, then one call").
+   */
+  readonly when?: 'now' | 'after-next-reply';
+  run(ctx: ReplayContext): void | Promise<void>;
+}
+
+export interface ConnectionScript {
+  /** Capture name (NAME of NAME.jsonl / NAME.txt). */
+  readonly capture: string;
+  /** 'inbound': we connect to fsim's event socket; 'outbound': fsim's socket app connects to us. */
+  readonly side: 'inbound' | 'outbound';
+  readonly notes?: readonly NoteAction[];
+  /** Run before the walk starts (after fsim is up), e.g. the call that reaches the socket app. */
+  readonly start?: (ctx: ReplayContext) => void | Promise<void>;
+}
+
+export interface Scenario {
+  /** One connection per capture; several (23 + 23_inbound) are walked concurrently. */
+  readonly connections: readonly ConnectionScript[];
+  readonly timeScale?: number;
+  readonly switch?: Partial<SwitchConfig>;
+  /** Run after fsim starts and before any connection (registrations, ...). */
+  readonly setup?: (ctx: ReplayContext) => void | Promise<void>;
+  /** Passed to compareStreams (default: ignore HEARTBEAT and RE_SCHEDULE). */
+  readonly ignoreEvents?: readonly string[];
+  /** Longest real wait for fsim to catch up with the capture at one point (default 2000 ms). */
+  readonly stepTimeoutMs?: number;
+}
+
+export interface ConnectionResult {
+  readonly capture: string;
+  readonly reference: Buffer;
+  readonly simulated: Buffer;
+  /** compareStreams(reference, simulated): empty when fsim matches the capture in form. */
+  readonly diffs: string[];
+  /** Points where fsim did not catch up with the capture in time (what was still missing). */
+  readonly stalls: string[];
+}
+
+/** Messages whose bytes are complete (a read can end inside a message). */
+function completeMessages(buf: Buffer): EslMessage[] {
+  const out: EslMessage[] = [];
+  let pos = 0;
+  for (const m of parseMessages(buf)) {
+    const end = buf.indexOf('\n\n', pos);
+    const len = Number(m.headers.find(([k]) => k === 'Content-Length')?.[1] ?? 0);
+    if (end < 0 || end + 2 + len > buf.length) break;
+    pos = end + 2 + len;
+    out.push(m);
+  }
+  return out;
+}
+
+const ctypeOf = (m: EslMessage): string => m.headers.find(([k]) => k === 'Content-Type')?.[1] ?? '';
+const isEvent = (m: EslMessage): boolean => ctypeOf(m).startsWith('text/event-');
+
+/** Kind of each message: `reply:<Content-Type>` or `event:<Event-Name>[/<subclass>]`. */
+function kindsOf(msgs: readonly EslMessage[], ignore: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const m of msgs) {
+    if (!isEvent(m)) {
+      out.push(`reply:${ctypeOf(m)}`);
+      continue;
+    }
+    const ev = eventsOf([m])[0];
+    if (!ev || ignore.has(ev.name)) continue;
+    const sub = ev.get('Event-Subclass');
+    out.push(`event:${ev.name}${sub ? `/${sub}` : ''}`);
+  }
+  return out;
+}
+
+function countKinds(kinds: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of kinds) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+
+/** What `have` still lacks of `need`, as "kind xN" strings. */
+function missingKinds(need: ReadonlyMap<string, number>, have: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  for (const [k, n] of need) {
+    const h = have.get(k) ?? 0;
+    if (h < n) out.push(`${k} x${n - h}`);
+  }
+  return out;
+}
+
+/** Capture UUID -> fsim UUID, shared by all connections of a scenario. */
+class UuidMap {
+  readonly map = new Map<string, string>();
+
+  set(capture: string, sim: string): void {
+    const k = capture.toLowerCase();
+    if (!this.map.has(k)) this.map.set(k, sim.toLowerCase());
+  }
+
+  rewrite(text: string): string {
+    return text.replace(UUID_RE, (u) => {
+      const k = u.toLowerCase();
+      const v = this.map.get(k);
+      if (v !== undefined) return v;
+      // Not seen from the switch yet: the client chose it (origination_uuid, Job-UUID, ...).
+      this.map.set(k, k);
+      return k;
+    });
+  }
+
+  /**
+   * Learn from what both sides have sent so far: replies pairwise (their UUIDs positionally), and
+   * channels by order of first appearance of Unique-ID in events.
+   */
+  learn(ref: readonly EslMessage[], sim: readonly EslMessage[]): void {
+    const refReplies = ref.filter((m) => !isEvent(m));
+    const simReplies = sim.filter((m) => !isEvent(m));
+    refReplies.forEach((r, i) => {
+      const s = simReplies[i];
+      if (!s) return;
+      const text = (m: EslMessage): string => m.headers.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n' + m.body;
+      const ru = text(r).match(UUID_RE) ?? [];
+      const su = text(s).match(UUID_RE) ?? [];
+      if (ru.length === su.length) ru.forEach((u, j) => this.set(u, su[j] ?? u));
+    });
+    const chans = (msgs: readonly EslMessage[]): string[] => {
+      const seen: string[] = [];
+      for (const e of eventsOf(msgs.filter(isEvent))) {
+        const id = e.get('Unique-ID');
+        if (id && !seen.includes(id)) seen.push(id);
+      }
+      return seen;
+    };
+    const rc = chans(ref);
+    const sc = chans(sim);
+    rc.forEach((u, i) => {
+      const s = sc[i];
+      if (s) this.set(u, s);
+    });
+  }
+}
+
+/** The capture dialplan with the socket app pointed at our listener. */
+function dialplanFor(listenerPort: number | undefined): { file: string; cleanup(): void } {
+  if (listenerPort === undefined) return { file: CAPTURE_DIALPLAN, cleanup: () => undefined };
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsim-replay-'));
+  const file = path.join(dir, 'default.xml');
+  writeFileSync(file, readFileSync(CAPTURE_DIALPLAN, 'utf8').split(CAPTURE_LISTENER).join(`127.0.0.1:${listenerPort}`));
+  return { file, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+interface Walker {
+  readonly script: ConnectionScript;
+  readonly items: ScriptItem[];
+  client?: EslTestClient;
+  readonly stalls: string[];
+}
+
+export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
+  const timeScale = sc.timeScale ?? 0.1;
+  const stepTimeout = sc.stepTimeoutMs ?? 2000;
+  const ignore = new Set(sc.ignoreEvents ?? ['HEARTBEAT', 'RE_SCHEDULE']);
+  const needsListener = sc.connections.some((c) => c.side === 'outbound');
+  const listener = needsListener ? await listenOnce() : undefined;
+  const dp = dialplanFor(listener?.port);
+  const fsim = await startFsim({
+    esl: { port: 0, password: 'ClueCon' },
+    control: false,
+    dialplan: { files: [dp.file] },
+    timeScale,
+    switch: {
+      profiles: [{ name: 'internal', ip: '127.0.0.1', port: 5060, context: 'default' }],
+      users: Array.from({ length: 20 }, (_, i) => String(1000 + i)),
+      domain: '127.0.0.1',
+      heartbeatSec: 0,
+      ...sc.switch,
+    },
+  });
+  const until = async (pred: () => boolean, timeoutMs = stepTimeout): Promise<boolean> => {
+    const end = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > end) return false;
+      await sleep(3);
+    }
+    return true;
+  };
+  const ctx: ReplayContext = {
+    fsim,
+    real: (ms) => ms * timeScale,
+    wait: (ms) => sleep(ms * timeScale),
+    until,
+    calls: [],
+  };
+  const uuids = new UuidMap();
+  const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [] }));
+
+  const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
+
+  /** Wait until fsim has sent what FreeSWITCH had sent before item `idx`; then learn UUIDs. */
+  const catchUp = async (w: Walker, idx: number, what: string): Promise<void> => {
+    const refPrefix = completeMessages(bytesOf(w.items.slice(0, idx), 'server'));
+    const need = countKinds(kindsOf(refPrefix, ignore));
+    const ok = await until(() => {
+      if (!w.client) return need.size === 0;
+      if (w.client.closed) return true;
+      return missingKinds(need, countKinds(kindsOf(simMessages(w), ignore))).length === 0;
+    });
+    if (!ok) {
+      const missing = missingKinds(need, countKinds(kindsOf(simMessages(w), ignore)));
+      w.stalls.push(`${w.script.capture}: before ${what}: still missing ${missing.join(', ')}`);
+    }
+    uuids.learn(refPrefix, simMessages(w));
+  };
+
+  const walk = async (w: Walker): Promise<void> => {
+    const deferred: NoteAction[] = [];
+    if (w.script.start) await w.script.start(ctx);
+    let lastServerT = 0;
+    for (let i = 0; i < w.items.length; i++) {
+      const item = w.items[i];
+      if (!item) continue;
+      if (item.kind === 'note') {
+        const acts = (w.script.notes ?? []).filter((a) => a.match.test(item.text));
+        for (const a of acts) {
+          if (a.when === 'after-next-reply') {
+            deferred.push(a);
+            continue;
+          }
+          await catchUp(w, i, `note "${item.text.slice(0, 40)}"`);
+          await a.run(ctx);
+        }
+        continue;
+      }
+      if (item.dir === 'server') {
+        lastServerT = item.t;
+        continue;
+      }
+      if (!w.client) {
+        // Outbound: the first thing our listener writes is `connect`, once fsim has connected.
+        if (!listener) throw new Error('outbound script without a listener');
+        w.client = await listener.accept(stepTimeout + 3000);
+      }
+      await catchUp(w, i, `client block at t=${item.t}`);
+      // The capture's think time between FreeSWITCH's last write and this one (uuid_break 0.3 s
+      // after PLAYBACK_START, say).
+      const gap = Math.max(0, item.t - lastServerT) * 1000;
+      if (gap > 0) await ctx.wait(gap);
+      const repliesBefore = simMessages(w).filter((m) => !isEvent(m)).length;
+      w.client.sendRaw(Buffer.from(uuids.rewrite(item.bytes.toString('latin1')), 'latin1'));
+      if (deferred.length) {
+        const c = w.client;
+        await until(() => c.closed || simMessages(w).filter((m) => !isEvent(m)).length > repliesBefore);
+        for (const a of deferred.splice(0)) await a.run(ctx);
+      }
+    }
+    // The rest of the capture: everything FreeSWITCH sent after our last write, or the close.
+    await catchUp(w, w.items.length, 'the end');
+    await sleep(Math.max(50, ctx.real(200)));
+  };
+
+  try {
+    if (sc.setup) await sc.setup(ctx);
+    for (const w of walkers) if (w.script.side === 'inbound') w.client = await EslTestClient.connect(fsim.eslPort);
+    await Promise.all(walkers.map(walk));
+  } finally {
+    for (const w of walkers) w.client?.close();
+    listener?.close();
+    await fsim.close();
+    dp.cleanup();
+  }
+  return walkers.map((w) => {
+    const reference = bytesOf(w.items, 'server');
+    const simulated = w.client?.received ?? Buffer.alloc(0);
+    return {
+      capture: w.script.capture,
+      reference,
+      simulated,
+      diffs: compareStreams(reference, simulated, sc.ignoreEvents ? { ignoreEvents: sc.ignoreEvents } : {}),
+      stalls: w.stalls,
+    };
+  });
+}
+
+/** Place a SIPp-like UAC call (caller id `sipp` from 127.0.0.1) and remember its UUID. */
+export function sippCall(ctx: ReplayContext, to: string, opts: { sipHeaders?: Record<string, string>; hangupAfterMs?: number } = {}): string {
+  const uuid = ctx.fsim.sw.placeCall({ from: 'sipp', to, ...opts });
+  ctx.calls.push(uuid);
+  return uuid;
+}
+
+/** Minimal view of a tap Test, so this helper does not import tap's types. */
+interface TapLike {
+  same(found: unknown, wanted: unknown, message?: string): unknown;
+  comment(...args: unknown[]): unknown;
+}
+
+/** Replay a scenario and assert no difference in form, printing the differences on failure. */
+export async function checkScenario(t: TapLike, sc: Scenario): Promise<ConnectionResult[]> {
+  const results = await replay(sc);
+  for (const r of results) {
+    if (r.stalls.length) t.comment(`${r.capture} stalls:\n  ${r.stalls.join('\n  ')}`);
+    t.same(r.diffs, [], `${r.capture}: same form as FreeSWITCH${r.diffs.length ? `:\n  ${r.diffs.join('\n  ')}` : ''}`);
+  }
+  return results;
+}
