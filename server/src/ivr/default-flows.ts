@@ -10,7 +10,7 @@ export const DEFAULT_FLOWS: z.input<typeof flowFileSchema> = {
     main: {
       start: 'welcome',
       nodes: {
-        welcome: { type: 'play', prompt: 'hotline/welcome-12345.wav', next: 'route' },
+        welcome: { type: 'play', prompt: 'welcome-12345.wav', next: 'route' },
         route: { type: 'elder-check', elder: 'elder_queue', other: 'queue' },
         elder_queue: { type: 'queue', queue: 'elder', priority: 'elder' },
         queue: { type: 'queue', queue: 'general' },
@@ -19,14 +19,14 @@ export const DEFAULT_FLOWS: z.input<typeof flowFileSchema> = {
     enterprise: {
       start: 'welcome',
       nodes: {
-        welcome: { type: 'play', prompt: 'hotline/welcome-enterprise.wav', next: 'queue' },
+        welcome: { type: 'play', prompt: 'welcome-enterprise.wav', next: 'queue' },
         queue: { type: 'queue', queue: 'enterprise' },
       },
     },
     from110: {
       start: 'notice',
       nodes: {
-        notice: { type: 'play', prompt: 'hotline/from-110.wav', next: 'queue' },
+        notice: { type: 'play', prompt: 'from-110.wav', next: 'queue' },
         queue: { type: 'queue', queue: 'from110', priority: 'from110' },
       },
     },

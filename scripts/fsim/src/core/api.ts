@@ -8,6 +8,7 @@ import { queueDtmf } from './endpoints.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
 import { sessionTransfer, uuidBridgeProfile } from './transfer.ts';
+import { loopbackPeerOf } from './loopback.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 
@@ -155,9 +156,19 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
     case 'uuid_recv_dtmf': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
-      const digits = (w[1] ?? '').split('@')[0] ?? '';
-      queueDtmf(sw, ch, digits, command === 'uuid_recv_dtmf' ? 'APP' : 'UNKNOWN');
-      return '+OK Success\n';
+      const raw = w[1] ?? '';
+      const digits = raw.split('@')[0] ?? '';
+      if (command === 'uuid_recv_dtmf') {
+        // As if the far end had sent them: DTMF-Source APP, on this channel (capture 07b).
+        queueDtmf(sw, ch, digits, 'APP');
+        ch.vars.set('last_dtmf_duration', '2000');
+        return `+OK ${ch.uuid} received DTMF ${raw}.\n`;
+      }
+      // Sent out to the far end. A loopback leg's far end is its other half, which fires the DTMF
+      // events (DTMF-Source UNKNOWN); a SIP phone's digits leave the switch unseen.
+      const peer = loopbackPeerOf(sw, ch);
+      if (peer) queueDtmf(sw, peer, digits, 'UNKNOWN');
+      return `+OK ${ch.uuid} sent DTMF ${raw}.\n`;
     }
     case 'uuid_record': {
       const ch = chOf(w[0]);

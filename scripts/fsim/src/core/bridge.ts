@@ -7,7 +7,7 @@ import { parseDialString } from './dialstring.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { EndpointBehaviour } from './config.ts';
 import { setOutgoingCancelVars, setOutgoingCreateVars } from './sofia-out.ts';
-import { loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
+import { createLoopbackB, loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
 
 export interface OriginateResult {
   ok: boolean;
@@ -47,14 +47,14 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
     context: loop ? leg.detail : a?.profile?.context ?? 'default',
     profileIndex: 1, profileCreatedUs: now,
   };
-  if (loop) setLoopbackAVars(sw, ch, leg);
-  else setOutgoingCreateVars(ch, leg, sw.config.profiles[0], sw.sessionId(), a);
+  const loopB = loop ? (setLoopbackAVars(sw, ch, leg), createLoopbackB(sw, ch, leg)) : undefined;
+  if (!loop) setOutgoingCreateVars(ch, leg, sw.config.profiles[0], sw.sessionId(), a);
   ch.runningState = 'CS_INIT';
   sw.chEvent('CHANNEL_STATE', ch);
   ch.state = 'CS_ROUTING';
   sw.chEvent('CHANNEL_CREATE', ch);
   // mod_loopback creates the -b leg while the -a leg initialises; it routes like an inbound call.
-  if (loop) startLoopbackB(sw, ch, leg);
+  if (loopB) startLoopbackB(sw, loopB);
   sw.chEvent('CHANNEL_ORIGINATE', ch);
   ch.runningState = 'CS_ROUTING';
   sw.chEvent('CHANNEL_STATE', ch);

@@ -222,7 +222,7 @@ export class Endpoints {
 export function queueDtmf(sw: Switch, ch: Channel, digits: string, source: string): void {
   for (const d of digits) {
     if (!/[0-9*#A-Da-d]/.test(d)) continue;
-    sw.chEvent('DTMF', ch, { pre: [['DTMF-Digit', d], ['DTMF-Duration', '2000'], ['DTMF-Source', source]] });
+    sw.chEvent('DTMF', ch, { post: [['DTMF-Digit', d], ['DTMF-Duration', '2000'], ['DTMF-Source', source]] });
     ch.pushDtmf(d);
     sw.endpoints.emit({ type: 'dtmf', uuid: ch.uuid, digit: d });
   }

@@ -83,11 +83,12 @@ export class EventBuilder {
     if (opts.pre) h.push(...opts.pre);
     h.push(...basicData(ch));
     if (opts.afterOther) h.push(...opts.afterOther);
+    // switch_channel_event_set_basic_data: the caller profile, then the other leg's copy.
+    if (ch.profile && !opts.noProfile) h.push(...profileHeaders('Caller', ch, true));
     if (ch.other && opts.other) {
       h.push(['Other-Type', ch.other.type]);
       if (opts.other.profile) h.push(...profileHeaders('Other-Leg', opts.other, ch.other.type === 'originatee'));
     }
-    if (ch.profile && !opts.noProfile) h.push(...profileHeaders('Caller', ch, true));
     if (opts.post) h.push(...opts.post);
     if (opts.vars ?? WITH_VARS.has(name)) {
       for (const [k, v] of ch.vars.entries()) h.push([`variable_${k}`, v]);

@@ -33,8 +33,8 @@ export function setLoopbackAVars(sw: Switch, ch: Channel, leg: DialLeg): void {
   v.set('originate_endpoint', 'loopback');
 }
 
-/** Create the -b leg and start its dialplan thread; links the pair. */
-export function startLoopbackB(sw: Switch, a: Channel, leg: DialLeg): Channel {
+/** Create the -b leg and link the pair (before -a's CHANNEL_CREATE, which shows the link). */
+export function createLoopbackB(sw: Switch, a: Channel, leg: DialLeg): Channel {
   const b = sw.newChannel(`loopback/${leg.target}-b`, 'inbound', 'loopback');
   const ap = a.profile;
   b.hitDialplan = true;
@@ -60,13 +60,17 @@ export function startLoopbackB(sw: Switch, a: Channel, leg: DialLeg): Channel {
   a.vars.set('loopback_leg', 'A');
   a.loopbackPeer = b.uuid;
   b.loopbackPeer = a.uuid;
+  return b;
+}
+
+/** Start the -b leg's thread: CHANNEL_CREATE, then it routes like an inbound call. */
+export function startLoopbackB(sw: Switch, b: Channel): void {
   sw.request(b, 'CS_INIT');
   sw.run(b, 'CS_INIT');
   sw.request(b, 'CS_ROUTING');
   sw.chEvent('CHANNEL_CREATE', b);
   sw.setCallState(b, 'RINGING');
   void sw.routeAndExecute(b).catch((e: unknown) => sw.log.error?.('loopback thread failed', e));
-  return b;
 }
 
 /** How dialling the -a leg ends: 'answered' once -b answers, else the cause. */

@@ -244,7 +244,8 @@ export class Switch implements SwitchFacade {
     // A loopback -b leg answering answers its -a leg first (capture 05).
     const lp = ch.endpoint === 'loopback' && ch.direction === 'inbound' ? loopbackPeerOf(this, ch) : undefined;
     if (lp) this.answer(lp);
-    if (ch.direction === 'inbound') this.preAnswer(ch);
+    // A loopback leg has media from the start: no pre-answer (no progress_media_stamp, capture 05).
+    if (ch.direction === 'inbound' && ch.endpoint === 'sofia') this.preAnswer(ch);
     else {
       if (ch.endpoint === 'sofia' && !ch.vars.has('rtp_use_codec_name')) setMediaVars(ch, this.profileIp(ch));
       this.codecEvents(ch);
