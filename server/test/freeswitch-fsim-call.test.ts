@@ -85,4 +85,20 @@ t.test('ESL client + fsim + project dialplan + outbound socket: answer, prompt, 
   t.ok(stamps.every((s) => s > 1.7e15 && s % 1 === 0), 'timestamps are integer microseconds');
 });
 
-const EXPECTED_SEQUENCE: string[] = [];
+const EXPECTED_SEQUENCE: string[] = [
+  // CS_NEW -> CS_INIT, created, ringing; routing (the inline sets fire no events); CS_EXECUTE
+  'CHANNEL_STATE', 'CHANNEL_STATE', 'CHANNEL_CREATE', 'CHANNEL_CALLSTATE', 'CHANNEL_STATE', 'PRESENCE_IN', 'CHANNEL_STATE',
+  // dialplan actions before the socket
+  'CHANNEL_EXECUTE(set)', 'CHANNEL_EXECUTE_COMPLETE(set)',
+  'CHANNEL_EXECUTE(export)', 'CHANNEL_EXECUTE_COMPLETE(export)',
+  'CHANNEL_EXECUTE(export)', 'CHANNEL_EXECUTE_COMPLETE(export)',
+  // the socket application parks the channel and hands it to us
+  'CHANNEL_EXECUTE(socket)', 'CHANNEL_PARK',
+  // our first command, sent as soon as we connect: no PRIVATE_COMMAND (capture 23's answer)
+  'CHANNEL_EXECUTE(answer)', 'CODEC', 'CODEC', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_CALLSTATE', 'CHANNEL_ANSWER', 'PRESENCE_IN', 'CHANNEL_CALLSTATE', 'CHANNEL_EXECUTE_COMPLETE(answer)',
+  // a later command is parsed from the park loop: PRIVATE_COMMAND first (capture 23's set)
+  'PRIVATE_COMMAND', 'CHANNEL_EXECUTE(playback)', 'PLAYBACK_START', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE(playback)',
+  // our hangup: the socket application completes, then the teardown
+  'CHANNEL_HANGUP', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)',
+  'CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'PRESENCE_IN', 'CHANNEL_STATE', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY', 'CHANNEL_STATE',
+];

@@ -1,5 +1,5 @@
 // Outgoing legs (originate / bridge) and two-leg bridging, with FreeSWITCH's event order:
-// CHANNEL_OUTGOING, CHANNEL_STATE CS_INIT, CHANNEL_CREATE, CHANNEL_ORIGINATE, CS_ROUTING,
+// CHANNEL_OUTGOING (profile attached, no variables), CHANNEL_STATE CS_INIT, CHANNEL_CREATE, CHANNEL_ORIGINATE, CS_ROUTING,
 // CS_CONSUME_MEDIA, CHANNEL_PROGRESS + CALLSTATE RINGING, then CODEC x2, CHANNEL_ANSWER, ACTIVE.
 import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
@@ -29,12 +29,7 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
   // switch_ivr_originate: no caller id given -> empty name and number 0000000000 (captures 15, 05).
   const cidName = v.origination_caller_id_name ?? opts.cidName ?? a?.profile?.callerIdName ?? '';
   const cidNum = v.origination_caller_id_number ?? opts.cidNumber ?? a?.profile?.callerIdNumber ?? '0000000000';
-  // CHANNEL_OUTGOING fires before the caller profile is attached and before the state machine runs.
-  ch.runningState = 'CS_NONE';
-  ch.state = 'CS_INIT';
-  sw.chEvent('CHANNEL_OUTGOING', ch);
   if (a) ch.callUuid = a.uuid;
-  ch.presenceId = presence;
   const now = sw.clock.nowUs();
   ch.profile = {
     ...(a?.profile?.username ? { username: a.profile.username } : {}),
@@ -47,6 +42,11 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
     context: loop ? leg.detail : a?.profile?.context ?? 'default',
     profileIndex: 1, profileCreatedUs: now,
   };
+  // CHANNEL_OUTGOING: the caller profile is attached, the state machine has not run yet.
+  ch.runningState = 'CS_NONE';
+  ch.state = 'CS_INIT';
+  sw.chEvent('CHANNEL_OUTGOING', ch);
+  ch.presenceId = presence;
   const loopB = loop ? (setLoopbackAVars(sw, ch, leg), createLoopbackB(sw, ch, leg)) : undefined;
   if (!loop) setOutgoingCreateVars(ch, leg, sw.config.profiles[0], sw.sessionId(), a);
   ch.runningState = 'CS_INIT';
@@ -67,7 +67,8 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
   const outcome = loop ? await loopbackOutcome(sw, ch, timeoutMs, a) : await sw.endpoints.farEnd(ch, behaviour, timeoutMs, a);
   if (outcome !== 'answered') {
     if (!ch.isHungUp) {
-      if (!loop && (outcome === 'NO_ANSWER' || outcome === 'ORIGINATOR_CANCEL')) setOutgoingCancelVars(ch);
+      // The CANCEL's outcome is recorded as the leg reports (capture 15: at CHANNEL_HANGUP_COMPLETE).
+      if (!loop && (outcome === 'NO_ANSWER' || outcome === 'ORIGINATOR_CANCEL')) ch.onReport = () => setOutgoingCancelVars(ch);
       sw.hangup(ch, outcome);
     }
     return { ok: false, cause: ch.hangupCause ?? outcome, leg: ch };

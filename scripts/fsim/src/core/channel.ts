@@ -101,6 +101,8 @@ export class Channel {
   finishing = false;
   /** CS_HANGUP has run (Switch.hangupState). */
   hangupRun = false;
+  /** Endpoint-specific variables set in CS_REPORTING, before the CDR variables. */
+  onReport: (() => void) | undefined;
   recordings: Set<string> | undefined;
   /** Set by a running bridge: called when the bridged peer goes away. */
   bridgeEnded: (() => void) | undefined;

@@ -124,6 +124,7 @@ export function setOutgoingFailureVars(ch: Channel, code: number, phrase: string
   v.set('sip_term_status', String(code));
   v.set('proto_specific_hangup_cause', `sip:${code}`);
   v.set('sip_term_cause', cause);
+  if (ch.profile) ch.profile.networkAddr = host;
 }
 
 /** We cancelled a ringing INVITE (originate timeout / caller gone): CANCEL, 487 (capture 15). */

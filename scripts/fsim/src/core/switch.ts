@@ -293,6 +293,7 @@ export class Switch implements SwitchFacade {
     this.request(ch, 'CS_REPORTING');
     this.presence(ch);
     this.run(ch, 'CS_REPORTING');
+    ch.onReport?.();
     setHangupVars(ch);
     if (ch.endpoint === 'loopback') ch.vars.set('is_loopback', '1');
     this.chEvent('CHANNEL_HANGUP_COMPLETE', ch, { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });

@@ -73,10 +73,16 @@ export function connectReply(h: CommandHost): string {
   const uuid = h.bound ?? '';
   const data: readonly Header[] =
     h.sw.channelData(uuid) ?? h.sw.baseHeaders('CHANNEL_DATA', 'mod_event_socket.c', 'parse_command', 2021);
+  // mod_event_socket builds this event itself: the caller profile under the prefix "Channel"
+  // (Channel-Direction ... Channel-Privacy-Hide-Number, right after the base headers), then the
+  // usual channel data with its Caller-* copy of the same profile (captures 13, 21b).
+  const profile: Header[] = data.filter(([k]) => k.startsWith('Caller-')).map(([k, v]) => [`Channel-${k.slice(7)}`, v]);
+  const at = data.findIndex(([k]) => k === 'Event-Sequence') + 1;
+  const withProfile = at > 0 && profile.length ? [...data.slice(0, at), ...profile, ...data.slice(at)] : data;
   // The reply headers are appended to the CHANNEL_DATA event and the whole event is serialised in
   // plain form with no outer frame, so Reply-Text shows up URL-encoded as "%2BOK%0A" (capture 13).
   return serializePlain([
-    ...data,
+    ...withProfile,
     ['Content-Type', 'command/reply'],
     ['Reply-Text', '+OK\n'],
     ['Socket-Mode', h.async ? 'async' : 'static'],

@@ -71,7 +71,11 @@ export interface Scenario {
   readonly setup?: (ctx: ReplayContext) => void | Promise<void>;
   /** Passed to compareStreams (default: ignore HEARTBEAT and RE_SCHEDULE). */
   readonly ignoreEvents?: readonly string[];
-  /** Longest real wait for fsim to catch up with the capture at one point (default 2000 ms). */
+  /**
+   * Real ms fsim may lag behind the capture at one point, on top of twice the capture's own (scaled)
+   * time for that stretch (default 300). Kept short: the switch clock runs on while we wait, so a
+   * long stall would distort the rest of the scenario (a 60 s tone ending, say).
+   */
   readonly stepTimeoutMs?: number;
 }
 
@@ -164,9 +168,16 @@ class UuidMap {
     refReplies.forEach((r, i) => {
       const s = simReplies[i];
       if (!s) return;
-      const text = (m: EslMessage): string => m.headers.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n' + m.body;
-      const ru = text(r).match(UUID_RE) ?? [];
-      const su = text(s).match(UUID_RE) ?? [];
+      // Headers by name (the outbound `connect` reply carries dozens, not all in both), then the body
+      // positionally when both hold as many UUIDs (`+OK <uuid>` of originate).
+      for (const [k, v] of r.headers) {
+        const sv = s.headers.find(([sk]) => sk === k)?.[1];
+        const ru = v.match(UUID_RE) ?? [];
+        const su = sv?.match(UUID_RE) ?? [];
+        if (ru.length === su.length) ru.forEach((u, j) => this.set(u, su[j] ?? u));
+      }
+      const ru = r.body.match(UUID_RE) ?? [];
+      const su = s.body.match(UUID_RE) ?? [];
       if (ru.length === su.length) ru.forEach((u, j) => this.set(u, su[j] ?? u));
     });
     const chans = (msgs: readonly EslMessage[]): string[] => {
@@ -204,7 +215,7 @@ interface Walker {
 
 export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
   const timeScale = sc.timeScale ?? 0.1;
-  const stepTimeout = sc.stepTimeoutMs ?? 2000;
+  const stepTimeout = sc.stepTimeoutMs ?? 300;
   const ignore = new Set(sc.ignoreEvents ?? ['HEARTBEAT', 'RE_SCHEDULE']);
   const needsListener = sc.connections.some((c) => c.side === 'outbound');
   const listener = needsListener ? await listenOnce() : undefined;
@@ -243,14 +254,14 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
   const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
 
   /** Wait until fsim has sent what FreeSWITCH had sent before item `idx`; then learn UUIDs. */
-  const catchUp = async (w: Walker, idx: number, what: string): Promise<void> => {
+  const catchUp = async (w: Walker, idx: number, what: string, spanS = 0): Promise<void> => {
     const refPrefix = completeMessages(bytesOf(w.items.slice(0, idx), 'server'));
     const need = countKinds(kindsOf(refPrefix, ignore));
     const ok = await until(() => {
       if (!w.client) return need.size === 0;
       if (w.client.closed) return true;
       return missingKinds(need, countKinds(kindsOf(simMessages(w), ignore))).length === 0;
-    });
+    }, stepTimeout + 2 * ctx.real(spanS * 1000));
     if (!ok) {
       const missing = missingKinds(need, countKinds(kindsOf(simMessages(w), ignore)));
       w.stalls.push(`${w.script.capture}: before ${what}: still missing ${missing.join(', ')}`);
@@ -262,6 +273,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     const deferred: NoteAction[] = [];
     if (w.script.start) await w.script.start(ctx);
     let lastServerT = 0;
+    let lastClientT = 0;
     for (let i = 0; i < w.items.length; i++) {
       const item = w.items[i];
       if (!item) continue;
@@ -286,7 +298,8 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
         if (!listener) throw new Error('outbound script without a listener');
         w.client = await listener.accept(stepTimeout + 3000);
       }
-      await catchUp(w, i, `client block at t=${item.t}`);
+      await catchUp(w, i, `client block at t=${item.t}`, item.t - lastClientT);
+      lastClientT = item.t;
       // The capture's think time between FreeSWITCH's last write and this one (uuid_break 0.3 s
       // after PLAYBACK_START, say).
       const gap = Math.max(0, item.t - lastServerT) * 1000;
@@ -300,7 +313,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
       }
     }
     // The rest of the capture: everything FreeSWITCH sent after our last write, or the close.
-    await catchUp(w, w.items.length, 'the end');
+    await catchUp(w, w.items.length, 'the end', lastServerT - lastClientT);
     await sleep(Math.max(50, ctx.real(200)));
   };
 
