@@ -16,6 +16,20 @@ export interface RedisKeys {
   queuedCall(id: string): string;
   /** Set of queue names that have ever held a call. */
   readonly queues: string;
+  /** Hash: an agent's record and current state (acd/). */
+  agent(id: string): string;
+  /** Set of all agent ids. */
+  readonly agents: string;
+  /** Stream: an agent's state transitions (audit trail). */
+  agentAudit(id: string): string;
+  /** Sorted set of ready agents having a skill, scored by idle-since (ms): longest idle first. */
+  readyAgents(skill: string): string;
+  /** Hash: SLA counters of one 15-minute interval for a scope ('center' or 'queue:<name>'). */
+  slaInterval(scope: string, intervalStartMs: number): string;
+  /** Sorted set: one member per call outcome in a scope, scored by t0 (ms), for rolling windows. */
+  slaOutcomes(scope: string): string;
+  /** Hash: alert state per scope (firing or not, since). */
+  readonly slaAlerts: string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -28,5 +42,12 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     queueClass: (queue, priority) => `${prefix}:queue:${queue}:p${priority}`,
     queuedCall: (id) => `${prefix}:queued:${id}`,
     queues: `${prefix}:queues`,
+    agent: (id) => `${prefix}:agent:${id}`,
+    agents: `${prefix}:agents`,
+    agentAudit: (id) => `${prefix}:agent:${id}:audit`,
+    readyAgents: (skill) => `${prefix}:ready:${skill}`,
+    slaInterval: (scope, start) => `${prefix}:sla:${scope}:i:${start}`,
+    slaOutcomes: (scope) => `${prefix}:sla:${scope}:outcomes`,
+    slaAlerts: `${prefix}:sla:alerts`,
   };
 }

@@ -66,7 +66,7 @@ export const SCENARIOS: Record<string, Scenario> = {
           when: 'after-next-reply',
           run: (ctx) => {
             const a = ctx.calls[0];
-            setTimeout(() => a && ctx.fsim.sw.hangupCall(a), ctx.real(2000));
+            if (a) ctx.fsim.sw.clock.after(2000, () => void ctx.fsim.sw.hangupCall(a));
           },
         },
       ]),
@@ -94,7 +94,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   '22_sip_x_headers_outbound': { connections: [inbound('22_sip_x_headers_outbound')] },
   '25_uuid_deflect': { connections: [inbound('25_uuid_deflect', [callNow('9001', {}, answered)])] },
   '26_heartbeat_and_show_channels': {
+    // FreeSWITCH's default 20 s heartbeat; the first one after connecting came 6 s in (its phase
+    // depends on when the switch started), here 20 s in: allow for the difference.
     switch: { heartbeatSec: 20 },
+    stepTimeoutMs: 2500,
     ignoreEvents: [],
     connections: [
       inbound('26_heartbeat_and_show_channels', [
@@ -107,6 +110,33 @@ export const SCENARIOS: Record<string, Scenario> = {
           },
         },
       ]),
+    ],
+  },
+  '23_outbound_socket_ivr': {
+    connections: [
+      {
+        capture: '23_outbound_socket_ivr',
+        side: 'outbound',
+        notes: [
+          {
+            match: /^outbound-socket side/,
+            run: async (ctx) => {
+              // The inbound side subscribed (event json ALL) before the call came in.
+              await ctx.until(() => ctx.repliesOn('23_outbound_socket_ivr_inbound') >= 3);
+              const sw = ctx.fsim.sw;
+              const stop = sw.onEndpointEvent((ev) => {
+                if (ev.type !== 'answered' || ev.uuid !== ctx.calls[0]) return;
+                stop();
+                // RFC2833 1, 2, 3, # from 1.5 s after the ACK, 1.2 s apart; BYE 8 s after the '#'.
+                [...'123#'].forEach((d, i) => sw.clock.after(1500 + i * 1200, () => void sw.sendDtmf(ev.uuid, d)));
+                sw.clock.after(1500 + 3 * 1200 + 8000, () => void sw.hangupCall(ev.uuid));
+              });
+              sippCall(ctx, '9002');
+            },
+          },
+        ],
+      },
+      inbound('23_outbound_socket_ivr_inbound'),
     ],
   },
 };

@@ -39,6 +39,8 @@ export interface ReplayContext {
   until(pred: () => boolean, timeoutMs?: number): Promise<boolean>;
   /** Calls placed by stimuli, in order (their fsim UUIDs). */
   readonly calls: string[];
+  /** Complete replies (non-event messages) fsim has sent so far on a capture's connection. */
+  repliesOn(capture: string): number;
 }
 
 export interface NoteAction {
@@ -241,17 +243,21 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     }
     return true;
   };
+  const uuids = new UuidMap();
+  const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [] }));
+
+  const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
   const ctx: ReplayContext = {
     fsim,
     real: (ms) => ms * timeScale,
     wait: (ms) => sleep(ms * timeScale),
     until,
     calls: [],
+    repliesOn: (capture) => {
+      const w = walkers.find((x) => x.script.capture === capture);
+      return w ? simMessages(w).filter((m) => !isEvent(m)).length : 0;
+    },
   };
-  const uuids = new UuidMap();
-  const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [] }));
-
-  const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
 
   /** Wait until fsim has sent what FreeSWITCH had sent before item `idx`; then learn UUIDs. */
   const catchUp = async (w: Walker, idx: number, what: string, spanS = 0): Promise<void> => {
