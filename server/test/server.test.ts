@@ -71,7 +71,7 @@ t.test('SIGTERM: graceful shutdown, exit 0 within the bound', async (t) => {
   const { code } = await srv.exited;
   t.equal(code, 0, 'exit code 0');
   t.ok(Date.now() - sent < graceMs, 'within the bound');
-  const closed = srv.logs().filter((r) => r.msg === 'closed').map((r) => r.closer);
+  const closed = srv.logs().filter((r) => r.msg === 'closed').map((r) => String(r.closer));
   // Phases in order: stop taking calls, finish in-flight writes, close ESL, Redis, then HTTP.
   // Closers of one phase run together, so only the phase order is fixed.
   const phaseOf: Record<string, number> = { 'outbound-socket': 0, 'store-writes': 1, esl: 2, redis: 3, 'store-redis': 3, http: 4 };
