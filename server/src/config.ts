@@ -113,11 +113,34 @@ export const slaSchema = z
     thresholdSec: int(1, 600).default(15),
     shortAbandonSec: int(0, 60).default(5),
     target: z.number({ error: 'expected a fraction between 0 and 1' }).min(0).max(1).default(0.95),
+    // The settings below have no schema default so the section's shape stays the same when they are
+    // unset; their defaults live in sla/settings.ts (and are listed there and in README).
+    // Fewer counted calls than this in the rolling 24 h: the rate is not judged (a quiet night's
+    // two calls must not page anyone). Default 20.
+    alertMinCounted: int(0, 1_000_000).optional(),
+    // Absent: alerts are logged and counted in metrics only.
+    alertWebhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    // Default 5000.
+    alertWebhookTimeoutMs: int(100, 60_000).optional(),
+    // How often the rolling window is re-evaluated without new calls (old calls leave it). Default 60000.
+    evaluateIntervalMs: int(1_000, 3_600_000).optional(),
+    // Least time between two live-feed updates of one scope. Default 1000.
+    updateThrottleMs: int(0, 60_000).optional(),
   })
   .refine((s) => s.shortAbandonSec < s.thresholdSec, {
     error: 'expected shortAbandonSec below thresholdSec',
     path: ['shortAbandonSec'],
   });
+
+// Automatic call distribution. Each part of acd/ adds its settings in its own marked block.
+export const acdSchema = z.strictObject({
+  // -- agents (acd/agent-state.ts) --
+  // After-call work before the agent is offered the next call; 0 sends the agent straight to ready.
+  wrapUpSec: int(0, 3600).default(30),
+  // What one "extend wrap-up" adds (an agent may extend once per call).
+  wrapUpExtendSec: int(1, 3600).default(30),
+  // -- end agents --
+});
 
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
@@ -133,6 +156,7 @@ export const configSchema = z.strictObject({
   ivr: ivrSchema.prefault({}),
   dial: dialSchema.prefault({}),
   sla: slaSchema.prefault({}),
+  acd: acdSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 
@@ -152,6 +176,7 @@ export type CdrConfig = Config['cdr'];
 export type IvrConfig = Config['ivr'];
 export type DialConfig = Config['dial'];
 export type SlaConfig = Config['sla'];
+export type AcdConfig = Config['acd'];
 export type ShutdownConfig = Config['shutdown'];
 
 // ---- environment ----
@@ -180,6 +205,15 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_SLA_THRESHOLD_SEC', path: ['sla', 'thresholdSec'], kind: 'int' },
   { name: 'HOTLINE_SLA_SHORT_ABANDON_SEC', path: ['sla', 'shortAbandonSec'], kind: 'int' },
   { name: 'HOTLINE_SLA_TARGET', path: ['sla', 'target'], kind: 'number' },
+  { name: 'HOTLINE_SLA_ALERT_MIN_COUNTED', path: ['sla', 'alertMinCounted'], kind: 'int' },
+  { name: 'HOTLINE_SLA_ALERT_WEBHOOK_URL', path: ['sla', 'alertWebhookUrl'], kind: 'string' },
+  { name: 'HOTLINE_SLA_ALERT_WEBHOOK_TIMEOUT_MS', path: ['sla', 'alertWebhookTimeoutMs'], kind: 'int' },
+  { name: 'HOTLINE_SLA_EVALUATE_INTERVAL_MS', path: ['sla', 'evaluateIntervalMs'], kind: 'int' },
+  { name: 'HOTLINE_SLA_UPDATE_THROTTLE_MS', path: ['sla', 'updateThrottleMs'], kind: 'int' },
+  // -- acd: agents --
+  { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
+  { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },
+  // -- end acd: agents --
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 

@@ -15,7 +15,13 @@ export interface OriginateOptions {
 }
 
 export interface SwitchCommands {
+  /** Blocking `api originate`: ties up the connection until answered; for short, rare cases. */
   originate(o: OriginateOptions): Promise<string>;
+  /**
+   * `bgapi originate`: resolves with the new leg's UUID once answered, rejects with the cause
+   * (NO_ANSWER, USER_BUSY, ...) — without blocking other commands while the phone rings.
+   */
+  originateInBackground(o: OriginateOptions, timeoutMs: number): Promise<string>;
   bridge(a: string, b: string): Promise<void>;
   transfer(uuid: string, extension: string, context: string, leg?: '-bleg' | '-both'): Promise<void>;
   kill(uuid: string, cause?: string): Promise<void>;
@@ -72,13 +78,18 @@ export function originateCommand(o: OriginateOptions): string {
   return `originate ${target} ${check(TOKEN, o.then.extension, 'extension')} XML ${check(NAME, o.then.context, 'context')}`;
 }
 
-/** Implements SwitchCommands over a node's `api` (which rejects on -ERR). */
-export function switchCommands(api: (command: string) => Promise<string>): SwitchCommands {
+/** Implements SwitchCommands over a node's `api` and `bgapi` (both reject on -ERR). */
+export function switchCommands(api: (command: string) => Promise<string>, bgapi?: (command: string, timeoutMs: number) => Promise<string>): SwitchCommands {
   const u = (uuid: string): string => check(UUID, uuid, 'uuid');
   const run = async (cmd: string): Promise<void> => void (await api(cmd));
   return {
     async originate(o) {
       const body = await api(originateCommand(o));
+      return body.replace(/^\+OK\s*/, '').trim();
+    },
+    async originateInBackground(o, timeoutMs) {
+      if (!bgapi) throw new Error('this connection has no bgapi');
+      const body = await bgapi(originateCommand(o), timeoutMs);
       return body.replace(/^\+OK\s*/, '').trim();
     },
     bridge: (a, b) => run(`uuid_bridge ${u(a)} ${u(b)}`),

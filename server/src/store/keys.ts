@@ -14,6 +14,8 @@ export interface RedisKeys {
   queueClass(queue: string, priority: number): string;
   /** Hash: a waiting call's queue, priority, t0, node and line. */
   queuedCall(id: string): string;
+  /** Marker with a TTL: a caller's position was announced recently. */
+  announced(id: string): string;
   /** Set of queue names that have ever held a call. */
   readonly queues: string;
   /** Hash: an agent's record and current state (acd/). */
@@ -30,6 +32,8 @@ export interface RedisKeys {
   slaOutcomes(scope: string): string;
   /** Hash: alert state per scope (firing or not, since). */
   readonly slaAlerts: string;
+  /** Marks a call's SLA outcome as recorded, so two instances never count it twice. */
+  slaRecorded(callId: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -41,6 +45,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     cdrWritten: (id) => `${prefix}:cdr:written:${id}`,
     queueClass: (queue, priority) => `${prefix}:queue:${queue}:p${priority}`,
     queuedCall: (id) => `${prefix}:queued:${id}`,
+    announced: (id) => `${prefix}:announced:${id}`,
     queues: `${prefix}:queues`,
     agent: (id) => `${prefix}:agent:${id}`,
     agents: `${prefix}:agents`,
@@ -49,5 +54,6 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     slaInterval: (scope, start) => `${prefix}:sla:${scope}:i:${start}`,
     slaOutcomes: (scope) => `${prefix}:sla:${scope}:outcomes`,
     slaAlerts: `${prefix}:sla:alerts`,
+    slaRecorded: (id) => `${prefix}:sla:recorded:${id}`,
   };
 }

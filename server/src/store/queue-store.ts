@@ -17,11 +17,45 @@ export interface QueuedCall {
   readonly line: string;
 }
 
+/** Move a waiting caller to another queue (same class, same t0); 0 if it was not waiting. */
+const MOVE = `
+local entry, fromZ, toZ, toQueue, callId = KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]
+local t0 = redis.call('ZSCORE', fromZ, callId)
+if not t0 then return 0 end
+redis.call('ZREM', fromZ, callId)
+redis.call('ZADD', toZ, 'NX', t0, callId)
+redis.call('HSET', entry, 'queue', toQueue)
+return 1
+`;
+
 export class QueueStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {}
+
+  /** Move a waiting caller to another queue keeping its class and t0; false if it was not waiting. */
+  async move(callId: string, toQueue: string): Promise<boolean> {
+    const q = await this.get(callId);
+    if (!q) return false;
+    const res = await this.redis.eval(MOVE, 3, this.keys.queuedCall(callId), this.keys.queueClass(q.queue, q.priority), this.keys.queueClass(toQueue, q.priority), toQueue, callId);
+    if (res === 1) await this.redis.sadd(this.keys.queues, toQueue);
+    return res === 1;
+  }
+
+  /** Take a waiting caller out of its queue for good; false if another instance (or an offer) took it first. */
+  async take(callId: string): Promise<boolean> {
+    const q = await this.get(callId);
+    if (!q) return false;
+    const removed = await this.redis.zrem(this.keys.queueClass(q.queue, q.priority), callId);
+    if (removed === 1) await this.redis.del(this.keys.queuedCall(callId));
+    return removed === 1;
+  }
+
+  /** True once per `everySec` per caller across instances (position announcements). */
+  async announceSlot(callId: string, everySec: number): Promise<boolean> {
+    return (await this.redis.set(this.keys.announced(callId), '1', 'EX', everySec, 'NX')) === 'OK';
+  }
 
   async enqueue(q: QueuedCall): Promise<void> {
     await this.redis

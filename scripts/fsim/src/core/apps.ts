@@ -79,8 +79,17 @@ function waitHangup(_sw: Switch, ch: Channel): Promise<void> {
   });
 }
 
-/** switch_ivr_park: CHANNEL_PARK, wait for hangup/break/transfer, CHANNEL_UNPARK. */
+/**
+ * switch_ivr_park: CHANNEL_PARK, wait for hangup/break/transfer, CHANNEL_UNPARK. A channel that is
+ * already parked (CF_CONTROLLED: the park loop or an async socket application holds it) is refused
+ * at once - "Cannot park channels that are under control already" in the log, no PARK/UNPARK, the
+ * park application's CHANNEL_EXECUTE_COMPLETE follows its CHANNEL_EXECUTE (capture 23).
+ */
 export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promise<string | undefined> {
+  if (ch.parked || ch.controlled) {
+    sw.log.debug?.(`Cannot park channels that are under control already ${ch.uuid}`);
+    return undefined;
+  }
   ch.parked = true;
   sw.chEvent('CHANNEL_PARK', ch);
   const sig = signal ?? ch.resetBreak();
@@ -93,32 +102,51 @@ export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promi
   return undefined;
 }
 
+/**
+ * mod_event_socket's socket application. Async mode: once the listener has sent `connect` the app
+ * parks the channel (CHANNEL_PARK after the connect reply) and returns when the park ends (a
+ * transfer from the inbound side, hangup). Static mode: the listener runs in the channel's thread
+ * and the app returns when it ends; no park.
+ */
 async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
   const [hp = '', ...flags] = arg.trim().split(/\s+/);
   const i = hp.lastIndexOf(':');
   const host = i > 0 ? hp.slice(0, i) : hp;
   const port = Number(i > 0 ? hp.slice(i + 1) : 8084);
   if (!sw.outbound) return undefined;
+  const async = flags.includes('async');
+  ch.vars.set('socket_host', host);
   ch.controlled = true;
-  // The socket application parks the channel while the listener drives it.
-  ch.parked = true;
-  sw.chEvent('CHANNEL_PARK', ch);
+  ch.socketAsync = async;
   const brk = ch.resetBreak();
+  const parkNow = (): void => {
+    if (!async || ch.parked || ch.isHungUp || brk.aborted) return;
+    ch.parked = true;
+    sw.chEvent('CHANNEL_PARK', ch);
+  };
+  const ended = new Promise<void>((r) => brk.addEventListener('abort', () => r(), { once: true }));
   try {
-    const conn = sw.outbound({ uuid: ch.uuid, host, port, async: flags.includes('async'), full: flags.includes('full') });
-    const ended = new Promise<void>((r) => brk.addEventListener('abort', () => r(), { once: true }));
+    const conn = sw.outbound({ uuid: ch.uuid, host, port, async, full: flags.includes('full'), onConnected: parkNow });
     await Promise.race([conn, ended]);
-    // A transfer from the inbound side ends the socket application (ARCHITECTURE 7).
   } catch {
     ch.controlled = false;
-    ch.parked = false;
+    ch.socketAsync = false;
+    if (ch.parked) {
+      ch.parked = false;
+      sw.chEvent('CHANNEL_UNPARK', ch);
+    }
     return undefined; // connect failed: the dialplan continues with the next action
   }
+  // A transfer from the inbound side ends the socket application (ARCHITECTURE 7); otherwise let
+  // the commands already queued finish first.
   const q = sw.queues.get(ch.uuid);
-  if (q && !ch.transferTo) await Promise.race([q, new Promise((r) => brk.addEventListener('abort', r, { once: true }))]);
+  if (q && !ch.transferTo) await Promise.race([q, ended]);
   ch.controlled = false;
-  ch.parked = false;
-  sw.chEvent('CHANNEL_UNPARK', ch);
+  ch.socketAsync = false;
+  if (ch.parked) {
+    ch.parked = false;
+    sw.chEvent('CHANNEL_UNPARK', ch);
+  }
   return undefined;
 }
 

@@ -80,6 +80,8 @@ export class Channel {
   bridgedTo: string | undefined;
   /** Under an outbound socket (the socket app parks the channel). */
   controlled = false;
+  /** The socket application runs in async mode (sendmsg is queued, not run in the listener). */
+  socketAsync = false;
   parked = false;
   /** Held by a uuid_bridge (the bridge thread owns the leg until it ends). */
   inBridge = false;

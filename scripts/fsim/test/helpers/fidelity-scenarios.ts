@@ -104,9 +104,13 @@ export const SCENARIOS: Record<string, Scenario> = {
         {
           match: /2 sipp UAC calls/,
           run: async (ctx) => {
+            // SIPp paces its calls: the second INVITE came after the first call was bridged (the
+            // capture's `show channels` lists A1, B1, A2, B2).
+            const bridged = (n: number) => () => ctx.fsim.sw.listChannels().filter((c) => c.bridgedTo).length === n;
             sippCall(ctx, '9010');
+            await ctx.until(bridged(2));
             sippCall(ctx, '9010');
-            await ctx.until(() => ctx.fsim.sw.listChannels().filter((c) => c.bridgedTo).length === 4);
+            await ctx.until(bridged(4));
           },
         },
       ]),

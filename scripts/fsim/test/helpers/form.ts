@@ -133,7 +133,7 @@ export function compareStreams(reference: Buffer, simulated: Buffer, opts: Compa
       const nb = names(rb);
       const missing = na.filter((k) => !nb.includes(k));
       const extra = nb.filter((k) => !na.includes(k));
-      out.push(`${where}: framing [${ha.length > 400 ? `${ha.slice(0, 400)}...` : ha}] vs [${hb.length > 400 ? `${hb.slice(0, 400)}...` : hb}]; missing [${missing.join(', ')}] extra [${extra.join(', ')}]`);
+      out.push(missing.length || extra.length ? `${where}: framing differs; missing [${missing.join(', ')}] extra [${extra.join(', ')}]` : `${where}: framing (order) [${ha}] vs [${hb}]`);
     }
     const ta = header(ra, 'Reply-Text');
     const tb = header(rb, 'Reply-Text');
@@ -169,6 +169,82 @@ export function compareEvents(reference: readonly CapturedEvent[], simulated: re
       const f = evB[i];
       if (f && eventKey(f) === eventKey(e)) compareEvent(`${where} event ${i + 1}`, e, f, out);
     });
+  });
+  return out;
+}
+
+/** Raw header values of a text/event-plain message, as on the wire (URL-encoded). */
+function rawPlainHeaders(m: EslMessage): Map<string, string> {
+  const inner = parseMessages(Buffer.from(m.body.endsWith('\n\n') ? m.body : m.body + '\n\n'))[0];
+  return new Map(inner?.headers ?? []);
+}
+
+/**
+ * URL-encoding of text/event-plain header values: FreeSWITCH encodes values, except that an
+ * existing %XX sent by a SIP peer stays as it is (`noise%20complaint`). For events matched as in
+ * compareEvents (channel by order of first appearance, same position, same name), a header whose
+ * decoded values agree (digits and UUIDs aside) must also agree on the wire; variable_sip_h_*
+ * values, which come verbatim from the SIP peer the scenario reproduces, must agree exactly.
+ */
+export function compareEncoding(reference: Buffer, simulated: Buffer): string[] {
+  const plain = (buf: Buffer): { ev: CapturedEvent; raw: Map<string, string> }[] =>
+    parseMessages(buf)
+      .filter((m) => header(m, 'Content-Type') === 'text/event-plain')
+      .flatMap((m) => {
+        const ev = eventsOf([m])[0];
+        return ev ? [{ ev, raw: rawPlainHeaders(m) }] : [];
+      });
+  const group = (xs: ReturnType<typeof plain>): ReturnType<typeof plain>[] => {
+    const m = new Map<string, ReturnType<typeof plain>>();
+    for (const x of xs) {
+      const id = x.ev.get('Unique-ID') ?? '(no channel)';
+      m.set(id, [...(m.get(id) ?? []), x]);
+    }
+    return [...m.values()];
+  };
+  const a = group(plain(reference));
+  const b = group(plain(simulated));
+  const out: string[] = [];
+  a.forEach((evA, c) => {
+    const evB = b[c] ?? [];
+    evA.forEach((x, i) => {
+      const y = evB[i];
+      if (!y || y.ev.name !== x.ev.name) return;
+      for (const [k, rawA] of x.raw) {
+        const rawB = y.raw.get(k);
+        if (rawB === undefined) continue;
+        const exact = k.startsWith('variable_sip_h_');
+        const same = exact ? rawA === rawB : normalizeText(x.ev.get(k) ?? '') !== normalizeText(y.ev.get(k) ?? '') || normalizeText(rawA) === normalizeText(rawB);
+        if (!same) out.push(`channel #${c + 1} event ${i + 1} ${x.ev.name}: ${k} on the wire ${JSON.stringify(rawA)} vs ${JSON.stringify(rawB)}`);
+      }
+    });
+  });
+  return [...new Set(out)];
+}
+
+/**
+ * Where replies fall among events: for each reply, how many events (ignored names aside) came
+ * before it. FreeSWITCH writes a blocking api's response before the events fired meanwhile, and a
+ * reply and the next event may share one read; a simulator that orders them otherwise confuses
+ * clients that wait for a reply.
+ */
+export function compareInterleaving(reference: Buffer, simulated: Buffer, opts: CompareOptions = {}): string[] {
+  const ignore = new Set(opts.ignoreEvents ?? ['HEARTBEAT', 'RE_SCHEDULE']);
+  const positions = (buf: Buffer): number[] => {
+    const out: number[] = [];
+    let events = 0;
+    for (const m of parseMessages(buf)) {
+      if (!isEventType(header(m, 'Content-Type'))) out.push(events);
+      else if (!ignore.has(eventsOf([m])[0]?.name ?? '')) events++;
+    }
+    return out;
+  };
+  const a = positions(reference);
+  const b = positions(simulated);
+  const out: string[] = [];
+  a.forEach((n, i) => {
+    const m = b[i];
+    if (m !== undefined && m !== n) out.push(`reply #${i + 1}: after ${n} events in the capture, after ${m} simulated`);
   });
   return out;
 }

@@ -1,0 +1,39 @@
+// What the ACD needs from the rest of the service, as interfaces: the store (atomic claims, queue
+// membership), agent transitions, switch commands and call facts. Wiring supplies them.
+import type { SwitchCommands } from '../freeswitch/commands.ts';
+import type { Claim } from '../store/claim-store.ts';
+import type { QueuedCall } from '../store/queue-store.ts';
+
+export interface ClaimPort {
+  claim(queue: string, skill: string, nowMs: number, tiers: readonly (readonly [number, number])[]): Promise<Claim | undefined>;
+  requeue(callId: string): Promise<boolean>;
+}
+
+export interface WaitingPort {
+  list(queue: string): Promise<string[]>;
+  get(callId: string): Promise<QueuedCall | undefined>;
+  remove(callId: string): Promise<void>;
+  /** Move a waiting caller to another queue, keeping t0. False if it was no longer waiting. */
+  move(callId: string, toQueue: string): Promise<boolean>;
+  /** Take a waiting caller out for good (overflow out, callback handled elsewhere). False if gone. */
+  take(callId: string): Promise<boolean>;
+}
+
+/**
+ * Agent transitions the router drives. Each resolves false (instead of throwing) when the agent is
+ * no longer in the state the transition starts from: with two instances watching the same switch,
+ * the other one may have applied it first.
+ */
+export interface AgentPort {
+  connect(agentId: string, callId: string): Promise<boolean>;
+  ringNoAnswer(agentId: string, callId: string): Promise<boolean>;
+  cancelReservation(agentId: string, callId: string): Promise<boolean>;
+  endCall(agentId: string, callId: string): Promise<boolean>;
+}
+
+export type SwitchPort = Pick<SwitchCommands, 'originateInBackground' | 'bridge' | 'kill' | 'transfer' | 'broadcast' | 'setVar'>;
+
+export interface CallFacts {
+  callerNumber: string;
+  line: string;
+}

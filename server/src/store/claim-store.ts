@@ -1,0 +1,104 @@
+// The atomic claim at the heart of routing: in one Lua script, take the head caller of a queue
+// (highest priority class first, oldest t0 within it) and the longest-idle ready agent with the
+// skill at the level the caller's wait allows, and mark both as taken. Two service instances
+// running it at once can never give one agent two calls or one caller two agents.
+//
+// Keys are built inside the script from the prefix (not declared in KEYS): this deployment uses a
+// single Redis, not a cluster, and the agent keys are only known once the script has read them.
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.ts';
+import { PRIORITY_CLASSES } from './queue-store.ts';
+
+const CLAIM = `
+local prefix, queue, skill = ARGV[1], ARGV[2], ARGV[3]
+local nowMs = tonumber(ARGV[4])
+local tiers = cjson.decode(ARGV[5])
+local classes = cjson.decode(ARGV[6])
+for _, p in ipairs(classes) do
+  local qk = prefix .. ':queue:' .. queue .. ':p' .. p
+  local head = redis.call('ZRANGE', qk, 0, 0, 'WITHSCORES')
+  if #head > 0 then
+    local callId, t0Us = head[1], tonumber(head[2])
+    local waitSec = nowMs / 1000 - t0Us / 1000000
+    local minLevel = tiers[1][2]
+    for _, t in ipairs(tiers) do if waitSec >= t[1] then minLevel = t[2] end end
+    -- FIFO inside a class: the head waited longest, so its tier is the widest of its class; if no
+    -- agent suits it, none suits the others of the class either. A lower class may still be served.
+    local ready = redis.call('ZRANGE', prefix .. ':ready:' .. skill, 0, -1)
+    for _, agentId in ipairs(ready) do
+      local ak = prefix .. ':agent:' .. agentId
+      local a = redis.call('HMGET', ak, 'state', 'skills', 'phone')
+      if a[1] == 'ready' then
+        local ok, skills = pcall(cjson.decode, a[2] or '{}')
+        local level = ok and tonumber(skills[skill]) or 0
+        if level and level >= minLevel then
+          redis.call('ZREM', qk, callId)
+          redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId)
+          for s, _ in pairs(skills) do redis.call('ZREM', prefix .. ':ready:' .. s, agentId) end
+          redis.call('HSET', ak, 'state', 'reserved', 'callId', callId, 'since', nowMs, 'reason', '')
+          redis.call('XADD', ak .. ':audit', 'MAXLEN', '~', 10000, '*', 'from', 'ready', 'to', 'reserved', 'reason', 'offer', 'at', nowMs, 'by', 'acd', 'callId', callId)
+          return {callId, agentId, a[3] or '', tostring(p), head[2]}
+        end
+      end
+    end
+  end
+end
+return false
+`;
+
+/** Put an offered caller back in its class with its original t0 (ring-no-answer, agent failure). */
+const REQUEUE = `
+local prefix, callId = ARGV[1], ARGV[2]
+local h = redis.call('HMGET', prefix .. ':queued:' .. callId, 'queue', 'priority', 't0Us')
+if not h[1] then return 0 end
+redis.call('ZADD', prefix .. ':queue:' .. h[1] .. ':p' .. h[2], 'NX', h[3], callId)
+redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'waiting', 'agent', '')
+return 1
+`;
+
+export interface Claim {
+  readonly callId: string;
+  readonly agentId: string;
+  /** The agent's phone dial target (e.g. user/1001). */
+  readonly phone: string;
+  readonly priority: number;
+  readonly t0Us: number;
+}
+
+type ScriptRedis = Redis & {
+  hotlineClaim(...args: string[]): Promise<string[] | null>;
+  hotlineRequeue(...args: string[]): Promise<number>;
+};
+
+export class ClaimStore {
+  private readonly redis: ScriptRedis;
+
+  constructor(
+    redis: Redis,
+    keys: RedisKeys,
+    /** The key prefix the scripts build keys from; must match keys.ts. */
+    private readonly prefix: string,
+  ) {
+    if (keys.queueClass('q', 0) !== `${prefix}:queue:q:p0` || keys.readyAgents('s') !== `${prefix}:ready:s` || keys.agent('a') !== `${prefix}:agent:a`)
+      throw new Error('claim scripts and keys.ts disagree on key layout');
+    // defineCommand sends the script once and then calls it by SHA (EVALSHA), which keeps a claim
+    // to one short round trip.
+    if (!('hotlineClaim' in redis)) {
+      redis.defineCommand('hotlineClaim', { numberOfKeys: 0, lua: CLAIM });
+      redis.defineCommand('hotlineRequeue', { numberOfKeys: 0, lua: REQUEUE });
+    }
+    this.redis = redis as ScriptRedis;
+  }
+
+  /** tiers: [afterSec, minLevel] pairs in increasing afterSec order. */
+  async claim(queue: string, skill: string, nowMs: number, tiers: readonly (readonly [number, number])[]): Promise<Claim | undefined> {
+    const res = await this.redis.hotlineClaim(this.prefix, queue, skill, String(nowMs), JSON.stringify(tiers), JSON.stringify(PRIORITY_CLASSES));
+    if (!res) return undefined;
+    const [callId = '', agentId = '', phone = '', priority = '0', t0Us = '0'] = res;
+    return { callId, agentId, phone, priority: Number(priority), t0Us: Number(t0Us) };
+  }
+
+  async requeue(callId: string): Promise<boolean> {
+    return (await this.redis.hotlineRequeue(this.prefix, callId)) === 1;
+  }
+}
