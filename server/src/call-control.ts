@@ -90,6 +90,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     return node;
   });
 
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   let accepting = true;
   const dial = (target: string, reason: string): string =>
     (reason === 'to110' ? config.dial.to110 : config.dial.external).replace('{target}', target);
@@ -98,7 +99,14 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     { host: config.freeswitch.outbound.host, port: config.freeswitch.outbound.port, node: config.freeswitch.nodes[0]?.name ?? 'fs1', logger: deps.logger, accepting: () => accepting },
     (call) => {
       const node = call.channel.get('variable_hotline_node') ?? config.freeswitch.nodes[0]?.name ?? 'fs1';
-      const intake = intakeCallOf(call, node, { promptsBase: config.ivr.promptsBase, holdMusic: config.ivr.holdMusic, dialstring: dial });
+      const commands = nodeByName.get(node) ?? nodes[0];
+      const intake = intakeCallOf(call, node, {
+        promptsBase: config.ivr.promptsBase,
+        dialstring: dial,
+        // uuid_transfer from the inbound side ends the socket session (capture 23): the caller now
+        // waits in the dialplan's hotline_queue context, independent of this process.
+        wait: async (uuid) => void (await commands?.api(`uuid_transfer ${uuid} hotline_wait XML hotline_queue`)),
+      });
       track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger }));
     },
   );

@@ -92,8 +92,6 @@ export const ivrSchema = z.strictObject({
   flowsPath: text('a folder or file path').optional(),
   // Prefix for prompt files as FreeSWITCH sees them (relative to its sound_prefix, or absolute).
   promptsBase: text('a path prefix for prompt files').default('hotline/'),
-  // What a queued caller hears until an agent answers (FreeSWITCH local_stream or a file).
-  holdMusic: text('a FreeSWITCH file or stream, e.g. local_stream://moh').default('local_stream://moh'),
 });
 
 const dialTemplate = z

@@ -10,7 +10,7 @@ import { QueueStore } from '../src/store/queue-store.ts';
 const NOW = 1_795_316_440_000; // ms
 const us = (msAgo: number) => (NOW - msAgo) * 1000;
 
-async function setup(t: Parameters<Parameters<typeof t.test>[1]>[0], prefix: string) {
+async function setup(t: { teardown(fn: () => unknown): void }, prefix: string) {
   const r = await withRedis(t);
   const redis = new Redis(r.url);
   t.teardown(() => redis.quit());

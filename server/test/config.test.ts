@@ -42,7 +42,7 @@ t.test('defaults with an empty environment', async (t) => {
   t.same(c.freeswitch.outbound, { host: '127.0.0.1', port: 8084 });
   t.same(c.sla, { thresholdSec: 15, shortAbandonSec: 5, target: 0.95 });
   t.same(c.cdr, { streamMaxLen: 1_000_000 }, 'no JSONL copy unless a path is given');
-  t.same(c.ivr, { promptsBase: 'hotline/', holdMusic: 'local_stream://moh' }, 'no flows file: the built-in flows');
+  t.same(c.ivr, { promptsBase: 'hotline/' }, 'no flows file: the built-in flows');
   t.equal(c.shutdown.graceMs, 10000);
 });
 

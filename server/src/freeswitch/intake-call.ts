@@ -5,7 +5,8 @@ import type { OutboundCall } from './outbound-call.ts';
 
 export interface IntakeCallOptions {
   readonly promptsBase: string;
-  readonly holdMusic: string;
+  /** Moves the caller to the waiting extension (uuid_transfer from the inbound side). */
+  readonly wait: (uuid: string) => Promise<void>;
   /** Dial string for a transfer target, e.g. "sofia/gateway/gw_110/110". */
   readonly dialstring: (target: string, reason: string) => string;
 }
@@ -27,10 +28,7 @@ export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallO
     collectDigit: (p, ms) => ivr.collectDigit(p, ms),
     setVar: (n, v) => ivr.setVar(n, v),
     answer: () => ivr.answer(),
-    async startHoldMusic() {
-      // endless_playback completes only when interrupted (uuid_break / bridge): don't wait for it.
-      call.execute('endless_playback', opts.holdMusic).catch(() => {});
-    },
+    wait: () => opts.wait(call.uuid),
     async transferOut(target, reason) {
       await call.setVar('hangup_after_bridge', 'true');
       await call.execute('bridge', opts.dialstring(target, reason));

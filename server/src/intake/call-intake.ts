@@ -17,8 +17,11 @@ export interface IntakeCall extends IvrSession {
   readonly lastEventUs: number | undefined;
   readonly hungUp: boolean;
   answer(): Promise<void>;
-  /** Start looping hold music; resolves once started (the music plays until interrupted). */
-  startHoldMusic(): Promise<void>;
+  /**
+   * Hand the queued caller to the switch's waiting extension (music until an agent is bridged).
+   * The caller no longer depends on this connection: a service restart drops nobody.
+   */
+  wait(): Promise<void>;
   /** Bridge the caller out (110, the provincial hotline, another number). */
   transferOut(target: string, reason: string): Promise<void>;
   hangup(cause: string): Promise<void>;
@@ -31,6 +34,8 @@ export interface IntakeDeps {
   /** Wall clock in ms, only for calendars (open hours); queue times come from the switch. */
   readonly now: () => number;
   readonly logger: Logger;
+  /** A caller joined a queue: the ACD should route it. */
+  readonly onQueued?: (queue: string) => void;
 }
 
 export type IntakeResult = IvrOutcome | { kind: 'caller-left' } | { kind: 'failed'; error: string };
@@ -60,7 +65,8 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us });
       await deps.queues.enqueue({ callId: call.callId, queue: outcome.queue, priority, t0Us, node: call.node, line: call.line });
       log.info({ queue: outcome.queue, priority }, 'call queued');
-      await call.startHoldMusic();
+      await call.wait();
+      deps.onQueued?.(outcome.queue);
     } else if (outcome.kind === 'transfer') {
       log.info({ reason: outcome.reason }, 'IVR transfers the call out');
       deps.registry.recordTransfer(call.callId, { atUs: call.lastEventUs ?? deps.now() * 1000, kind: outcome.reason === 'to110' ? 'to110' : 'blind', to: outcome.target });
@@ -80,7 +86,8 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
       deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us });
       await deps.queues.enqueue({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line });
-      await call.startHoldMusic();
+      await call.wait();
+      deps.onQueued?.('general');
     } catch (e) {
       log.error({ err: e }, 'fallback to the general queue failed');
     }

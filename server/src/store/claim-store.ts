@@ -35,8 +35,12 @@ for _, p in ipairs(classes) do
           redis.call('ZREM', qk, callId)
           redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId)
           for s, _ in pairs(skills) do redis.call('ZREM', prefix .. ':ready:' .. s, agentId) end
-          redis.call('HSET', ak, 'state', 'reserved', 'callId', callId, 'since', nowMs, 'reason', '')
-          redis.call('XADD', ak .. ':audit', 'MAXLEN', '~', 10000, '*', 'from', 'ready', 'to', 'reserved', 'reason', 'offer', 'at', nowMs, 'by', 'acd', 'callId', callId)
+          -- Same fields and audit shape as the agent store's own transitions (agent-scripts.ts); rev
+          -- moves so a transition computed from an earlier read is refused there.
+          redis.call('HSET', ak, 'state', 'reserved', 'callId', callId, 'since', nowMs)
+          redis.call('HDEL', ak, 'reason')
+          redis.call('HINCRBY', ak, 'rev', 1)
+          redis.call('XADD', ak .. ':audit', 'MAXLEN', '~', 10000, '*', 'event', 'reserve', 'from', 'ready', 'to', 'reserved', 'reason', 'offer', 'at', nowMs, 'by', 'acd', 'callId', callId)
           return {callId, agentId, a[3] or '', tostring(p), head[2]}
         end
       end

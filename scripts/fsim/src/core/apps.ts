@@ -162,7 +162,10 @@ async function playAndGetDigits(sw: Switch, ch: Channel, arg: string): Promise<s
     while (!ch.isHungUp && got.length < max && !terminated) {
       const d = await nextDigit(sw, ch, got ? digitTimeout : timeout);
       if (d === undefined) break;
-      if (terms.includes(d)) terminated = true;
+      if (terms.includes(d)) {
+        terminated = true;
+        ch.vars.set('read_terminator_used', d);
+      }
       else got += d;
     }
     if (got.length >= min && (!regex || regex.test(got))) {

@@ -40,6 +40,8 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
     networkAddr: a && !loop ? a.profile?.networkAddr ?? '' : '', ani: cidNum, destinationNumber: destination,
     source: loop ? 'mod_loopback' : a ? a.profile?.source ?? 'mod_sofia' : 'src/switch_ivr_originate.c',
     context: loop ? leg.detail : a?.profile?.context ?? 'default',
+    // The b-leg's profile is cloned from the a-leg's: a transferred caller's RDNIS comes along (capture 23).
+    ...(a?.profile?.rdnis && !loop ? { rdnis: a.profile.rdnis } : {}),
     profileIndex: 1, profileCreatedUs: now,
   };
   // CHANNEL_OUTGOING: the caller profile is attached, the state machine has not run yet.
@@ -157,8 +159,9 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
   if (opts.uuidBridge) b.vars.set('signal_bond', a.uuid);
   b.vars.set('last_sent_callee_id_name', sentA[0]);
   b.vars.set('last_sent_callee_id_number', sentA[1]);
-  sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentA[0]], ['Sent-Callee-ID-Number', sentA[1]]] });
-  sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentB[0]], ['Sent-Callee-ID-Number', sentB[1]]] });
+  // sofia's display update names the bridge partner (Bridged-To) when there is one (captures 18, 23).
+  sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentA[0]], ['Sent-Callee-ID-Number', sentA[1]], ['Bridged-To', a.uuid]] });
+  sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentB[0]], ['Sent-Callee-ID-Number', sentB[1]], ['Bridged-To', b.uuid]] });
   sw.endpoints.emit({ type: 'bridged', uuid: a.uuid, peer: b.uuid });
   const aSig = a.resetBreak();
   const bSig = b.resetBreak();
@@ -184,8 +187,17 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
   sw.chEvent('CHANNEL_UNBRIDGE', a, { pre: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
   if (a.isHungUp && !b.isHungUp) {
     b.vars.set('last_bridge_hangup_cause', a.hangupCause);
-    b.vars.set('bridge_hangup_cause', a.hangupCause);
+    // A SIP cause the a-leg received (its BYE: proto_specific_hangup_cause sip:200) travels to the
+    // b-leg, whose own BYE then carries its reason phrase (captures 18, 23); a uuid_kill'ed a-leg
+    // has none (capture 08).
+    const proto = a.vars.get('proto_specific_hangup_cause');
+    if (proto) {
+      b.vars.set('last_bridge_proto_specific_hangup_cause', proto);
+      if (b.endpoint === 'sofia') b.vars.set('sip_hangup_phrase', sipPhrase(proto));
+    }
     sw.hangup(b, 'NORMAL_CLEARING');
+    // Set by the bridge thread after the hangup: CHANNEL_HANGUP does not show it, HANGUP_COMPLETE does.
+    b.vars.set('bridge_hangup_cause', a.hangupCause);
   }
   if (b.isHungUp) sw.finish(b);
   else if (!b.destroyed) {
@@ -193,6 +205,11 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
     // b survives a bridge application whose a-leg was transferred / broken: it parks.
     else void import('./apps.ts').then((m) => m.park(sw, b)).catch(() => undefined);
   }
+}
+
+function sipPhrase(proto: string): string {
+  const code = Number(proto.replace(/^sip:/, ''));
+  return ({ 200: 'OK', 486: 'Busy Here', 480: 'Temporarily Unavailable', 487: 'Request Terminated', 603: 'Decline' } as Record<number, string>)[code] ?? 'OK';
 }
 
 export type { EndpointBehaviour };

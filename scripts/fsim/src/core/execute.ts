@@ -65,7 +65,9 @@ export async function routeAndExecute(sw: Switch, ch: Channel, transferred = fal
       }
       for (const a of result.actions) if (a.inline) await runApp(sw, ch, a.application, sw.expand(a.data, ch.vars.toObject()));
       sw.request(ch, 'CS_EXECUTE');
-      if (pass === 0) sw.presence(ch);
+      // PRESENCE_IN on every pass: a transferred inbound leg reports again (capture 23); an
+      // originate leg has no presence id and fires none (capture 09).
+      sw.presence(ch);
       if (pass > 0) sw.setCallState(ch, ch.answered ? 'ACTIVE' : 'RINGING');
       sw.run(ch, 'CS_EXECUTE');
       ch.vars.set('call_uuid', ch.callUuid);

@@ -69,6 +69,10 @@ async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void
     await sw.execute(ch, app, arg ?? '', eventUuid);
     if (ch.isHungUp || sw.clock.nowUs() - b4 < 500_000) break;
   }
+  // Cleared once the loop is over: the next events (PRIVATE_COMMAND's channel, CHANNEL_UNPARK) do
+  // not show them (capture 23_inbound).
+  ch.vars.unset('current_loop');
+  ch.vars.unset('total_loops');
 }
 
 /**

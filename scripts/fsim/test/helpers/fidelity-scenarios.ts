@@ -9,14 +9,14 @@ const inbound = (capture: string, notes: Scenario['connections'][number]['notes'
 
 /** The SIPp UAC's call, placed once the subscription of the capture is in place. */
 const callAfterSubscribe = (to: string, opts: Parameters<typeof sippCall>[2] = {}) => ({
-  match: /sipp UAC|call to|calls 9/,
+  match: /^subscribe, then one sipp UAC call/,
   when: 'after-next-reply' as const,
   run: (ctx: ReplayContext): void => void sippCall(ctx, to, opts),
 });
 
 /** A call placed right at its note (the subscription was answered before it). */
 const callNow = (to: string, opts: Parameters<typeof sippCall>[2] = {}, settle?: (ctx: ReplayContext, uuid: string) => Promise<unknown>) => ({
-  match: /sipp UAC|UAC calls/,
+  match: /^sipp UAC \(/,
   run: async (ctx: ReplayContext): Promise<void> => {
     const uuid = sippCall(ctx, to, opts);
     if (settle) await settle(ctx, uuid);

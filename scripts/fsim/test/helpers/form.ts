@@ -248,3 +248,38 @@ export function compareInterleaving(reference: Buffer, simulated: Buffer, opts: 
   });
   return out;
 }
+
+/**
+ * When each channel shows up among the replies: for every channel (by order of first appearance),
+ * how many replies came before its first event. Deterministic where timing-dependent interleaving
+ * is not: a blocking `api originate` answers before any event of the leg it created (FreeSWITCH
+ * queues them while the listener thread runs the api), `bgapi`'s +OK comes before the job's first
+ * event (often in the same read), a caller's INVITE arrives after the subscription's reply.
+ */
+export function compareChannelOrigins(reference: Buffer, simulated: Buffer): string[] {
+  const origins = (buf: Buffer): number[] => {
+    const seen = new Set<string>();
+    const out: number[] = [];
+    let replies = 0;
+    for (const m of parseMessages(buf)) {
+      if (!isEventType(header(m, 'Content-Type'))) {
+        replies++;
+        continue;
+      }
+      const id = eventsOf([m])[0]?.get('Unique-ID');
+      if (id && !seen.has(id)) {
+        seen.add(id);
+        out.push(replies);
+      }
+    }
+    return out;
+  };
+  const a = origins(reference);
+  const b = origins(simulated);
+  const out: string[] = [];
+  a.forEach((n, i) => {
+    const m = b[i];
+    if (m !== undefined && m !== n) out.push(`channel #${i + 1}: first event after ${n} replies in the capture, after ${m} simulated`);
+  });
+  return out;
+}

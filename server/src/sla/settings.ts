@@ -1,0 +1,43 @@
+// The SLA settings with their defaults filled in. config.ts's sla section leaves the alert and
+// timing settings optional (no schema default) and this is where their defaults live.
+import type { AlertRules } from './alert.ts';
+import type { SlaRules } from './outcome.ts';
+
+/** The shape of config.sla (config.ts slaSchema), restated so the domain does not import config. */
+export interface SlaSettingsInput {
+  readonly thresholdSec: number;
+  readonly shortAbandonSec: number;
+  readonly target: number;
+  readonly alertMinCounted?: number | undefined;
+  readonly alertWebhookUrl?: string | undefined;
+  readonly alertWebhookTimeoutMs?: number | undefined;
+  readonly evaluateIntervalMs?: number | undefined;
+  readonly updateThrottleMs?: number | undefined;
+}
+
+export interface SlaSettings extends SlaRules, AlertRules {
+  readonly webhookUrl: string | undefined;
+  readonly webhookTimeoutMs: number;
+  readonly evaluateIntervalMs: number;
+  readonly updateThrottleMs: number;
+}
+
+export const SLA_DEFAULTS = {
+  alertMinCounted: 20,
+  alertWebhookTimeoutMs: 5_000,
+  evaluateIntervalMs: 60_000,
+  updateThrottleMs: 1_000,
+} as const;
+
+export function slaSettings(c: SlaSettingsInput): SlaSettings {
+  return {
+    thresholdSec: c.thresholdSec,
+    shortAbandonSec: c.shortAbandonSec,
+    target: c.target,
+    minCounted: c.alertMinCounted ?? SLA_DEFAULTS.alertMinCounted,
+    webhookUrl: c.alertWebhookUrl,
+    webhookTimeoutMs: c.alertWebhookTimeoutMs ?? SLA_DEFAULTS.alertWebhookTimeoutMs,
+    evaluateIntervalMs: c.evaluateIntervalMs ?? SLA_DEFAULTS.evaluateIntervalMs,
+    updateThrottleMs: c.updateThrottleMs ?? SLA_DEFAULTS.updateThrottleMs,
+  };
+}

@@ -1,0 +1,304 @@
+// Agents in Redis: admin records and live state in one hash per agent, applied atomically across
+// service instances, with the ready sets the router claims from kept in step with the state.
+//
+// agent(id) hash (the router's claim script reads state, skills, phone; keep these names stable):
+//   id, name        text
+//   phone           FreeSWITCH dial target, e.g. user/1001
+//   skills          JSON object skill -> level 1..10, e.g. {"general":7,"enterprise":3}
+//   state           logged-out | ready | not-ready | reserved | on-call | wrap-up
+//   reason          not-ready reason (break, meal, training, meeting, ring-no-answer); absent or '' otherwise
+//   since           ms when the current state was entered
+//   idleSince       ms when the agent last became idle; kept through reserved (a cancelled offer restores it)
+//   callId          the call while reserved, on-call, wrap-up; absent or '' otherwise
+//   wrapUntil       ms the wrap-up ends (wrap-up only)
+//   wrapExtended    '0' | '1': this wrap-up was extended (once allowed)
+//   rev             incremented by every write here; writes compare it (and state, callId) to what they read
+// readyAgents(skill) sorted sets: member = agent id, score = idleSince. Invariant kept by every write
+// here: the agent is a member of the set of each of its skills iff its state is ready.
+// agentAudit(id) stream (MAXLEN ~ 10000): event, from, to, reason, at, by, [callId], [wrapUntil].
+import type { Redis } from 'ioredis';
+import type { AgentAuditEntry, AgentCommand, AgentMachine, AgentProfile, AgentRecord, AgentState, NotReadyReason } from '../acd/agent-state.ts';
+import { DELETE_AGENT, WRITE_AGENT } from './agent-scripts.ts';
+import type { RedisKeys } from './keys.ts';
+
+export interface StoredAgent extends AgentRecord {
+  readonly rev: number;
+}
+
+/** An audit stream entry as stored: transitions, admin changes ('create', 'update', 'delete'), and the router's claims. */
+export interface AuditRecord {
+  /** Stream entry id. */
+  readonly id: string;
+  readonly event: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  readonly at: number;
+  readonly by: string;
+  readonly callId?: string;
+  readonly wrapUntil?: number;
+}
+
+export type AgentProfilePatch = Partial<Omit<AgentProfile, 'id'>>;
+
+export class AgentNotFoundError extends Error {
+  readonly code = 'AGENT_NOT_FOUND';
+  constructor(readonly agentId: string) {
+    super(`agent ${agentId}: no such agent`);
+    this.name = 'AgentNotFoundError';
+  }
+}
+
+export class AgentExistsError extends Error {
+  readonly code = 'AGENT_EXISTS';
+  constructor(readonly agentId: string) {
+    super(`agent ${agentId}: already exists`);
+    this.name = 'AgentExistsError';
+  }
+}
+
+/** Delete of an agent still logged in. */
+export class AgentBusyError extends Error {
+  readonly code = 'AGENT_BUSY';
+  constructor(
+    readonly agentId: string,
+    readonly state: string,
+  ) {
+    super(`agent ${agentId}: cannot delete while ${state}; log the agent out first`);
+    this.name = 'AgentBusyError';
+  }
+}
+
+/** The record kept changing under us; after a few attempts the caller is told to retry. */
+export class AgentConflictError extends Error {
+  readonly code = 'AGENT_CONFLICT';
+  constructor(readonly agentId: string) {
+    super(`agent ${agentId}: changed concurrently, try again`);
+    this.name = 'AgentConflictError';
+  }
+}
+
+export interface AgentStoreOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  /** Decides transitions (acd/agent-state.ts); also the clock for admin timestamps. */
+  machine: AgentMachine;
+  auditMaxLen?: number;
+  /** Attempts of one change when another instance keeps winning the race. */
+  maxAttempts?: number;
+}
+
+type Outcome = 'OK' | 'EXISTS' | 'GONE' | 'CONFLICT';
+type AuditFields = Record<string, string | number | undefined>;
+/** A decision on the current record; `refused` carries the machine's error for the caller. */
+type Decision = { next: AgentRecord; audit: AuditFields } | { refused: unknown };
+
+const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+const str = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+function parseSkills(json: string | undefined): Record<string, number> {
+  try {
+    const v: unknown = JSON.parse(json ?? '{}');
+    return typeof v === 'object' && v !== null ? (v as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function agentFromHash(id: string, h: Record<string, string>): StoredAgent | undefined {
+  if (!h.state) return undefined;
+  const optional = { reason: str(h.reason) as NotReadyReason | undefined, idleSince: num(h.idleSince), callId: str(h.callId), wrapUntil: num(h.wrapUntil) };
+  const agent: Record<string, unknown> = {
+    id,
+    name: h.name ?? '',
+    phone: h.phone ?? '',
+    skills: parseSkills(h.skills),
+    state: h.state as AgentState,
+    since: num(h.since) ?? 0,
+    wrapExtended: h.wrapExtended === '1',
+    rev: num(h.rev) ?? 0,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) agent[k] = v;
+  return agent as unknown as StoredAgent;
+}
+
+function hashOf(a: AgentRecord): { set: string[]; del: string[] } {
+  const set = ['id', a.id, 'name', a.name, 'phone', a.phone, 'skills', JSON.stringify(a.skills), 'state', a.state, 'since', String(a.since), 'wrapExtended', a.wrapExtended ? '1' : '0'];
+  const del: string[] = [];
+  for (const [k, v] of [['reason', a.reason], ['idleSince', a.idleSince], ['callId', a.callId], ['wrapUntil', a.wrapUntil]] as const) {
+    if (v === undefined) del.push(k);
+    else set.push(k, String(v));
+  }
+  return { set, del };
+}
+
+function auditFromStream(id: string, fields: string[]): AuditRecord {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  const entry: Record<string, unknown> = { id, event: f.event ?? '', from: f.from ?? '', to: f.to ?? '', reason: f.reason ?? '', at: num(f.at) ?? 0, by: f.by ?? '' };
+  if (str(f.callId)) entry.callId = f.callId;
+  if (num(f.wrapUntil) !== undefined) entry.wrapUntil = num(f.wrapUntil);
+  return entry as unknown as AuditRecord;
+}
+
+export class AgentStore {
+  private readonly redis: Redis;
+  private readonly keys: RedisKeys;
+  private readonly machine: AgentMachine;
+  private readonly auditMaxLen: number;
+  private readonly maxAttempts: number;
+
+  constructor(opts: AgentStoreOptions) {
+    this.redis = opts.redis;
+    this.keys = opts.keys;
+    this.machine = opts.machine;
+    this.auditMaxLen = opts.auditMaxLen ?? 10_000;
+    this.maxAttempts = opts.maxAttempts ?? 5;
+  }
+
+  async get(id: string): Promise<StoredAgent | undefined> {
+    return agentFromHash(id, await this.redis.hgetall(this.keys.agent(id)));
+  }
+
+  /** Every agent, ordered by id. */
+  async list(): Promise<StoredAgent[]> {
+    const ids = (await this.redis.smembers(this.keys.agents)).sort();
+    if (!ids.length) return [];
+    const m = this.redis.multi();
+    for (const id of ids) m.hgetall(this.keys.agent(id));
+    const res = (await m.exec()) ?? [];
+    return ids.flatMap((id, i) => agentFromHash(id, (res[i]?.[1] as Record<string, string> | undefined) ?? {}) ?? []);
+  }
+
+  /** A new agent starts logged out. Throws AgentExistsError. */
+  async create(profile: AgentProfile, by = 'admin'): Promise<StoredAgent> {
+    const now = this.machine.now();
+    const agent: AgentRecord = { ...profile, skills: { ...profile.skills }, state: 'logged-out', since: now, wrapExtended: false };
+    const out = await this.write(undefined, agent, { event: 'create', from: 'logged-out', to: 'logged-out', reason: 'created', at: now, by });
+    if (out === 'EXISTS') throw new AgentExistsError(profile.id);
+    return { ...agent, rev: 1 };
+  }
+
+  /** Name, phone or skills; a ready agent moves between ready sets at once, keeping its idle position. */
+  async update(id: string, patch: AgentProfilePatch, by = 'admin'): Promise<StoredAgent> {
+    return this.mutate(id, (cur) => {
+      const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as AgentProfilePatch;
+      const next: AgentRecord = { ...cur, ...given };
+      const changed = Object.keys(given).join(', ') || 'nothing';
+      return { next, audit: { event: 'update', from: cur.state, to: cur.state, reason: `changed ${changed}`, at: this.machine.now(), by } };
+    });
+  }
+
+  /** Only a logged-out agent can be removed (AgentBusyError otherwise). */
+  async delete(id: string, by = 'admin'): Promise<void> {
+    const cur = await this.get(id);
+    if (!cur) throw new AgentNotFoundError(id);
+    const audit = flat({ event: 'delete', from: cur.state, to: cur.state, reason: 'deleted', at: this.machine.now(), by });
+    const keys = [this.keys.agent(id), this.keys.agentAudit(id), this.keys.agents, ...this.readyKeys(cur)];
+    const out = (await this.redis.eval(DELETE_AGENT, keys.length, ...keys, id, String(this.auditMaxLen), ...audit)) as string;
+    if (out === 'GONE') throw new AgentNotFoundError(id);
+    if (out !== 'OK') throw new AgentBusyError(id, out);
+  }
+
+  /**
+   * Apply a state command atomically. If another instance changed the agent between our read and
+   * our write, the command is decided again on the new state: of two conflicting commands exactly one
+   * wins, and the other is refused by the machine (AgentTransitionError) as if it had come second.
+   */
+  async apply(id: string, command: AgentCommand, by?: string, now?: number): Promise<{ agent: StoredAgent; audit: AgentAuditEntry }> {
+    let audit: AgentAuditEntry | undefined;
+    const agent = await this.mutate(id, (cur) => {
+      const t = this.machine.apply(cur, command, { by, now });
+      audit = t.audit;
+      return { next: t.agent, audit: { ...t.audit } };
+    });
+    return { agent, audit: audit! };
+  }
+
+  /** Move every agent whose wrap-up ended by `now` to ready. Returns the ids moved (by this call). */
+  async expireWrapUps(now: number): Promise<string[]> {
+    const due = (await this.list()).filter((a) => a.state === 'wrap-up' && (a.wrapUntil ?? 0) <= now);
+    const moved: string[] = [];
+    for (const a of due) {
+      // Another instance's timer (or the agent ending early) may get there first: that is a refusal here, not an error.
+      const done = await this.tryMutate(a.id, (cur) => {
+        const t = this.machine.apply(cur, { type: 'wrapUpExpired' }, { by: 'system', now });
+        return { next: t.agent, audit: { ...t.audit } };
+      });
+      if (done !== undefined && !('refused' in done)) moved.push(a.id);
+    }
+    return moved;
+  }
+
+  /** Newest first. */
+  async audit(id: string, count = 20): Promise<AuditRecord[]> {
+    const entries = (await this.redis.xrevrange(this.keys.agentAudit(id), '+', '-', 'COUNT', count)) as [string, string[]][];
+    return entries.map(([entryId, fields]) => auditFromStream(entryId, fields));
+  }
+
+  /** Ready agents with a skill, longest idle first, as the router sees them. */
+  async readyAgents(skill: string): Promise<{ id: string; idleSince: number }[]> {
+    const flatList = await this.redis.zrange(this.keys.readyAgents(skill), 0, -1, 'WITHSCORES');
+    const out: { id: string; idleSince: number }[] = [];
+    for (let i = 0; i + 1 < flatList.length; i += 2) out.push({ id: flatList[i]!, idleSince: Number(flatList[i + 1]) });
+    return out;
+  }
+
+  private readyKeys(a: Pick<AgentRecord, 'skills'>): string[] {
+    return Object.keys(a.skills).map((s) => this.keys.readyAgents(s));
+  }
+
+  private async mutate(id: string, decide: (cur: StoredAgent) => Decision): Promise<StoredAgent> {
+    const out = await this.tryMutate(id, decide);
+    if (out === undefined) throw new AgentNotFoundError(id);
+    if ('refused' in out) throw out.refused;
+    return out.agent;
+  }
+
+  /** Read, decide, compare-and-set; again on conflict. undefined: no such agent. */
+  private async tryMutate(id: string, decide: (cur: StoredAgent) => Decision): Promise<{ agent: StoredAgent } | { refused: unknown } | undefined> {
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      const cur = await this.get(id);
+      if (!cur) return undefined;
+      let d: Decision;
+      try {
+        d = decide(cur);
+      } catch (err) {
+        d = { refused: err };
+      }
+      if ('refused' in d) return d;
+      const out = await this.write(cur, d.next, d.audit);
+      if (out === 'OK') return { agent: { ...d.next, rev: cur.rev + 1 } };
+      if (out === 'GONE') return undefined;
+    }
+    throw new AgentConflictError(id);
+  }
+
+  private async write(prev: StoredAgent | undefined, next: AgentRecord, audit: AuditFields): Promise<Outcome> {
+    // Leave every set the agent was in (harmless when it was not ready), then join its sets if ready now.
+    const leave = prev ? this.readyKeys(prev) : [];
+    const join = next.state === 'ready' ? this.readyKeys(next) : [];
+    const keys = [this.keys.agent(next.id), this.keys.agentAudit(next.id), this.keys.agents, ...leave, ...join];
+    const { set, del } = hashOf(next);
+    const args = [
+      next.id,
+      prev ? String(prev.rev) : '',
+      prev?.state ?? '',
+      prev?.callId ?? '',
+      String(leave.length),
+      next.state === 'ready' ? String(next.idleSince ?? next.since) : '',
+      String(this.auditMaxLen),
+      String(set.length / 2),
+      ...set,
+      String(del.length),
+      ...del,
+      ...flat(audit),
+    ];
+    // EVAL rather than EVALSHA: the script is small and agent changes are a few per second.
+    return (await this.redis.eval(WRITE_AGENT, keys.length, ...keys, ...args)) as Outcome;
+  }
+}
+
+function flat(fields: AuditFields): string[] {
+  return Object.entries(fields).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+}
