@@ -18,6 +18,8 @@ import { CallStore } from './store/call-store.ts';
 import { CdrSink } from './store/cdr-sink.ts';
 import { redisKeys } from './store/keys.ts';
 import { QueueStore } from './store/queue-store.ts';
+import { startAcd, type Acd } from './acd-control.ts';
+import { loadQueuesFile } from './acd/queues-file.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -25,6 +27,7 @@ export interface CallControl {
   readonly flows: FlowStore;
   readonly nodes: readonly InboundNode[];
   readonly outboundPort: number;
+  readonly acd: Acd;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -65,13 +68,18 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   for (const call of await callStore.loadLive()) registry.restore(call);
 
+  // The ACD needs the nodes and the nodes' handlers need the ACD: bound once both exist.
+  const late: { acd?: Acd } = {};
   const nodes = config.freeswitch.nodes.map((n) => {
     const node: InboundNode = new InboundNode(
       { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger },
       {
         onEvent: (raw) => {
           const ev = toSwitchEvent(n.name, raw);
-          if (ev) registry.apply(ev);
+          if (!ev) return;
+          // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
+          late.acd?.onSwitchEvent(ev);
+          registry.apply(ev);
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
         onConnected: async () => {
@@ -86,9 +94,27 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         onDisconnected: () => log.warn({ node: n.name }, 'FreeSWITCH node disconnected'),
       },
     );
-    node.start();
     return node;
   });
+  const acd = startAcd({
+    settings: {
+      ringNoAnswerSec: config.acd.ringNoAnswerSec,
+      wrapUpSec: config.acd.wrapUpSec,
+      wrapUpExtendSec: config.acd.wrapUpExtendSec,
+      promptsBase: config.ivr.promptsBase,
+      ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
+    },
+    logger: deps.logger,
+    redis,
+    keys,
+    keyPrefix: config.redis.keyPrefix,
+    registry,
+    queueStore: queues,
+    nodes,
+    now,
+  });
+  late.acd = acd;
+  for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   let accepting = true;
@@ -107,7 +133,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         // waits in the dialplan's hotline_queue context, independent of this process.
         wait: async (uuid) => void (await commands?.api(`uuid_transfer ${uuid} hotline_wait XML hotline_queue`)),
       });
-      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger }));
+      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, onQueued: (q) => acd.router.onQueued(q) }));
     },
   );
 
@@ -116,6 +142,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     // Stop listening without waiting for calls already connected: they end with the ESL phase.
     void outbound.close();
   });
+  shutdown.add('inflight', 'acd', () => acd.stop());
   shutdown.add('inflight', 'store-writes', () => Promise.all([...background]).then(() => cdrs.flush()));
   shutdown.add('switch', 'esl', () => nodes.forEach((n) => n.stop()));
 
@@ -125,6 +152,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     flows,
     nodes,
     outboundPort: outbound.port,
+    acd,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

@@ -138,6 +138,12 @@ export const acdSchema = z.strictObject({
   // What one "extend wrap-up" adds (an agent may extend once per call).
   wrapUpExtendSec: int(1, 3600).default(30),
   // -- end agents --
+  // -- routing (acd/router.ts) --
+  // How long an agent's phone rings before ring-no-answer (the 15 s target leaves little room).
+  ringNoAnswerSec: int(3, 120).default(12),
+  // JSON file with the queue definitions (acd/queue-config.ts); absent: the built-in queues.
+  queuesPath: text('a file path').optional(),
+  // -- end routing --
 });
 
 export const shutdownSchema = z.strictObject({
@@ -212,6 +218,10 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },
   // -- end acd: agents --
+  // -- acd: routing --
+  { name: 'HOTLINE_ACD_RING_NO_ANSWER_SEC', path: ['acd', 'ringNoAnswerSec'], kind: 'int' },
+  { name: 'HOTLINE_ACD_QUEUES_PATH', path: ['acd', 'queuesPath'], kind: 'string' },
+  // -- end acd: routing --
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 

@@ -1,10 +1,13 @@
 // api originate outcomes against captures 15 (NO_ANSWER), 15b (USER_NOT_REGISTERED), 16
 // (USER_BUSY) and 22 (answered, sip_h_* header variable), under `event plain ALL`.
 import t from 'tap';
+import { VirtualClock } from '../src/core/clock.ts';
 import { apiReplies, diffWithCapture, mkSwitch, until } from './helpers/switch-run.ts';
 
 t.test('15: user/1001 rings and never answers: -ERR NO_ANSWER after originate_timeout', async (t) => {
-  const { sw, events } = mkSwitch();
+  // Virtual time: the 3 s originate_timeout races the ring timers; on a loaded machine real timers
+  // could fire late and out of order, a virtual clock fires them strictly by deadline.
+  const { sw, events } = mkSwitch({ clock: new VirtualClock() });
   sw.registerUser('1001', { neverAnswer: true });
   const r = await sw.api('originate', '{originate_timeout=3}user/1001 &park');
   await until(() => sw.liveCount() === 0);

@@ -95,3 +95,59 @@ t.test('23: socket IVR: answer, play_and_get_digits, set, refused park, uuid_tra
   t.same(rest, [], 'whole call matches capture 23_inbound', { todo: rest.length ? 'bridge application a-leg variables' : false });
   sw.close();
 });
+
+t.test('sendmsg to a parked channel: queued, PRIVATE_COMMAND after the app, loops, park refused', async (t) => {
+  const { sw, events } = mkSwitch();
+  const uuid = sw.placeCall({ from: 'sipp', to: '9001' });
+  await until(() => events.some((e) => e.name === 'CHANNEL_PARK'));
+  // loops: each run of a 1 s tone takes >= 0.5 s, so all three run; current_loop counts them.
+  const loopsSeen: string[] = [];
+  const off = sw.onEvent((e) => { if (e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'playback') loopsSeen.push(hv(e, 'variable_current_loop') ?? ''); });
+  t.equal(await sw.sendmsg(uuid, msg({ 'call-command': 'execute', 'execute-app-name': 'playback', 'execute-app-arg': 'tone_stream://%(1000,0,440)', loops: '3', 'event-lock': 'true' })), '+OK');
+  // A second message waits for the first (one private event at a time).
+  t.equal(await sw.sendmsg(uuid, execute('park', undefined, '00000000-0000-4000-8000-0000000000aa')), '+OK');
+  await until(() => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 2, 5000);
+  off();
+  t.same(loopsSeen, ['1', '2', '3'], 'loops=3 runs the application three times');
+  const pcs = events.filter((e) => e.name === 'PRIVATE_COMMAND');
+  t.same(pcs.map((e) => hv(e, 'execute-app-name')), ['playback', 'park']);
+  t.match(hv(pcs[0], 'Command'), /^sendmsg [0-9a-f-]{36}\ncall-command: execute\n/, 'Command carries the command line and headers');
+  t.equal(pcs[0]?.headers[0]?.[0], 'Command', "the message's own headers come first");
+  t.notOk(pcs[0]?.headers.some(([k]) => k.startsWith('variable_')), 'no channel variables');
+  const parkIdx = events.findIndex((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'park' && hv(e, 'Application-UUID') === '00000000-0000-4000-8000-0000000000aa');
+  t.ok(parkIdx > 0, 'park ran');
+  t.equal(events[parkIdx + 1]?.name, 'PRIVATE_COMMAND', 'PRIVATE_COMMAND right after the application completes');
+  t.equal(events.filter((e) => e.name === 'CHANNEL_PARK').length, 1, 'an already parked channel is not parked again');
+  t.notOk(sw.channels.get(uuid)?.vars.get('current_loop'), 'current_loop cleared after the loop');
+  // A quick application stops the loop: a run under half a second ends it.
+  const before = events.filter((e) => e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'set').length;
+  await sw.sendmsg(uuid, msg({ 'call-command': 'execute', 'execute-app-name': 'set', 'execute-app-arg': 'x=1', loops: '5' }));
+  await until(() => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 3);
+  t.equal(events.filter((e) => e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'set').length - before, 1);
+  t.equal(await sw.sendmsg(uuid, msg({ 'call-command': 'unicast' })), '+OK', 'other call-commands are accepted');
+  t.equal(await sw.sendmsg('00000000-0000-4000-8000-000000000009', msg({ 'call-command': 'execute' })), '-ERR invalid session id [00000000-0000-4000-8000-000000000009]');
+  sw.close();
+});
+
+t.test('static (sync) socket: sendmsg runs inline, replies after the app, no park, no PRIVATE_COMMAND', async (t) => {
+  let log: string[] = [];
+  const run: Run = mkSwitch({
+    router: (i) => (i.destinationNumber === '9004' ? { extension: 's', actions: [{ application: 'socket', data: '127.0.0.1:8084 full' }] } : undefined),
+    outbound: async ({ uuid, onConnected }) => {
+      onConnected?.();
+      log.push(await run.sw.sendmsg(uuid, execute('answer', undefined, '00000000-0000-4000-8000-0000000000b1'), { controlled: true }));
+      const done = run.events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'answer');
+      log.push(done ? 'answer completed before the reply' : 'reply before completion');
+      log.push(await run.sw.sendmsg(uuid, execute('playback', 'silence_stream://100', '00000000-0000-4000-8000-0000000000b2'), { controlled: true }));
+      // The listener goes away: the socket application returns and the dialplan ends.
+    },
+  });
+  const { sw, events } = run;
+  log = [];
+  sw.placeCall({ from: 'sipp', to: '9004' });
+  await until(() => sw.liveCount() === 0);
+  t.same(log, ['+OK', 'answer completed before the reply', '+OK']);
+  t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), 'no park in static mode');
+  t.notOk(events.some((e) => e.name === 'PRIVATE_COMMAND'), 'parsed inline: no PRIVATE_COMMAND');
+  sw.close();
+});

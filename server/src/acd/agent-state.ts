@@ -129,6 +129,15 @@ const TARGET: Record<AgentCommandType, AgentState> = {
   logout: 'logged-out',
 };
 
+const AS_WORDS: Record<AgentState, string> = {
+  'logged-out': 'logged out',
+  ready: 'ready',
+  'not-ready': 'not ready',
+  reserved: 'reserved for a call',
+  'on-call': 'on a call',
+  'wrap-up': 'in wrap-up',
+};
+
 /** States each command may start from. */
 const FROM: Record<AgentCommandType, readonly AgentState[]> = {
   login: ['logged-out'],
@@ -160,7 +169,7 @@ function enter(a: AgentRecord, state: AgentState, at: number, f: Entered = {}): 
 }
 
 function withDefined<T extends object>(base: T, extra: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...base };
+  const out = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) out[k] = v;
   return out as T;
 }
@@ -176,7 +185,7 @@ export function createAgentMachine(opts: AgentMachineOptions): AgentMachine {
       (c.type === 'login'
         ? `cannot log in: already logged in (${a.state})`
         : a.state === to
-          ? `already ${a.state}${a.reason ? ` (${a.reason})` : ''}`
+          ? `already ${AS_WORDS[a.state]}${a.reason ? ` (${a.reason})` : ''}`
           : `cannot go from ${a.state} to ${to}`);
     throw new AgentTransitionError(a.id, a.state, c.type, why);
   }

@@ -238,7 +238,7 @@ export class AgentStore {
 
   /** Ready agents with a skill, longest idle first, as the router sees them. */
   async readyAgents(skill: string): Promise<{ id: string; idleSince: number }[]> {
-    const flatList = await this.redis.zrange(this.keys.readyAgents(skill), 0, -1, 'WITHSCORES');
+    const flatList = await this.redis.zrange(this.keys.readyAgents(skill), '0', '-1', 'WITHSCORES');
     const out: { id: string; idleSince: number }[] = [];
     for (let i = 0; i + 1 < flatList.length; i += 2) out.push({ id: flatList[i]!, idleSince: Number(flatList[i + 1]) });
     return out;

@@ -79,6 +79,105 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * Simulated time that does not depend on the host's timers: time stands still while the model has
+ * work queued (promise chains, immediates) and jumps to the next timer when it is idle. Timers fire
+ * strictly in deadline order (ties in scheduling order), so a test's event sequence is the same on
+ * a loaded machine as on an idle one. Meant for tests that drive the switch model directly; with a
+ * socket peer in the loop use RealClock (its I/O takes real time, which this clock ignores).
+ */
+export class VirtualClock implements Clock {
+  private now: number;
+  private readonly phaseUs: number;
+  private timers: { at: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+  private running = false;
+
+  constructor(opts: { startMs?: number } = {}) {
+    this.now = Math.round((opts.startMs ?? Date.now()) * 1000);
+    this.phaseUs = this.now % TICK_US;
+  }
+
+  nowUs(): number {
+    const tick = Math.floor((this.now - this.phaseUs) / TICK_US);
+    return tick * TICK_US + this.phaseUs + ((tick * 7919) % 31);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const cancel = this.after(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = (): void => {
+        cancel();
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    const t = { at: this.now + Math.max(0, ms) * 1000, seq: this.seq++, fn };
+    this.timers.push(t);
+    this.kick();
+    return () => {
+      this.timers = this.timers.filter((x) => x !== t);
+    };
+  }
+
+  every(ms: number, fn: () => void): () => void {
+    let cancel: () => void = () => undefined;
+    let stopped = false;
+    const arm = (): void => {
+      cancel = this.after(Math.max(1, ms), () => {
+        if (stopped) return;
+        safe(fn);
+        arm();
+      });
+    };
+    arm();
+    return () => {
+      stopped = true;
+      cancel();
+    };
+  }
+
+  /** Timers still waiting (for tests). */
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    setImmediate(() => {
+      this.loop().catch(() => undefined);
+    });
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        // Let every promise chain started by the last timer settle before time moves on.
+        for (let i = 0; i < 4; i++) await new Promise<void>((r) => setImmediate(r));
+        if (!this.timers.length) break;
+        let next = this.timers[0];
+        for (const t of this.timers) if (next && (t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+        if (!next) break;
+        const n = next;
+        this.timers = this.timers.filter((x) => x !== n);
+        this.now = Math.max(this.now, n.at);
+        safe(n.fn);
+      }
+    } finally {
+      this.running = false;
+      if (this.timers.length) this.kick();
+    }
+  }
+}
+
 function safe(fn: () => void): void {
   try {
     fn();

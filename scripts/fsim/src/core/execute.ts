@@ -74,9 +74,12 @@ export async function routeAndExecute(sw: Switch, ch: Channel, transferred = fal
       ch.transferTo = undefined;
       for (const a of result.actions) {
         if (a.inline) continue;
-        if (ch.isHungUp || ch.transferTo) break;
+        if (ch.isHungUp || ch.transferTo || ch.inBridge) break;
         await sw.execute(ch, a.application, a.data);
       }
+      // uuid_bridge took the leg out of its dialplan (endless_playback broken, as when an ACD
+      // bridges a waiting caller): the bridge owns it now and hangs it up when the bridge ends.
+      if (ch.inBridge) return;
       // A transfer already gave the channel its new caller profile (transfer.ts): route again.
       if (ch.transferTo && !ch.isHungUp) continue;
       // Out of dialplan actions: FreeSWITCH hangs up with NORMAL_CLEARING.

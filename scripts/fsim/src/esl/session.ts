@@ -65,6 +65,7 @@ export class EslSession implements CommandHost {
   private ended = false;
   private firstFrame: boolean;
   private handledDisco = false;
+  private corked = false;
   private lost = 0;
   private channelName = '';
   private timer: NodeJS.Timeout | undefined;
@@ -106,7 +107,20 @@ export class EslSession implements CommandHost {
   }
 
   write(data: string): void {
-    if (!this.ended && !this.socket.destroyed) this.socket.write(data);
+    if (this.ended || this.socket.destroyed) return;
+    // FreeSWITCH's listener thread writes a reply and the events queued behind it back to back, so
+    // a client often reads them in one recv (captures 02, 10, 13: "+OK Job-UUID" and CHANNEL_CREATE
+    // in one read). Everything written within one tick goes out as one write, so clients of the
+    // simulator meet the same packing instead of one message per segment.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(data);
   }
 
   fire(ev: FsEvent): void {

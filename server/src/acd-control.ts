@@ -1,0 +1,188 @@
+// ACD wiring: the agent store and state machine, the router with its ports onto Redis and the
+// switch, the once-a-second review of waiting callers and wrap-ups, and the switch events the ACD
+// reacts to (agent legs answered and ended, callers leaving while an agent rings).
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createAgentMachine, type AgentCommand } from './acd/agent-state.ts';
+import type { AgentPort, SwitchPort } from './acd/ports.ts';
+import { DEFAULT_QUEUES, queuesFileSchema, type QueueConfig } from './acd/queue-config.ts';
+import { Router } from './acd/router.ts';
+import { reviewWaiting } from './acd/waiting.ts';
+import type { CallRecord } from './calls/call-record.ts';
+import type { CallRegistry } from './calls/registry.ts';
+import type { SwitchEvent } from './calls/switch-events.ts';
+import { switchCommands, type SwitchCommands } from './freeswitch/commands.ts';
+import type { InboundNode } from './freeswitch/inbound-node.ts';
+import { AgentStore } from './store/agent-store.ts';
+import { ClaimStore } from './store/claim-store.ts';
+import type { RedisKeys } from './store/keys.ts';
+import type { QueueStore } from './store/queue-store.ts';
+
+export interface AcdSettings {
+  readonly ringNoAnswerSec: number;
+  readonly wrapUpSec: number;
+  readonly wrapUpExtendSec: number;
+  readonly promptsBase: string;
+  readonly queues?: unknown;
+}
+
+export interface AcdDeps {
+  readonly settings: AcdSettings;
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly keyPrefix: string;
+  readonly registry: CallRegistry;
+  readonly queueStore: QueueStore;
+  readonly nodes: readonly InboundNode[];
+  readonly now?: () => number;
+  /** An agent leg answered a queued call (SLA "answered", switch timestamp). */
+  readonly onAgentAnswered?: (call: Readonly<CallRecord>, atUs: number) => void;
+}
+
+export interface Acd {
+  readonly router: Router;
+  readonly agents: AgentStore;
+  readonly queues: readonly QueueConfig[];
+  /** Called with every switch event, before the registry applies it. */
+  onSwitchEvent(ev: SwitchEvent): void;
+  /** An agent may now take calls (REST state change, wrap-up over). */
+  agentBecameReady(agentId: string): void;
+  /** One review of waiting callers and wrap-ups (the timer calls it every second). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Commands go to the node the call lives on (a call's legs all live on one node). */
+function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): SwitchPort {
+  const byName = new Map(nodes.map((n) => [n.name, switchCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
+  const first = nodes[0];
+  const fallback = first ? byName.get(first.name) : undefined;
+  const forUuid = (uuid: string): SwitchCommands => {
+    const node = (registry.get(uuid) ?? registry.byLeg(uuid))?.node;
+    const cmds = (node && byName.get(node)) ?? fallback;
+    if (!cmds) throw new Error('no FreeSWITCH node configured');
+    return cmds;
+  };
+  return {
+    originateInBackground: (o, ms) => forUuid(o.vars?.hotline_call_id ?? '').originateInBackground(o, ms),
+    bridge: (a, b) => forUuid(a).bridge(a, b),
+    kill: (uuid, cause) => forUuid(uuid).kill(uuid, cause),
+    transfer: (uuid, ext, ctx, leg) => forUuid(uuid).transfer(uuid, ext, ctx, leg),
+    broadcast: (uuid, path, leg) => forUuid(uuid).broadcast(uuid, path, leg),
+    setVar: (uuid, name, value) => forUuid(uuid).setVar(uuid, name, value),
+  };
+}
+
+export function startAcd(deps: AcdDeps): Acd {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger.child({ component: 'acd' });
+  const queues = queuesFileSchema.parse(deps.settings.queues ?? DEFAULT_QUEUES);
+  const machine = createAgentMachine({ clock: now, wrapUpSec: deps.settings.wrapUpSec, wrapUpExtendSec: deps.settings.wrapUpExtendSec });
+  const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine });
+  const claims = new ClaimStore(deps.redis, deps.keys, deps.keyPrefix);
+  const sw = dispatchingCommands(deps.nodes, deps.registry);
+
+  // A refused transition means another instance (or the agent) got there first: not an error.
+  const transition = async (agentId: string, command: AgentCommand): Promise<boolean> => {
+    try {
+      await agents.apply(agentId, command, 'acd');
+      return true;
+    } catch (err) {
+      log.debug({ err, agentId, command: command.type }, 'agent transition not applied');
+      return false;
+    }
+  };
+  const agentPort: AgentPort = {
+    connect: (id, callId) => transition(id, { type: 'connect', callId }),
+    ringNoAnswer: (id, callId) => transition(id, { type: 'ringNoAnswer', callId }),
+    cancelReservation: async (id, callId) => {
+      const ok = await transition(id, { type: 'cancelReservation', callId });
+      if (ok) acd.agentBecameReady(id);
+      return ok;
+    },
+    endCall: (id, callId) => transition(id, { type: 'endCall', callId }),
+  };
+
+  // Pace of answers per queue (last 20), for the estimated-wait announcement.
+  const answers = new Map<string, number[]>();
+  const router = new Router({
+    queues,
+    claims,
+    waiting: deps.queueStore,
+    agents: agentPort,
+    sw,
+    callFacts: (callId) => {
+      const c = deps.registry.get(callId);
+      return c && { callerNumber: c.callerNumber, line: c.line };
+    },
+    now,
+    logger: deps.logger,
+    ringNoAnswerSec: deps.settings.ringNoAnswerSec,
+  });
+
+  let reviewing = false;
+  const acd: Acd = {
+    router,
+    agents,
+    queues,
+    onSwitchEvent(ev) {
+      router.onSwitchEvent(ev);
+      const call = deps.registry.byLeg(ev.uuid);
+      const leg = call?.legs.find((l) => l.uuid === ev.uuid);
+      if (!call || leg?.role !== 'agent' || !leg.agentId) return;
+      if (ev.type === 'channel-answer' && leg.answeredUs === undefined) {
+        const times = answers.get(call.queue ?? '') ?? [];
+        times.push(ev.tsUs / 1000);
+        answers.set(call.queue ?? '', times.slice(-20));
+        deps.onAgentAnswered?.(call, ev.tsUs);
+      }
+      if (ev.type === 'channel-hangup-complete' && leg.answeredUs !== undefined) {
+        void agentPort.endCall(leg.agentId, call.id).then((ok) => {
+          // Wrap-up of 0 s sends the agent straight back to ready.
+          if (ok && deps.settings.wrapUpSec === 0) acd.agentBecameReady(leg.agentId!);
+        });
+      }
+    },
+    agentBecameReady(agentId) {
+      void agents
+        .get(agentId)
+        .then((a) => a && a.state === 'ready' && router.onAgentReady(Object.keys(a.skills)))
+        .catch((err: unknown) => log.error({ err, agentId }, 'agent lookup failed'));
+    },
+    async tick() {
+      if (reviewing) return;
+      reviewing = true;
+      try {
+        for (const id of await agents.expireWrapUps(now())) acd.agentBecameReady(id);
+        router.routeAll();
+        await reviewWaiting({
+          queues,
+          waiting: deps.queueStore,
+          sw,
+          registry: deps.registry,
+          now,
+          logger: deps.logger,
+          promptsBase: deps.settings.promptsBase,
+          announceSlot: (callId, every) => deps.queueStore.announceSlot(callId, every),
+          onMoved: (q) => router.onQueued(q),
+          secondsPerAnswer: (q) => {
+            const t = answers.get(q) ?? [];
+            return t.length >= 2 ? (t[t.length - 1]! - t[0]!) / 1000 / (t.length - 1) : undefined;
+          },
+        });
+      } catch (err) {
+        log.error({ err }, 'ACD review failed');
+      } finally {
+        reviewing = false;
+      }
+    },
+    async stop() {
+      clearInterval(timer);
+      await router.idle();
+    },
+  };
+  const timer = setInterval(() => void acd.tick(), 1000);
+  timer.unref();
+  return acd;
+}
