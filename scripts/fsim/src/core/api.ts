@@ -7,7 +7,8 @@ import { park } from './apps.ts';
 import { queueDtmf } from './endpoints.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
-import { sessionTransfer, uuidBridgeProfile } from './transfer.ts';
+import { conferenceApi } from './conference.ts';
+import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
@@ -196,6 +197,8 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       sw.hangup(ch, 'BLIND_TRANSFER');
       return '+OK:SIP/2.0 200 OK\n';
     }
+    case 'conference':
+      return conferenceApi(sw, a);
     case 'hupall': {
       for (const ch of [...sw.channels.values()]) sw.hangup(ch, w[0] ?? 'MANAGER_REQUEST');
       return '+OK\n';
@@ -242,11 +245,8 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
     })();
   } else {
     const [ext = '', dialplan = 'XML', context = 'default'] = parts;
-    if (ch.profile) {
-      ch.profile.destinationNumber = ext;
-      ch.profile.dialplan = dialplan;
-      ch.profile.context = context;
-    }
+    // switch_ivr_originate hands an answered leg to an extension by switch_ivr_session_transfer.
+    transferProfile(sw, ch, ext, dialplan, context, true);
     void sw.routeAndExecute(ch).catch(() => undefined);
   }
   return `+OK ${ch.uuid}\n`;

@@ -7,6 +7,7 @@ import { setAckVars } from './sofia-vars.ts';
 import { bridgeApp } from './bridge.ts';
 import { sessionTransfer } from './transfer.ts';
 import { mediaDurationMs, playFile } from './media.ts';
+import { conferenceApp } from './conference.ts';
 
 type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
 
@@ -51,7 +52,7 @@ const APPS: Record<string, App> = {
   deflect: (sw, ch) => { sw.hangup(ch, 'BLIND_TRANSFER'); return undefined; },
   record_session: () => undefined,
   eavesdrop: async (sw, ch) => { await waitHangup(sw, ch); return undefined; },
-  conference: async (sw, ch, arg) => { sw.answer(ch); await waitHangup(sw, ch); void arg; return undefined; },
+  conference: (sw, ch, arg) => conferenceApp(sw, ch, arg),
 };
 
 export async function runApp(sw: Switch, ch: Channel, app: string, arg: string): Promise<string | undefined> {

@@ -161,7 +161,10 @@ export async function conferenceApp(sw: Switch, ch: Channel, arg: string): Promi
   const m: Member = { id, ch, joinedUs: sw.clock.nowUs(), canHear: true, canSpeak: true, kicked: false, leave };
   conf.members.unshift(m);
   ch.vars.set('conference_name', name);
+  ch.vars.set('app_session_uuid', conf.uuid);
   ch.vars.set('conference_member_id', String(id));
+  ch.vars.set('conference_moderator', 'false');
+  ch.vars.set('conference_ghost', 'false');
   ch.vars.set('conference_uuid', conf.uuid);
   sw.fire(memberEvent(sw, conf, m, 'add-member', [...SRC.add]));
   armTick(sw, conf);
@@ -192,7 +195,7 @@ export async function conferenceApi(sw: Switch, args: string): Promise<string> {
     case 'list':
       return listText(c);
     case 'json_list':
-      return `${cjson([confJson(sw, c)], 0)}\n`;
+      return cjson([confJson(sw, c)], 0);
     case 'count':
       return `${c.members.length}\n`;
     case 'mute':

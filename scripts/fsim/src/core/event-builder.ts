@@ -39,8 +39,9 @@ export class EventBuilder {
 
   base(name: string, file: string, func: string, line: number, subclass?: string): Header[] {
     const ts = this.clock.nowUs();
-    const h: Header[] = [['Event-Name', name]];
-    if (subclass) h.push(['Event-Subclass', subclass]);
+    // switch_event_create_subclass adds Event-Subclass before the event is prepared for delivery
+    // (Event-Name, Core-UUID, ...): CUSTOM events start with it (captures 10, 25).
+    const h: Header[] = subclass ? [['Event-Subclass', subclass], ['Event-Name', name]] : [['Event-Name', name]];
     h.push(
       ['Core-UUID', this.coreUuid],
       ['FreeSWITCH-Hostname', this.config.hostname],

@@ -11,28 +11,39 @@ function transferSource(sw: Switch, what: string): string {
 }
 
 /** A new caller profile for the channel (switch_caller_profile_clone + index bump). */
-function newProfile(sw: Switch, ch: Channel, source: string): void {
+function newProfile(sw: Switch, ch: Channel, source: string, keepLogical = false): void {
   const p = ch.profile;
   if (!p) return;
   p.profileIndex += 1;
   p.profileCreatedUs = sw.clock.nowUs();
   p.transferSource = source;
-  ch.logicalInbound = true;
+  if (!keepLogical) ch.logicalInbound = true;
   ch.vars.set('transfer_history', source);
   ch.vars.set('transfer_source', source);
 }
 
-/** uuid_transfer / the transfer application: leave the current extension and route `dest`. */
-export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+/**
+ * The caller-profile half of switch_ivr_session_transfer: a new profile for `dest`, the old
+ * destination as RDNIS, transfer_history/transfer_source, max_forwards. `keepLogical` leaves the
+ * logical direction alone (api originate's transfer of its fresh leg into an extension keeps
+ * Caller-Logical-Direction outbound, capture 10).
+ */
+export function transferProfile(sw: Switch, ch: Channel, dest: string, dialplan: string, context: string, keepLogical = false): void {
   const p = ch.profile;
-  if (!p || ch.isHungUp) return;
+  if (!p) return;
   const src = transferSource(sw, `bl_xfer:${dest}/${context}/${dialplan}`);
   ch.vars.set('max_forwards', '70');
-  newProfile(sw, ch, src);
+  newProfile(sw, ch, src, keepLogical);
   p.rdnis = p.destinationNumber;
   p.destinationNumber = dest;
   p.dialplan = dialplan;
   p.context = context;
+}
+
+/** uuid_transfer / the transfer application: leave the current extension and route `dest`. */
+export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+  if (!ch.profile || ch.isHungUp) return;
+  transferProfile(sw, ch, dest, dialplan, context);
   ch.transferTo = { dest, dialplan, context };
   ch.state = 'CS_ROUTING';
   ch.breakCtl.abort();

@@ -222,6 +222,20 @@ interface Walker {
   readonly items: ScriptItem[];
   client?: EslTestClient;
   readonly stalls: string[];
+  /** TCP reads that held a reply and an event. */
+  mixedReads: number;
+}
+
+/** A read holding a command/reply or api/response and an event: FreeSWITCH's usual packing. */
+const isMixedRead = (chunk: Buffer): boolean => {
+  const s = chunk.toString('latin1');
+  return /^Content-Type: (command\/reply|api\/response)$/m.test(s) && /^Content-Type: text\/event-/m.test(s);
+};
+
+function watchReads(w: Walker, c: EslTestClient): void {
+  c.socket.on('data', (chunk: Buffer) => {
+    if (isMixedRead(chunk)) w.mixedReads++;
+  });
 }
 
 export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
@@ -253,7 +267,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     return true;
   };
   const uuids = new UuidMap();
-  const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [] }));
+  const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [], mixedReads: 0 }));
 
   const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
   const ctx: ReplayContext = {
@@ -319,6 +333,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
         // Outbound: the first thing our listener writes is `connect`, once fsim has connected.
         if (!listener) throw new Error('outbound script without a listener');
         w.client = await listener.accept(stepTimeout + 3000);
+        watchReads(w, w.client);
         // The capture's clock starts when FreeSWITCH connects.
         walkStart = lastSend = Date.now() - ctx.real(item.t * 1000);
       }
@@ -344,7 +359,11 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
 
   try {
     if (sc.setup) await sc.setup(ctx);
-    for (const w of walkers) if (w.script.side === 'inbound') w.client = await EslTestClient.connect(fsim.eslPort);
+    for (const w of walkers) {
+      if (w.script.side !== 'inbound') continue;
+      w.client = await EslTestClient.connect(fsim.eslPort);
+      watchReads(w, w.client);
+    }
     await Promise.all(walkers.map(walk));
   } finally {
     for (const w of walkers) w.client?.close();
@@ -356,11 +375,17 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
   return walkers.map((w) => {
     const reference = bytesOf(w.items, 'server');
     const simulated = w.client?.received ?? Buffer.alloc(0);
+    const mixed = w.items.filter((i) => i.kind === 'block' && i.dir === 'server' && isMixedRead(i.bytes)).length;
     return {
       capture: w.script.capture,
       reference,
       simulated,
-      diffs: [...compareStreams(reference, simulated, opts), ...compareEncoding(reference, simulated), ...compareChannelOrigins(reference, simulated)],
+      diffs: [
+        ...compareStreams(reference, simulated, opts),
+        ...compareEncoding(reference, simulated),
+        ...compareChannelOrigins(reference, simulated),
+        ...(mixed && !w.mixedReads ? [`no read held a reply and an event (the capture has ${mixed} such reads)`] : []),
+      ],
       interleaving: compareInterleaving(reference, simulated, opts),
       stalls: w.stalls,
     };
