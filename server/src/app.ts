@@ -13,6 +13,13 @@ import zodPlugin, { describeZodError } from './plugins/app/zod.ts';
 import swaggerPlugin from './plugins/external/swagger.ts';
 import healthRoutes from './routes/health.ts';
 import metricsRoutes from './routes/metrics.ts';
+import agentRoutes from './routes/agents.ts';
+import queueRoutes from './routes/queues.ts';
+import slaRoutes from './routes/sla.ts';
+import type { SlaService } from './sla/service.ts';
+import type { AgentStore } from './store/agent-store.ts';
+import type { QueueStore } from './store/queue-store.ts';
+import type { QueueConfig } from './acd/queue-config.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,6 +30,15 @@ declare module 'fastify' {
 export interface AppDeps {
   readiness: ReadinessDeps;
   metrics: Registry;
+  /** Present when the service measures answer times: GET /api/sla. */
+  sla?: SlaService;
+  /** Present when the service runs the ACD: agents and queues REST. */
+  acd?: {
+    agents: AgentStore;
+    queues: QueueStore;
+    queueConfigs: readonly QueueConfig[];
+    onAgentStateChange: (agentId: string) => void;
+  };
 }
 
 export interface AppOptions {
@@ -64,6 +80,11 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
 
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
+  if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
+  if (deps.acd) {
+    await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
+    await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });
+  }
 };
 
 function statusOf(error: { statusCode?: number }): number {

@@ -20,6 +20,10 @@ import { redisKeys } from './store/keys.ts';
 import { QueueStore } from './store/queue-store.ts';
 import { startAcd, type Acd } from './acd-control.ts';
 import { loadQueuesFile } from './acd/queues-file.ts';
+import type { Registry } from 'prom-client';
+import { createSlaService, type SlaService } from './sla/service.ts';
+import { slaSettings } from './sla/settings.ts';
+import { SlaRedisStore } from './store/sla-store.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -28,6 +32,7 @@ export interface CallControl {
   readonly nodes: readonly InboundNode[];
   readonly outboundPort: number;
   readonly acd: Acd;
+  readonly sla: SlaService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -36,6 +41,7 @@ export interface CallControlDeps {
   readonly logger: Logger;
   readonly redis: Redis;
   readonly shutdown: Shutdown;
+  readonly metrics?: Registry;
   /** Wall clock in ms (calendars, resync stamps). */
   readonly now?: () => number;
 }
@@ -59,9 +65,22 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     background.add(q);
   };
 
+  const sla = createSlaService({
+    store: new SlaRedisStore(redis, keys),
+    settings: slaSettings(config.sla),
+    logger: deps.logger,
+    now,
+    ...(deps.metrics ? { registry: deps.metrics } : {}),
+  });
+  sla.start();
   const registry = new CallRegistry({
-    onChanged: (call) => track('call snapshot', call.id, callStore.save(call)),
+    onChanged: (call) => {
+      track('call snapshot', call.id, callStore.save(call));
+      // Answers count when they happen, not when the call ends (the live interval stays current).
+      track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
+    },
     onCompleted: (call) => {
+      track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       track('CDR', call.id, cdrs.write(buildCdr(call)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.remove(call.id)]));
     },
@@ -143,6 +162,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     void outbound.close();
   });
   shutdown.add('inflight', 'acd', () => acd.stop());
+  shutdown.add('inflight', 'sla', () => sla.stop());
   shutdown.add('inflight', 'store-writes', () => Promise.all([...background]).then(() => cdrs.flush()));
   shutdown.add('switch', 'esl', () => nodes.forEach((n) => n.stop()));
 
@@ -153,6 +173,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     nodes,
     outboundPort: outbound.port,
     acd,
+    sla,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

@@ -78,7 +78,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     const storeRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
     storeRedis.on('error', (err) => logger.warn({ err }, 'store redis error'));
     shutdown.add('store', 'store-redis', () => storeRedis.quit().catch(() => storeRedis.disconnect()));
-    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown });
+    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown, metrics });
   }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =
@@ -89,6 +89,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
     logger,
     deps: {
       metrics,
+      ...(calls ? { sla: calls.sla } : {}),
+      ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,
         redis: async () => (redis ? (await redis.ping()) === 'PONG' : false),

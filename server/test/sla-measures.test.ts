@@ -166,6 +166,29 @@ t.test('overflow to an external number: connected to a party who is not our agen
   t.same(outcomes.get('A'), { callId: 'A', queue: 'general', t0Us: T0, kind: 'overflow', atUs: T0 + 63_020_000 });
 });
 
+t.test('overflow to an external number as the ACD does it: a blind transfer out of the queue, decided when sent', async (t) => {
+  const { reg, outcomes } = registry();
+  reg.apply(caller('A'));
+  reg.recordQueued('A', { queue: 'enterprise', priority: 0, atUs: T0 });
+  reg.recordTransfer('A', { atUs: T0 + 120 * SEC, kind: 'blind', from: 'enterprise', to: '95566' });
+  t.same(outcomes.get('A'), { callId: 'A', queue: 'enterprise', t0Us: T0, kind: 'overflow', atUs: T0 + 120 * SEC });
+  reg.apply(hangup('A', 150 * SEC));
+  t.match(outcomes.get('A'), { kind: 'overflow' }, 'the far end never answering does not make it an abandon');
+  t.same(classify(outcomes.get('A')!, rules), { offered: 1, overflows: 1 });
+});
+
+t.test('an agent who answered and then transferred the caller out: answered, not overflow', async (t) => {
+  const { reg, outcomes } = registry();
+  reg.apply(caller('A'));
+  reg.recordQueued('A', { queue: 'general', priority: 0, atUs: T0 });
+  reg.apply(agentLeg('B', 'A', 1 * SEC));
+  reg.apply(answer('B', 4 * SEC));
+  reg.apply(bridge('A', 'B', 4_020_000));
+  reg.recordTransfer('A', { atUs: T0 + 90 * SEC, kind: 'department', from: 'a1', to: '88888888' });
+  t.match(outcomeOfCall(reg.get('A')!), { kind: 'answered', atUs: T0 + 4 * SEC });
+  t.match(outcomes.get('A'), { kind: 'answered' });
+});
+
 t.test('no outcome before t0 or while waiting', async (t) => {
   const { reg, outcomes } = registry();
   reg.apply(caller('A'));

@@ -219,11 +219,14 @@ t.test('the SLA service', async (t) => {
       legs: [{ uuid: id, role: 'caller', createdUs: t0Us - 5 * SEC, lastSeq: 1, endedUs: t0Us + 40 * SEC }],
       createdUs: t0Us - 5 * SEC, queuedUs: t0Us, queue: 'general', endedUs: t0Us + 40 * SEC, ivrPath: [], transfers: [], held: false, holdSeq: 0, ...extra,
     });
-    await sla.record({ callId: 'cb', queue: 'general', t0Us, kind: 'callback', atUs: t0Us + 20 * SEC });
-    sla.observeCall(call('cb', {}));
+    const moved = call('cb', { queue: 'enterprise', transfers: [{ atUs: t0Us + 10 * SEC, kind: 'queue', from: 'general', to: 'enterprise' }] });
+    t.equal(await sla.recordDecision(moved, 'callback', t0Us + 20 * SEC), true, 'the ACD takes a callback request');
+    t.equal(await sla.recordDecision(call('never', { queuedUs: undefined }), 'overflow', t0Us), false, 'a call that never reached t0 has no outcome');
+    sla.observeCall(moved);
     sla.observeCall(call('ab', {}));
     sla.observeCall(call('ab', {}));
     await sla.stop();
     t.match((await sla.snapshot('center')).rolling24h, { offered: 2, callbacks: 1, abandoned: 1, avgAbandonSec: 40 });
+    t.match((await sla.snapshot('queue:general')).rolling24h, { offered: 2, callbacks: 1 }, 'the callback counts in the first queue');
   });
 });

@@ -52,6 +52,13 @@ export interface SwitchFacade {
   /** Headers every event starts with (Core-UUID, FreeSWITCH-Hostname, ... Event-Sequence) for a non-channel event. */
   baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[];
   /**
+   * Optional: keep the channel from being destroyed while an outbound-socket listener holds it
+   * (mod_event_socket's read lock on the session). CHANNEL_HANGUP_COMPLETE still fires on time;
+   * CHANNEL_DESTROY waits until every hold is released (capture 23: 6 s later, when the lingering
+   * listener closed the socket). Returns the release function.
+   */
+  holdSession?(uuid: string): () => void;
+  /**
    * Optional: fire an event built outside the core (the ESL layer's BACKGROUND_JOB) so that every
    * onEvent listener receives it, in firing order. Without it the ESL layer delivers such events to
    * its own connections only.

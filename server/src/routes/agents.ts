@@ -9,6 +9,8 @@ import { agentParams, agentView, auditView, createAgentBody, errorView, patchAge
 
 export interface AgentRoutesOptions {
   agents: AgentStore;
+  /** Told after every state change made here (the router offers calls to an agent that became ready). */
+  onStateChange?: (agentId: string) => void;
   /** How many audit entries GET /api/agents/:id returns. */
   recentTransitions?: number;
 }
@@ -44,7 +46,7 @@ function commandOf(body: z.output<typeof stateBody>): AgentCommand {
 
 const refusals = { 400: errorView, 404: errorView, 409: errorView };
 
-const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, { agents, recentTransitions = 20 }) => {
+const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, { agents, recentTransitions = 20, onStateChange }) => {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['agents'];
 
@@ -120,6 +122,7 @@ const agentRoutes: FastifyPluginAsync<AgentRoutesOptions> = async (fastify, { ag
     },
     async (req) => {
       const { agent, audit } = await http(agents.apply(req.params.id, commandOf(req.body), req.body.by ?? 'api'));
+      onStateChange?.(req.params.id);
       return { agent, transition: audit };
     },
   );

@@ -122,8 +122,13 @@ export function outcomeOfCall(call: Readonly<CallRecord>): Outcome | undefined {
     if (l.role !== 'agent' || l.answeredUs === undefined || l.bridgedUs === undefined) continue;
     answerUs = answerUs === undefined ? l.answeredUs : Math.min(answerUs, l.answeredUs);
   }
-  if (answerUs !== undefined) return { ...base, kind: 'answered', atUs: answerUs };
-  // Connected to someone who is not our agent (a department or another center took the call).
+  // Sent out of our queues (the ACD's overflow to an external number is a blind transfer from the
+  // queue): an overflow, decided when it was sent, whether or not the far end then answers.
+  // A queue-to-queue move is not one: t0 stays and the call goes on waiting with us.
+  const sentOut = call.transfers.filter((t) => t.kind !== 'queue' && t.atUs >= t0Us).sort((a, b) => a.atUs - b.atUs)[0];
+  if (answerUs !== undefined && (sentOut === undefined || answerUs <= sentOut.atUs)) return { ...base, kind: 'answered', atUs: answerUs };
+  if (sentOut) return { ...base, kind: 'overflow', atUs: sentOut.atUs };
+  // Connected to someone who is not our agent, with no transfer recorded: overflow all the same.
   if (call.connectedUs !== undefined) return { ...base, kind: 'overflow', atUs: call.connectedUs };
   const endedUs = callerLeg(call)?.endedUs ?? call.endedUs;
   if (endedUs !== undefined) return { ...base, kind: 'abandoned', atUs: endedUs };

@@ -8,7 +8,7 @@ import { alertChange, type AlertEvent, type AlertState } from './alert.ts';
 import { measuresOf } from './measures.ts';
 import { createSlaMetrics, type SlaMetrics } from './metrics.ts';
 import { logNotifier, webhookNotifier, type AlertNotifier } from './notifiers.ts';
-import { classify, emptyCounters, addCounters, outcomeOfCall, sumOutcomes, type Outcome } from './outcome.ts';
+import { addCounters, classify, emptyCounters, outcomeOfCall, queueOfCall, sumOutcomes, type Outcome } from './outcome.ts';
 import type { SlaSettings } from './settings.ts';
 import { iso, type SlaSnapshot } from './snapshot.ts';
 import { CENTER, queueScope, scopesOf, type Scope, type SlaStore } from './store.ts';
@@ -31,6 +31,11 @@ export type SlaListener = (snapshot: SlaSnapshot) => void;
 export interface SlaService {
   /** Record a call's outcome (the ACD calls this for callbacks and overflows). False if already recorded. */
   record(outcome: Outcome): Promise<boolean>;
+  /**
+   * The ACD's own decisions about a waiting call (a callback taken instead of waiting, an overflow
+   * out): recorded at once, with the call's first t0 and first queue. False if not queued or already recorded.
+   */
+  recordDecision(call: Readonly<CallRecord>, kind: 'callback' | 'overflow', atUs: number): Promise<boolean>;
   /** Feed from the call registry's hooks: records the outcome once the call record decides it. */
   observeCall(call: Readonly<CallRecord>): void;
   snapshot(scope: Scope, atMs?: number): Promise<SlaSnapshot>;
@@ -182,6 +187,11 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
 
   return {
     record,
+    async recordDecision(call, kind, atUs) {
+      const queue = queueOfCall(call);
+      if (call.queuedUs === undefined || queue === undefined) return false;
+      return record({ callId: call.id, queue, t0Us: call.queuedUs, kind, atUs });
+    },
     observeCall(call) {
       if (recorded.has(call.id)) return;
       const o = outcomeOfCall(call);

@@ -1,6 +1,7 @@
 // The agent hash and audit entries <-> records. The layout is documented in agent-store.ts; the
 // router's claim script reads the same fields, so names here are a contract.
 import type { AgentProfile, AgentRecord, AgentState, NotReadyReason } from '../acd/agent-state.ts';
+
 export interface StoredAgent extends AgentRecord {
   readonly rev: number;
 }

@@ -24,7 +24,6 @@ import type { RedisKeys } from './keys.ts';
 
 export type { AgentProfilePatch, AuditRecord, StoredAgent } from './agent-hash.ts';
 
-
 export class AgentNotFoundError extends Error {
   readonly code = 'AGENT_NOT_FOUND';
   constructor(readonly agentId: string) {
@@ -160,7 +159,9 @@ export class AgentStore {
         const t = this.machine.apply(cur, { type: 'wrapUpExpired' }, { by: 'system', now });
         return { next: t.agent, audit: { ...t.audit } };
       });
-      if (done !== undefined && !('refused' in done)) moved.push(a.id);
+      if (done === undefined) continue;
+      if (!('refused' in done)) moved.push(a.id);
+      else if (!(done.refused instanceof Error && done.refused.name === 'AgentTransitionError')) throw done.refused;
     }
     return moved;
   }

@@ -33,7 +33,7 @@ return 1
 
 const CHANGE_ALERT_LUA = `
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-
+if cur and cjson.decode(cur).firing == (ARGV[2] == '1') then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;

@@ -8,6 +8,7 @@ import { queueDtmf } from './endpoints.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
 import { conferenceApi } from './conference.ts';
+import { breakMedia, broadcast, hold, unhold } from './hold.ts';
 import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 
@@ -117,7 +118,7 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
     case 'uuid_break': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
-      ch.breakCtl.abort();
+      breakMedia(ch, w[1] === 'all');
       return '+OK\n';
     }
     case 'uuid_hold': {
@@ -125,19 +126,8 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       const toggle = w[0] === 'toggle';
       const ch = chOf(off || toggle ? w[1] : w[0]);
       if (!ch) return '-ERR No such channel!\n';
-      const hold = toggle ? !ch.held : !off;
-      if (hold && !ch.held) {
-        ch.held = true;
-        ch.times.lastHold = sw.clock.nowUs();
-        sw.setCallState(ch, 'HELD');
-        sw.chEvent('CHANNEL_HOLD', ch);
-      } else if (!hold && ch.held) {
-        ch.held = false;
-        ch.times.holdAccum += sw.clock.nowUs() - ch.times.lastHold;
-        sw.setCallState(ch, 'UNHELD');
-        sw.setCallState(ch, 'ACTIVE');
-        sw.chEvent('CHANNEL_UNHOLD', ch);
-      }
+      if (toggle ? !ch.held : !off) hold(sw, ch);
+      else await unhold(sw, ch);
       return '+OK Success\n';
     }
     case 'uuid_broadcast': {
@@ -146,11 +136,7 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       const file = w[1] ?? '';
       const leg = w[2] ?? 'aleg';
       const targets = leg === 'both' ? [ch, chOf(ch.bridgedTo)] : leg === 'bleg' ? [chOf(ch.bridgedTo)] : [ch];
-      for (const t of targets) {
-        if (!t) continue;
-        sw.chEvent('COMMAND', t, { pre: [['Command', 'broadcast'], ['Application', 'playback'], ['Application-Data', file]] });
-        void sw.execute(t, 'playback', file).catch(() => undefined);
-      }
+      for (const t of targets) if (t) void broadcast(sw, t, file);
       return '+OK Message sent\n';
     }
     case 'uuid_send_dtmf':

@@ -1,7 +1,7 @@
 // Outgoing legs (originate / bridge) and two-leg bridging, with FreeSWITCH's event order:
 // CHANNEL_OUTGOING (profile attached, no variables), CHANNEL_STATE CS_INIT, CHANNEL_CREATE, CHANNEL_ORIGINATE, CS_ROUTING,
 // CS_CONSUME_MEDIA, CHANNEL_PROGRESS + CALLSTATE RINGING, then CODEC x2, CHANNEL_ANSWER, ACTIVE.
-import type { Channel } from './channel.ts';
+import type { CallerProfile, Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
 import { parseDialString } from './dialstring.ts';
 import type { DialLeg } from './dialstring.ts';
@@ -102,7 +102,9 @@ export function flipCid(sw: Switch, ch: Channel): void {
 /** The bridge application: dial, then bridge until one side hangs up. */
 export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<string | undefined> {
   const legs = parseDialString(arg);
-  sw.setCallState(a, 'RING_WAIT');
+  // An answered a-leg waits for the b-leg in RING_WAIT (capture 23); an unanswered one shows nothing
+  // until the b-leg answers (capture 18).
+  if (a.answered) sw.setCallState(a, 'RING_WAIT');
   let res: OriginateResult = { ok: false, cause: 'INVALID_NUMBER_FORMAT' };
   for (const leg of legs) {
     res = await dialLeg(sw, leg, { aLeg: a, timeoutSec: Number(a.vars.get('call_timeout') ?? leg.vars.originate_timeout ?? 60) });
@@ -116,28 +118,61 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
     if (!a.isHungUp) sw.setCallState(a, a.answered ? 'ACTIVE' : 'RINGING');
     return undefined;
   }
-  if (!a.answered) sw.answer(a);
-  else sw.setCallState(a, 'ACTIVE');
-  a.vars.set('originate_disposition', 'SUCCESS');
-  a.vars.set('DIALSTATUS', 'SUCCESS');
-  await bridgeLegs(sw, a, b);
+  // b keeps the copy of a's profile it was originated with.
+  const aProfileCopy = a.profile ? { ...a.profile } : undefined;
+  const originated = `${b.uuid};${b.profile?.calleeIdName ?? ''};${b.profile?.calleeIdNumber ?? ''}`;
+  setOriginateVars(a, b, originated);
+  // The b-leg's identity becomes the a-leg's callee; switch_ivr_originate records its results.
+  if (a.profile && b.profile) {
+    a.profile.calleeIdName = b.profile.calleeIdName;
+    a.profile.calleeIdNumber = b.profile.calleeIdNumber;
+  }
+  if (!a.answered) {
+    // The b-leg's answer is passed through: ring-ready, early media, answer (capture 18).
+    if (a.endpoint === 'sofia' && !a.vars.has('sip_to_tag')) a.vars.set('sip_to_tag', Math.random().toString(36).slice(2, 15));
+    sw.ringReady(a);
+    sw.answer(a);
+  } else {
+    sw.setCallState(a, 'ACTIVE');
+  }
+  await bridgeLegs(sw, a, b, { app: true, originateCauses: `${b.uuid};NONE`, ...(aProfileCopy ? { aProfileCopy } : {}) });
   // hangup_after_bridge: the a-leg ends with the b-leg unless told otherwise.
   if (!a.isHungUp && (a.vars.get('hangup_after_bridge') ?? 'true') !== 'false') sw.hangup(a, b.hangupCause ?? 'NORMAL_CLEARING');
   return undefined;
 }
 
+function setOriginateVars(a: Channel, b: Channel, originated: string): void {
+  a.vars.set('originate_disposition', 'SUCCESS');
+  a.vars.set('DIALSTATUS', 'SUCCESS');
+  a.vars.set('originate_signal_bond', b.uuid);
+  a.vars.set('originated_legs', originated);
+  const sdp = b.vars.get('switch_r_sdp') ?? b.vars.get('switch_m_sdp');
+  if (sdp) a.vars.set('switch_m_sdp', sdp);
+}
+
 /** Bridge two answered legs until either hangs up or a break/transfer ends it. */
-export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uuidBridge?: boolean } = {}): Promise<void> {
+export async function bridgeLegs(
+  sw: Switch, a: Channel, b: Channel,
+  opts: { uuidBridge?: boolean; app?: boolean; originateCauses?: string; aProfileCopy?: CallerProfile } = {},
+): Promise<void> {
   const now = sw.clock.nowUs();
   a.bridgedTo = b.uuid;
   b.bridgedTo = a.uuid;
   a.other = { type: 'originatee', uuid: b.uuid, ref: b };
-  b.other = { type: 'originator', uuid: a.uuid, ref: a };
+  b.other = { type: 'originator', uuid: a.uuid, ref: a, ...(opts.aProfileCopy ? { profileCopy: opts.aProfileCopy } : {}) };
   a.times.bridged = now;
   b.times.bridged = now;
-  a.vars.set('bridge_channel', b.name);
-  a.vars.set('bridge_uuid', b.uuid);
+  // uuid_bridge names the partner before CHANNEL_BRIDGE (capture 08); the bridge application's
+  // a-leg learns it with the display update after (captures 18, 23).
+  const setPartnerVars = (): void => {
+    a.vars.set('bridge_channel', b.name);
+    a.vars.set('bridge_uuid', b.uuid);
+  };
+  if (!opts.app) setPartnerVars();
   a.vars.set('signal_bond', b.uuid);
+  if (opts.originateCauses) a.vars.set('originate_causes', opts.originateCauses);
+  // The originate's signal bond gives way to the bridge's (capture 18: gone by CHANNEL_BRIDGE).
+  if (opts.app) a.vars.unset('originate_signal_bond');
   if (opts.uuidBridge) {
     // uuid_bridge runs the bridge from the originator's CS_SOFT_EXECUTE (capture 08).
     a.state = 'CS_SOFT_EXECUTE';
@@ -159,10 +194,21 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
   if (opts.uuidBridge) b.vars.set('signal_bond', a.uuid);
   b.vars.set('last_sent_callee_id_name', sentA[0]);
   b.vars.set('last_sent_callee_id_number', sentA[1]);
+  if (opts.app) {
+    setPartnerVars();
+    a.vars.set('bridge_to', b.uuid);
+    a.vars.set('last_bridge_to', b.uuid);
+    a.vars.set('last_sent_callee_id_name', sentB[0]);
+    a.vars.set('last_sent_callee_id_number', sentB[1]);
+    // The caller's ACK of the 200 OK.
+    if (a.endpoint === 'sofia' && a.direction === 'inbound') a.vars.set('sip_cseq', a.vars.get('sip_cseq') ?? '1');
+  }
   // sofia's display update names the bridge partner (Bridged-To) when there is one (captures 18, 23).
   sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentA[0]], ['Sent-Callee-ID-Number', sentA[1]], ['Bridged-To', a.uuid]] });
   sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentB[0]], ['Sent-Callee-ID-Number', sentB[1]], ['Bridged-To', b.uuid]] });
   sw.endpoints.emit({ type: 'bridged', uuid: a.uuid, peer: b.uuid });
+  // The bridge application's a-leg records its role as it hangs up mid-bridge (capture 18).
+  if (opts.app) a.beforeHangupEvent = () => a.vars.set('last_bridge_role', 'originator');
   const aSig = a.resetBreak();
   const bSig = b.resetBreak();
   b.busy = true;
@@ -174,8 +220,10 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
   });
   a.bridgedTo = undefined;
   b.bridgedTo = undefined;
+  a.beforeHangupEvent = undefined;
   b.busy = false;
   b.vars.unset('bridge_to');
+  a.vars.unset('bridge_to');
   // The b-leg's hangup state runs first; the a-leg reports CHANNEL_UNBRIDGE from its bridge
   // thread; then the b-leg reports (capture 18: b CS_HANGUP, a UNBRIDGE, b HANGUP_COMPLETE).
   if (b.isHungUp) sw.hangupState(b);
@@ -195,9 +243,14 @@ export async function bridgeLegs(sw: Switch, a: Channel, b: Channel, opts: { uui
       b.vars.set('last_bridge_proto_specific_hangup_cause', proto);
       if (b.endpoint === 'sofia') b.vars.set('sip_hangup_phrase', sipPhrase(proto));
     }
-    sw.hangup(b, 'NORMAL_CLEARING');
     // Set by the bridge thread after the hangup: CHANNEL_HANGUP does not show it, HANGUP_COMPLETE does.
-    b.vars.set('bridge_hangup_cause', a.hangupCause);
+    const cause = a.hangupCause;
+    const report = b.onReport;
+    b.onReport = () => {
+      report?.();
+      b.vars.set('bridge_hangup_cause', cause);
+    };
+    sw.hangup(b, 'NORMAL_CLEARING');
   }
   if (b.isHungUp) sw.finish(b);
   else if (!b.destroyed) {

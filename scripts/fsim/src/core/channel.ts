@@ -74,8 +74,12 @@ export class Channel {
   profile: CallerProfile | undefined;
   readonly times: ChannelTimes;
   readonly vars = new VarStore();
-  /** The other leg as FreeSWITCH reports it in Other-Leg-* headers. */
-  other: { type: 'originator' | 'originatee'; uuid: string; ref?: Channel } | undefined;
+  /**
+   * The other leg as FreeSWITCH reports it in Other-Leg-* headers. `profileCopy` is the copy of the
+   * originator's profile taken when this leg was originated (switch_caller_profile_dup): later
+   * changes to the originator (its callee id once this leg answers) do not show (capture 18).
+   */
+  other: { type: 'originator' | 'originatee'; uuid: string; ref?: Channel; profileCopy?: CallerProfile } | undefined;
   /** The channel this one is bridged to (audio path). */
   bridgedTo: string | undefined;
   /** Under an outbound socket (the socket app parks the channel). */
@@ -90,6 +94,17 @@ export class Channel {
   held = false;
   /** Aborted to interrupt the running application (uuid_break, hangup, transfer). */
   breakCtl = new AbortController();
+  /**
+   * Aborted by uuid_break and a stopped broadcast (FreeSWITCH's CF_BREAK): it ends the playback
+   * in progress, not a park or a bridge (capture 19: the channel stays parked).
+   */
+  mediaCtl = new AbortController();
+  /** The far end hung up (BYE/CANCEL received), as opposed to FreeSWITCH hanging the leg up. */
+  farEndHangup = false;
+  /** Hold periods [start, end] in us (hold_events at CS_REPORTING). */
+  holdEvents: [number, number][] = [];
+  /** CF_STOP_BROADCAST: a looping broadcast (hold music) ends after the current run. */
+  stopBroadcast = false;
   /** Aborted once when the channel hangs up. */
   readonly hangupCtl = new AbortController();
   /** Pending dialplan transfer requested while an application runs. */
@@ -106,6 +121,8 @@ export class Channel {
   /** Endpoint-specific variables set in CS_REPORTING, before the CDR variables. */
   onReport: (() => void) | undefined;
   recordings: Set<string> | undefined;
+  /** Set by a running bridge: called as the channel hangs up, before CHANNEL_HANGUP is fired. */
+  beforeHangupEvent: (() => void) | undefined;
   /** Set by a running bridge: called when the bridged peer goes away. */
   bridgeEnded: (() => void) | undefined;
   /** Resolved when CHANNEL_DESTROY has been fired. */
@@ -140,6 +157,12 @@ export class Channel {
   resetBreak(): AbortSignal {
     if (this.breakCtl.signal.aborted) this.breakCtl = new AbortController();
     return AbortSignal.any([this.breakCtl.signal, this.hangupCtl.signal]);
+  }
+
+  /** Fresh media break signal for the next playback (after a uuid_break). */
+  mediaSignal(): AbortSignal {
+    if (this.mediaCtl.signal.aborted) this.mediaCtl = new AbortController();
+    return this.mediaCtl.signal;
   }
 
   pushDtmf(d: string): void {

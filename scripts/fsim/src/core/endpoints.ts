@@ -205,13 +205,23 @@ export class Endpoints {
     if (o.patienceMs !== undefined) {
       this.after(o.patienceMs, () => {
         if (ch.isHungUp) return;
-        if (!ch.bridgedTo) sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+        if (!ch.bridgedTo) {
+          ch.farEndHangup = true;
+          sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+        }
       });
     }
-    if (o.hangupAfterMs !== undefined) this.after(o.hangupAfterMs, () => sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL'));
+    if (o.hangupAfterMs !== undefined) {
+      this.after(o.hangupAfterMs, () => {
+        ch.farEndHangup = true;
+        sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
+      });
+    }
     for (const d of o.dtmf ?? []) this.after(startMs + d.afterMs, () => { if (!ch.isHungUp) queueDtmf(sw, ch, d.digits, 'RTP'); });
     ch.hangupCtl.signal.addEventListener('abort', () => {
-      if (ch.hangupCause === 'ORIGINATOR_CANCEL' || ch.hangupCause === 'NORMAL_CLEARING') ch.vars.set('sip_hangup_disposition', 'recv_bye');
+      // Only a BYE/CANCEL from the caller's side: a hangup FreeSWITCH decides (uuid_kill, the
+      // hangup application) sends the BYE and reports send_bye at CS_REPORTING (captures 02, 19).
+      if (ch.farEndHangup && (ch.hangupCause === 'ORIGINATOR_CANCEL' || ch.hangupCause === 'NORMAL_CLEARING')) ch.vars.set('sip_hangup_disposition', 'recv_bye');
     }, { once: true });
     void sw.routeAndExecute(ch).catch((e: unknown) => sw.log.error?.('channel thread failed', e));
     return ch.uuid;

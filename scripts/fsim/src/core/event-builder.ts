@@ -88,7 +88,8 @@ export class EventBuilder {
     if (ch.profile && !opts.noProfile) h.push(...profileHeaders('Caller', ch, true));
     if (ch.other && opts.other) {
       h.push(['Other-Type', ch.other.type]);
-      if (opts.other.profile) h.push(...profileHeaders('Other-Leg', opts.other, ch.other.type === 'originatee'));
+      const op = ch.other.profileCopy ?? opts.other.profile;
+      if (op) h.push(...profileHeaders('Other-Leg', opts.other, ch.other.type === 'originatee', op));
     }
     if (opts.post) h.push(...opts.post);
     if (opts.vars ?? WITH_VARS.has(name)) {
@@ -126,8 +127,8 @@ export function basicData(ch: Channel): Header[] {
 }
 
 /** Caller-* (own profile) or Other-Leg-* (the other leg's profile) headers. */
-export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean): Header[] {
-  const p = ch.profile as CallerProfile;
+export function profileHeaders(prefix: string, ch: Channel, liveTimes: boolean, profile?: CallerProfile): Header[] {
+  const p = profile ?? (ch.profile as CallerProfile);
   const h: Header[] = [
     [`${prefix}-Direction`, ch.direction],
     [`${prefix}-Logical-Direction`, ch.logicalInbound || (ch.direction === 'outbound' && prefix === 'Other-Leg') ? 'inbound' : ch.direction],

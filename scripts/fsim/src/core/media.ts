@@ -6,6 +6,8 @@ import type { Switch } from './switch.ts';
 /** Length in ms of one play of `file`; Infinity for endless tones (loops=-1). */
 export function mediaDurationMs(file: string, defaultMs: number): number {
   const f = file.trim();
+  // A local_stream (music on hold) never ends by itself.
+  if (f.startsWith('local_stream://')) return Infinity;
   if (f.startsWith('silence_stream://')) return Number(f.slice(17).split(',')[0]) || 0;
   if (f.startsWith('tone_stream://')) {
     const loopsM = /loops=(-?\d+)/.exec(f);
@@ -27,9 +29,10 @@ export async function playFile(sw: Switch, ch: Channel, file: string, endless: b
   let playedMs = 0;
   for (const f of files.length ? files : [file]) {
     const dur = mediaDurationMs(f, sw.config.defaultFileMs ?? 3000);
-    sw.chEvent('PLAYBACK_START', ch, { post: [['Playback-File-Type', 'tone_stream'], ['Playback-File-Path', f]] });
+    const type = fileType(f);
+    sw.chEvent('PLAYBACK_START', ch, { post: [['Playback-File-Type', type], ['Playback-File-Path', f]] });
     sw.endpoints.emit({ type: 'media', uuid: ch.uuid, state: 'started', file: f });
-    const sig = ch.resetBreak();
+    const sig = AbortSignal.any([ch.resetBreak(), ch.mediaSignal()]);
     const startUs = sw.clock.nowUs();
     const dtmfCtl = new AbortController();
     // Digits interrupt a prompt inside play_and_get_digits (keepDtmf leaves them queued).
@@ -48,7 +51,7 @@ export async function playFile(sw: Switch, ch: Channel, file: string, endless: b
     ch.vars.set('playback_samples', String(samples));
     status = interrupted ? 'break' : 'done';
     sw.chEvent('PLAYBACK_STOP', ch, {
-      post: [['Playback-File-Type', 'tone_stream'], ['Playback-File-Path', f], ['Playback-Status', status]],
+      post: [['Playback-File-Type', type], ['Playback-File-Path', f], ['Playback-Status', status]],
     });
     sw.endpoints.emit({ type: 'media', uuid: ch.uuid, state: 'stopped', file: f });
     if (interrupted) break;
@@ -56,4 +59,12 @@ export async function playFile(sw: Switch, ch: Channel, file: string, endless: b
   void playedMs;
   if (ch.isHungUp) return 'FILE NOT FOUND'.startsWith('x') ? undefined : 'PLAYBACK ERROR';
   return status === 'done' ? 'FILE PLAYED' : 'FILE PLAYED';
+}
+
+/** Playback-File-Type: the stream's scheme (tone_stream, local_stream, ...) or the file's extension. */
+function fileType(f: string): string {
+  const scheme = /^([a-z_]+):\/\//.exec(f);
+  if (scheme?.[1]) return scheme[1];
+  const ext = /\.([A-Za-z0-9]+)$/.exec(f);
+  return ext?.[1] ?? 'file';
 }

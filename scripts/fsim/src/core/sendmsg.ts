@@ -13,7 +13,7 @@
 // destroys them: no PRIVATE_COMMAND (capture 23_inbound: the `answer` sent right after `connect`
 // has none; play_and_get_digits, set and park, parsed with media up, each get one after their
 // CHANNEL_EXECUTE_COMPLETE).
-import type { Header, SendMsg } from '../types.ts';
+import type { FsEvent, Header, SendMsg } from '../types.ts';
 import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
 
@@ -33,17 +33,28 @@ export async function handleSendmsg(sw: Switch, uuid: string, msg: SendMsg, opts
     await parseExecute(sw, ch, msg);
     return '+OK';
   }
-  // Queued: the channel's thread runs private events one after another, in arrival order.
+  void queuePrivate(sw, ch, msg, { commandLine: opts.controlled === true ? 'sendmsg' : `sendmsg ${ch.uuid}` });
+  return '+OK';
+}
+
+/**
+ * switch_core_session_queue_private_event + the channel thread parsing it later, one at a time in
+ * arrival order. With media up the parsed event is fired afterwards (switch_ivr_parse_next_event):
+ * its own headers first - a sendmsg's Command line or, for an event created with headers of its
+ * own (switch_ivr_broadcast's COMMAND, `prefix`), those - then the message headers, then
+ * Event-Name PRIVATE_COMMAND with a second set of base headers, then the channel data.
+ */
+export function queuePrivate(sw: Switch, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): Promise<void> {
   const job = async (): Promise<void> => {
     if (ch.isHungUp) return;
     const withMedia = ch.mediaUp;
     await parseExecute(sw, ch, msg);
-    if (withMedia && !ch.destroyed) sw.fire(privateCommand(sw, ch, msg, opts.controlled === true));
+    if (withMedia && !ch.destroyed) sw.fire(privateCommand(sw, ch, msg, opts));
   };
-  const q = sw.queues.get(uuid) ?? Promise.resolve();
-  const next = q.then(job).catch((e: unknown) => sw.log.warn?.('sendmsg execute failed', e));
-  sw.queues.set(uuid, next);
-  return '+OK';
+  const q = sw.queues.get(ch.uuid) ?? Promise.resolve();
+  const next = q.then(job).catch((e: unknown) => sw.log.warn?.('private event failed', e));
+  sw.queues.set(ch.uuid, next);
+  return next;
 }
 
 /**
@@ -67,10 +78,12 @@ async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void
     ch.vars.set('total_loops', String(loops));
     const b4 = sw.clock.nowUs();
     await sw.execute(ch, app, arg ?? '', eventUuid);
-    if (ch.isHungUp || sw.clock.nowUs() - b4 < 500_000) break;
+    // CF_STOP_BROADCAST (uuid_hold off, uuid_break all) ends a looping broadcast.
+    if (ch.isHungUp || ch.stopBroadcast || sw.clock.nowUs() - b4 < 500_000) break;
   }
   // Cleared once the loop is over: the next events (PRIVATE_COMMAND's channel, CHANNEL_UNPARK) do
   // not show them (capture 23_inbound).
+  ch.stopBroadcast = false;
   ch.vars.unset('current_loop');
   ch.vars.unset('total_loops');
 }
@@ -80,12 +93,11 @@ async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void
  * command line and the message's header block), then the base headers switch_event_prep_for_delivery
  * appends, then the channel's basic data and caller profile; no channel variables.
  */
-function privateCommand(sw: Switch, ch: Channel, msg: SendMsg, controlled: boolean): ReturnType<Switch['eb']['channel']> {
+function privateCommand(sw: Switch, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): FsEvent {
   const own: Header[] = [...msg.headers.entries()];
-  const line = controlled ? 'sendmsg' : `sendmsg ${ch.uuid}`;
-  const command = `${line}\n${own.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`;
+  const first: Header[] = opts.prefix ?? [['Command', `${opts.commandLine ?? 'sendmsg'}\n${own.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`]];
   const ev = sw.eb.channel('PRIVATE_COMMAND', ch, { other: sw.otherOf(ch), vars: false, ...(msg.body !== undefined ? { body: msg.body } : {}) });
-  return { ...ev, headers: [['Command', command], ...own, ...ev.headers] };
+  return { ...ev, headers: [...first, ...own, ...ev.headers] };
 }
 
 function isTrue(v: string | undefined): boolean {

@@ -127,6 +127,12 @@ export function setHangupVars(ch: Channel): void {
   if (t.answered) v.set('answer_stamp', formatLocal(t.answered));
   if (t.bridged) v.set('bridge_stamp', formatLocal(t.bridged));
   if (t.progress) v.set('progress_stamp', formatLocal(t.progress));
+  // switch_channel_check_hold / the CDR: the first hold's time and every hold period.
+  const firstHold = ch.holdEvents[0];
+  if (firstHold) {
+    v.set('hold_stamp', formatLocal(firstHold[0]));
+    v.set('hold_events', `{${ch.holdEvents.map(([s0, e0]) => `{${s0},${e0}}`).join(',')}}`);
+  }
   if (t.progressMedia) v.set('progress_media_stamp', formatLocal(t.progressMedia));
   v.set('end_stamp', formatLocal(t.hangup));
   const ep = (name: string, us: number): void => {

@@ -109,6 +109,7 @@ export function hangupChannel(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING'
   ch.times.hangup = sw.clock.nowUs();
   ch.vars.set('hangup_cause', undefined);
   sw.request(ch, 'CS_HANGUP');
+  ch.beforeHangupEvent?.();
   sw.chEvent('CHANNEL_HANGUP', ch);
   sw.endpoints.emit({ type: 'hangup', uuid: ch.uuid, cause });
   ch.hangupCtl.abort();

@@ -213,6 +213,14 @@ export class Switch implements SwitchFacade {
   hangupCall(uuid: string, cause = 'NORMAL_CLEARING'): boolean {
     const ch = this.channels.get(uuid);
     if (!ch) return false;
+    // The simulated far end hangs up (control API): its BYE, not one FreeSWITCH sends.
+    ch.farEndHangup = true;
+    // sofia records the BYE it received before hanging up (capture 18, 23: on CHANNEL_HANGUP).
+    if (ch.endpoint === 'sofia' && cause === 'NORMAL_CLEARING' && ch.answered) {
+      ch.vars.set('sip_term_status', '200');
+      ch.vars.set('proto_specific_hangup_cause', 'sip:200');
+      ch.vars.set('sip_term_cause', '16');
+    }
     this.hangup(ch, cause);
     return true;
   }

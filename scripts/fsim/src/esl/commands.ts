@@ -62,11 +62,38 @@ function toSendMsg(frame: CommandFrame): SendMsg {
   return frame.body !== undefined ? { headers, body: frame.body } : { headers };
 }
 
+/**
+ * Caller-profile fields switch_channel_get_variable falls back to when there is no such variable
+ * (switch_caller_get_field_by_name): `getvar destination_number` answers 9002 although
+ * destination_number is not a channel variable (capture 13 shows it for uuid_getvar).
+ */
+const PROFILE_FIELDS: Readonly<Record<string, string>> = {
+  dialplan: 'Caller-Dialplan',
+  username: 'Caller-Username',
+  caller_id_name: 'Caller-Caller-ID-Name',
+  caller_id_number: 'Caller-Caller-ID-Number',
+  orig_caller_id_name: 'Caller-Orig-Caller-ID-Name',
+  orig_caller_id_number: 'Caller-Orig-Caller-ID-Number',
+  callee_id_name: 'Caller-Callee-ID-Name',
+  callee_id_number: 'Caller-Callee-ID-Number',
+  ani: 'Caller-ANI',
+  network_addr: 'Caller-Network-Addr',
+  rdnis: 'Caller-RDNIS',
+  destination_number: 'Caller-Destination-Number',
+  uuid: 'Caller-Unique-ID',
+  source: 'Caller-Source',
+  transfer_source: 'Caller-Transfer-Source',
+  context: 'Caller-Context',
+  chan_name: 'Caller-Channel-Name',
+  profile_index: 'Caller-Profile-Index',
+};
+
 /** getvar reads the channel's variable from its CHANNEL_DATA headers (variable_<name>). */
 function channelVar(sw: SwitchFacade, uuid: string, name: string): string {
   const data = sw.channelData(uuid);
   const key = `variable_${name}`;
-  return data?.find(([k]) => k === key)?.[1] ?? '';
+  const field = PROFILE_FIELDS[name];
+  return data?.find(([k]) => k === key)?.[1] ?? (field ? data?.find(([k]) => k === field)?.[1] : undefined) ?? '';
 }
 
 export function connectReply(h: CommandHost): string {

@@ -66,6 +66,7 @@ export class EslSession implements CommandHost {
   private firstFrame: boolean;
   private handledDisco = false;
   private corked = false;
+  private releaseSession: (() => void) | undefined;
   private lost = 0;
   private channelName = '';
   private timer: NodeJS.Timeout | undefined;
@@ -83,6 +84,9 @@ export class EslSession implements CommandHost {
     this.async = opts.outbound?.async ?? false;
     this.firstFrame = this.outbound;
     if (this.bound !== undefined) this.channelName = this.nameOf(this.bound);
+    // The outbound listener holds the session until its connection is gone: FreeSWITCH cannot
+    // destroy the channel (CHANNEL_DESTROY) before that, however long the listener lingers.
+    if (this.outbound && this.bound !== undefined) this.releaseSession = this.sw.holdSession?.(this.bound);
 
     this.socket.on('error', (err) => this.log?.debug({ err }, 'esl socket error'));
     this.socket.on('close', () => this.finish());
@@ -271,6 +275,7 @@ export class EslSession implements CommandHost {
     this.ended = true;
     clearTimeout(this.timer);
     this.unsubscribe();
+    this.releaseSession?.();
     this.queue.length = 0;
     this.pending.length = 0;
     this.opts.onEnd?.(this);

@@ -38,7 +38,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   '07b_dtmf_uuid_send_dtmf_loopback': { connections: [inbound('07b_dtmf_uuid_send_dtmf_loopback')] },
   '08_uuid_bridge': { connections: [inbound('08_uuid_bridge')] },
   '09_uuid_transfer': { connections: [inbound('09_uuid_transfer')] },
-  '10_conference_3party': { connections: [inbound('10_conference_3party')] },
+  // The three bgapi originates go out within 6 ms and SIPp's uas answers within ~6-30 ms: at
+  // timeScale 0.1 the simulated answers (20 ms) would come in 2 ms of real time, before the client
+  // has sent the next bgapi, and the parties would join in another order than on FreeSWITCH.
+  '10_conference_3party': { timeScale: 0.5, connections: [inbound('10_conference_3party')] },
   '11_uuid_kill': { connections: [inbound('11_uuid_kill')] },
   '12_errors': { connections: [inbound('12_errors')] },
   '12b_error_command_before_auth': { connections: [inbound('12b_error_command_before_auth')] },

@@ -156,11 +156,19 @@ export function compareStreams(reference: Buffer, simulated: Buffer, opts: Compa
  */
 export function compareEvents(reference: readonly CapturedEvent[], simulated: readonly CapturedEvent[]): string[] {
   const out: string[] = [];
-  const chA = [...byChannel(reference)];
-  const chB = [...byChannel(simulated)];
+  // Events without a channel (BACKGROUND_JOB, conference-create, API, ...) form one group, compared
+  // with the other side's such group wherever it first appears: its position among the channels
+  // only reflects timing (which leg answered before the first job finished).
+  const NONE = '(no channel)';
+  const order = (m: Map<string, CapturedEvent[]>): [string, CapturedEvent[]][] => [
+    ...[...m].filter(([id]) => id !== NONE),
+    ...(m.has(NONE) ? [[NONE, m.get(NONE) ?? []] as [string, CapturedEvent[]]] : []),
+  ];
+  const chA = order(byChannel(reference));
+  const chB = order(byChannel(simulated));
   if (chA.length !== chB.length) out.push(`channels: ${chA.length} in the capture, ${chB.length} simulated`);
   chA.forEach(([id, evA], c) => {
-    const evB = chB[c]?.[1] ?? [];
+    const evB = (id === NONE ? chB.find(([x]) => x === NONE) : chB[c]?.[0] === NONE ? undefined : chB[c])?.[1] ?? [];
     const where = id === '(no channel)' ? 'non-channel events' : `channel #${c + 1}`;
     const na = evA.map(eventKey);
     const nb = evB.map(eventKey);
@@ -200,7 +208,8 @@ export function compareEncoding(reference: Buffer, simulated: Buffer): string[] 
       const id = x.ev.get('Unique-ID') ?? '(no channel)';
       m.set(id, [...(m.get(id) ?? []), x]);
     }
-    return [...m.values()];
+    // As in compareEvents: the events without a channel last, whatever their first position.
+    return [...[...m].filter(([id]) => id !== '(no channel)').map(([, v]) => v), ...(m.has('(no channel)') ? [m.get('(no channel)') ?? []] : [])];
   };
   const a = group(plain(reference));
   const b = group(plain(simulated));

@@ -165,7 +165,7 @@ class UuidMap {
       if (v !== undefined) return v;
       // Not seen from the switch yet: the client chose it (origination_uuid, Job-UUID, ...).
       this.map.set(k, k);
-      return k;
+      return u;
     });
   }
 
@@ -232,9 +232,10 @@ const isMixedRead = (chunk: Buffer): boolean => {
   return /^Content-Type: (command\/reply|api\/response)$/m.test(s) && /^Content-Type: text\/event-/m.test(s);
 };
 
-function watchReads(w: Walker, c: EslTestClient): void {
+function watchReads(w: Walker, c: EslTestClient, wake: () => void): void {
   c.socket.on('data', (chunk: Buffer) => {
     if (isMixedRead(chunk)) w.mixedReads++;
+    wake();
   });
 }
 
@@ -258,18 +259,42 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
       ...sc.switch,
     },
   });
+  // Waits re-check as soon as fsim sends anything (and every few ms for switch-side conditions):
+  // at timeScale 0.1 a 20 ms answer delay is 2 ms of real time, shorter than a polling interval.
+  let wakers: (() => void)[] = [];
+  const wake = (): void => {
+    const ws = wakers;
+    wakers = [];
+    for (const w of ws) w();
+  };
   const until = async (pred: () => boolean, timeoutMs = stepTimeout): Promise<boolean> => {
     const end = Date.now() + timeoutMs;
     while (!pred()) {
-      if (Date.now() > end) return false;
-      await sleep(3);
+      const left = end - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((r) => {
+        wakers.push(r);
+        timer = setTimeout(r, Math.min(3, left));
+      });
+      clearTimeout(timer);
     }
     return true;
   };
   const uuids = new UuidMap();
   const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [], mixedReads: 0 }));
 
-  const simMessages = (w: Walker): EslMessage[] => (w.client ? completeMessages(w.client.received) : []);
+  // Parsed once per new byte count: the waits poll every few ms over streams of up to ~400 KB.
+  const parsed = new Map<Walker, { len: number; msgs: EslMessage[] }>();
+  const simMessages = (w: Walker): EslMessage[] => {
+    if (!w.client) return [];
+    const buf = w.client.received;
+    const hit = parsed.get(w);
+    if (hit && hit.len === buf.length) return hit.msgs;
+    const msgs = completeMessages(buf);
+    parsed.set(w, { len: buf.length, msgs });
+    return msgs;
+  };
   const ctx: ReplayContext = {
     fsim,
     real: (ms) => ms * timeScale,
@@ -333,7 +358,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
         // Outbound: the first thing our listener writes is `connect`, once fsim has connected.
         if (!listener) throw new Error('outbound script without a listener');
         w.client = await listener.accept(stepTimeout + 3000);
-        watchReads(w, w.client);
+        watchReads(w, w.client, wake);
         // The capture's clock starts when FreeSWITCH connects.
         walkStart = lastSend = Date.now() - ctx.real(item.t * 1000);
       }
@@ -362,7 +387,7 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     for (const w of walkers) {
       if (w.script.side !== 'inbound') continue;
       w.client = await EslTestClient.connect(fsim.eslPort);
-      watchReads(w, w.client);
+      watchReads(w, w.client, wake);
     }
     await Promise.all(walkers.map(walk));
   } finally {

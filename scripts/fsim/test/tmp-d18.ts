@@ -1,0 +1,15 @@
+import { VirtualClock } from '../src/core/clock.ts';
+import { diffWithCapture, hv, mkSwitch, until } from './helpers/switch-run.ts';
+const clock = new VirtualClock();
+const { sw, events } = mkSwitch({ clock });
+const a = sw.placeCall({ from: 'sipp', to: '9010' });
+await until(() => events.some((e) => e.name === 'CALL_UPDATE' && e.uuid === a));
+await clock.sleep(500);
+await sw.api('uuid_hold', a);
+await clock.sleep(2000);
+await sw.api('uuid_hold', `off ${a}`);
+await clock.sleep(500);
+sw.hangupCall(a);
+await until(() => sw.liveCount() === 0);
+console.log(diffWithCapture('18_hold_unhold', events.map((e) => ({ ...e, name: hv(e, 'Event-Name') ?? e.name }))).join('\n'));
+sw.close();
