@@ -1,55 +1,11 @@
 // server.ts as a real process: signals, exit codes, stderr. tsx is loaded as a Node import hook
 // (not through the tsx CLI) so the signal reaches our process and not a wrapper.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
+import { startServer } from './helpers/server-process.ts';
 import { createLogger } from '../src/log.ts';
 import { createShutdown } from '../src/shutdown.ts';
 
-const serverTs = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-const root = path.resolve(path.dirname(serverTs), '../..');
-
-/** The parent's environment without any HOTLINE_* setting, plus `env`. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTLINE_')));
-  return { ...base, ...env };
-}
-
-function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverTs], { cwd: root, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as string | null }));
-  const logs = () =>
-    stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  /** Resolves with the listening URL from the JSON log. */
-  const listening = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stdout}\n${stderr}`)), 20_000);
-    const look = () => {
-      const rec = logs().find((r) => r.msg === 'listening');
-      if (rec) {
-        clearTimeout(timer);
-        resolve(rec.url as string);
-      }
-    };
-    child.stdout.on('data', look);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`server exited before listening:\n${stdout}\n${stderr}`));
-    });
-  });
-  // Tests that expect an early exit never await this.
-  listening.catch(() => {});
-  return { child, exited, listening, logs, stderr: () => stderr };
-}
 
 t.test('SIGTERM: graceful shutdown, exit 0 within the bound', async (t) => {
   const redis = await withRedis(t);

@@ -9,6 +9,7 @@ import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
 import { conferenceApi } from './conference.ts';
 import { breakMedia, broadcast, hold, unhold } from './hold.ts';
+import { startRecord, stopRecord } from './record.ts';
 import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 
@@ -161,19 +162,9 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
       const path = w[2] ?? '';
-      const rec = (ch.recordings ??= new Set<string>());
-      if (w[1] === 'start') {
-        rec.add(path);
-        sw.chEvent('RECORD_START', ch, { pre: [['Record-File-Path', path]] });
-        return '+OK Success\n';
-      }
-      if (w[1] === 'stop') {
-        if (!rec.has(path) && path !== 'all') return `-ERR Cannot find record file ${path}\n`;
-        rec.delete(path);
-        sw.chEvent('RECORD_STOP', ch, { pre: [['Record-File-Path', path], ['Record-Completion-Cause', 'success']] });
-        return '+OK Success\n';
-      }
-      return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>]\n';
+      if (w[1] === 'start' && path) return startRecord(sw, ch, path);
+      if (w[1] === 'stop' && path) return stopRecord(sw, ch, path);
+      return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n';
     }
     case 'uuid_deflect': {
       const ch = chOf(w[0]);

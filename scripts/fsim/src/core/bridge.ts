@@ -133,6 +133,10 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
     sw.ringReady(a);
     sw.answer(a);
   } else {
+    // Already answered: the b-leg's ringing only marks the progress time (progress_stamp, no
+    // CHANNEL_PROGRESS), and the a-leg knows its originatee when it leaves RING_WAIT (capture 23).
+    if (!a.times.progress) a.times.progress = sw.clock.nowUs();
+    a.other = { type: 'originatee', uuid: b.uuid, ref: b };
     sw.setCallState(a, 'ACTIVE');
   }
   await bridgeLegs(sw, a, b, { app: true, originateCauses: `${b.uuid};NONE`, ...(aProfileCopy ? { aProfileCopy } : {}) });

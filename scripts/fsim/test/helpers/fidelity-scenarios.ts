@@ -41,7 +41,17 @@ export const SCENARIOS: Record<string, Scenario> = {
   // The three bgapi originates go out within 6 ms and SIPp's uas answers within ~6-30 ms: at
   // timeScale 0.1 the simulated answers (20 ms) would come in 2 ms of real time, before the client
   // has sent the next bgapi, and the parties would join in another order than on FreeSWITCH.
-  '10_conference_3party': { timeScale: 0.5, connections: [inbound('10_conference_3party')] },
+  // Each party's answer delay as SIPp's uas showed it (6, 26, 28 ms after the first INVITE), so
+  // they answer - and join the conference - in the capture's order.
+  '10_conference_3party': {
+    timeScale: 0.5,
+    setup: (ctx) => {
+      ctx.fsim.sw.registerUser('party0@127.0.0.1:5070', { answerAfterMs: 10 });
+      ctx.fsim.sw.registerUser('party1@127.0.0.1:5070', { answerAfterMs: 25 });
+      ctx.fsim.sw.registerUser('party2@127.0.0.1:5070', { answerAfterMs: 30 });
+    },
+    connections: [inbound('10_conference_3party')],
+  },
   '11_uuid_kill': { connections: [inbound('11_uuid_kill')] },
   '12_errors': { connections: [inbound('12_errors')] },
   '12b_error_command_before_auth': { connections: [inbound('12b_error_command_before_auth')] },
