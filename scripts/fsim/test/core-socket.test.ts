@@ -4,9 +4,16 @@
 // uuid_transfer from the inbound side ending the socket application.
 import t from 'tap';
 import type { FsEvent, Header, OutboundConnector, SendMsg } from '../src/types.ts';
-import { apiReplies, diffWithCapture, hv, mkSwitch, sleep, toCaptured, until } from './helpers/switch-run.ts';
+import { VirtualClock } from '../src/core/clock.ts';
+import { apiReplies, diffWithCapture, hv, mkSwitch, toCaptured } from './helpers/switch-run.ts';
 import { loadCapture } from './helpers/capture.ts';
 import { compareEvents } from './helpers/form.ts';
+
+/** Wait in virtual time (20 ms steps) until `pred` holds: no real-time race with the switch. */
+async function vUntil(clock: VirtualClock, pred: () => boolean, maxMs = 600_000): Promise<boolean> {
+  for (let t = 0; t < maxMs && !pred(); t += 20) await clock.sleep(20);
+  return pred();
+}
 import type { Run } from './helpers/switch-run.ts';
 
 /**
@@ -45,38 +52,39 @@ const execute = (app: string, arg: string | undefined, id: string): SendMsg =>
 
 t.test('23: socket IVR: answer, play_and_get_digits, set, refused park, uuid_transfer to a bridge', async (t) => {
   const replies: string[] = [];
+  const clock = new VirtualClock();
   const l = listener(async ({ sw, events }, uuid) => {
     const c = { controlled: true };
     replies.push(await sw.sendmsg(uuid, execute('answer', undefined, '23000000-0000-4000-8000-00000000000a'), c));
     // The listener sends the next command once the answer has completed, a few ticks later.
-    await until(() => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'answer'));
-    await sleep(2);
+    await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'answer'));
+    await clock.sleep(40);
     replies.push(await sw.sendmsg(uuid, execute('play_and_get_digits', '1 4 2 3000 # tone_stream://%(200,0,800) silence_stream://250 ivr_digits \\d+', '23000000-0000-4000-8000-00000000000b'), c));
   });
-  const run: Run = mkSwitch({ outbound: l.connector });
+  const run: Run = mkSwitch({ outbound: l.connector, clock });
   const { sw, events } = run;
   l.bind(run);
   const uuid = sw.placeCall({ from: 'sipp', to: '9002' });
-  await until(() => events.some((e) => e.name === 'CHANNEL_ANSWER'));
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_ANSWER'));
   for (const d of ['1', '2', '3', '#']) {
-    await sleep(24); // 1.2 s of switch time between digits
+    await clock.sleep(1200);
     sw.sendDtmf(uuid, d);
   }
-  await until(() => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'play_and_get_digits'));
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'play_and_get_digits'));
   const c = { controlled: true };
   replies.push(await sw.sendmsg(uuid, execute('set', 'ivr_case_digits=${ivr_digits}', '23000000-0000-4000-8000-00000000000c'), c));
-  await until(() => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'set'));
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'set'));
   replies.push(await sw.sendmsg(uuid, execute('park', undefined, '23000000-0000-4000-8000-00000000000d'), c));
-  await until(() => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 3);
-  await sleep(10);
+  await vUntil(clock, () => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 3);
+  await clock.sleep(1500);
   const api: string[] = [];
   api.push(await sw.api('uuid_getvar', `${uuid} ivr_digits`));
   api.push(await sw.api('uuid_getvar', `${uuid} ivr_case_digits`));
   api.push(await sw.api('uuid_transfer', `${uuid} 9010 XML default`));
-  await until(() => events.some((e) => e.name === 'CHANNEL_BRIDGE'));
-  await sleep(40);
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_BRIDGE'));
+  await clock.sleep(2000);
   sw.hangupCall(uuid);
-  await until(() => sw.liveCount() === 0);
+  await vUntil(clock, () => sw.liveCount() === 0);
   t.same(replies, ['+OK', '+OK', '+OK', '+OK'], 'every sendmsg is accepted, park included');
   t.same(api, apiReplies('23_outbound_socket_ivr_inbound'));
   const park = events.filter((e) => e.name.startsWith('CHANNEL_EXECUTE') && hv(e, 'Application') === 'park');
@@ -94,16 +102,17 @@ t.test('23: socket IVR: answer, play_and_get_digits, set, refused park, uuid_tra
 });
 
 t.test('sendmsg to a parked channel: queued, PRIVATE_COMMAND after the app, loops, park refused', async (t) => {
-  const { sw, events } = mkSwitch();
+  const clock = new VirtualClock();
+  const { sw, events } = mkSwitch({ clock });
   const uuid = sw.placeCall({ from: 'sipp', to: '9001' });
-  await until(() => events.some((e) => e.name === 'CHANNEL_PARK'));
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_PARK'));
   // loops: each run of a 1 s tone takes >= 0.5 s, so all three run; current_loop counts them.
   const loopsSeen: string[] = [];
   const off = sw.onEvent((e) => { if (e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'playback') loopsSeen.push(hv(e, 'variable_current_loop') ?? ''); });
   t.equal(await sw.sendmsg(uuid, msg({ 'call-command': 'execute', 'execute-app-name': 'playback', 'execute-app-arg': 'tone_stream://%(1000,0,440)', loops: '3', 'event-lock': 'true' })), '+OK');
   // A second message waits for the first (one private event at a time).
   t.equal(await sw.sendmsg(uuid, execute('park', undefined, '00000000-0000-4000-8000-0000000000aa')), '+OK');
-  await until(() => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 2, 5000);
+  await vUntil(clock, () => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 2);
   off();
   t.same(loopsSeen, ['1', '2', '3'], 'loops=3 runs the application three times');
   const pcs = events.filter((e) => e.name === 'PRIVATE_COMMAND');
@@ -119,7 +128,7 @@ t.test('sendmsg to a parked channel: queued, PRIVATE_COMMAND after the app, loop
   // A quick application stops the loop: a run under half a second ends it.
   const before = events.filter((e) => e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'set').length;
   await sw.sendmsg(uuid, msg({ 'call-command': 'execute', 'execute-app-name': 'set', 'execute-app-arg': 'x=1', loops: '5' }));
-  await until(() => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 3);
+  await vUntil(clock, () => events.filter((e) => e.name === 'PRIVATE_COMMAND').length === 3);
   t.equal(events.filter((e) => e.name === 'CHANNEL_EXECUTE' && hv(e, 'Application') === 'set').length - before, 1);
   t.equal(await sw.sendmsg(uuid, msg({ 'call-command': 'unicast' })), '+OK', 'other call-commands are accepted');
   t.equal(await sw.sendmsg('00000000-0000-4000-8000-000000000009', msg({ 'call-command': 'execute' })), '-ERR invalid session id [00000000-0000-4000-8000-000000000009]');
@@ -128,7 +137,9 @@ t.test('sendmsg to a parked channel: queued, PRIVATE_COMMAND after the app, loop
 
 t.test('static (sync) socket: sendmsg runs inline, replies after the app, no park, no PRIVATE_COMMAND', async (t) => {
   let log: string[] = [];
+  const clock = new VirtualClock();
   const run: Run = mkSwitch({
+    clock,
     router: (i) => (i.destinationNumber === '9004' ? { extension: 's', actions: [{ application: 'socket', data: '127.0.0.1:8084 full' }] } : undefined),
     outbound: async ({ uuid, onConnected }) => {
       onConnected?.();
@@ -142,7 +153,7 @@ t.test('static (sync) socket: sendmsg runs inline, replies after the app, no par
   const { sw, events } = run;
   log = [];
   sw.placeCall({ from: 'sipp', to: '9004' });
-  await until(() => sw.liveCount() === 0);
+  await vUntil(clock, () => sw.liveCount() === 0);
   t.same(log, ['+OK', 'answer completed before the reply', '+OK']);
   t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), 'no park in static mode');
   t.notOk(events.some((e) => e.name === 'PRIVATE_COMMAND'), 'parsed inline: no PRIVATE_COMMAND');

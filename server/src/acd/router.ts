@@ -40,6 +40,8 @@ export class Router {
   private readonly inflight = new Set<Promise<void>>();
   private readonly byName: Map<string, QueueConfig>;
   private readonly log: Logger;
+  /** Counts of this instance's offers and how they ended (metrics, tests). */
+  readonly stats = { offers: 0, connected: 0, ringNoAnswer: 0, cancelled: 0, failed: 0 };
 
   constructor(private readonly deps: RouterDeps) {
     this.byName = new Map(deps.queues.map((q) => [q.name, q]));
@@ -115,6 +117,7 @@ export class Router {
     const { callId, agentId } = claim;
     const log = this.log.child({ callId, agentId, queue });
     this.offersByCall.set(callId, offer);
+    this.stats.offers++;
     const facts = this.deps.callFacts(callId);
     try {
       await this.deps.sw.originateInBackground(
@@ -142,18 +145,22 @@ export class Router {
       await this.deps.sw.bridge(callId, offer.agentLeg);
       await this.deps.agents.connect(agentId, callId);
       await this.deps.waiting.remove(callId);
+      this.stats.connected++;
       log.info('call connected to agent');
     } catch (err) {
       const reason = (err as Error).message;
       if (offer.cancelled) {
+        this.stats.cancelled++;
         log.info('caller hung up while the agent was ringing');
         await this.deps.agents.cancelReservation(agentId, callId);
       } else if (AGENT_FAULTS.test(reason)) {
+        this.stats.ringNoAnswer++;
         log.warn({ reason }, 'ring-no-answer: agent set not-ready, caller back at the head of its class');
         await this.deps.agents.ringNoAnswer(agentId, callId);
         await this.requeueIfLive(callId);
       } else {
         // The switch or the bridge failed, not the agent: the agent stays available.
+        this.stats.failed++;
         log.error({ err }, 'offer failed');
         await this.deps.sw.kill(offer.agentLeg).catch(() => {});
         await this.deps.agents.cancelReservation(agentId, callId);

@@ -15,6 +15,8 @@ import { ESL_PASSWORD, withFsim } from './fsim.ts';
 export interface Harness {
   fsim: Fsim;
   service: Service;
+  /** The environment the service was configured from. */
+  env: Record<string, string>;
   redis: Redis;
   config: Config;
   /** POST to fsim's control API. */
@@ -64,6 +66,7 @@ export async function startHarness(
   return {
     fsim,
     service,
+    env,
     redis,
     config,
     async control(pathname, body) {
@@ -71,6 +74,18 @@ export async function startHarness(
       return { status: res.status, json: await res.json() };
     },
   };
+}
+
+/**
+ * Another instance of the service on the same Redis and switch: it sees every switch event and
+ * routes too; the dialplan keeps sending new calls to the first instance's outbound socket.
+ */
+export async function startSecondInstance(t: Teardown, h: Harness): Promise<Service> {
+  const config = loadConfig({ env: { ...h.env, HOTLINE_FS_OUTBOUND_PORT: '0' } });
+  const service = await createService(config, createLogger(config.log));
+  await service.start();
+  t.teardown(() => service.stop());
+  return service;
 }
 
 /** Poll until fn returns a value (not undefined/false), or fail after ms. */

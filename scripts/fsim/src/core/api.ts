@@ -10,6 +10,7 @@ import { showChannels } from './show.ts';
 import { conferenceApi } from './conference.ts';
 import { breakMedia, broadcast, hold, unhold } from './hold.ts';
 import { startRecord, stopRecord } from './record.ts';
+import { deflect } from './deflect.ts';
 import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 
@@ -169,10 +170,8 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
     case 'uuid_deflect': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
-      if (!ch.answered) return '-ERR Cannot deflect an unanswered channel\n';
-      sw.fire(sw.eb.channel('CUSTOM', ch, { subclass: 'sofia::notify_refer', pre: [['content-type', 'message/sipfrag;version=2.0']], body: 'SIP/2.0 200 OK\r\n' }));
-      sw.hangup(ch, 'BLIND_TRANSFER');
-      return '+OK:SIP/2.0 200 OK\n';
+      if (!w[1]) return '-USAGE: <uuid> <uri>\n';
+      return deflect(sw, ch, w[1]);
     }
     case 'conference':
       return conferenceApi(sw, a);

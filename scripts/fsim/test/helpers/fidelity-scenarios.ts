@@ -41,14 +41,18 @@ export const SCENARIOS: Record<string, Scenario> = {
   // The three bgapi originates go out within 6 ms and SIPp's uas answers within ~6-30 ms: at
   // timeScale 0.1 the simulated answers (20 ms) would come in 2 ms of real time, before the client
   // has sent the next bgapi, and the parties would join in another order than on FreeSWITCH.
-  // Each party's answer delay as SIPp's uas showed it (6, 26, 28 ms after the first INVITE), so
-  // they answer - and join the conference - in the capture's order.
+  // SIPp's uas answered the three INVITEs 6, 26 and 28 ms after the first one, so all three
+  // parties joined within one conference tick. The simulated phones ring until all three legs
+  // exist, then answer in the order they were called, whatever the replay's own latency.
   '10_conference_3party': {
     timeScale: 0.5,
     setup: (ctx) => {
-      ctx.fsim.sw.registerUser('party0@127.0.0.1:5070', { answerAfterMs: 10 });
-      ctx.fsim.sw.registerUser('party1@127.0.0.1:5070', { answerAfterMs: 25 });
-      ctx.fsim.sw.registerUser('party2@127.0.0.1:5070', { answerAfterMs: 30 });
+      const sw = ctx.fsim.sw;
+      const parties = ['party0', 'party1', 'party2'];
+      for (const p of parties) sw.registerUser(`${p}@127.0.0.1:5070`, { manual: true });
+      const legs = (): string[] =>
+        parties.flatMap((p) => sw.listChannels().filter((c) => c.name.includes(`/${p}@`) && c.callState === 'RINGING').map((c) => c.uuid));
+      void ctx.until(() => legs().length === 3, 5000).then(() => legs().forEach((u) => sw.answerCall(u)));
     },
     connections: [inbound('10_conference_3party')],
   },

@@ -368,7 +368,6 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
       const gap = Math.max(0, item.t - lastServerT) * 1000;
       if (gap > 0 && onTime) await ctx.wait(gap);
       const repliesBefore = simMessages(w).filter((m) => !isEvent(m)).length;
-      if (process.env.DEBUG_REPLAY) console.log("send", Date.now() % 100000, JSON.stringify(item.bytes.toString("latin1").slice(0, 30)));
       w.client.sendRaw(Buffer.from(uuids.rewrite(item.bytes.toString('latin1')), 'latin1'));
       lastClientT = item.t;
       lastSend = Date.now();

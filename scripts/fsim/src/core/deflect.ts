@@ -1,0 +1,30 @@
+// uuid_deflect: sofia sends REFER to the phone; the phone's NOTIFYs (sipfrag 100 Trying, then
+// 200 OK) come back as CUSTOM sofia::notify_refer events, not tied to the channel (a UniqueID
+// header, no channel data); the api answers with the final sipfrag, and the phone's BYE ends the
+// call with BLIND_TRANSFER (capture 25).
+import type { Header } from '../types.ts';
+import type { Channel } from './channel.ts';
+import type { Switch } from './switch.ts';
+
+export function deflect(sw: Switch, ch: Channel, _target: string): string {
+  if (!ch.answered) return '-ERR Cannot deflect an unanswered channel\n';
+  if (ch.endpoint !== 'sofia') return '-ERR Unsupported endpoint\n';
+  const v = ch.vars;
+  const host = v.get('sip_from_host') ?? '127.0.0.1';
+  const dialog: Header[] = [
+    ['content-type', 'message/sipfrag'], ['event-package', 'refer'], ['event-id', v.get('sip_cseq') ?? '1'],
+    ['contact', `${v.get('sip_contact_user') ?? v.get('sip_from_user') ?? ''}@${v.get('sip_contact_host') ?? host}`],
+    ['from', `${v.get('sip_from_user') ?? ''}@${host}`], ['from-tag', v.get('sip_from_tag') ?? ''],
+    ['to', `${v.get('sip_to_user') ?? ch.profile?.destinationNumber ?? ''}@${v.get('sip_to_host') ?? host}`],
+    ['to-tag', v.get('sip_to_tag') ?? ''], ['call-id', v.get('sip_call_id') ?? ''],
+  ];
+  const notify = (state: Header[], frag: string): void => {
+    sw.fire(sw.eb.plain('CUSTOM', [...dialog, ...state, ['UniqueID', ch.uuid]], frag, 'sofia::notify_refer', 'sofia::notify_refer'));
+  };
+  notify([['subscription-substate', 'active'], ['subscription-expires', '60']], 'SIP/2.0 100 Trying\r\n');
+  notify([['subscription-substate', 'terminated'], ['subscription-reason', 'noresource']], 'SIP/2.0 200 OK\r\n');
+  // The phone hangs up once the transfer has succeeded.
+  ch.farEndHangup = true;
+  sw.hangup(ch, 'BLIND_TRANSFER');
+  return '+OK:SIP/2.0 200 OK\r\n\n';
+}
