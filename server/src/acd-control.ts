@@ -20,6 +20,9 @@ import type { QueueStore } from './store/queue-store.ts';
 
 export interface AcdSettings {
   readonly ringNoAnswerSec: number;
+  /** Dial string template for citizens' numbers ({target}), and the caller id they see. */
+  readonly citizenDialTemplate: string;
+  readonly callbackCallerId: string;
   readonly wrapUpSec: number;
   readonly wrapUpExtendSec: number;
   readonly promptsBase: string;
@@ -36,8 +39,10 @@ export interface AcdDeps {
   readonly queueStore: QueueStore;
   readonly nodes: readonly InboundNode[];
   readonly now?: () => number;
-  /** An agent leg answered a queued call (SLA "answered", switch timestamp). */
+  /** An agent leg answered a queued call (switch timestamp). */
   readonly onAgentAnswered?: (call: Readonly<CallRecord>, atUs: number) => void;
+  /** A waiting caller chose a callback (SLA: offered, not answered in time, reported apart). */
+  readonly onCallbackRequested?: (call: Readonly<CallRecord>, atUs: number) => void;
 }
 
 export interface Acd {
@@ -119,7 +124,31 @@ export function startAcd(deps: AcdDeps): Acd {
     now,
     logger: deps.logger,
     ringNoAnswerSec: deps.settings.ringNoAnswerSec,
+    callback: {
+      citizenDialstring: (number) => deps.settings.citizenDialTemplate.replace('{target}', number),
+      callerIdNumber: deps.settings.callbackCallerId,
+      attemptFailed: (callId, requeue) => deps.queueStore.callbackAttemptFailed(callId, requeue),
+      enqueueAnswered: async (citizenLeg, entry) => {
+        // First in line: the original t0. The SLA already counted the original call as a callback.
+        await deps.queueStore.enqueue({ callId: citizenLeg, queue: entry.queue, priority: entry.priority, t0Us: entry.t0Us, node: entry.node, line: entry.line });
+        await sw.transfer(citizenLeg, 'hotline_wait', 'hotline_queue');
+        router.onQueued(entry.queue);
+      },
+      done: (callId) => deps.queueStore.remove(callId),
+    },
   });
+
+  /** The caller pressed a key while waiting: the queue's callback key asks to be called back. */
+  const onDigit = async (callId: string, digit: string, atUs: number): Promise<void> => {
+    const entry = await deps.queueStore.get(callId);
+    const q = entry && queues.find((x) => x.name === entry.queue);
+    const call = deps.registry.get(callId);
+    if (!entry || !q || !q.callbackKey || digit !== q.callbackKey || !call) return;
+    if (!(await deps.queueStore.markCallback(callId, call.callerNumber))) return;
+    log.info({ callId, queue: q.name }, 'caller chose a callback instead of waiting');
+    deps.onCallbackRequested?.(call, atUs);
+    await sw.transfer(callId, 'hotline_callback_ok', 'hotline_queue');
+  };
 
   let reviewing = false;
   const acd: Acd = {
@@ -128,6 +157,7 @@ export function startAcd(deps: AcdDeps): Acd {
     queues,
     onSwitchEvent(ev) {
       router.onSwitchEvent(ev);
+      if (ev.type === 'dtmf') void onDigit(ev.uuid, ev.digit, ev.tsUs).catch((err: unknown) => log.error({ err, callId: ev.uuid }, 'callback request failed'));
       const call = deps.registry.byLeg(ev.uuid);
       const leg = call?.legs.find((l) => l.uuid === ev.uuid);
       if (!call || leg?.role !== 'agent' || !leg.agentId) return;
@@ -138,7 +168,8 @@ export function startAcd(deps: AcdDeps): Acd {
         deps.onAgentAnswered?.(call, ev.tsUs);
       }
       if (ev.type === 'channel-hangup-complete' && leg.answeredUs !== undefined) {
-        void agentPort.endCall(leg.agentId, call.id).then((ok) => {
+        // A callback's agent was reserved for the queued call it calls back.
+        void agentPort.endCall(leg.agentId, call.callbackOf ?? call.id).then((ok) => {
           // Wrap-up of 0 s sends the agent straight back to ready.
           if (ok && deps.settings.wrapUpSec === 0) acd.agentBecameReady(leg.agentId!);
         });

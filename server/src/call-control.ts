@@ -82,7 +82,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     onCompleted: (call) => {
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       track('CDR', call.id, cdrs.write(buildCdr(call)));
-      track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.remove(call.id)]));
+      track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
   for (const call of await callStore.loadLive()) registry.restore(call);
@@ -118,6 +118,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   const acd = startAcd({
     settings: {
       ringNoAnswerSec: config.acd.ringNoAnswerSec,
+      citizenDialTemplate: config.dial.external,
+      callbackCallerId: config.dial.callbackCallerId,
       wrapUpSec: config.acd.wrapUpSec,
       wrapUpExtendSec: config.acd.wrapUpExtendSec,
       promptsBase: config.ivr.promptsBase,
@@ -131,6 +133,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     queueStore: queues,
     nodes,
     now,
+    onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
   });
   late.acd = acd;
   for (const node of nodes) node.start();

@@ -104,6 +104,8 @@ export const dialSchema = z.strictObject({
   to110: dialTemplate.default('sofia/gateway/gw_110/{target}'),
   department: dialTemplate.default('sofia/gateway/gw_dept/{target}'),
   external: dialTemplate.default('sofia/gateway/gw_carrier/{target}'),
+  // The number citizens see when the service calls them back.
+  callbackCallerId: z.string().regex(/^[0-9+]{3,20}$/, { error: 'expected a phone number' }).default('12345'),
 });
 
 export const slaSchema = z

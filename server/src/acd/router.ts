@@ -9,6 +9,7 @@ import type { SwitchEvent } from '../calls/switch-events.ts';
 import type { Claim } from '../store/claim-store.ts';
 import type { AgentPort, CallFacts, ClaimPort, SwitchPort, WaitingPort } from './ports.ts';
 import { skillOf, type QueueConfig } from './queue-config.ts';
+import { runCallback, type CallbackDeps } from './callback.ts';
 
 export interface RouterDeps {
   readonly queues: readonly QueueConfig[];
@@ -21,6 +22,8 @@ export interface RouterDeps {
   readonly now: () => number;
   readonly logger: Logger;
   readonly ringNoAnswerSec: number;
+  /** Callback-specific wiring (numbers and store operations); without it callbacks are not offered. */
+  readonly callback?: Omit<CallbackDeps, 'sw' | 'agents' | 'logger' | 'ringNoAnswerSec'>;
 }
 
 interface Offer {
@@ -113,6 +116,22 @@ export class Router {
   }
 
   private async offer(queue: string, claim: Claim): Promise<void> {
+    const entry = await this.deps.waiting.get(claim.callId);
+    if (entry?.callback && this.deps.callback) {
+      const result = await runCallback(
+        { ...this.deps.callback, sw: this.deps.sw, agents: this.deps.agents, logger: this.deps.logger, ringNoAnswerSec: this.deps.ringNoAnswerSec },
+        claim,
+        { ...entry, callback: entry.callback },
+        (reason) => AGENT_FAULTS.test(reason),
+      ).catch((err: unknown) => {
+        this.log.error({ err, callId: claim.callId }, 'callback failed');
+        return 'failed' as const;
+      });
+      this.stats.offers++;
+      if (result === 'connected') this.stats.connected++;
+      this.kick(queue);
+      return;
+    }
     const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false };
     const { callId, agentId } = claim;
     const log = this.log.child({ callId, agentId, queue });

@@ -59,6 +59,8 @@ export interface CallRecord {
   handoff?: { direction: 'to110' | 'from110'; atUs: number; caseId?: string };
   recording?: { path: string; startedUs: number; stoppedUs?: number };
   held: boolean;
+  /** For a callback: the queued call (caller leg id) this call calls back. */
+  callbackOf?: string;
   /** Event-Sequence of the last hold/unhold applied, so a stale one cannot flip the flag back. */
   holdSeq: number;
 }

@@ -16,6 +16,8 @@ export interface CallRegistryHooks {
 export const VAR = {
   callId: 'hotline_call_id',
   legRole: 'hotline_leg_role',
+  /** On a callback's citizen leg: the queued call it calls back. */
+  callbackOf: 'hotline_callback_of',
   agentId: 'hotline_agent_id',
   line: 'hotline_line',
 } as const;
@@ -182,15 +184,18 @@ export class CallRegistry {
       this.legToCall.set(ev.uuid, parent.id);
       return this.change(parent, () => void parent.legs.push(leg));
     }
-    // Only calls entering from outside start a call record; our own originates carry hotline_call_id.
-    if (ev.direction !== 'inbound') return undefined;
+    // Calls entering from outside start a call record, and so do the citizen legs of callbacks;
+    // our other originates carry hotline_call_id.
+    const callbackOf = ev.vars[VAR.callbackOf];
+    if (ev.direction !== 'inbound' && !callbackOf) return undefined;
     const case110: Record<string, string> = {};
     for (const [k, v] of Object.entries(ev.vars)) if (k.startsWith(CASE_110_PREFIX)) case110[k.slice(CASE_110_PREFIX.length)] = v;
     const call: CallRecord = {
       id: ev.uuid,
       node: ev.node,
       line: ev.vars[VAR.line] ?? 'main',
-      callerNumber: ev.callerNumber,
+      // A callback leg dials the citizen: the citizen's number is the destination.
+      callerNumber: callbackOf ? ev.destination : ev.callerNumber,
       callerName: ev.callerName,
       destination: ev.destination,
       state: 'new',
@@ -201,6 +206,7 @@ export class CallRegistry {
       held: false,
       holdSeq: 0,
       ...(Object.keys(case110).length ? { case110 } : {}),
+      ...(callbackOf ? { callbackOf } : {}),
     };
     this.calls.set(call.id, call);
     this.legToCall.set(call.id, call.id);

@@ -16,6 +16,8 @@ export interface RedisKeys {
   queuedCall(id: string): string;
   /** Marker with a TTL: a caller's position was announced recently. */
   announced(id: string): string;
+  /** Set of queued call ids that asked to be called back (their entries outlive the call). */
+  readonly callbacks: string;
   /** Set of queue names that have ever held a call. */
   readonly queues: string;
   /** Hash: an agent's record and current state (acd/). */
@@ -46,6 +48,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     queueClass: (queue, priority) => `${prefix}:queue:${queue}:p${priority}`,
     queuedCall: (id) => `${prefix}:queued:${id}`,
     announced: (id) => `${prefix}:announced:${id}`,
+    callbacks: `${prefix}:callbacks`,
     queues: `${prefix}:queues`,
     agent: (id) => `${prefix}:agent:${id}`,
     agents: `${prefix}:agents`,

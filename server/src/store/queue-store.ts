@@ -10,6 +10,8 @@ export const PRIORITY_CLASSES = [3, 2, 1, 0] as const;
 
 export interface QueuedCall {
   readonly callId: string;
+  /** Set when the caller chose to be called back: the number to ring, and attempts made. */
+  readonly callback?: { readonly number: string; readonly attempts: number };
   readonly queue: string;
   readonly priority: number;
   readonly t0Us: number;
@@ -25,6 +27,14 @@ if not t0 then return 0 end
 redis.call('ZREM', fromZ, callId)
 redis.call('ZADD', toZ, 'NX', t0, callId)
 redis.call('HSET', entry, 'queue', toQueue)
+return 1
+`;
+
+const MARK_CALLBACK = `
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) == false then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'callbackNumber') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'callbackNumber', ARGV[2], 'callbackAttempts', 0)
+redis.call('SADD', KEYS[3], ARGV[1])
 return 1
 `;
 
@@ -68,15 +78,51 @@ export class QueueStore {
 
   async remove(callId: string): Promise<void> {
     const q = await this.get(callId);
-    const m = this.redis.multi().del(this.keys.queuedCall(callId));
+    const m = this.redis.multi().del(this.keys.queuedCall(callId)).srem(this.keys.callbacks, callId);
     if (q) m.zrem(this.keys.queueClass(q.queue, q.priority), callId);
     await m.exec();
+  }
+
+  /** The caller's call ended: drop its entry unless it is waiting for a callback. */
+  async removeUnlessCallback(callId: string): Promise<void> {
+    if (await this.redis.sismember(this.keys.callbacks, callId)) return;
+    await this.remove(callId);
+  }
+
+  /**
+   * The caller asked to be called back: keep its place (class, t0) and note the number. Only the
+   * first of several instances seeing the key press wins; false if not waiting or already marked.
+   */
+  async markCallback(callId: string, number: string): Promise<boolean> {
+    const q = await this.get(callId);
+    if (!q || q.callback) return false;
+    const res = await this.redis.eval(MARK_CALLBACK, 3, this.keys.queuedCall(callId), this.keys.queueClass(q.queue, q.priority), this.keys.callbacks, callId, number);
+    return res === 1;
+  }
+
+  /** A callback attempt failed: count it; the caller goes back in its class with its t0 when `requeue`. */
+  async callbackAttemptFailed(callId: string, requeue: boolean): Promise<void> {
+    const q = await this.get(callId);
+    if (!q) return;
+    if (!requeue) return this.remove(callId);
+    await this.redis
+      .multi()
+      .hincrby(this.keys.queuedCall(callId), 'callbackAttempts', 1)
+      .hset(this.keys.queuedCall(callId), 'state', 'waiting')
+      .zadd(this.keys.queueClass(q.queue, q.priority), 'NX', q.t0Us, callId)
+      .exec();
+  }
+
+  /** Entries waiting for a callback that are in no queue (an attempt in flight, or lost with a crashed instance). */
+  async callbackIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.callbacks);
   }
 
   async get(callId: string): Promise<QueuedCall | undefined> {
     const h = await this.redis.hgetall(this.keys.queuedCall(callId));
     if (!h.queue) return undefined;
-    return { callId, queue: h.queue, priority: Number(h.priority), t0Us: Number(h.t0Us), node: h.node ?? '', line: h.line ?? '' };
+    const base = { callId, queue: h.queue, priority: Number(h.priority), t0Us: Number(h.t0Us), node: h.node ?? '', line: h.line ?? '' };
+    return h.callbackNumber ? { ...base, callback: { number: h.callbackNumber, attempts: Number(h.callbackAttempts ?? 0) } } : base;
   }
 
   /** Call ids in routing order: priority class high to low, oldest t0 first. */

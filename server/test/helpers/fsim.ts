@@ -15,15 +15,15 @@ export const PROFILES = [
 
 export async function withFsim(
   t: { teardown(fn: () => unknown): void },
-  opts: { serviceSocket: string; timeScale?: number; extra?: Partial<FsimOptions> },
+  opts: { serviceSocket: string; timeScale?: number; extra?: Partial<FsimOptions>; switch?: Record<string, unknown> },
 ): Promise<Fsim> {
   const fsim = await startFsim({
     esl: { port: 0, password: ESL_PASSWORD },
     control: { port: 0 },
     dialplan: { dir: path.join(REPO, 'dialplan'), vars: { hotline_service_socket: opts.serviceSocket } },
-    switch: { profiles: PROFILES, heartbeatSec: 0 },
     ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
     ...opts.extra,
+    switch: { profiles: PROFILES, heartbeatSec: 0, ...opts.switch },
   });
   t.teardown(() => fsim.close());
   return fsim;

@@ -34,6 +34,10 @@ export async function startHarness(
     dialplanVars?: Record<string, string>;
     /** Extra settings for the FreeSWITCH node (reconnect, commandTimeoutMs). */
     node?: Record<string, unknown>;
+    /** Queue definitions (acd/queue-config.ts), written to a file the service reads. */
+    queues?: unknown;
+    /** fsim switch settings (gateways and their numbers' behaviour). */
+    fsimSwitch?: Record<string, unknown>;
   } = {},
 ): Promise<Harness> {
   const r = await withRedis(t);
@@ -41,6 +45,7 @@ export async function startHarness(
   const fsim = await withFsim(t, {
     serviceSocket: `127.0.0.1:${outboundPort}`,
     timeScale: opts.timeScale ?? 0.05,
+    ...(opts.fsimSwitch ? { switch: opts.fsimSwitch } : {}),
     ...(opts.dialplanVars ? { extra: { dialplan: { dir: path.resolve(import.meta.dirname, '../../../dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outboundPort}`, ...opts.dialplanVars } } } } : {}),
   });
   const env: Record<string, string> = {
@@ -51,6 +56,11 @@ export async function startHarness(
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
     ...opts.env,
   };
+  if (opts.queues) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'queues-'));
+    env.HOTLINE_ACD_QUEUES_PATH = path.join(dir, 'queues.json');
+    await writeFile(env.HOTLINE_ACD_QUEUES_PATH, JSON.stringify(opts.queues));
+  }
   if (opts.flows) {
     const dir = await mkdtemp(path.join(tmpdir(), 'flows-'));
     env.HOTLINE_IVR_FLOWS_PATH = path.join(dir, 'flows.json');

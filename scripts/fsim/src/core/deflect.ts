@@ -21,10 +21,13 @@ export function deflect(sw: Switch, ch: Channel, _target: string): string {
   const notify = (state: Header[], frag: string): void => {
     sw.fire(sw.eb.plain('CUSTOM', [...dialog, ...state, ['UniqueID', ch.uuid]], frag, 'sofia::notify_refer', 'sofia::notify_refer'));
   };
+  v.set('sip_refer_status_code', '202');
   notify([['subscription-substate', 'active'], ['subscription-expires', '60']], 'SIP/2.0 100 Trying\r\n');
+  v.set('sip_refer_target_provisional_status_code', '100');
   notify([['subscription-substate', 'terminated'], ['subscription-reason', 'noresource']], 'SIP/2.0 200 OK\r\n');
-  // The phone hangs up once the transfer has succeeded.
-  ch.farEndHangup = true;
+  v.set('sip_refer_target_status_code', '200');
+  v.set('sip_refer_reply', 'SIP/2.0 200 OK');
+  // The call ends once the transfer has succeeded.
   sw.hangup(ch, 'BLIND_TRANSFER');
   return '+OK:SIP/2.0 200 OK\r\n\n';
 }

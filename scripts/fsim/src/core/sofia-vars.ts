@@ -168,7 +168,8 @@ export function setHangupVars(ch: Channel): void {
   for (const [k, us] of sets) v.set(k.replace(/sec$/, 'msec').replace('duration', 'mduration'), String(Math.floor(us / 1000)));
   for (const [k, us] of sets) v.set(k.replace(/sec$/, 'usec').replace('duration', 'uduration'), String(us));
   if (ch.endpoint === 'sofia') {
-    v.set('sip_hangup_disposition', ch.vars.get('sip_hangup_disposition') ?? 'send_bye');
+    // A call ended by a completed REFER (uuid_deflect) records no disposition (capture 25).
+    if (ch.hangupCause !== 'BLIND_TRANSFER') v.set('sip_hangup_disposition', ch.vars.get('sip_hangup_disposition') ?? 'send_bye');
     if (ch.mediaUp) {
       const pk = Math.floor(bill / 20000);
       const stats: [string, string][] = [

@@ -114,6 +114,18 @@ function completeMessages(buf: Buffer): EslMessage[] {
   return out;
 }
 
+/** Bytes taken by the first n complete messages of buf. */
+function consumed(buf: Buffer, n: number): number {
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const end = buf.indexOf('\n\n', pos);
+    const head = buf.subarray(pos, end).toString('latin1');
+    const len = Number(/^Content-Length: *(\d+)$/m.exec(head)?.[1] ?? 0);
+    pos = end + 2 + len;
+  }
+  return pos;
+}
+
 const ctypeOf = (m: EslMessage): string => m.headers.find(([k]) => k === 'Content-Type')?.[1] ?? '';
 const isEvent = (m: EslMessage): boolean => ctypeOf(m).startsWith('text/event-');
 
@@ -284,17 +296,24 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
   const uuids = new UuidMap();
   const walkers: Walker[] = sc.connections.map((script) => ({ script, items: loadScript(script.capture), stalls: [], mixedReads: 0 }));
 
-  // Parsed once per new byte count: the waits poll every few ms over streams of up to ~400 KB.
-  const parsed = new Map<Walker, { len: number; msgs: EslMessage[] }>();
-  const simMessages = (w: Walker): EslMessage[] => {
-    if (!w.client) return [];
-    const buf = w.client.received;
-    const hit = parsed.get(w);
-    if (hit && hit.len === buf.length) return hit.msgs;
-    const msgs = completeMessages(buf);
-    parsed.set(w, { len: buf.length, msgs });
-    return msgs;
+  // Parsed incrementally, kinds counted once per message: the waits re-check on every read of
+  // every connection, over streams of up to ~400 KB of JSON events (23_inbound).
+  const parsed = new Map<Walker, { pos: number; msgs: EslMessage[]; counts: Map<string, number> }>();
+  const progress = (w: Walker): { msgs: EslMessage[]; counts: Map<string, number> } => {
+    const st = parsed.get(w) ?? { pos: 0, msgs: [], counts: new Map<string, number>() };
+    parsed.set(w, st);
+    const buf = w.client?.received;
+    if (!buf || buf.length === st.pos) return st;
+    const rest = buf.subarray(st.pos);
+    const fresh = completeMessages(rest);
+    for (const m of fresh) {
+      st.msgs.push(m);
+      for (const k of kindsOf([m], ignore)) st.counts.set(k, (st.counts.get(k) ?? 0) + 1);
+    }
+    st.pos += consumed(rest, fresh.length);
+    return st;
   };
+  const simMessages = (w: Walker): EslMessage[] => progress(w).msgs;
   const ctx: ReplayContext = {
     fsim,
     real: (ms) => ms * timeScale,
@@ -314,10 +333,10 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     const ok = await until(() => {
       if (!w.client) return need.size === 0;
       if (w.client.closed) return true;
-      return missingKinds(need, countKinds(kindsOf(simMessages(w), ignore))).length === 0;
+      return missingKinds(need, progress(w).counts).length === 0;
     }, Math.max(0, deadline - Date.now()));
     if (!ok) {
-      const missing = missingKinds(need, countKinds(kindsOf(simMessages(w), ignore)));
+      const missing = missingKinds(need, progress(w).counts);
       w.stalls.push(`${w.script.capture}: before ${what}: still missing ${missing.join(', ')}`);
     }
     uuids.learn(refPrefix, simMessages(w));
@@ -364,9 +383,10 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
       }
       const onTime = await catchUp(w, i, `client block at t=${item.t}`, deadlineFor(item.t));
       // The capture's think time between FreeSWITCH's last write and this one (uuid_break 0.3 s
-      // after PLAYBACK_START, say); not again when fsim was late already.
+      // after PLAYBACK_START, say); not again when fsim was late already. A gap of a millisecond or
+      // two is the capture client's reaction time, not thinking: we answer as fast as we can.
       const gap = Math.max(0, item.t - lastServerT) * 1000;
-      if (gap > 0 && onTime) await ctx.wait(gap);
+      if (gap > 2 && onTime) await ctx.wait(gap);
       const repliesBefore = simMessages(w).filter((m) => !isEvent(m)).length;
       w.client.sendRaw(Buffer.from(uuids.rewrite(item.bytes.toString('latin1')), 'latin1'));
       lastClientT = item.t;
@@ -380,6 +400,9 @@ export async function replay(sc: Scenario): Promise<ConnectionResult[]> {
     // The rest of the capture: everything FreeSWITCH sent after our last write, or the close.
     await catchUp(w, w.items.length, 'the end', deadlineFor(lastServerT));
     await sleep(Math.max(50, ctx.real(200)));
+    // Then this side hangs up, as the capture's client did (an outbound listener that lingers has
+    // to: FreeSWITCH leaves the socket open; the other connections of the scenario go on).
+    w.client?.close();
   };
 
   try {
