@@ -8,6 +8,7 @@ import type { AgentPort, SwitchPort } from './acd/ports.ts';
 import { DEFAULT_QUEUES, queuesFileSchema, type QueueConfig } from './acd/queue-config.ts';
 import { Router } from './acd/router.ts';
 import { reviewWaiting } from './acd/waiting.ts';
+import { recoverStaleOffers } from './acd/recovery.ts';
 import type { CallRecord } from './calls/call-record.ts';
 import type { CallRegistry } from './calls/registry.ts';
 import type { SwitchEvent } from './calls/switch-events.ts';
@@ -151,6 +152,7 @@ export function startAcd(deps: AcdDeps): Acd {
   };
 
   let reviewing = false;
+  let ticks = 0;
   const acd: Acd = {
     router,
     agents,
@@ -186,6 +188,18 @@ export function startAcd(deps: AcdDeps): Acd {
       reviewing = true;
       try {
         for (const id of await agents.expireWrapUps(now())) acd.agentBecameReady(id);
+        // Every 10 s: repair offers a crashed instance left behind.
+        if (ticks++ % 10 === 0)
+          await recoverStaleOffers({
+            staleOffers: (before) => deps.queueStore.staleOffers(before),
+            remove: (id) => deps.queueStore.remove(id),
+            claims,
+            agents: agentPort,
+            registry: deps.registry,
+            logger: deps.logger,
+            now,
+            maxOfferMs: (deps.settings.ringNoAnswerSec + 30 + 15) * 1000,
+          });
         router.routeAll();
         await reviewWaiting({
           queues,

@@ -33,7 +33,7 @@ for _, p in ipairs(classes) do
         local level = ok and tonumber(skills[skill]) or 0
         if level and level >= minLevel then
           redis.call('ZREM', qk, callId)
-          redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId)
+          redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId, 'offeredAt', nowMs)
           for s, _ in pairs(skills) do redis.call('ZREM', prefix .. ':ready:' .. s, agentId) end
           -- Same fields and audit shape as the agent store's own transitions (agent-scripts.ts); rev
           -- moves so a transition computed from an earlier read is refused there.

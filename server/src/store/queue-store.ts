@@ -113,6 +113,21 @@ export class QueueStore {
       .exec();
   }
 
+  /** Entries claimed for an offer before `beforeMs` (their offer should long be over). */
+  async staleOffers(beforeMs: number): Promise<{ callId: string; agentId: string }[]> {
+    const out: { callId: string; agentId: string }[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.keys.queuedCall('*'), 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const [state, agent, at] = await this.redis.hmget(key, 'state', 'agent', 'offeredAt');
+        if (state === 'offering' && agent && Number(at) < beforeMs) out.push({ callId: key.slice(this.keys.queuedCall('').length), agentId: agent });
+      }
+    } while (cursor !== '0');
+    return out;
+  }
+
   /** Entries waiting for a callback that are in no queue (an attempt in flight, or lost with a crashed instance). */
   async callbackIds(): Promise<string[]> {
     return this.redis.smembers(this.keys.callbacks);
