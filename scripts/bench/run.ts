@@ -12,6 +12,7 @@ interface BenchModule {
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'esl-ingest': () => import('./esl-ingest.ts'),
   'esl-parse': () => import('./esl-parse.ts'),
+  route: () => import('./route.ts'),
 };
 
 async function list(): Promise<string> {

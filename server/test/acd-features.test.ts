@@ -3,7 +3,8 @@
 import t from 'tap';
 import { eventually, startHarness, type Harness } from './helpers/service.ts';
 
-const GATEWAYS = { gateways: [{ name: 'gw_carrier', numbers: { '*': { answerAfterMs: 500, hangupAfterMs: 4000 } } }] };
+// The called-back citizen talks for 60 simulated seconds: long enough to observe, on a loaded machine.
+const GATEWAYS = { gateways: [{ name: 'gw_carrier', numbers: { '*': { answerAfterMs: 500, hangupAfterMs: 60_000 } } }] };
 
 async function agent(h: Harness, id: string, skills: Record<string, number>) {
   h.fsim.sw.registerUser(id, { answerAfterMs: 300, hangupAfterMs: 2000 });
@@ -28,12 +29,13 @@ t.test('callback instead of waiting: the place is kept, the citizen is rung firs
   const rung: string[] = [];
   h.fsim.sw.onEndpointEvent((ev) => void (ev.type === 'answered' && rung.push(ev.uuid)));
   await agent(h, '1001', { general: 5 });
-  const cb = await eventually('callback connected', () => calls.registry.live().find((c) => c.callbackOf === uuid && c.state === 'talking'), 15_000);
+  const cb = await eventually('callback connected', () => calls.registry.live().find((c) => c.callbackOf === uuid && c.state === 'talking'), 30_000);
   t.equal(cb.callerNumber, '13812345678', 'the citizen was called back on the number they called from');
   t.equal(cb.agentId, '1001');
   t.equal((await calls.acd.agents.get('1001'))?.state, 'on-call');
   t.same(await calls.queues.list('general'), [], 'the entry is spent');
-  await eventually('agent ready after the callback call', async () => (await calls.acd.agents.get('1001'))?.state === 'ready', 15_000);
+  await h.control(`/calls/${cb.id}/hangup`, { cause: 'NORMAL_CLEARING' });
+  await eventually('agent ready after the callback call', async () => (await calls.acd.agents.get('1001'))?.state === 'ready', 30_000);
   const sla = await h.service.app.inject({ method: 'GET', url: `/api/sla?scope=center&at=${new Date(Date.now() + 3_600_000).toISOString()}` });
   t.equal((sla.json() as { rolling24h: { callbacks: number } }).rolling24h.callbacks, 1, 'reported as a callback');
 });

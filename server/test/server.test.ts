@@ -33,7 +33,7 @@ t.test('SIGTERM: graceful shutdown, exit 0 within the bound', async (t) => {
   const phaseOf: Record<string, number> = { 'outbound-socket': 0, 'store-writes': 1, acd: 1, sla: 1, esl: 2, redis: 3, 'store-redis': 3, http: 4 };
   t.same([...closed].sort(), Object.keys(phaseOf).sort(), 'every closer ran');
   const phases = closed.map((c) => phaseOf[c] ?? -1);
-  t.same(phases, [...phases].sort(), 'intake, in-flight, ESL, Redis, then HTTP');
+  t.same(phases, [...phases].sort(), `intake, in-flight, ESL, Redis, then HTTP (${closed.join(', ')})`);
   t.ok(srv.logs().some((r) => r.msg === 'shutdown complete'));
   await t.rejects(fetch(`${url}/healthz`), 'the port is closed');
 });

@@ -96,3 +96,13 @@ t.test('originate no answer', async (t) => {
   t.equal(await sw.api('originate', 'user/1003 &park'), '-ERR USER_BUSY\n');
   sw.close();
 });
+
+t.test('uuid_getvar falls back to caller-profile fields (capture 13: destination_number)', async (t) => {
+  const { sw, events } = mk();
+  const u = sw.placeCall({ from: 'sipp', to: '9001' });
+  for (let i = 0; i < 200 && !events.some((e) => e.name === 'CHANNEL_PARK'); i++) await new Promise((r) => setTimeout(r, 2));
+  t.equal(await sw.api('uuid_getvar', `${u} destination_number`), '9001');
+  t.equal(await sw.api('uuid_getvar', `${u} caller_id_number`), 'sipp');
+  t.equal(await sw.api('uuid_getvar', `${u} no_such_var`), '_undef_');
+  sw.close();
+});

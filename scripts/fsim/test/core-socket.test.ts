@@ -135,7 +135,7 @@ t.test('sendmsg to a parked channel: queued, PRIVATE_COMMAND after the app, loop
   sw.close();
 });
 
-t.test('static (sync) socket: sendmsg runs inline, replies after the app, no park, no PRIVATE_COMMAND', async (t) => {
+t.test('static (sync) socket: sendmsg runs inline and replies after the app; async: true queues it', async (t) => {
   let log: string[] = [];
   const clock = new VirtualClock();
   const run: Run = mkSwitch({
@@ -147,6 +147,11 @@ t.test('static (sync) socket: sendmsg runs inline, replies after the app, no par
       const done = run.events.some((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'answer');
       log.push(done ? 'answer completed before the reply' : 'reply before completion');
       log.push(await run.sw.sendmsg(uuid, execute('playback', 'silence_stream://100', '00000000-0000-4000-8000-0000000000b2'), { controlled: true }));
+      // `async: true` queues it instead: the reply comes first, the app runs on the channel's thread.
+      log.push(await run.sw.sendmsg(uuid, msg({ 'call-command': 'execute', 'execute-app-name': 'playback', 'execute-app-arg': 'silence_stream://1000', async: 'true' }), { controlled: true }));
+      const running = run.events.filter((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && hv(e, 'Application') === 'playback').length;
+      log.push(running === 1 ? 'async reply before the app' : 'async reply after the app');
+      await vUntil(clock, () => run.events.some((e) => e.name === 'PRIVATE_COMMAND'));
       // The listener goes away: the socket application returns and the dialplan ends.
     },
   });
@@ -154,8 +159,8 @@ t.test('static (sync) socket: sendmsg runs inline, replies after the app, no par
   log = [];
   sw.placeCall({ from: 'sipp', to: '9004' });
   await vUntil(clock, () => sw.liveCount() === 0);
-  t.same(log, ['+OK', 'answer completed before the reply', '+OK']);
+  t.same(log, ['+OK', 'answer completed before the reply', '+OK', '+OK', 'async reply before the app']);
   t.notOk(events.some((e) => e.name === 'CHANNEL_PARK'), 'no park in static mode');
-  t.notOk(events.some((e) => e.name === 'PRIVATE_COMMAND'), 'parsed inline: no PRIVATE_COMMAND');
+  t.same(events.filter((e) => e.name === 'PRIVATE_COMMAND').map((e) => hv(e, 'async')), ['true'], 'only the queued message comes back as PRIVATE_COMMAND');
   sw.close();
 });

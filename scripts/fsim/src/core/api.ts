@@ -1,6 +1,7 @@
 // API commands (api / bgapi bodies), formatted as FreeSWITCH 1.10.12 prints them.
 import type { Switch } from './switch.ts';
-import { uptimeText } from './switch.ts';
+import type { Channel } from './channel.ts';
+import { uptimeText } from './heartbeat.ts';
 import { parseDialString, parseInlineApp } from './dialstring.ts';
 import { bridgeLegs, dialLeg, flipCid } from './bridge.ts';
 import { park } from './apps.ts';
@@ -63,8 +64,9 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
     case 'uuid_getvar': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
-      // No trailing newline, and _undef_ for a missing variable.
-      return ch.vars.get(w[1] ?? '') ?? '_undef_';
+      // No trailing newline, and _undef_ for a missing variable. switch_channel_get_variable falls
+      // back to the caller profile's fields (destination_number, caller_id_name, ...: capture 13).
+      return ch.vars.get(w[1] ?? '') ?? profileField(ch, w[1] ?? '') ?? '_undef_';
     }
     case 'uuid_setvar': {
       const ch = chOf(w[0]);
@@ -226,6 +228,20 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
     void sw.routeAndExecute(ch).catch(() => undefined);
   }
   return `+OK ${ch.uuid}\n`;
+}
+
+/** switch_caller_get_field_by_name: the caller-profile fields a variable lookup falls back to. */
+function profileField(ch: Channel, name: string): string | undefined {
+  const p = ch.profile;
+  if (!p) return undefined;
+  const f: Record<string, string | undefined> = {
+    dialplan: p.dialplan, username: p.username, caller_id_name: p.callerIdName, caller_id_number: p.callerIdNumber,
+    orig_caller_id_name: p.origCallerIdName, orig_caller_id_number: p.origCallerIdNumber, callee_id_name: p.calleeIdName,
+    callee_id_number: p.calleeIdNumber, ani: p.ani, network_addr: p.networkAddr, rdnis: p.rdnis,
+    destination_number: p.destinationNumber, uuid: ch.uuid, source: p.source, context: p.context, chan_name: ch.name,
+    transfer_source: p.transferSource, profile_index: String(p.profileIndex),
+  };
+  return f[name] || undefined;
 }
 
 function sofiaStatus(sw: Switch): string {

@@ -121,13 +121,26 @@ async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string |
   ch.socketAsync = async;
   const brk = ch.resetBreak();
   const parkNow = (): void => {
+    ch.beforeControlMessage = undefined;
     if (!async || ch.parked || ch.isHungUp || brk.aborted) return;
     ch.parked = true;
     sw.chEvent('CHANNEL_PARK', ch);
   };
+  // The park follows `connect` on the channel's thread while the listener goes on with its next
+  // commands: FreeSWITCH's listener sees CHANNEL_PARK after the reply to its first command
+  // (captures 13, 23: connect, [myevents, linger,] sendmsg +OK, then CHANNEL_PARK). So park when
+  // that first message comes in, or - for a listener that sends none - once both a timer tick and
+  // a few real milliseconds (the listener's next commands travel over a real socket, whatever the
+  // clock's time scale) have passed.
+  const onConnected = (): void => {
+    if (!async) return;
+    ch.beforeControlMessage = parkNow;
+    const t = setTimeout(() => sw.clock.after(20, parkNow), 10);
+    t.unref();
+  };
   const ended = new Promise<void>((r) => brk.addEventListener('abort', () => r(), { once: true }));
   try {
-    const conn = sw.outbound({ uuid: ch.uuid, host, port, async, full: flags.includes('full'), onConnected: parkNow });
+    const conn = sw.outbound({ uuid: ch.uuid, host, port, async, full: flags.includes('full'), onConnected });
     await Promise.race([conn, ended]);
   } catch {
     ch.controlled = false;

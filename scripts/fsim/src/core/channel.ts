@@ -121,6 +121,8 @@ export class Channel {
   /** Endpoint-specific variables set in CS_REPORTING, before the CDR variables. */
   onReport: (() => void) | undefined;
   recordings: Set<string> | undefined;
+  /** Set by an async socket application between `connect` and its park (see apps.ts socketApp). */
+  beforeControlMessage: (() => void) | undefined;
   /** Set by a running bridge: called as the channel hangs up, before CHANNEL_HANGUP is fired. */
   beforeHangupEvent: (() => void) | undefined;
   /** Set by a running bridge: called when the bridged peer goes away. */

@@ -20,6 +20,8 @@ import type { Switch } from './switch.ts';
 export async function handleSendmsg(sw: Switch, uuid: string, msg: SendMsg, opts: { controlled?: boolean } = {}): Promise<string> {
   const ch = sw.channels.get(uuid);
   if (!ch || ch.destroyed) return `-ERR invalid session id [${uuid}]`;
+  // The socket application's park lands right after the listener's first message (apps.ts).
+  if (opts.controlled) ch.beforeControlMessage?.();
   const cmd = (msg.headers.get('call-command') ?? '').toLowerCase();
   // parse_command does not look at call-command: "+OK" only says the message was taken. Commands
   // other than execute and hangup (unicast, nomedia, xferext) are accepted and not modelled.
