@@ -426,10 +426,12 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       loop.reset();
       const before = await redisInfo(infoConn);
       const req0 = requests;
+      const cpu0 = process.cpuUsage();
       const t = performance.now();
       const events = await body();
       await settle();
       const seconds = (performance.now() - t) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       const after = await redisInfo(infoConn);
       const delta = (cmd: string): { calls: number; usec: number } => {
         const a = after.cmds.get(cmd) ?? { calls: 0, usec: 0 };
@@ -453,6 +455,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
         redis_requests: requests - req0,
         redis_commands_incl_in_scripts: serverCalls,
         redis_cpu_ms: round((after.cpuS - before.cpuS) * 1000, 0),
+        node_cpu_ms: round((cpu.user + cpu.system) / 1000, 0),
         claim_script_us_per_call: evalsha.calls ? round(evalsha.usec / evalsha.calls, 1) : null,
         claim_script_calls: evalsha.calls,
         agent_write_script_us_per_call: evalc.calls ? round(evalc.usec / evalc.calls, 1) : null,
@@ -543,6 +546,46 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     timers.clear();
     const loadEnd = os.loadavg();
 
+    // --- probes, with no load running: what a claim costs when the head caller's tier has no
+    // eligible agent among many ready ones (the script reads every ready agent of the skill), and
+    // what the tick's agents.list() of every agent costs.
+    const probeKeys = redisKeys('probe');
+    const probeAgents = new AgentStore({ redis, keys: probeKeys, machine });
+    const probeClaims = new ClaimStore(redis, probeKeys, 'probe');
+    for (let i = 0; i < nAgents; i += 20)
+      await Promise.all(
+        Array.from({ length: Math.min(20, nAgents - i) }, async (_, j) => {
+          const id = `p${i + j}`;
+          await probeAgents.create({ id, name: id, phone: 'user/1', skills: { general: 1 + ((i + j) % 5) } });
+          await probeAgents.apply(id, { type: 'login' }, 'agent');
+        }),
+      );
+    await new QueueStore(redis, probeKeys).enqueue({ callId: 'probe-1', queue: 'elder', priority: 2, t0Us: Date.now() * 1000, node: 'fs1', line: '12345' });
+    const timeIt = async (n: number, f: () => Promise<unknown>): Promise<{ round_trip_p50_ms: number; round_trip_min_ms: number; redis_evalsha_us_per_call?: number }> => {
+      const before = await redisInfo(infoConn);
+      const ts: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = process.hrtime.bigint();
+        await f();
+        ts.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      const after = await redisInfo(infoConn);
+      ts.sort((a, b) => a - b);
+      const e0 = before.cmds.get('evalsha') ?? { calls: 0, usec: 0 };
+      const e1 = after.cmds.get('evalsha') ?? { calls: 0, usec: 0 };
+      const calls = e1.calls - e0.calls;
+      return { round_trip_p50_ms: round(pct(ts, 50), 3), round_trip_min_ms: round(ts[0] ?? NaN, 3), ...(calls ? { redis_evalsha_us_per_call: round((e1.usec - e0.usec) / calls, 0) } : {}) };
+    };
+    const probes = {
+      claim_no_eligible_agent: {
+        setup: `${nAgents} ready agents with skill general at levels 1-5; one caller in queue elder (tiers 0 s: level 6, 10 s: level 1) in its first tier`,
+        ...(await timeIt(50, () => probeClaims.claim('elder', 'general', Date.now(), [[0, 6], [10, 1]]))),
+      },
+      claim_empty_queue: await timeIt(50, () => probeClaims.claim('general', 'general', Date.now(), [[0, 1]])),
+      tick_agents_list: { agents: nAgents, ...(await timeIt(10, () => agents.list())) },
+    };
+    console.error(`route: probes ${JSON.stringify(probes)}`);
+
     // --- summary.
     const summarize = (ss: readonly Sample[], seconds: number, phases: readonly PhaseName[], kind: Kind | 'all'): Record<string, unknown> => {
       const ms = ss.map((s) => s.ms).sort((a, b) => a - b);
@@ -552,6 +595,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       const phaseReq = phases.reduce((a, p) => a + Number(phaseInfo[p]?.redis_requests ?? 0), 0);
       const phaseCmds = phases.reduce((a, p) => a + Number(phaseInfo[p]?.redis_commands_incl_in_scripts ?? 0), 0);
       const phaseCpu = phases.reduce((a, p) => a + Number(phaseInfo[p]?.redis_cpu_ms ?? 0), 0);
+      const nodeCpu = phases.reduce((a, p) => a + Number(phaseInfo[p]?.node_cpu_ms ?? 0), 0);
       const allDecisions = samples.filter((s) => phases.includes(s.phase)).length;
       const kinds: readonly Kind[] = kind === 'all' ? ['caller_queued', 'agent_ready'] : [kind];
       let withoutDecision = 0;
@@ -566,11 +610,13 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
         events_without_decision: withoutDecision,
         router_only_p50_ms: round(pct(routerMs, 50), 3),
         router_only_p99_ms: round(pct(routerMs, 99), 3),
-        redis_round_trips_on_path: reqs.length ? Math.min(...reqs) : null,
+        redis_requests_before_originate_min: reqs.length ? Math.min(...reqs) : null,
         // Every request of the phase (offers, agent transitions, the tick...) over its decisions.
         redis_requests_per_decision_all_traffic: kind === 'all' && allDecisions ? round(phaseReq / allDecisions, 1) : undefined,
         redis_commands_per_decision_incl_in_scripts: kind === 'all' && allDecisions ? round(phaseCmds / allDecisions, 1) : undefined,
         redis_cpu_us_per_decision: kind === 'all' && allDecisions ? round((phaseCpu * 1000) / allDecisions, 0) : undefined,
+        // The whole process (router, stores, the simulated switch and agents): the least load-dependent figure.
+        node_cpu_us_per_decision: kind === 'all' && allDecisions ? round((nodeCpu * 1000) / allDecisions, 0) : undefined,
         rss_mb: round(Math.max(...phases.map((p) => Number(phaseInfo[p]?.rss_mb ?? 0))), 1),
         target_p99_ms: TARGET_P99_MS,
         target_met: ms.length > 0 && pct(ms, 99) <= TARGET_P99_MS,
@@ -628,6 +674,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
           },
         ]),
       ),
+      probes,
       claim_round_trip_us: {
         claimed: { n: sortedHit.length, p50: round(pct(sortedHit, 50), 0), p99: round(pct(sortedHit, 99), 0) },
         nothing_to_claim: { n: sortedMiss.length, p50: round(pct(sortedMiss, 50), 0), p99: round(pct(sortedMiss, 99), 0) },

@@ -169,7 +169,9 @@ export function startAcd(deps: AcdDeps): Acd {
         answers.set(call.queue ?? '', times.slice(-20));
         deps.onAgentAnswered?.(call, ev.tsUs);
       }
-      if (ev.type === 'channel-hangup-complete' && leg.answeredUs !== undefined) {
+      // The first of CHANNEL_HANGUP / _COMPLETE ends the agent's call: once every leg has hung up the
+      // registry completes the call and a later event no longer finds it.
+      if ((ev.type === 'channel-hangup' || ev.type === 'channel-hangup-complete') && leg.answeredUs !== undefined && leg.endedUs === undefined) {
         // A callback's agent was reserved for the queued call it calls back.
         void agentPort.endCall(leg.agentId, call.callbackOf ?? call.id).then((ok) => {
           // Wrap-up of 0 s sends the agent straight back to ready.

@@ -45,6 +45,12 @@ export interface SwitchFacade {
   sendmsg(uuid: string, msg: SendMsg, opts?: { controlled?: boolean }): Promise<string>;
   /** The headers of a CHANNEL_DATA event for the outbound `connect` reply; undefined if gone. */
   channelData(uuid: string): readonly Header[] | undefined;
+  /**
+   * Optional: hold the channel's session while an outbound socket is open (FreeSWITCH's listener
+   * holds a read lock): after a hangup the channel stops after CHANNEL_HANGUP_COMPLETE and fires
+   * CHANNEL_DESTROY only when the returned release is called (the listener closed the socket).
+   */
+  holdSession?(uuid: string): () => void;
   /** Whether the channel still exists (for myevents on an unknown uuid, etc.). */
   channelExists(uuid: string): boolean;
   /** Next value of the switch-wide Event-Sequence counter and the current event timestamp. */

@@ -164,3 +164,23 @@ t.test('static (sync) socket: sendmsg runs inline and replies after the app; asy
   t.same(events.filter((e) => e.name === 'PRIVATE_COMMAND').map((e) => hv(e, 'async')), ['true'], 'only the queued message comes back as PRIVATE_COMMAND');
   sw.close();
 });
+
+t.test('holdSession: a lingering listener keeps the hung-up channel until it lets go (CHANNEL_DESTROY waits)', async (t) => {
+  const clock = new VirtualClock();
+  const { sw, events } = mkSwitch({ clock });
+  const u = sw.placeCall({ from: 'sipp', to: '9001' });
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_PARK'));
+  const release = sw.holdSession(u);
+  t.equal(await sw.api('uuid_kill', u), '+OK\n');
+  await vUntil(clock, () => events.some((e) => e.name === 'CHANNEL_HANGUP_COMPLETE'));
+  await clock.sleep(6000);
+  t.notOk(events.some((e) => e.name === 'CHANNEL_DESTROY'), 'no CHANNEL_DESTROY while held');
+  t.equal(sw.liveCount(), 1, 'the session still exists');
+  release();
+  release();
+  t.same(events.slice(-2).map((e) => `${e.name}${e.name === 'CHANNEL_STATE' ? `:${hv(e, 'Channel-State') ?? ''}` : ''}`), ['CHANNEL_DESTROY', 'CHANNEL_STATE:CS_DESTROY']);
+  t.equal(sw.liveCount(), 0);
+  t.equal(events.filter((e) => e.name === 'CHANNEL_DESTROY').length, 1, 'release is idempotent');
+  sw.holdSession('00000000-0000-4000-8000-000000000000')();
+  sw.close();
+});

@@ -11,10 +11,10 @@ const CAPTURES = [
   '23_outbound_socket_ivr',
 ];
 
-// The socket application parks the channel one 20 ms tick after the listener's `connect`; the
-// listener has to have sent `myevents` by then to see CHANNEL_PARK, as the captures' listener did.
-// The first outbound session of a process runs cold (JIT): one unchecked replay first, so that
-// compilation does not eat that window.
+// The socket application parks the channel shortly after the listener's `connect`; the listener
+// has to have sent `myevents` by then to see CHANNEL_PARK, as the captures' listener did. The first
+// outbound session of a process runs cold (JIT): one unchecked replay first, so that compilation
+// does not eat that window.
 t.before(async () => {
   const warm = SCENARIOS['21b_sip_x_headers_outbound_socket_connect'];
   if (warm) await replay({ ...warm, timeScale: 0.1 });

@@ -188,7 +188,6 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
 
 /** originate <dialstring> <&app(arg) | ext [dialplan] [context]> [cid_name] [cid_num] [timeout] */
 async function originate(sw: Switch, a: string, jobUuid?: string): Promise<string> {
-  void jobUuid;
   const m = /^(\{[^}]*\})?(\S+)\s*(.*)$/.exec(a);
   if (!m) return '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
   const dial = (m[1] ?? '') + (m[2] ?? '');
@@ -225,7 +224,24 @@ async function originate(sw: Switch, a: string, jobUuid?: string): Promise<strin
     const [ext = '', dialplan = 'XML', context = 'default'] = parts;
     // switch_ivr_originate hands an answered leg to an extension by switch_ivr_session_transfer.
     transferProfile(sw, ch, ext, dialplan, context, true);
-    void sw.routeAndExecute(ch).catch(() => undefined);
+    // The transfer is only requested here; the leg's own thread routes it once originate has
+    // returned: a bgapi's BACKGROUND_JOB comes first (capture 10: BACKGROUND_JOB, then
+    // conference-create and add-member, leg by leg).
+    ch.busy = true;
+    let started = false;
+    const start = (): void => {
+      if (started) return;
+      started = true;
+      stopWatch();
+      ch.busy = false;
+      void sw.routeAndExecute(ch).catch((e: unknown) => sw.log.error?.('channel thread failed', e));
+    };
+    const stopWatch = jobUuid
+      ? sw.onEvent((ev) => { if (ev.name === 'BACKGROUND_JOB' && ev.headers.some(([k, v]) => k === 'Job-UUID' && v === jobUuid)) start(); })
+      : () => undefined;
+    // Without a BACKGROUND_JOB through the switch (blocking api, or an ESL layer that delivers it
+    // itself) the leg starts on the next timer turn.
+    sw.clock.after(jobUuid ? 20 : 0, start);
   }
   return `+OK ${ch.uuid}\n`;
 }

@@ -121,6 +121,10 @@ export class Channel {
   /** Endpoint-specific variables set in CS_REPORTING, before the CDR variables. */
   onReport: (() => void) | undefined;
   recordings: Set<string> | undefined;
+  /** Read locks held from outside (see state-machine.ts holdSession). */
+  sessionHolds = 0;
+  /** Set when the channel waits for its last read lock to go before CHANNEL_DESTROY. */
+  destroyWhenReleased: (() => void) | undefined;
   /** Set by an async socket application between `connect` and its park (see apps.ts socketApp). */
   beforeControlMessage: (() => void) | undefined;
   /** Set by a running bridge: called as the channel hangs up, before CHANNEL_HANGUP is fired. */

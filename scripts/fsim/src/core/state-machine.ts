@@ -134,6 +134,18 @@ export function finishChannel(sw: Switch, ch: Channel): void {
   setHangupVars(ch);
   if (ch.endpoint === 'loopback') ch.vars.set('is_loopback', '1');
   sw.chEvent('CHANNEL_HANGUP_COMPLETE', ch, { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
+  // A read lock on the session (an outbound socket listener lingering after the hangup) keeps it
+  // from being destroyed: CHANNEL_DESTROY waits for the last holder (captures 13, 23_inbound).
+  if (ch.sessionHolds > 0) {
+    ch.destroyWhenReleased = () => destroyChannel(sw, ch);
+    return;
+  }
+  destroyChannel(sw, ch);
+}
+
+function destroyChannel(sw: Switch, ch: Channel): void {
+  if (ch.destroyed) return;
+  ch.destroyWhenReleased = undefined;
   sw.request(ch, 'CS_DESTROY');
   sw.chEvent('CHANNEL_DESTROY', ch);
   ch.runningState = 'CS_DESTROY';
@@ -142,6 +154,21 @@ export function finishChannel(sw: Switch, ch: Channel): void {
   sw.channels.delete(ch.uuid);
   sw.queues.delete(ch.uuid);
   ch.markDestroyed();
+}
+
+/**
+ * switch_core_session_read_lock for a holder outside the channel's thread: until the returned
+ * release runs, a hung-up channel stops after CHANNEL_HANGUP_COMPLETE. Release is idempotent.
+ */
+export function holdSession(sw: Switch, ch: Channel): () => void {
+  ch.sessionHolds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    ch.sessionHolds--;
+    if (ch.sessionHolds <= 0 && ch.destroyWhenReleased) ch.destroyWhenReleased();
+  };
 }
 
 /** The CS_HANGUP half of finishing: the state machine enters CS_HANGUP (callstate HANGUP). */

@@ -15,8 +15,8 @@ import { handleSendmsg } from './sendmsg.ts';
 import { fireHeartbeat, uptimeText } from './heartbeat.ts';
 import { executeApp, routeAndExecute } from './execute.ts';
 import {
-  codecEvents, enterHangupState, finishChannel, firePresence, hangupChannel, markAnswered, markPreAnswered,
-  markRingReady, onPeerHangup, profileIp, requestState, runState, setCallState,
+  codecEvents, enterHangupState, finishChannel, firePresence, hangupChannel, holdSession, markAnswered,
+  markPreAnswered, markRingReady, onPeerHangup, profileIp, requestState, runState, setCallState,
 } from './state-machine.ts';
 import { Endpoints } from './endpoints.ts';
 import type { EndpointEventListener, PlaceCallOptions } from './endpoints.ts';
@@ -83,6 +83,17 @@ export class Switch implements SwitchFacade {
     const ch = this.channels.get(uuid);
     if (!ch || ch.destroyed) return undefined;
     return this.eb.channel('CHANNEL_DATA', ch, { sourceKey: 'CHANNEL_DATA_DUMP', vars: true, other: this.otherOf(ch) }).headers;
+  }
+
+  /**
+   * Hold the channel's session (an outbound-socket listener does while its socket is open): a
+   * channel that hangs up meanwhile stops after CHANNEL_HANGUP_COMPLETE and fires CHANNEL_DESTROY
+   * when the returned release is called. Unknown or gone channels get a no-op release.
+   */
+  holdSession(uuid: string): () => void {
+    const ch = this.channels.get(uuid);
+    if (!ch || ch.destroyed) return () => undefined;
+    return holdSession(this, ch);
   }
 
   channelExists(uuid: string): boolean {

@@ -59,7 +59,12 @@ export const SCENARIOS: Record<string, Scenario> = {
   '11_uuid_kill': { connections: [inbound('11_uuid_kill')] },
   '12_errors': { connections: [inbound('12_errors')] },
   '12b_error_command_before_auth': { connections: [inbound('12b_error_command_before_auth')] },
+  // Outbound sockets run at (or near) real speed: the socket application parks when the
+  // listener's first sendmsg comes in, or after a timer tick plus a few real milliseconds for a
+  // listener that sends none. The capture's listener had sent connect, myevents, linger and its
+  // first sendmsg within 1 ms; on a busy test host ours needs more than a scaled-down tick.
   '13_outbound_socket_9002': {
+    timeScale: 1,
     connections: [{ capture: '13_outbound_socket_9002', side: 'outbound', start: (ctx) => void sippCall(ctx, '9002') }],
   },
   // 1001 registered by a SIPp UAS that answers 100 + 180 and never 200.
@@ -100,6 +105,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     ],
   },
   '21b_sip_x_headers_outbound_socket_connect': {
+    timeScale: 1,
     connections: [
       {
         capture: '21b_sip_x_headers_outbound_socket_connect',
@@ -133,7 +139,9 @@ export const SCENARIOS: Record<string, Scenario> = {
       ]),
     ],
   },
+  // Half speed for the park window (see 13); the scenario lasts 21 s of switch time.
   '23_outbound_socket_ivr': {
+    timeScale: 0.5,
     connections: [
       {
         capture: '23_outbound_socket_ivr',
