@@ -11,8 +11,10 @@
 // mostly caller_queued decisions); burst A; steady B (a backlog of callers, agents paced back to
 // ready: agent_ready decisions); burst B (a shift of agents logging back at once). The once-a-second
 // ACD tick's Redis work (expireWrapUps over all agents, router.routeAll) runs as in production.
+// Then, with no load, two probes: a claim whose head caller has no eligible agent among all ready
+// ones (the claim script's worst case), and the tick's agents.list(). See scripts/bench/README.md.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -29,7 +31,7 @@ import { QueueStore } from '../../server/src/store/queue-store.ts';
 import { startRedisServer } from '../lib/redis-server.ts';
 
 export const description = 'ACD routing decision latency (caller queued / agent ready -> originate sent), 1,000 agents, 50 queues, real Redis';
-export const usage = `npm run bench -- route [options]      (~45 s on 2 cores)
+export const usage = `npm run bench -- route [options]      (~35 s on 2 cores)
   --agents N=1000      agents, each with 1-3 queue skills, levels 1-10
   --queues N=50        queues, each with its own skill, 1 or 2 tiers
   --rate N=50          steady events/s: caller arrivals in phase A, agents back to ready in phase B
@@ -101,6 +103,25 @@ async function redisInfo(r: Redis): Promise<{ cmds: Map<string, { calls: number;
     if (u) usedMb = Number(u[1]) / 1048576;
   }
   return { cmds, cpuS, usedMb };
+}
+
+/** ns a process has waited on the CPU run queue so far (Linux schedstat; 0 where unavailable). */
+async function runQueueWaitNs(pid: number | 'self'): Promise<number> {
+  try {
+    return Number((await readFile(`/proc/${pid}/schedstat`, 'utf8')).split(' ')[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The redis-server listening on `port` (its process title is "redis-server 127.0.0.1:PORT"). */
+async function redisPid(port: number): Promise<number | undefined> {
+  for (const d of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(d)) continue;
+    const cmd = await readFile(`/proc/${d}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.startsWith('redis-server') && cmd.includes(`:${port}`)) return Number(d);
+  }
+  return undefined;
 }
 
 export async function main(argv: string[]): Promise<Record<string, unknown>> {
@@ -420,11 +441,13 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     loop.enable();
     stopAll.push(async () => loop.disable());
     const phaseInfo: Record<string, Record<string, unknown>> = {};
+    const rPid = await redisPid(server.port);
     const tickMs: number[] = [];
     const runPhase = async (name: PhaseName, body: () => Promise<number>): Promise<void> => {
       phase = name;
       loop.reset();
       const before = await redisInfo(infoConn);
+      const wait0 = [await runQueueWaitNs('self'), rPid ? await runQueueWaitNs(rPid) : 0];
       const req0 = requests;
       const cpu0 = process.cpuUsage();
       const t = performance.now();
@@ -432,6 +455,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       await settle();
       const seconds = (performance.now() - t) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const wait1 = [await runQueueWaitNs('self'), rPid ? await runQueueWaitNs(rPid) : 0];
       const after = await redisInfo(infoConn);
       const delta = (cmd: string): { calls: number; usec: number } => {
         const a = after.cmds.get(cmd) ?? { calls: 0, usec: 0 };
@@ -456,6 +480,9 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
         redis_commands_incl_in_scripts: serverCalls,
         redis_cpu_ms: round((after.cpuS - before.cpuS) * 1000, 0),
         node_cpu_ms: round((cpu.user + cpu.system) / 1000, 0),
+        // Time runnable but not running (another process had the CPU): the machine's share of the tail.
+        node_run_queue_wait_ms: round((wait1[0]! - wait0[0]!) / 1e6, 0),
+        redis_run_queue_wait_ms: rPid ? round((wait1[1]! - wait0[1]!) / 1e6, 0) : null,
         claim_script_us_per_call: evalsha.calls ? round(evalsha.usec / evalsha.calls, 1) : null,
         claim_script_calls: evalsha.calls,
         agent_write_script_us_per_call: evalc.calls ? round(evalc.usec / evalc.calls, 1) : null,

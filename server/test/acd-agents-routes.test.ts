@@ -155,7 +155,7 @@ t.test('agent and queue routes', async (t) => {
     clock.now = T0 + 10_000;
 
     const res = await app.inject({ url: '/api/queues' });
-    t.equal(res.statusCode, 200);
+    t.equal(res.statusCode, 200, res.body);
     const body = res.json();
     t.same(body.queues.map((q: { name: string }) => q.name), ['elder', 'enterprise', 'general'], 'configured queues and queues that held calls');
     const general = body.queues.find((q: { name: string }) => q.name === 'general');

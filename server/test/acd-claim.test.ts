@@ -17,7 +17,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, prefix: string) {
   const keys = redisKeys(prefix);
   const addAgent = async (id: string, skills: Record<string, number>, idleSince: number) => {
     await redis.hset(keys.agent(id), { state: 'ready', skills: JSON.stringify(skills), phone: `user/${id}`, idleSince: String(idleSince) });
-    for (const s of Object.keys(skills)) await redis.zadd(keys.readyAgents(s), idleSince, id);
+    for (const [s, level] of Object.entries(skills)) await redis.zadd(keys.readyAgents(s, level), idleSince, id);
   };
   return { redis, keys, r, claims: new ClaimStore(redis, keys, prefix), queues: new QueueStore(redis, keys), addAgent };
 }
@@ -41,7 +41,7 @@ t.test('priority classes first, FIFO inside a class, longest-idle agent', async 
   t.equal(got[0]?.priority, 3);
   t.equal(await redis.hget(keys.agent('a-longest'), 'state'), 'reserved');
   t.equal(await redis.hget(keys.agent('a-longest'), 'callId'), 'from110');
-  t.equal(await redis.zcard(keys.readyAgents('general')), 0, 'claimed agents leave every ready set');
+  for (let l = 1; l <= 10; l++) t.equal(await redis.zcard(keys.readyAgents('general', l)), 0, `claimed agents leave every ready set (level ${l})`);
   t.same(await queues.list('general'), ['normal-new']);
   t.equal((await redis.xrange(keys.agentAudit('a-longest'), '-', '+')).length, 1, 'the reservation is audited');
 

@@ -94,11 +94,15 @@ t.test('06: uuid_dump json of an answered originate leg is CHANNEL_DATA as one J
   replies.push(await sw.api('originate', `{origination_uuid=${u},origination_caller_id_number=5550001,origination_caller_id_name=agent1001}sofia/internal/agent1001@127.0.0.1:5070 &park`));
   await clock.sleep(200);
   replies.push(await sw.api('uuid_dump', `${u} json`));
+  t.match(await sw.api('uuid_dump', u), /^Event-Name: CHANNEL_DATA\n[\s\S]*[^\n]\n\n$/, 'plain dump: key: value lines, then a blank line');
   replies.push(await sw.api('uuid_kill', u));
   await vUntil(clock, () => sw.liveCount() === 0);
   const ref = apiReplies('06_api_originate_sipp_uas');
   t.same(replies.map(bodyForm), ref.map(bodyForm));
   const names = (s: string | undefined): string[] => Object.keys(JSON.parse(s ?? '{}') as object).filter((k) => !k.startsWith('variable_'));
   t.same(names(replies[1]), names(ref[1]), 'the same non-variable keys in order');
+  // Plain uuid_dump ends its header block with a blank line (capture 21).
+  const plain = await sw.api('uuid_dump', u);
+  t.equal(plain, '-ERR No such channel!\n', 'gone after the kill');
   sw.close();
 });

@@ -116,7 +116,8 @@ export class Router {
   }
 
   private async offer(queue: string, claim: Claim): Promise<void> {
-    const entry = await this.deps.waiting.get(claim.callId);
+    // The claim says whether this is a callback: only then is the entry read (an extra round trip).
+    const entry = claim.callback ? await this.deps.waiting.get(claim.callId) : undefined;
     if (entry?.callback && this.deps.callback) {
       const result = await runCallback(
         { ...this.deps.callback, sw: this.deps.sw, agents: this.deps.agents, logger: this.deps.logger, ringNoAnswerSec: this.deps.ringNoAnswerSec },

@@ -13,7 +13,7 @@
 //   wrapUntil       ms the wrap-up ends (wrap-up only)
 //   wrapExtended    '0' | '1': this wrap-up was extended (once allowed)
 //   rev             incremented by every write here; writes compare it (and state, callId) to what they read
-// readyAgents(skill) sorted sets: member = agent id, score = idleSince. Invariant kept by every write
+// readyAgents(skill, level) sorted sets: member = agent id, score = idleSince. Invariant kept by every write
 // here: the agent is a member of the set of each of its skills iff its state is ready.
 // agentAudit(id) stream (MAXLEN ~ 10000): event, from, to, reason, at, by, [callId], [wrapUntil].
 import type { Redis } from 'ioredis';
@@ -23,6 +23,9 @@ import { DELETE_AGENT, WRITE_AGENT } from './agent-scripts.ts';
 import type { RedisKeys } from './keys.ts';
 
 export type { AgentProfilePatch, AuditRecord, StoredAgent } from './agent-hash.ts';
+
+/** Skill levels, each with its own ready set (keys.ts). */
+export const SKILL_LEVELS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 export class AgentNotFoundError extends Error {
   readonly code = 'AGENT_NOT_FOUND';
@@ -76,6 +79,8 @@ type Outcome = 'OK' | 'EXISTS' | 'GONE' | 'CONFLICT';
 type Decision = { next: AgentRecord; audit: AuditFields } | { refused: unknown };
 
 export class AgentStore {
+  /** expireWrapUps calls so far: every 60th scans all agents instead of the wrapUps index. */
+  private expiryCalls = 0;
   private readonly redis: Redis;
   private readonly keys: RedisKeys;
   private readonly machine: AgentMachine;
@@ -151,7 +156,13 @@ export class AgentStore {
 
   /** Move every agent whose wrap-up ended by `now` to ready. Returns the ids moved (by this call). */
   async expireWrapUps(now: number): Promise<string[]> {
-    const due = (await this.list()).filter((a) => a.state === 'wrap-up' && (a.wrapUntil ?? 0) <= now);
+    // The wrapUps index is written after each change; every 60th call also scans every agent, so an
+    // entry lost to a crash between the two writes still expires (within a minute).
+    const full = this.expiryCalls++ % 60 === 0;
+    const ids = full
+      ? (await this.list()).filter((a) => a.state === 'wrap-up' && (a.wrapUntil ?? 0) <= now).map((a) => a.id)
+      : await this.redis.zrangebyscore(this.keys.wrapUps, '-inf', String(now));
+    const due = ids.map((id) => ({ id }));
     const moved: string[] = [];
     for (const a of due) {
       // Another instance's timer (or the agent ending early) may get there first: that is a refusal here, not an error.
@@ -174,14 +185,17 @@ export class AgentStore {
 
   /** Ready agents with a skill, longest idle first, as the router sees them. */
   async readyAgents(skill: string): Promise<{ id: string; idleSince: number }[]> {
-    const flatList = await this.redis.zrange(this.keys.readyAgents(skill), '0', '-1', 'WITHSCORES');
+    const levelKeys = SKILL_LEVELS.map((l) => this.keys.readyAgents(skill, l));
+    // WITHSCORES comes back flat (RESP2) or as [member, score] pairs (RESP3): accept both.
+    const reply = (await this.redis.call('ZUNION', String(levelKeys.length), ...levelKeys, 'AGGREGATE', 'MIN', 'WITHSCORES')) as (string | [string, string])[];
+    const flatList = reply.flat();
     const out: { id: string; idleSince: number }[] = [];
     for (let i = 0; i + 1 < flatList.length; i += 2) out.push({ id: flatList[i]!, idleSince: Number(flatList[i + 1]) });
     return out;
   }
 
   private readyKeys(a: Pick<AgentRecord, 'skills'>): string[] {
-    return Object.keys(a.skills).map((s) => this.keys.readyAgents(s));
+    return Object.entries(a.skills).map(([s, level]) => this.keys.readyAgents(s, level));
   }
 
   private async mutate(id: string, decide: (cur: StoredAgent) => Decision): Promise<StoredAgent> {
@@ -231,6 +245,12 @@ export class AgentStore {
       ...flat(audit),
     ];
     // EVAL rather than EVALSHA: the script is small and agent changes are a few per second.
-    return (await this.redis.eval(WRITE_AGENT, keys.length, ...keys, ...args)) as Outcome;
+    const outcome = (await this.redis.eval(WRITE_AGENT, keys.length, ...keys, ...args)) as Outcome;
+    if (outcome === 'OK') {
+      if (next.state === 'wrap-up' && next.wrapUntil !== undefined) await this.redis.zadd(this.keys.wrapUps, next.wrapUntil, next.id);
+      else if (prev?.state === 'wrap-up') await this.redis.zrem(this.keys.wrapUps, next.id);
+    }
+    return outcome;
   }
+
 }

@@ -24,26 +24,33 @@ for _, p in ipairs(classes) do
     for _, t in ipairs(tiers) do if waitSec >= t[1] then minLevel = t[2] end end
     -- FIFO inside a class: the head waited longest, so its tier is the widest of its class; if no
     -- agent suits it, none suits the others of the class either. A lower class may still be served.
-    local ready = redis.call('ZRANGE', prefix .. ':ready:' .. skill, 0, -1)
-    for _, agentId in ipairs(ready) do
+    -- Ready agents are kept per skill level: the longest idle eligible agent is the lowest score
+    -- among the heads of the sets for levels minLevel..10.
+    local bestId, bestScore, bestLvl = nil, nil, nil
+    for lvl = minLevel, 10 do
+      local h = redis.call('ZRANGE', prefix .. ':ready:' .. skill .. ':' .. lvl, 0, 0, 'WITHSCORES')
+      if #h > 0 and (bestScore == nil or tonumber(h[2]) < bestScore) then bestId, bestScore, bestLvl = h[1], tonumber(h[2]), lvl end
+    end
+    if bestId then
+      local agentId = bestId
       local ak = prefix .. ':agent:' .. agentId
       local a = redis.call('HMGET', ak, 'state', 'skills', 'phone')
-      if a[1] == 'ready' then
-        local ok, skills = pcall(cjson.decode, a[2] or '{}')
-        local level = ok and tonumber(skills[skill]) or 0
-        if level and level >= minLevel then
-          redis.call('ZREM', qk, callId)
-          redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId, 'offeredAt', nowMs)
-          for s, _ in pairs(skills) do redis.call('ZREM', prefix .. ':ready:' .. s, agentId) end
-          -- Same fields and audit shape as the agent store's own transitions (agent-scripts.ts); rev
-          -- moves so a transition computed from an earlier read is refused there.
-          redis.call('HSET', ak, 'state', 'reserved', 'callId', callId, 'since', nowMs)
-          redis.call('HDEL', ak, 'reason')
-          redis.call('HINCRBY', ak, 'rev', 1)
-          redis.call('XADD', ak .. ':audit', 'MAXLEN', '~', 10000, '*', 'event', 'reserve', 'from', 'ready', 'to', 'reserved', 'reason', 'offer', 'at', nowMs, 'by', 'acd', 'callId', callId)
-          return {callId, agentId, a[3] or '', tostring(p), head[2]}
-        end
+      local ok, skills = pcall(cjson.decode, a[2] or '{}')
+      if a[1] == 'ready' and ok then
+        local q = redis.call('HMGET', prefix .. ':queued:' .. callId, 'callbackNumber', 'callbackAttempts')
+        redis.call('ZREM', qk, callId)
+        redis.call('HSET', prefix .. ':queued:' .. callId, 'state', 'offering', 'agent', agentId, 'offeredAt', nowMs)
+        for s, l in pairs(skills) do redis.call('ZREM', prefix .. ':ready:' .. s .. ':' .. l, agentId) end
+        -- Same fields and audit shape as the agent store's own transitions (agent-scripts.ts); rev
+        -- moves so a transition computed from an earlier read is refused there.
+        redis.call('HSET', ak, 'state', 'reserved', 'callId', callId, 'since', nowMs)
+        redis.call('HDEL', ak, 'reason')
+        redis.call('HINCRBY', ak, 'rev', 1)
+        redis.call('XADD', ak .. ':audit', 'MAXLEN', '~', 10000, '*', 'event', 'reserve', 'from', 'ready', 'to', 'reserved', 'reason', 'offer', 'at', nowMs, 'by', 'acd', 'callId', callId)
+        return {callId, agentId, a[3] or '', tostring(p), head[2], q[1] or '', q[2] or '0'}
       end
+      -- A member that is not ready is stale (it should never happen): drop it so it cannot block.
+      redis.call('ZREM', prefix .. ':ready:' .. skill .. ':' .. bestLvl, agentId)
     end
   end
 end
@@ -62,6 +69,8 @@ return 1
 
 export interface Claim {
   readonly callId: string;
+  /** The caller asked to be called back on this number (with the attempts made so far). */
+  readonly callback?: { readonly number: string; readonly attempts: number };
   readonly agentId: string;
   /** The agent's phone dial target (e.g. user/1001). */
   readonly phone: string;
@@ -83,7 +92,7 @@ export class ClaimStore {
     /** The key prefix the scripts build keys from; must match keys.ts. */
     private readonly prefix: string,
   ) {
-    if (keys.queueClass('q', 0) !== `${prefix}:queue:q:p0` || keys.readyAgents('s') !== `${prefix}:ready:s` || keys.agent('a') !== `${prefix}:agent:a`)
+    if (keys.queueClass('q', 0) !== `${prefix}:queue:q:p0` || keys.readyAgents('s', 3) !== `${prefix}:ready:s:3` || keys.agent('a') !== `${prefix}:agent:a`)
       throw new Error('claim scripts and keys.ts disagree on key layout');
     // defineCommand sends the script once and then calls it by SHA (EVALSHA), which keeps a claim
     // to one short round trip.
@@ -98,8 +107,9 @@ export class ClaimStore {
   async claim(queue: string, skill: string, nowMs: number, tiers: readonly (readonly [number, number])[]): Promise<Claim | undefined> {
     const res = await this.redis.hotlineClaim(this.prefix, queue, skill, String(nowMs), JSON.stringify(tiers), JSON.stringify(PRIORITY_CLASSES));
     if (!res) return undefined;
-    const [callId = '', agentId = '', phone = '', priority = '0', t0Us = '0'] = res;
-    return { callId, agentId, phone, priority: Number(priority), t0Us: Number(t0Us) };
+    const [callId = '', agentId = '', phone = '', priority = '0', t0Us = '0', cbNumber = '', cbAttempts = '0'] = res;
+    const claim = { callId, agentId, phone, priority: Number(priority), t0Us: Number(t0Us) };
+    return cbNumber ? { ...claim, callback: { number: cbNumber, attempts: Number(cbAttempts) } } : claim;
   }
 
   async requeue(callId: string): Promise<boolean> {

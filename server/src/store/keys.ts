@@ -24,10 +24,16 @@ export interface RedisKeys {
   agent(id: string): string;
   /** Set of all agent ids. */
   readonly agents: string;
+  /** Sorted set of agents in wrap-up, scored by its end (ms): the timer reads only the due ones. */
+  readonly wrapUps: string;
   /** Stream: an agent's state transitions (audit trail). */
   agentAudit(id: string): string;
-  /** Sorted set of ready agents having a skill, scored by idle-since (ms): longest idle first. */
-  readyAgents(skill: string): string;
+  /**
+   * Sorted set of ready agents having a skill at one level (1-10), scored by idle-since (ms):
+   * longest idle first. Per level, so a claim needing level >= N looks at the head of at most ten
+   * sets instead of walking every ready agent of the skill.
+   */
+  readyAgents(skill: string, level: number): string;
   /** Hash: SLA counters of one 15-minute interval for a scope ('center' or 'queue:<name>'). */
   slaInterval(scope: string, intervalStartMs: number): string;
   /** Sorted set: one member per call outcome in a scope, scored by t0 (ms), for rolling windows. */
@@ -52,8 +58,9 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     queues: `${prefix}:queues`,
     agent: (id) => `${prefix}:agent:${id}`,
     agents: `${prefix}:agents`,
+    wrapUps: `${prefix}:wrapups`,
     agentAudit: (id) => `${prefix}:agent:${id}:audit`,
-    readyAgents: (skill) => `${prefix}:ready:${skill}`,
+    readyAgents: (skill, level) => `${prefix}:ready:${skill}:${level}`,
     slaInterval: (scope, start) => `${prefix}:sla:${scope}:i:${start}`,
     slaOutcomes: (scope) => `${prefix}:sla:${scope}:outcomes`,
     slaAlerts: `${prefix}:sla:alerts`,

@@ -38,6 +38,10 @@ export function agentStore(
 
 /** Score of an agent in a ready set, or null when it is not a member. */
 export async function readyScore(redis: Redis, keys: RedisKeys, skill: string, id: string): Promise<number | null> {
-  const s = await redis.zscore(keys.readyAgents(skill), id);
-  return s === null ? null : Number(s);
+  // Ready sets are per skill level: the agent is in at most one of them per skill.
+  for (let level = 1; level <= 10; level++) {
+    const s = await redis.zscore(keys.readyAgents(skill, level), id);
+    if (s !== null) return Number(s);
+  }
+  return null;
 }

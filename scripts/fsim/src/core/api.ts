@@ -80,7 +80,8 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       if (!ch) return '-ERR No such channel!\n';
       const h = sw.channelData(ch.uuid) ?? [];
       if (w[1] === 'json') return JSON.stringify(Object.fromEntries(h));
-      return h.map(([k, v]) => `${k}: ${encodeURIComponent(v)}`).join('\n') + '\n';
+      // switch_event_serialize's "k: v\n" lines, then the blank line that ends the block (capture 21).
+      return h.map(([k, v]) => `${k}: ${encodeURIComponent(v)}`).join('\n') + '\n\n';
     }
     case 'uuid_bridge': {
       const x = chOf(w[0]);

@@ -211,8 +211,10 @@ export async function bridgeLegs(
   sw.chEvent('CALL_UPDATE', b, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentA[0]], ['Sent-Callee-ID-Number', sentA[1]], ['Bridged-To', a.uuid]] });
   sw.chEvent('CALL_UPDATE', a, { pre: [['Direction', 'SEND'], ['Sent-Callee-ID-Name', sentB[0]], ['Sent-Callee-ID-Number', sentB[1]], ['Bridged-To', b.uuid]] });
   sw.endpoints.emit({ type: 'bridged', uuid: a.uuid, peer: b.uuid });
-  // The bridge application's a-leg records its role as it hangs up mid-bridge (capture 18).
-  if (opts.app) a.beforeHangupEvent = () => a.vars.set('last_bridge_role', 'originator');
+  // The leg whose hangup ends the bridge records its role (captures 18, 23: the caller hangs up
+  // and has last_bridge_role=originator; census 27: the agent hangs up and the caller has none).
+  a.beforeHangupEvent = () => a.vars.set('last_bridge_role', 'originator');
+  b.beforeHangupEvent = () => b.vars.set('last_bridge_role', 'originatee');
   const aSig = a.resetBreak();
   const bSig = b.resetBreak();
   b.busy = true;
@@ -225,6 +227,7 @@ export async function bridgeLegs(
   a.bridgedTo = undefined;
   b.bridgedTo = undefined;
   a.beforeHangupEvent = undefined;
+  b.beforeHangupEvent = undefined;
   b.busy = false;
   b.vars.unset('bridge_to');
   a.vars.unset('bridge_to');
@@ -234,7 +237,15 @@ export async function bridgeLegs(
   a.vars.set('last_bridge_to', b.uuid);
   a.vars.set('last_sent_callee_id_name', sentB[0]);
   a.vars.set('last_sent_callee_id_number', sentB[1]);
-  a.vars.set('last_bridge_role', 'originator');
+  if (b.isHungUp && !a.isHungUp) {
+    // The b-leg's far end hung up: its cause (and SIP cause) travel to the a-leg (census 27).
+    a.vars.set('last_bridge_hangup_cause', b.hangupCause);
+    const proto = b.vars.get('proto_specific_hangup_cause');
+    if (proto) {
+      a.vars.set('last_bridge_proto_specific_hangup_cause', proto);
+      if (a.endpoint === 'sofia') a.vars.set('sip_hangup_phrase', sipPhrase(proto));
+    }
+  }
   a.vars.set('bridge_hangup_cause', b.hangupCause ?? a.hangupCause ?? 'NORMAL_CLEARING');
   sw.chEvent('CHANNEL_UNBRIDGE', a, { pre: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
   if (a.isHungUp && !b.isHungUp) {

@@ -7,6 +7,7 @@ import type { EndpointBehaviour } from './config.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { Switch } from './switch.ts';
 import { setInboundVars } from './sofia-vars.ts';
+import { farEndHangup } from './state-machine.ts';
 import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
 export type EndpointEvent =
@@ -120,7 +121,7 @@ export class Endpoints {
             if (ch.profile) ch.profile.networkAddr = ch.vars.get('sip_network_ip') ?? '';
           }
           this.sw.answer(ch);
-          if (b.hangupAfterMs !== undefined) this.after(b.hangupAfterMs, () => this.sw.hangup(ch, 'NORMAL_CLEARING'));
+          if (b.hangupAfterMs !== undefined) this.after(b.hangupAfterMs, () => farEndHangup(this.sw, ch));
         }
         resolve(ch.isHungUp && o === 'answered' ? ch.hangupCause ?? 'NORMAL_CLEARING' : o);
       };
@@ -205,17 +206,11 @@ export class Endpoints {
     if (o.patienceMs !== undefined) {
       this.after(o.patienceMs, () => {
         if (ch.isHungUp) return;
-        if (!ch.bridgedTo) {
-          ch.farEndHangup = true;
-          sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
-        }
+        if (!ch.bridgedTo) farEndHangup(sw, ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
       });
     }
     if (o.hangupAfterMs !== undefined) {
-      this.after(o.hangupAfterMs, () => {
-        ch.farEndHangup = true;
-        sw.hangup(ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL');
-      });
+      this.after(o.hangupAfterMs, () => farEndHangup(sw, ch, ch.answered ? 'NORMAL_CLEARING' : 'ORIGINATOR_CANCEL'));
     }
     for (const d of o.dtmf ?? []) this.after(startMs + d.afterMs, () => { if (!ch.isHungUp) queueDtmf(sw, ch, d.digits, 'RTP'); });
     ch.hangupCtl.signal.addEventListener('abort', () => {

@@ -157,6 +157,22 @@ function destroyChannel(sw: Switch, ch: Channel): void {
 }
 
 /**
+ * The far end hangs up (a BYE received): sofia records it before hanging the channel up
+ * (sip_term_status, proto_specific_hangup_cause, sip_term_cause on CHANNEL_HANGUP: captures 18,
+ * 23, census 27), and reports recv_bye (endpoints.ts).
+ */
+export function farEndHangup(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING'): void {
+  if (ch.isHungUp) return;
+  ch.farEndHangup = true;
+  if (ch.endpoint === 'sofia' && cause === 'NORMAL_CLEARING' && ch.answered) {
+    ch.vars.set('sip_term_status', '200');
+    ch.vars.set('proto_specific_hangup_cause', 'sip:200');
+    ch.vars.set('sip_term_cause', '16');
+  }
+  sw.hangup(ch, cause);
+}
+
+/**
  * switch_core_session_read_lock for a holder outside the channel's thread: until the returned
  * release runs, a hung-up channel stops after CHANNEL_HANGUP_COMPLETE. Release is idempotent.
  */

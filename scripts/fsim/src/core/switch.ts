@@ -16,7 +16,7 @@ import { fireHeartbeat, uptimeText } from './heartbeat.ts';
 import { executeApp, routeAndExecute } from './execute.ts';
 import {
   codecEvents, enterHangupState, finishChannel, firePresence, hangupChannel, holdSession, markAnswered,
-  markPreAnswered, markRingReady, onPeerHangup, profileIp, requestState, runState, setCallState,
+  markPreAnswered, markRingReady, onPeerHangup, profileIp, requestState, runState, setCallState, farEndHangup,
 } from './state-machine.ts';
 import { Endpoints } from './endpoints.ts';
 import type { EndpointEventListener, PlaceCallOptions } from './endpoints.ts';
@@ -225,14 +225,7 @@ export class Switch implements SwitchFacade {
     const ch = this.channels.get(uuid);
     if (!ch) return false;
     // The simulated far end hangs up (control API): its BYE, not one FreeSWITCH sends.
-    ch.farEndHangup = true;
-    // sofia records the BYE it received before hanging up (capture 18, 23: on CHANNEL_HANGUP).
-    if (ch.endpoint === 'sofia' && cause === 'NORMAL_CLEARING' && ch.answered) {
-      ch.vars.set('sip_term_status', '200');
-      ch.vars.set('proto_specific_hangup_cause', 'sip:200');
-      ch.vars.set('sip_term_cause', '16');
-    }
-    this.hangup(ch, cause);
+    farEndHangup(this, ch, cause);
     return true;
   }
   sendDtmf(uuid: string, digits: string): boolean {

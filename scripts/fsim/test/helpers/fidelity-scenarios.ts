@@ -38,14 +38,10 @@ export const SCENARIOS: Record<string, Scenario> = {
   '07b_dtmf_uuid_send_dtmf_loopback': { connections: [inbound('07b_dtmf_uuid_send_dtmf_loopback')] },
   '08_uuid_bridge': { connections: [inbound('08_uuid_bridge')] },
   '09_uuid_transfer': { connections: [inbound('09_uuid_transfer')] },
-  // The three bgapi originates go out within 6 ms and SIPp's uas answers within ~6-30 ms: at
-  // timeScale 0.1 the simulated answers (20 ms) would come in 2 ms of real time, before the client
-  // has sent the next bgapi, and the parties would join in another order than on FreeSWITCH.
   // SIPp's uas answered the three INVITEs 6, 26 and 28 ms after the first one, so all three
   // parties joined within one conference tick. The simulated phones ring until all three legs
   // exist, then answer in the order they were called, whatever the replay's own latency.
   '10_conference_3party': {
-    timeScale: 0.5,
     setup: (ctx) => {
       const sw = ctx.fsim.sw;
       const parties = ['party0', 'party1', 'party2'];
