@@ -23,11 +23,11 @@ t.test('the wrapUps index follows wrap-up and drives expiry', async (t) => {
   await store.apply('a', { type: 'endCall', callId: 'c-a' });
   now += 10_000;
   await store.apply('b', { type: 'endCall', callId: 'c-b' });
-  t.same(await redis.zrange(keys.wrapUps, 0, -1), ['a', 'b'], 'both indexed by wrap-up end');
+  t.same(await redis.zrange(keys.wrapUps, '0', '-1'), ['a', 'b'], 'both indexed by wrap-up end');
   now += 25_000;
   t.same(await store.expireWrapUps(now), ['a'], 'only the due one');
-  t.same(await redis.zrange(keys.wrapUps, 0, -1), ['b'], 'leaving ready removes it from the index');
+  t.same(await redis.zrange(keys.wrapUps, '0', '-1'), ['b'], 'leaving ready removes it from the index');
   await store.apply('b', { type: 'endWrapUp' });
-  t.same(await redis.zrange(keys.wrapUps, 0, -1), [], 'ending early too');
+  t.same(await redis.zrange(keys.wrapUps, '0', '-1'), [], 'ending early too');
   t.equal((await store.get('a'))?.state, 'ready');
 });
