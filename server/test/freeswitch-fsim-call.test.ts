@@ -94,10 +94,11 @@ const EXPECTED_SEQUENCE: string[] = [
   'CHANNEL_EXECUTE(export)', 'CHANNEL_EXECUTE_COMPLETE(export)',
   // the socket application parks the channel and hands it to us
   'CHANNEL_EXECUTE(socket)', 'CHANNEL_PARK',
-  // our first command, sent as soon as we connect: no PRIVATE_COMMAND (capture 23's answer)
+  // PRIVATE_COMMAND follows a sendmsg's application once it has run, if the channel had media when
+  // the command was taken off its queue (switch_ivr_parse_next_event; capture 23): not after
+  // `answer`, which found no media yet, but after `playback`.
   'CHANNEL_EXECUTE(answer)', 'CODEC', 'CODEC', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_CALLSTATE', 'CHANNEL_ANSWER', 'PRESENCE_IN', 'CHANNEL_CALLSTATE', 'CHANNEL_EXECUTE_COMPLETE(answer)',
-  // a later command is parsed from the park loop: PRIVATE_COMMAND first (capture 23's set)
-  'PRIVATE_COMMAND', 'CHANNEL_EXECUTE(playback)', 'PLAYBACK_START', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE(playback)',
+  'CHANNEL_EXECUTE(playback)', 'PLAYBACK_START', 'PLAYBACK_STOP', 'CHANNEL_EXECUTE_COMPLETE(playback)', 'PRIVATE_COMMAND',
   // our hangup: the socket application completes, then the teardown
   'CHANNEL_HANGUP', 'CHANNEL_UNPARK', 'CHANNEL_EXECUTE_COMPLETE(socket)',
   'CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'PRESENCE_IN', 'CHANNEL_STATE', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_DESTROY', 'CHANNEL_STATE',
