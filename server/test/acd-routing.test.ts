@@ -31,7 +31,7 @@ t.test('a queued call reaches a ready agent; ring-no-answer moves on; wrap-up th
   const a1 = await calls.acd.agents.get('1001');
   t.equal(a1?.state, 'not-ready');
   t.equal(a1?.reason, 'ring-no-answer', 'the agent who did not answer is set not-ready');
-  t.equal((await calls.acd.agents.get('1002'))?.state, 'on-call');
+  await eventually('agent on-call', async () => (await calls.acd.agents.get('1002'))?.state === 'on-call', 5000);
   t.same(await calls.queues.list('general'), [], 'no longer waiting');
   // The agent hangs up after 3 s (sim): wrap-up, then ready after 1 s.
   await eventually('agent in wrap-up', async () => (await calls.acd.agents.get('1002'))?.state === 'wrap-up', 10_000);

@@ -18,6 +18,8 @@ export interface RouterDeps {
   readonly agents: AgentPort;
   readonly sw: SwitchPort;
   readonly callFacts: (callId: string) => CallFacts | undefined;
+  /** Whether the switch reported the agent leg bridged to the caller (registry). */
+  readonly isBridged?: (callId: string, agentLeg: string) => boolean;
   /** Wall clock, ms: tier widening compares it with t0 (switch µs); both are NTP time. */
   readonly now: () => number;
   readonly logger: Logger;
@@ -162,7 +164,7 @@ export class Router {
         await this.deps.agents.cancelReservation(agentId, callId);
         return;
       }
-      await this.deps.sw.bridge(callId, offer.agentLeg);
+      await this.bridge(callId, offer.agentLeg);
       await this.deps.agents.connect(agentId, callId);
       await this.deps.waiting.remove(callId);
       this.stats.connected++;
@@ -189,6 +191,23 @@ export class Router {
       this.kick(queue);
     } finally {
       this.offersByCall.delete(callId);
+    }
+  }
+
+  /**
+   * uuid_bridge, trusting the switch's events over the command's answer: under load the reply can
+   * time out although the bridge happened, and killing a connected agent leg then would hand the
+   * caller to a second agent. A failed command counts only if no CHANNEL_BRIDGE follows.
+   */
+  private async bridge(callId: string, agentLeg: string): Promise<void> {
+    try {
+      await this.deps.sw.bridge(callId, agentLeg);
+    } catch (err) {
+      for (let waited = 0; waited < 3000; waited += 100) {
+        if (this.deps.isBridged?.(callId, agentLeg)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw err;
     }
   }
 

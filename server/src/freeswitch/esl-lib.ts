@@ -2,7 +2,7 @@
 // (see README design notes for the comparison). It is CommonJS without types: the little of its
 // surface we use is typed here.
 import { createRequire } from 'node:module';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 
 /** esl.Event: ordered headers plus a body. */
 export interface EslEvent {
@@ -39,7 +39,8 @@ export interface EslServer extends Emitter {
 
 export interface EslModule {
   Connection: new (host: string, port: number, password: string, readyCb?: () => void) => EslConnection;
-  Server: new (opts: { port: number; host: string; myevents: boolean }, readyCb?: () => void) => EslServer;
+  /** With `server`, the library uses that listening net.Server instead of creating its own. */
+  Server: new (opts: { port: number; host: string; myevents: boolean; server?: NetServer }, readyCb?: () => void) => EslServer;
 }
 
 const require = createRequire(import.meta.url);

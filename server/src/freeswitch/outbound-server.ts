@@ -1,4 +1,5 @@
 // The listener FreeSWITCH's dialplan `socket` application connects to, one TCP connection per call.
+import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import { loadEsl, type EslConnection, type EslModule, type EslServer } from './esl-lib.ts';
 import { OutboundCall } from './outbound-call.ts';
@@ -23,21 +24,33 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
   const esl = opts.esl ?? loadEsl();
   const log = opts.logger.child({ component: 'outbound' });
   return new Promise((resolve, reject) => {
-    let server: EslServer;
-    const ready = (): void => {
-      const addr = server.server.address();
-      resolve({
-        port: typeof addr === 'object' && addr ? addr.port : opts.port,
-        close: () => new Promise<void>((r) => server.close(() => r())),
-      });
-    };
-    try {
-      // myevents: the call's own events (hangup, DTMF, execute complete) come on its socket.
-      server = new esl.Server({ host: opts.host, port: opts.port, myevents: true }, ready);
-    } catch (err) {
-      reject(err as Error);
-      return;
-    }
+    // We listen ourselves and hand the socket server to the library: its own listen treats port 0
+    // as "use 8022", so parallel tests (and port 0 in config) would collide.
+    const tcp = createServer();
+    tcp.once('error', reject);
+    tcp.listen(opts.port, opts.host, () => {
+      tcp.off('error', reject);
+      tcp.on('error', (err) => log.error({ err }, 'outbound listener error'));
+      let server: EslServer;
+      try {
+        // myevents: the call's own events (hangup, DTMF, execute complete) come on its socket.
+        server = new esl.Server({ host: opts.host, port: opts.port, myevents: true, server: tcp }, () => {
+          const addr = tcp.address();
+          resolve({
+            port: typeof addr === 'object' && addr ? addr.port : opts.port,
+            close: () => new Promise<void>((r) => tcp.close(() => r())),
+          });
+        });
+      } catch (err) {
+        tcp.close();
+        reject(err as Error);
+        return;
+      }
+      wire(server);
+    });
+  });
+
+  function wire(server: EslServer): void {
     server.on('error', (err) => log.error({ err }, 'outbound listener error'));
     server.on('connection::ready', (...args: unknown[]) => {
       const conn = args[0] as EslConnection;
@@ -55,5 +68,5 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
         callLog.error({ err }, 'call handler failed');
       }
     });
-  });
+  }
 }
