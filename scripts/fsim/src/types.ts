@@ -114,4 +114,9 @@ export interface RoutingInput {
 export interface RoutingResult {
   readonly extension: string;
   readonly actions: readonly DialplanAction[];
+  /**
+   * Channel variables the dialplan module sets while hunting (mod_dialplan_xml: DP_MATCH, the
+   * captures of the matching regex, `ARRAY::3000|:3000` in capture 10).
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }

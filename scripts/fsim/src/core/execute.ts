@@ -63,6 +63,8 @@ export async function routeAndExecute(sw: Switch, ch: Channel, transferred = fal
         sw.hangup(ch, 'NO_ROUTE_DESTINATION');
         break;
       }
+      // Set during hunting, before any action runs (DP_MATCH).
+      for (const [k, v] of Object.entries(result.variables ?? {})) ch.vars.set(k, v);
       for (const a of result.actions) if (a.inline) await runApp(sw, ch, a.application, sw.expand(a.data, ch.vars.toObject()));
       sw.request(ch, 'CS_EXECUTE');
       // PRESENCE_IN on every pass: a transferred inbound leg reports again (capture 23); an

@@ -48,6 +48,10 @@ export async function handleSendmsg(sw: Switch, uuid: string, msg: SendMsg, opts
  */
 export function queuePrivate(sw: Switch, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): Promise<void> {
   const job = async (): Promise<void> => {
+    // The park loop reads a frame (20 ms) between looks at the private event queue: a parked
+    // channel runs a queued sendmsg a tick later (capture 13: CHANNEL_EXECUTE 21 ms after the
+    // sendmsg, by which time the caller's ACK has set sip_to_tag / sip_cseq).
+    if (ch.parked && !ch.isHungUp) await sw.clock.sleep(20, ch.hangupCtl.signal);
     if (ch.isHungUp) return;
     const withMedia = ch.mediaUp;
     await parseExecute(sw, ch, msg);
