@@ -122,6 +122,7 @@ export function startAcd(deps: AcdDeps): Acd {
       const c = deps.registry.get(callId);
       return c && { callerNumber: c.callerNumber, line: c.line };
     },
+    isBridged: (callId, agentLeg) => deps.registry.get(callId)?.legs.some((l) => l.uuid === agentLeg && l.bridgedUs !== undefined) ?? false,
     now,
     logger: deps.logger,
     ringNoAnswerSec: deps.settings.ringNoAnswerSec,
