@@ -155,7 +155,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         // waits in the dialplan's hotline_queue context, independent of this process.
         wait: async (uuid) => void (await commands?.api(`uuid_transfer ${uuid} hotline_wait XML hotline_queue`)),
       });
-      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, onQueued: (q) => acd.router.onQueued(q) }));
+      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), onQueued: (q) => acd.router.onQueued(q) }));
     },
   );
 

@@ -49,7 +49,7 @@ t.test('position announcements every N seconds while waiting', async (t) => {
   h.fsim.sw.onEndpointEvent((ev) => void (ev.type === 'media' && ev.state === 'started' && media.push({ uuid: ev.uuid, file: ev.file })));
   const a = (await h.control('/calls', { from: '13800000031', to: '12345', profile: 'external' })).json as { uuid: string };
   const b = (await h.control('/calls', { from: '13800000032', to: '12345', profile: 'external' })).json as { uuid: string };
-  await eventually('both announced', () => media.some((m) => m.uuid === a.uuid && m.file.includes('position-1')) && media.some((m) => m.uuid === b.uuid && m.file.includes('position-2')), 15_000);
+  await eventually('both announced', () => media.some((m) => m.uuid === a.uuid && m.file.includes('position-1')) && media.some((m) => m.uuid === b.uuid && m.file.includes('position-2')), 30_000);
   t.pass('the first caller hears position 1, the second position 2');
 });
 

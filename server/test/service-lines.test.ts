@@ -12,8 +12,9 @@ t.test('each line reaches its queue with its priority; 110 case data reaches the
   h.fsim.sw.onEndpointEvent((ev) => {
     if (ev.type === 'media' && ev.state === 'started') media.push(`${ev.uuid} ${ev.file}`);
   });
+  let n = 0;
   const place = async (to: string, extra: Record<string, unknown> = {}) => {
-    const res = await h.control('/calls', { from: '13800138000', to, profile: 'external', ...extra });
+    const res = await h.control('/calls', { from: `1380013800${n++}`, to, profile: 'external', ...extra });
     t.equal(res.status, 201, `call to ${to} placed`);
     return (res.json as { uuid: string }).uuid;
   };
@@ -41,6 +42,11 @@ t.test('each line reaches its queue with its priority; 110 case data reaches the
   t.equal(rec110?.line, 'from110');
   t.same(rec110?.case110, { 'Case-Id': 'C20261122-0001', Summary: '噪音' }, '110 case headers in the call record, decoded');
   t.same(await calls.queues.list('general'), [main]);
+  // The same number again within 24 h: the repeat-caller class, served before first-time callers.
+  const again = await place('12345', { from: '13800138000' });
+  t.equal((await eventually('repeat caller queued', () => calls.queues.get(again))).priority, 1, 'repeat caller within 24 h');
+  t.same(await calls.queues.list('general'), [again, main], 'ahead of a first-time caller who waited longer');
+  await h.control(`/calls/${again}/hangup`, {});
 
   // The caller leaves while queued: the call completes, leaves the queue and gets its CDR.
   await h.control(`/calls/${main}/hangup`, { cause: 'NORMAL_CLEARING' });

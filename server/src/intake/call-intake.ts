@@ -34,16 +34,19 @@ export interface IntakeDeps {
   /** Wall clock in ms, only for calendars (open hours); queue times come from the switch. */
   readonly now: () => number;
   readonly logger: Logger;
+  /** Whether this number already reached a queue within 24 h (and note that it did now). */
+  readonly seenBefore?: (number: string) => Promise<boolean>;
   /** A caller joined a queue: the ACD should route it. */
   readonly onQueued?: (queue: string) => void;
 }
 
 export type IntakeResult = IvrOutcome | { kind: 'caller-left' } | { kind: 'failed'; error: string };
 
-function priorityOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>): number {
+/** from-110 > elder > repeat caller within 24 h > normal. */
+function priorityOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>, repeat: boolean): number {
   if (outcome.priority === 'from110') return PRIORITY.from110;
   if (outcome.priority === 'elder' || outcome.elder) return PRIORITY.elder;
-  return PRIORITY.normal;
+  return repeat ? PRIORITY.repeat : PRIORITY.normal;
 }
 
 export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
@@ -61,11 +64,14 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
     if (outcome.kind === 'queue') {
       // t0: the moment the welcome (last IVR step) finished on the switch.
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
-      const priority = priorityOf(outcome);
+      const repeat = (await deps.seenBefore?.(call.callerNumber)) ?? false;
+      const priority = priorityOf(outcome, repeat);
       deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us });
+      // Into the waiting extension first, then into the queue: a claim must never find a caller the
+      // transfer has not reached yet (the transfer would tear down the agent's bridge).
+      await call.wait();
       await deps.queues.enqueue({ callId: call.callId, queue: outcome.queue, priority, t0Us, node: call.node, line: call.line });
       log.info({ queue: outcome.queue, priority }, 'call queued');
-      await call.wait();
       deps.onQueued?.(outcome.queue);
     } else if (outcome.kind === 'transfer') {
       log.info({ reason: outcome.reason }, 'IVR transfers the call out');
@@ -85,8 +91,8 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
     try {
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
       deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us });
-      await deps.queues.enqueue({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line });
       await call.wait();
+      await deps.queues.enqueue({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line });
       deps.onQueued?.('general');
     } catch (e) {
       log.error({ err: e }, 'fallback to the general queue failed');

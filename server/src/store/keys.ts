@@ -16,6 +16,8 @@ export interface RedisKeys {
   queuedCall(id: string): string;
   /** Marker with a TTL: a caller's position was announced recently. */
   announced(id: string): string;
+  /** Marker with a 24 h TTL: this caller number reached a queue recently (repeat-caller priority). */
+  callerSeen(number: string): string;
   /** Set of queued call ids that asked to be called back (their entries outlive the call). */
   readonly callbacks: string;
   /** Set of queue names that have ever held a call. */
@@ -55,6 +57,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     queuedCall: (id) => `${prefix}:queued:${id}`,
     announced: (id) => `${prefix}:announced:${id}`,
     callbacks: `${prefix}:callbacks`,
+    callerSeen: (number) => `${prefix}:seen:${number}`,
     queues: `${prefix}:queues`,
     agent: (id) => `${prefix}:agent:${id}`,
     agents: `${prefix}:agents`,

@@ -62,6 +62,16 @@ export class QueueStore {
     return removed === 1;
   }
 
+  /**
+   * Note that a number reached a queue and say whether it already had within `windowSec` (a repeat
+   * caller within 24 h is served before first-time callers). One round trip: SET ... GET.
+   */
+  async seenBefore(number: string, windowSec = 86_400): Promise<boolean> {
+    if (!number) return false;
+    const previous = await this.redis.set(this.keys.callerSeen(number), '1', 'EX', windowSec, 'GET');
+    return previous !== null;
+  }
+
   /** True once per `everySec` per caller across instances (position announcements). */
   async announceSlot(callId: string, everySec: number): Promise<boolean> {
     return (await this.redis.set(this.keys.announced(callId), '1', 'EX', everySec, 'NX')) === 'OK';
