@@ -3,7 +3,7 @@
 // reacts to (agent legs answered and ended, callers leaving while an agent rings).
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createAgentMachine, type AgentCommand } from './acd/agent-state.ts';
+import { createAgentMachine, type AgentCommand, type AgentRecord } from './acd/agent-state.ts';
 import type { AgentPort, SwitchPort } from './acd/ports.ts';
 import { DEFAULT_QUEUES, queuesFileSchema, type QueueConfig } from './acd/queue-config.ts';
 import { Router } from './acd/router.ts';
@@ -44,6 +44,8 @@ export interface AcdDeps {
   readonly onAgentAnswered?: (call: Readonly<CallRecord>, atUs: number) => void;
   /** A waiting caller chose a callback (SLA: offered, not answered in time, reported apart). */
   readonly onCallbackRequested?: (call: Readonly<CallRecord>, atUs: number) => void;
+  /** Every agent record this instance writes (realtime deltas). */
+  readonly onAgentChanged?: (agent: AgentRecord) => void;
 }
 
 export interface Acd {
@@ -54,6 +56,8 @@ export interface Acd {
   onSwitchEvent(ev: SwitchEvent): void;
   /** An agent may now take calls (REST state change, wrap-up over). */
   agentBecameReady(agentId: string): void;
+  /** Hang up one leg on the node it lives on (an agent ending its call from the softphone). */
+  killLeg(uuid: string, cause?: string): Promise<void>;
   /** One review of waiting callers and wrap-ups (the timer calls it every second). */
   tick(): Promise<void>;
   stop(): Promise<void>;
@@ -85,7 +89,7 @@ export function startAcd(deps: AcdDeps): Acd {
   const log = deps.logger.child({ component: 'acd' });
   const queues = queuesFileSchema.parse(deps.settings.queues ?? DEFAULT_QUEUES);
   const machine = createAgentMachine({ clock: now, wrapUpSec: deps.settings.wrapUpSec, wrapUpExtendSec: deps.settings.wrapUpExtendSec });
-  const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine });
+  const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine, ...(deps.onAgentChanged ? { onChange: deps.onAgentChanged } : {}) });
   const claims = new ClaimStore(deps.redis, deps.keys, deps.keyPrefix);
   const sw = dispatchingCommands(deps.nodes, deps.registry);
 
@@ -186,6 +190,7 @@ export function startAcd(deps: AcdDeps): Acd {
         .then((a) => a && a.state === 'ready' && router.onAgentReady(Object.keys(a.skills)))
         .catch((err: unknown) => log.error({ err, agentId }, 'agent lookup failed'));
     },
+    killLeg: (uuid, cause) => sw.kill(uuid, cause),
     async tick() {
       if (reviewing) return;
       reviewing = true;

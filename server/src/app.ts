@@ -16,6 +16,8 @@ import metricsRoutes from './routes/metrics.ts';
 import agentRoutes from './routes/agents.ts';
 import queueRoutes from './routes/queues.ts';
 import slaRoutes from './routes/sla.ts';
+import loginRoutes from './routes/login.ts';
+import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
@@ -39,6 +41,8 @@ export interface AppDeps {
     queueConfigs: readonly QueueConfig[];
     onAgentStateChange: (agentId: string) => void;
   };
+  /** Present when logins are served: POST /api/login. */
+  auth?: Auth;
 }
 
 export interface AppOptions {
@@ -81,6 +85,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
+  if (deps.auth) await fastify.register(loginRoutes, { auth: deps.auth });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

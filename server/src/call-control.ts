@@ -19,11 +19,13 @@ import { CdrSink } from './store/cdr-sink.ts';
 import { redisKeys } from './store/keys.ts';
 import { QueueStore } from './store/queue-store.ts';
 import { startAcd, type Acd } from './acd-control.ts';
+import type { AgentRecord } from './acd/agent-state.ts';
 import { loadQueuesFile } from './acd/queues-file.ts';
 import type { Registry } from 'prom-client';
 import { createSlaService, type SlaService } from './sla/service.ts';
 import { slaSettings } from './sla/settings.ts';
 import { SlaRedisStore } from './store/sla-store.ts';
+import type { RealtimeHub } from './realtime/hub.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -44,6 +46,8 @@ export interface CallControlDeps {
   readonly metrics?: Registry;
   /** Wall clock in ms (calendars, resync stamps). */
   readonly now?: () => number;
+  /** Receives call and agent changes for the realtime layer. */
+  readonly hub?: RealtimeHub;
 }
 
 export async function startCallControl(deps: CallControlDeps): Promise<CallControl> {
@@ -78,8 +82,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       track('call snapshot', call.id, callStore.save(call));
       // Answers count when they happen, not when the call ends (the live interval stays current).
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
+      deps.hub?.publish('call', call);
     },
     onCompleted: (call) => {
+      deps.hub?.publish('callRemoved', call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       track('CDR', call.id, cdrs.write(buildCdr(call)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
@@ -133,6 +139,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     queueStore: queues,
     nodes,
     now,
+    ...(deps.hub ? { onAgentChanged: (a: AgentRecord) => deps.hub!.publish('agent', a) } : {}),
     onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
   });
   late.acd = acd;

@@ -148,6 +148,32 @@ export const acdSchema = z.strictObject({
   // -- end routing --
 });
 
+// -- auth (auth/, routes/login.ts) --
+// Users come from a JSON file of {username, role, agentId?, passwordHash} (scrypt, see auth/passwords.ts).
+// Without a file the embedded demo users apply and a JWT secret is generated per start (tokens die
+// with the process); with a file the secret must be given, so every instance signs alike.
+export const authSchema = z
+  .strictObject({
+    usersPath: text('a file path').optional(),
+    jwtSecret: z.string({ error: 'expected a secret of at least 32 characters' }).min(32, { error: 'expected a secret of at least 32 characters' }).optional(),
+    tokenTtlSec: int(60, 7 * 86_400).default(12 * 3600),
+    // Failed logins per username (and per client address) within the window before 429.
+    loginMaxFailures: int(1, 1000).default(5),
+    loginWindowSec: int(1, 86_400).default(300),
+  })
+  .refine((a) => !a.usersPath || a.jwtSecret, { error: 'expected jwtSecret when usersPath is set', path: ['jwtSecret'] });
+// -- end auth --
+
+// -- realtime (realtime/) --
+export const realtimeSchema = z.strictObject({
+  // Bytes queued for one client beyond which it is dropped (it reconnects and resyncs from a snapshot),
+  // so one slow wallboard never holds memory or delays the others.
+  maxBufferedBytes: int(1024, 256 * 1024 * 1024).default(4 * 1024 * 1024),
+  // Share facts between instances over Redis (@socket.io/redis-adapter); needs redis.url.
+  redisAdapter: z.boolean({ error: 'expected true or false' }).default(true),
+});
+// -- end realtime --
+
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
   graceMs: int(100, 600_000).default(10_000),
@@ -163,6 +189,8 @@ export const configSchema = z.strictObject({
   dial: dialSchema.prefault({}),
   sla: slaSchema.prefault({}),
   acd: acdSchema.prefault({}),
+  auth: authSchema.prefault({}),
+  realtime: realtimeSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 
@@ -184,6 +212,8 @@ export type DialConfig = Config['dial'];
 export type SlaConfig = Config['sla'];
 export type AcdConfig = Config['acd'];
 export type ShutdownConfig = Config['shutdown'];
+export type AuthConfig = Config['auth'];
+export type RealtimeConfig = Config['realtime'];
 
 // ---- environment ----
 
@@ -224,6 +254,17 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_ACD_RING_NO_ANSWER_SEC', path: ['acd', 'ringNoAnswerSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_QUEUES_PATH', path: ['acd', 'queuesPath'], kind: 'string' },
   // -- end acd: routing --
+  // -- auth --
+  { name: 'HOTLINE_AUTH_USERS_PATH', path: ['auth', 'usersPath'], kind: 'string' },
+  { name: 'HOTLINE_AUTH_JWT_SECRET', path: ['auth', 'jwtSecret'], kind: 'string' },
+  { name: 'HOTLINE_AUTH_TOKEN_TTL_SEC', path: ['auth', 'tokenTtlSec'], kind: 'int' },
+  { name: 'HOTLINE_AUTH_LOGIN_MAX_FAILURES', path: ['auth', 'loginMaxFailures'], kind: 'int' },
+  { name: 'HOTLINE_AUTH_LOGIN_WINDOW_SEC', path: ['auth', 'loginWindowSec'], kind: 'int' },
+  // -- end auth --
+  // -- realtime --
+  { name: 'HOTLINE_REALTIME_MAX_BUFFERED_BYTES', path: ['realtime', 'maxBufferedBytes'], kind: 'int' },
+  { name: 'HOTLINE_REALTIME_REDIS_ADAPTER', path: ['realtime', 'redisAdapter'], kind: 'json' },
+  // -- end realtime --
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 
@@ -413,5 +454,6 @@ export function redactConfig(config: Config): unknown {
       ...config.freeswitch,
       nodes: config.freeswitch.nodes.map((n) => ({ ...n, password: '***' })),
     },
+    auth: { ...config.auth, ...(config.auth.jwtSecret ? { jwtSecret: '***' } : {}) },
   };
 }

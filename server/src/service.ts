@@ -13,6 +13,9 @@ import { createMetricsRegistry } from './plugins/app/metrics.ts';
 import type { FreeswitchNodeStatus } from './plugins/app/readiness.ts';
 import { createShutdown, type Shutdown, type ShutdownResult } from './shutdown.ts';
 import { startCallControl, type CallControl } from './call-control.ts';
+import { createAuth, type Auth } from './auth/auth.ts';
+import { RealtimeHub } from './realtime/hub.ts';
+import { createRealtime, type Realtime } from './realtime/server.ts';
 
 export interface ServiceOptions {
   /** Connection state per configured FreeSWITCH node. Default: every node reported not connected. */
@@ -32,6 +35,10 @@ export interface Service {
   readonly shutdown: Shutdown;
   /** Present when the service drives FreeSWITCH (Redis configured and callControl not false). */
   readonly calls: CallControl | undefined;
+  /** Logins and token checks (POST /api/login, Socket.IO handshakes). */
+  readonly auth: Auth;
+  /** Socket.IO namespaces; present with call control. */
+  readonly realtime: Realtime | undefined;
   /** Listen on config.http; resolves with the bound address (useful with port 0). */
   start(): Promise<{ host: string; port: number; url: string }>;
   /** Graceful shutdown bounded by config.shutdown.graceMs. Safe to call twice. */
@@ -74,21 +81,25 @@ export async function createService(config: Config, logger: Logger, options: Ser
   // The store gets its own client: unlike the readiness probe's, it queues commands through a brief
   // Redis outage instead of failing them.
   let calls: CallControl | undefined;
+  const hub = new RealtimeHub();
+  hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
   if (config.redis.url && options.callControl !== false) {
     const storeRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
     storeRedis.on('error', (err) => logger.warn({ err }, 'store redis error'));
     shutdown.add('store', 'store-redis', () => storeRedis.quit().catch(() => storeRedis.disconnect()));
-    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown, metrics });
+    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown, metrics, hub });
   }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =
     options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
+  const auth = await createAuth(config.auth, logger);
   const app = await buildApp({
     config,
     logger,
     deps: {
       metrics,
+      auth,
       ...(calls ? { sla: calls.sla } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
@@ -100,6 +111,23 @@ export async function createService(config: Config, logger: Logger, options: Ser
   });
   // Last phase: in-flight HTTP requests finish, then the port closes.
   shutdown.add('transport', 'http', () => app.close());
+  // Socket.IO shares the HTTP server; it needs the registry, so it comes with call control.
+  const realtime = calls
+    ? createRealtime(app.server, {
+        config,
+        logger,
+        auth,
+        hub,
+        registry: calls.registry,
+        agents: calls.acd.agents,
+        acd: calls.acd,
+        queues: calls.queues,
+        queueConfigs: calls.acd.queues,
+        sla: calls.sla,
+      })
+    : undefined;
+  // Websockets are upgraded connections the HTTP server would wait for: close them in the same phase.
+  if (realtime) shutdown.add('transport', 'realtime', () => realtime.close());
 
   return {
     app,
@@ -107,6 +135,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
     metrics,
     shutdown,
     calls,
+    auth,
+    realtime,
     async start() {
       logger.info({ config: redactConfig(config) }, 'starting');
       if (redis && redis.status === 'wait') {

@@ -33,6 +33,7 @@ export function createShutdown(log: Logger): Shutdown {
   let running: Promise<ShutdownResult> | undefined;
 
   async function runPhases(pending: Set<string>, failed: string[]): Promise<void> {
+    let step = 0;
     for (const phase of shutdownPhases) {
       const inPhase = closers.filter((c) => c.phase === phase);
       // Closers of one phase are independent of each other: run them together.
@@ -42,7 +43,8 @@ export function createShutdown(log: Logger): Shutdown {
           const started = Date.now();
           try {
             await close();
-            log.info({ phase, closer: name, ms: Date.now() - started }, 'closed');
+            // step: the order closers finished in, readable even where log lines interleave.
+            log.info({ phase, closer: name, ms: Date.now() - started, step: ++step }, 'closed');
           } catch (err) {
             failed.push(name);
             log.error({ phase, closer: name, err }, 'closer failed');

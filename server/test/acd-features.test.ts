@@ -48,6 +48,8 @@ t.test('position announcements every N seconds while waiting', async (t) => {
   const media: { uuid: string; file: string }[] = [];
   h.fsim.sw.onEndpointEvent((ev) => void (ev.type === 'media' && ev.state === 'started' && media.push({ uuid: ev.uuid, file: ev.file })));
   const a = (await h.control('/calls', { from: '13800000031', to: '12345', profile: 'external' })).json as { uuid: string };
+  // A second later: two callers queued in the same 20 ms switch tick share a t0 and may rank either way.
+  await new Promise((r) => setTimeout(r, 1000));
   const b = (await h.control('/calls', { from: '13800000032', to: '12345', profile: 'external' })).json as { uuid: string };
   await eventually('both announced', () => media.some((m) => m.uuid === a.uuid && m.file.includes('position-1')) && media.some((m) => m.uuid === b.uuid && m.file.includes('position-2')), 30_000);
   t.pass('the first caller hears position 1, the second position 2');

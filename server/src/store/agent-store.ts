@@ -72,6 +72,8 @@ export interface AgentStoreOptions {
   auditMaxLen?: number;
   /** Attempts of one change when another instance keeps winning the race. */
   maxAttempts?: number;
+  /** Told after every successful write (realtime deltas). */
+  onChange?: (agent: AgentRecord) => void;
 }
 
 type Outcome = 'OK' | 'EXISTS' | 'GONE' | 'CONFLICT';
@@ -86,6 +88,7 @@ export class AgentStore {
   private readonly machine: AgentMachine;
   private readonly auditMaxLen: number;
   private readonly maxAttempts: number;
+  private readonly onChange: ((agent: AgentRecord) => void) | undefined;
 
   constructor(opts: AgentStoreOptions) {
     this.redis = opts.redis;
@@ -93,6 +96,7 @@ export class AgentStore {
     this.machine = opts.machine;
     this.auditMaxLen = opts.auditMaxLen ?? 10_000;
     this.maxAttempts = opts.maxAttempts ?? 5;
+    this.onChange = opts.onChange;
   }
 
   async get(id: string): Promise<StoredAgent | undefined> {
@@ -249,6 +253,7 @@ export class AgentStore {
     if (outcome === 'OK') {
       if (next.state === 'wrap-up' && next.wrapUntil !== undefined) await this.redis.zadd(this.keys.wrapUps, next.wrapUntil, next.id);
       else if (prev?.state === 'wrap-up') await this.redis.zrem(this.keys.wrapUps, next.id);
+      this.onChange?.(next);
     }
     return outcome;
   }

@@ -1,0 +1,54 @@
+// Login and token checks as one object the HTTP route and the realtime layer share.
+import type { AuthConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import { failureLimiter } from './rate-limit.ts';
+import { tokenSigner, type Principal } from './tokens.ts';
+import { loadUsers, type User } from './users.ts';
+
+export type { Principal } from './tokens.ts';
+export type { Role } from './users.ts';
+
+export type LoginResult =
+  | { ok: true; token: string; expiresAt: number; principal: Principal }
+  | { ok: false; reason: 'invalid' | 'rate-limited' };
+
+export interface Auth {
+  login(username: string, password: string, clientAddress: string): Promise<LoginResult>;
+  verify(token: string): Promise<Principal & { expiresAt: number }>;
+  /** True when the embedded demo users are in use. */
+  readonly demo: boolean;
+}
+
+export async function createAuth(config: AuthConfig, logger: Logger, now: () => number = Date.now): Promise<Auth> {
+  const log = logger.child({ component: 'auth' });
+  const users = new Map<string, User>((await loadUsers(config.usersPath)).map((u) => [u.username, u]));
+  const demo = config.usersPath === undefined;
+  if (demo) log.warn('auth: embedded demo users (password demo12345) and a per-start JWT secret; set auth.usersPath and auth.jwtSecret in production');
+  const signer = tokenSigner({ ...(config.jwtSecret ? { secret: config.jwtSecret } : {}), ttlSec: config.tokenTtlSec, now });
+  const limiter = failureLimiter({ maxFailures: config.loginMaxFailures, windowMs: config.loginWindowSec * 1000, now });
+
+  return {
+    demo,
+    verify: (token) => signer.verify(token),
+    async login(username, password, clientAddress) {
+      const keys = [`u:${username}`, `a:${clientAddress}`];
+      if (keys.some((k) => limiter.blocked(k))) {
+        log.warn({ username, clientAddress }, 'login refused: too many failures');
+        return { ok: false, reason: 'rate-limited' };
+      }
+      const user = users.get(username);
+      const good = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user || !good) {
+        for (const k of keys) limiter.fail(k);
+        log.info({ username, clientAddress }, 'login failed');
+        return { ok: false, reason: 'invalid' };
+      }
+      limiter.reset(`u:${username}`);
+      const principal: Principal = { username, role: user.role, ...(user.agentId ? { agentId: user.agentId } : {}) };
+      const { token, expiresAt } = await signer.sign(principal);
+      log.info({ username, role: user.role }, 'login');
+      return { ok: true, token, expiresAt, principal };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// /agent: one agent's own record and the calls it has a leg in; it changes its state and hangs
+// up its own calls. Nothing here lets an agent read or touch another agent's calls.
+import type { Namespace, Socket } from 'socket.io';
+import { AgentTransitionError, type AgentCommand } from '../acd/agent-state.ts';
+import { AgentConflictError, AgentNotFoundError } from '../store/agent-store.ts';
+import { command, CommandError } from './commands.ts';
+import type { RealtimeDeps } from './deps.ts';
+import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type SetStatePayload } from './events.ts';
+import type { Feed } from './feed.ts';
+import { principalOf } from './handshake.ts';
+import { agentView, callView, hasAgentLeg } from './views.ts';
+
+export interface DeltaTarget {
+  call(view: CallView): void;
+  callRemoved(view: CallView): void;
+  agent?(view: AgentView): void;
+}
+
+function commandOf(p: SetStatePayload): AgentCommand {
+  switch (p.action) {
+    case 'login':
+      return { type: 'login' };
+    case 'ready':
+      return { type: 'ready' };
+    case 'not-ready':
+      // The schema requires the reason with not-ready.
+      return { type: 'notReady', reason: p.reason ?? 'break' };
+    case 'logout':
+      return { type: 'logout' };
+    case 'end-wrap-up':
+      return { type: 'endWrapUp' };
+    case 'extend-wrap-up':
+      return { type: 'extendWrapUp' };
+  }
+}
+
+function asCommandError(err: unknown): unknown {
+  if (err instanceof AgentTransitionError || err instanceof AgentConflictError) return new CommandError('conflict', err.message);
+  if (err instanceof AgentNotFoundError) return new CommandError('not-found', err.message);
+  return err;
+}
+
+export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget {
+  const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
+  const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
+
+  nsp.on('connection', (socket) => {
+    const agentId = agentOf(socket);
+    const by = `softphone:${principalOf(socket).username}`;
+
+    command(socket, 'agent:set-state', setStatePayload, async (p) => {
+      try {
+        const { agent } = await deps.agents.apply(agentId, commandOf(p), by);
+        deps.acd.agentBecameReady(agentId);
+        return { agent: agentView(agent) };
+      } catch (err) {
+        throw asCommandError(err);
+      }
+    }, log);
+
+    command(socket, 'call:hangup', hangupPayload, async ({ callId }) => {
+      const call = deps.registry.get(callId);
+      if (!call) throw new CommandError('not-found', `call ${callId}: no such live call`);
+      const mine = call.legs.filter((l) => l.role === 'agent' && l.agentId === agentId);
+      if (!mine.length) {
+        log.warn({ agentId, callId }, 'hangup refused: not the agent\'s call');
+        throw new CommandError('forbidden', `call ${callId} is not yours`);
+      }
+      const live = mine.filter((l) => l.endedUs === undefined);
+      if (!live.length) throw new CommandError('conflict', `call ${callId}: your leg has already ended`);
+      // The agent's own leg: the dialplan ends the citizen's side after the bridge; in a
+      // three-way call the others stay connected.
+      await Promise.all(live.map((l) => deps.acd.killLeg(l.uuid, 'NORMAL_CLEARING')));
+      log.info({ agentId, callId }, 'agent hung up');
+      return {};
+    }, log);
+
+    void feed
+      .open(socket, async (seq): Promise<AgentSnapshot> => {
+        const calls = deps.registry.live().map(callView).filter((c) => hasAgentLeg(c, agentId));
+        const agent = await deps.agents.get(agentId);
+        return { seq, agent: agent ? agentView(agent) : null, calls };
+      })
+      .catch((err: unknown) => {
+        log.error({ err, agentId }, 'agent snapshot failed');
+        socket.disconnect(true);
+      });
+  });
+
+  return {
+    call: (view) => feed.send('call:update', { call: view }, (s) => hasAgentLeg(view, agentOf(s))),
+    callRemoved: (view) => feed.send('call:removed', { callId: view.id }, (s) => hasAgentLeg(view, agentOf(s))),
+    agent: (view) => feed.send('agent:state', { agent: view }, (s) => agentOf(s) === view.id),
+  };
+}

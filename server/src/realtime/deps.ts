@@ -1,0 +1,23 @@
+// What the realtime layer reads and drives, as narrow views of the service's parts.
+import type { Acd } from '../acd-control.ts';
+import type { QueueConfig } from '../acd/queue-config.ts';
+import type { Auth } from '../auth/auth.ts';
+import type { CallRegistry } from '../calls/registry.ts';
+import type { Logger } from '../log.ts';
+import type { SlaService } from '../sla/service.ts';
+import type { AgentStore } from '../store/agent-store.ts';
+import type { QueueStore } from '../store/queue-store.ts';
+import type { RealtimeHub } from './hub.ts';
+
+export interface RealtimeDeps {
+  readonly logger: Logger;
+  readonly auth: Pick<Auth, 'verify'>;
+  readonly hub: RealtimeHub;
+  readonly registry: Pick<CallRegistry, 'get' | 'live'>;
+  readonly agents: Pick<AgentStore, 'get' | 'list' | 'apply'>;
+  readonly acd: Pick<Acd, 'agentBecameReady' | 'killLeg'>;
+  readonly queues: Pick<QueueStore, 'queues' | 'list' | 'get'>;
+  readonly queueConfigs: readonly Pick<QueueConfig, 'name'>[];
+  readonly sla?: Pick<SlaService, 'snapshot' | 'onUpdate'>;
+  readonly now?: () => number;
+}

@@ -1,0 +1,59 @@
+// /ops (wallboard, supervisors) and /dispatcher (110 console): read-only views of the center.
+import type { Namespace } from 'socket.io';
+import { CENTER } from '../sla/store.ts';
+import type { DeltaTarget } from './agent-namespace.ts';
+import type { RealtimeDeps } from './deps.ts';
+import type { DispatcherSnapshot, OpsSnapshot, QueueView, SlaView } from './events.ts';
+import type { Feed } from './feed.ts';
+import { agentView, callView, isDispatcherCall } from './views.ts';
+
+async function queueViews(deps: RealtimeDeps): Promise<QueueView[]> {
+  const names = [...new Set([...deps.queueConfigs.map((q) => q.name), ...(await deps.queues.queues())])].sort();
+  return Promise.all(
+    names.map(async (name) => {
+      // A call answered between list() and get() is skipped.
+      const entries = await Promise.all((await deps.queues.list(name)).map((id) => deps.queues.get(id)));
+      const waiting = entries.filter((e) => e !== undefined).map((e) => ({ callId: e.callId, priority: e.priority, t0Ms: Math.floor(e.t0Us / 1000) }));
+      return { name, waiting };
+    }),
+  );
+}
+
+export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void } {
+  const log = deps.logger.child({ component: 'realtime', namespace: '/ops' });
+  nsp.on('connection', (socket) => {
+    void feed
+      .open(socket, async (seq): Promise<OpsSnapshot> => {
+        const calls = deps.registry.live().map(callView);
+        const [agents, queues, sla] = await Promise.all([deps.agents.list(), queueViews(deps), deps.sla ? deps.sla.snapshot(CENTER) : undefined]);
+        return { seq, calls, agents: agents.map(agentView), queues, sla: sla ? (sla as unknown as SlaView) : null };
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'ops snapshot failed');
+        socket.disconnect(true);
+      });
+  });
+  return {
+    call: (view) => feed.send('call:update', { call: view }),
+    callRemoved: (view) => feed.send('call:removed', { callId: view.id }),
+    agent: (view) => feed.send('agent:state', { agent: view }),
+    // Queue scopes have their own REST view; the wallboard's live figure is the center's.
+    sla: (view) => view.scope === CENTER && feed.send('sla:update', { sla: view }),
+  };
+}
+
+export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget {
+  const log = deps.logger.child({ component: 'realtime', namespace: '/dispatcher' });
+  nsp.on('connection', (socket) => {
+    void feed
+      .open(socket, async (seq): Promise<DispatcherSnapshot> => ({ seq, calls: deps.registry.live().map(callView).filter(isDispatcherCall) }))
+      .catch((err: unknown) => {
+        log.error({ err }, 'dispatcher snapshot failed');
+        socket.disconnect(true);
+      });
+  });
+  return {
+    call: (view) => isDispatcherCall(view) && feed.send('call:update', { call: view }),
+    callRemoved: (view) => isDispatcherCall(view) && feed.send('call:removed', { callId: view.id }),
+  };
+}

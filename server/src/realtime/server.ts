@@ -1,0 +1,133 @@
+// Socket.IO on the service's HTTP server: /agent, /dispatcher and /ops, each behind a JWT with a
+// role allowed there. Call deltas come from this instance's own registry (every instance sees
+// every switch event); agent and SLA facts happen on one instance and reach the others through
+// the Redis adapter's server-side events, so each instance numbers and sends deltas to its own
+// clients only.
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { RealtimeConfig, RedisConfig } from '../config.ts';
+import { agentNamespace } from './agent-namespace.ts';
+import type { RealtimeDeps } from './deps.ts';
+import type { AgentView, SlaView } from './events.ts';
+import { Feed } from './feed.ts';
+import type { RealtimeHub } from './hub.ts';
+import { requireRole } from './handshake.ts';
+import { dispatcherNamespace, opsNamespace } from './ops-namespace.ts';
+import { agentView, callView } from './views.ts';
+
+export interface RealtimeOptions extends RealtimeDeps {
+  readonly config: { readonly realtime: RealtimeConfig; readonly redis: RedisConfig };
+}
+
+export interface Realtime {
+  readonly io: Server<Record<string, never>, Record<string, never>, InterServerEvents>;
+  /** Where call and agent facts come in (the service publishes; tests may too). */
+  readonly hub: RealtimeHub;
+  /** Clients currently registered per namespace (for tests and metrics). */
+  clients(): Record<'/agent' | '/dispatcher' | '/ops', number>;
+  /** Slow clients dropped since start. */
+  readonly dropped: number;
+  close(): Promise<void>;
+}
+
+interface InterServerEvents {
+  agent: (view: AgentView) => void;
+  sla: (view: SlaView) => void;
+}
+
+export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): Realtime {
+  const log = opts.logger.child({ component: 'realtime' });
+  const io = new Server<Record<string, never>, Record<string, never>, InterServerEvents>(httpServer, {
+    // The softphone, console and wallboard are modern browsers: no long-polling fallback, so no
+    // sticky sessions are needed behind a balancer.
+    transports: ['websocket'],
+    serveClient: false,
+    // Commands are small JSON objects.
+    maxHttpBufferSize: 64 * 1024,
+  });
+
+  let pub: Redis | undefined;
+  let sub: Redis | undefined;
+  if (opts.config.realtime.redisAdapter && opts.config.redis.url) {
+    pub = new Redis(opts.config.redis.url, { maxRetriesPerRequest: null });
+    sub = pub.duplicate();
+    for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err }, 'realtime redis error'));
+    io.adapter(createAdapter(pub, sub, { key: `${opts.config.redis.keyPrefix}:socket.io` }));
+  }
+
+  // Nothing is served on the main namespace; it only carries server-to-server events.
+  io.use((_socket, next) => next(Object.assign(new Error('use /agent, /dispatcher or /ops'), { data: { code: 'forbidden' } })));
+
+  let dropped = 0;
+  const onDrop = () => void dropped++;
+  const bound = opts.config.realtime.maxBufferedBytes;
+  const feeds = {
+    '/agent': new Feed('/agent', bound, log, onDrop),
+    '/dispatcher': new Feed('/dispatcher', bound, log, onDrop),
+    '/ops': new Feed('/ops', bound, log, onDrop),
+  };
+  const nsp = { agent: io.of('/agent'), dispatcher: io.of('/dispatcher'), ops: io.of('/ops') };
+  requireRole(nsp.agent, opts.auth, ['agent'], opts.now);
+  requireRole(nsp.dispatcher, opts.auth, ['dispatcher', 'supervisor', 'admin'], opts.now);
+  requireRole(nsp.ops, opts.auth, ['ops', 'supervisor', 'admin'], opts.now);
+  const agent = agentNamespace(nsp.agent, feeds['/agent'], opts);
+  const dispatcher = dispatcherNamespace(nsp.dispatcher, feeds['/dispatcher'], opts);
+  const ops = opsNamespace(nsp.ops, feeds['/ops'], opts);
+
+  const onAgent = (view: AgentView): void => {
+    agent.agent?.(view);
+    ops.agent?.(view);
+  };
+  const onSla = (view: SlaView): void => ops.sla(view);
+  const crossInstance = pub !== undefined;
+
+  const listeners = {
+    call: (c: Parameters<typeof callView>[0]) => {
+      const view = callView(c);
+      for (const target of [agent, dispatcher, ops]) target.call(view);
+    },
+    callRemoved: (c: Parameters<typeof callView>[0]) => {
+      const view = callView(c);
+      for (const target of [agent, dispatcher, ops]) target.callRemoved(view);
+    },
+    agent: (a: Parameters<typeof agentView>[0]) => {
+      const view = agentView(a);
+      onAgent(view);
+      if (crossInstance) io.serverSideEmit('agent', view);
+    },
+  };
+  opts.hub.on('call', listeners.call);
+  opts.hub.on('callRemoved', listeners.callRemoved);
+  opts.hub.on('agent', listeners.agent);
+  io.on('agent', onAgent);
+  io.on('sla', onSla);
+  const unsubscribeSla = opts.sla?.onUpdate((snap) => {
+    const view = snap as unknown as SlaView;
+    onSla(view);
+    if (crossInstance) io.serverSideEmit('sla', view);
+  });
+
+  return {
+    io,
+    hub: opts.hub,
+    clients: () => ({ '/agent': feeds['/agent'].size, '/dispatcher': feeds['/dispatcher'].size, '/ops': feeds['/ops'].size }),
+    get dropped() {
+      return dropped;
+    },
+    async close() {
+      opts.hub.off('call', listeners.call);
+      opts.hub.off('callRemoved', listeners.callRemoved);
+      opts.hub.off('agent', listeners.agent);
+      unsubscribeSla?.();
+      // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go.
+      io.disconnectSockets(true);
+      for (const n of Object.values(nsp)) n.disconnectSockets(true);
+      io.engine.close();
+      // disconnect, not quit: pub/sub has no replies to wait for, and QUIT on a client that lost
+      // Redis would wait for a reconnect that may never come.
+      for (const c of [pub, sub]) c?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Records as clients see them (events.ts), built synchronously from the live objects: the registry
+// mutates its records in place, so a view must be taken when the change is published.
+import type { AgentRecord } from '../acd/agent-state.ts';
+import type { CallRecord } from '../calls/call-record.ts';
+import type { AgentView, CallView, LegView } from './events.ts';
+
+const ms = (us: number | undefined): number | undefined => (us === undefined ? undefined : Math.floor(us / 1000));
+
+/** Drop undefined fields so views compare equal however they were built (and JSON stays small). */
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export function callView(c: Readonly<CallRecord>): CallView {
+  const legs: LegView[] = c.legs.map((l) =>
+    compact({ uuid: l.uuid, role: l.role, agentId: l.agentId, target: l.target, answeredMs: ms(l.answeredUs), endedMs: ms(l.endedUs) }),
+  );
+  return compact({
+    id: c.id,
+    line: c.line,
+    state: c.state,
+    callerNumber: c.callerNumber,
+    callerName: c.callerName,
+    destination: c.destination,
+    createdMs: ms(c.createdUs)!,
+    queuedMs: ms(c.queuedUs),
+    queue: c.queue,
+    priority: c.priority,
+    connectedMs: ms(c.connectedUs),
+    agentId: c.agentId,
+    endedMs: ms(c.endedUs),
+    held: c.held,
+    legs,
+    case110: c.case110 ? { ...c.case110 } : undefined,
+  });
+}
+
+export function agentView(a: Readonly<AgentRecord>): AgentView {
+  return compact({
+    id: a.id,
+    name: a.name,
+    state: a.state,
+    reason: a.reason,
+    since: a.since,
+    callId: a.callId,
+    wrapUntil: a.wrapUntil,
+    skills: { ...a.skills },
+  });
+}
+
+/** An agent sees a call once one of the call's legs rang its phone, and from then on. */
+export const hasAgentLeg = (c: CallView, agentId: string): boolean => c.legs.some((l) => l.role === 'agent' && l.agentId === agentId);
+
+/** The 110 dispatchers' console follows calls 110 transferred to 12345. */
+export const isDispatcherCall = (c: CallView): boolean => c.line === 'from110';
