@@ -108,9 +108,12 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
         onConnected: async () => {
+          // Only legs known before asking can have ended in the gap: events keep flowing while the
+          // answer is on its way, and a call that starts meanwhile is not in it.
+          const known = registry.live().filter((c) => c.node === n.name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined).map((l) => l.uuid));
           const rows = parseShowChannels(await node.api('show channels as json'));
           const res = resync(n.name, rows, {
-            knownLegs: (name) => registry.live().filter((c) => c.node === name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined).map((l) => l.uuid)),
+            knownLegs: () => known.filter((uuid) => registry.byLeg(uuid) !== undefined),
             closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
             apply: (ev) => void registry.apply(ev),
           }, now() * 1000);
