@@ -37,7 +37,9 @@ export function stopRecord(sw: Switch, ch: Channel, path: string): string {
   if (!targets.length) return '-ERR Cannot stop record session!\n';
   for (const r of targets) {
     recs.delete(r.path);
-    const us = Math.max(0, sw.clock.nowUs() - r.startUs);
+    // Counted in whole 20 ms frames, as FreeSWITCH counts the samples written: the few µs of timer
+    // jitter on the two timestamps must not turn 2 s into 1.999 s (record_seconds 1).
+    const us = Math.max(0, Math.round((sw.clock.nowUs() - r.startUs) / 20_000) * 20_000);
     const samples = Math.floor(us / 125); // 8 kHz
     const v = ch.vars;
     v.set('record_file_size', String(44 + samples * 2));
