@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { startFsim } from '../src/fsim.ts';
+import { withCaptureFsim } from './helpers/capture-fsim.ts';
 import { FIXTURES, eventsOf, loadCapture, parseMessages } from './helpers/capture.ts';
 import type { CapturedEvent } from './helpers/capture.ts';
 import { compareEvents } from './helpers/form.ts';
-import { CAPTURE_DIALPLAN, sleep } from './helpers/replay.ts';
+import { sleep } from './helpers/replay.ts';
 import { SCENARIOS } from './helpers/fidelity-scenarios.ts';
 import { EslTestClient } from './helpers/esl-test-client.ts';
 
@@ -54,14 +54,7 @@ const direction = (evs: readonly CapturedEvent[]): string => evs.find((e) => e.g
 
 t.test('27: events per call match the census for the same call shape', async (t) => {
   const N = 3;
-  const fsim = await startFsim({
-    esl: { port: 0, password: 'ClueCon' },
-    control: false,
-    dialplan: { files: [CAPTURE_DIALPLAN] },
-    timeScale: 0.05,
-    switch: { heartbeatSec: 0 },
-  });
-  t.teardown(() => fsim.close());
+  const fsim = await withCaptureFsim(t);
   // The agent UAS of the census (extension 9012 bridges to it).
   fsim.sw.registerUser('agent@127.0.0.1:5074', { answerAfterMs: 1000, hangupAfterMs: 3000 });
   const c = await EslTestClient.connect(fsim.eslPort);

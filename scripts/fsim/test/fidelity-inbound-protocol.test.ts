@@ -2,8 +2,8 @@
 // Each capture of ../shared/fixtures/esl/ is replayed against fsim (helpers/replay.ts) and fsim's
 // bytes are compared with FreeSWITCH's in form (helpers/form.ts); any difference fails.
 import t from 'tap';
-import { startFsim } from '../src/fsim.ts';
-import { CAPTURE_DIALPLAN, checkScenario, sleep } from './helpers/replay.ts';
+import { withCaptureFsim } from './helpers/capture-fsim.ts';
+import { checkScenario, sleep } from './helpers/replay.ts';
 import { SCENARIOS } from './helpers/fidelity-scenarios.ts';
 import { EslTestClient } from './helpers/esl-test-client.ts';
 
@@ -27,14 +27,7 @@ for (const name of CAPTURES) {
 // replays check the others: URL-encoded plain values (compareEncoding), `Linger-Time` in the
 // outbound disconnect notice (13, 23), a reply and an event sharing one read.)
 t.test('a channel variable called Event-Name shows up as variable_Event-Name inside events', async (t) => {
-  const fsim = await startFsim({
-    esl: { port: 0, password: 'ClueCon' },
-    control: false,
-    dialplan: { files: [CAPTURE_DIALPLAN] },
-    timeScale: 0.05,
-    switch: { heartbeatSec: 0 },
-  });
-  t.teardown(() => fsim.close());
+  const fsim = await withCaptureFsim(t);
   const c = await EslTestClient.connect(fsim.eslPort);
   t.teardown(() => c.close());
   await c.command('auth ClueCon');
