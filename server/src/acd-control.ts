@@ -9,7 +9,8 @@ import { DEFAULT_QUEUES, queuesFileSchema, type QueueConfig } from './acd/queue-
 import { Router } from './acd/router.ts';
 import { reviewWaiting } from './acd/waiting.ts';
 import { recoverStaleOffers } from './acd/recovery.ts';
-import type { CallRecord } from './calls/call-record.ts';
+import { CallTransfers, type TransferSwitch } from './acd/transfer.ts';
+import type { CallRecord, LegRecord } from './calls/call-record.ts';
 import type { CallRegistry } from './calls/registry.ts';
 import type { SwitchEvent } from './calls/switch-events.ts';
 import { switchCommands, type SwitchCommands } from './freeswitch/commands.ts';
@@ -17,7 +18,7 @@ import type { InboundNode } from './freeswitch/inbound-node.ts';
 import { AgentStore } from './store/agent-store.ts';
 import { ClaimStore } from './store/claim-store.ts';
 import type { RedisKeys } from './store/keys.ts';
-import type { QueueStore } from './store/queue-store.ts';
+import { PRIORITY, type QueueStore } from './store/queue-store.ts';
 
 export interface AcdSettings {
   readonly ringNoAnswerSec: number;
@@ -28,6 +29,8 @@ export interface AcdSettings {
   readonly wrapUpExtendSec: number;
   readonly promptsBase: string;
   readonly queues?: unknown;
+  /** Dial string template for outside numbers an agent transfers to ({target}). */
+  readonly departmentDialTemplate: string;
 }
 
 export interface AcdDeps {
@@ -46,11 +49,16 @@ export interface AcdDeps {
   readonly onCallbackRequested?: (call: Readonly<CallRecord>, atUs: number) => void;
   /** Every agent record this instance writes (realtime deltas). */
   readonly onAgentChanged?: (agent: AgentRecord) => void;
+  /** An agent leg answered or ended (before the registry applies the event): the desk's figures. */
+  readonly onAgentLeg?: (call: Readonly<CallRecord>, leg: Readonly<LegRecord>, ev: SwitchEvent) => void;
+  /** An agent transferred a call away. */
+  readonly onTransferred?: (agentId: string, callId: string) => void;
 }
 
 export interface Acd {
   readonly router: Router;
   readonly agents: AgentStore;
+  readonly transfers: CallTransfers;
   readonly queues: readonly QueueConfig[];
   /** Called with every switch event, before the registry applies it. */
   onSwitchEvent(ev: SwitchEvent): void;
@@ -64,7 +72,7 @@ export interface Acd {
 }
 
 /** Commands go to the node the call lives on (a call's legs all live on one node). */
-function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): SwitchPort {
+function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): SwitchPort & TransferSwitch {
   const byName = new Map(nodes.map((n) => [n.name, switchCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
   const first = nodes[0];
   const fallback = first ? byName.get(first.name) : undefined;
@@ -81,6 +89,7 @@ function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegist
     transfer: (uuid, ext, ctx, leg) => forUuid(uuid).transfer(uuid, ext, ctx, leg),
     broadcast: (uuid, path, leg) => forUuid(uuid).broadcast(uuid, path, leg),
     setVar: (uuid, name, value) => forUuid(uuid).setVar(uuid, name, value),
+    hold: (uuid, on) => forUuid(uuid).hold(uuid, on),
   };
 }
 
@@ -156,18 +165,51 @@ export function startAcd(deps: AcdDeps): Acd {
     await sw.transfer(callId, 'hotline_callback_ok', 'hotline_queue');
   };
 
+  const transfers = new CallTransfers({
+    sw,
+    calls: deps.registry,
+    agents: {
+      phoneOf: async (id) => (await agents.get(id))?.phone,
+      reserve: (id, callId) => transition(id, { type: 'reserve', callId }),
+      connect: agentPort.connect,
+      ringNoAnswer: agentPort.ringNoAnswer,
+      cancelReservation: agentPort.cancelReservation,
+    },
+    requeue: async (callId, queue) => {
+      const call = deps.registry.get(callId);
+      if (!call) return;
+      const t0Us = call.queuedUs ?? now() * 1000;
+      const priority = call.priority ?? PRIORITY.normal;
+      // As at intake: into the waiting extension first, then into the queue.
+      await sw.transfer(callId, 'hotline_wait', 'hotline_queue');
+      deps.registry.recordQueued(callId, { queue, priority, atUs: t0Us });
+      await deps.queueStore.enqueue({ callId, queue, priority, t0Us, node: call.node, line: call.line });
+      router.onQueued(queue);
+    },
+    queueExists: (q) => queues.some((x) => x.name === q),
+    externalDialstring: (number) => deps.settings.departmentDialTemplate.replace('{target}', number),
+    ringSec: deps.settings.ringNoAnswerSec,
+    nowUs: () => now() * 1000,
+    logger: log,
+    ...(deps.onTransferred ? { onTransferred: deps.onTransferred } : {}),
+  });
+
   let reviewing = false;
   let ticks = 0;
   const acd: Acd = {
     router,
     agents,
+    transfers,
     queues,
     onSwitchEvent(ev) {
       router.onSwitchEvent(ev);
+      transfers.onSwitchEvent(ev);
       if (ev.type === 'dtmf') void onDigit(ev.uuid, ev.digit, ev.tsUs).catch((err: unknown) => log.error({ err, callId: ev.uuid }, 'callback request failed'));
       const call = deps.registry.byLeg(ev.uuid);
       const leg = call?.legs.find((l) => l.uuid === ev.uuid);
       if (!call || leg?.role !== 'agent' || !leg.agentId) return;
+      const ended = (ev.type === 'channel-hangup' || ev.type === 'channel-hangup-complete') && leg.endedUs === undefined;
+      if ((ev.type === 'channel-answer' && leg.answeredUs === undefined) || ended) deps.onAgentLeg?.(call, leg, ev);
       if (ev.type === 'channel-answer' && leg.answeredUs === undefined) {
         const times = answers.get(call.queue ?? '') ?? [];
         times.push(ev.tsUs / 1000);

@@ -17,6 +17,7 @@ import agentRoutes from './routes/agents.ts';
 import queueRoutes from './routes/queues.ts';
 import slaRoutes from './routes/sla.ts';
 import loginRoutes from './routes/login.ts';
+import softphoneRoutes from './routes/softphone.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
@@ -85,7 +86,10 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
-  if (deps.auth) await fastify.register(loginRoutes, { auth: deps.auth });
+  if (deps.auth) {
+    await fastify.register(loginRoutes, { auth: deps.auth });
+    await fastify.register(softphoneRoutes, { auth: deps.auth, config });
+  }
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

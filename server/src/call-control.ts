@@ -26,6 +26,8 @@ import { createSlaService, type SlaService } from './sla/service.ts';
 import { slaSettings } from './sla/settings.ts';
 import { SlaRedisStore } from './store/sla-store.ts';
 import type { RealtimeHub } from './realtime/hub.ts';
+import { startDesk } from './desk-control.ts';
+import type { Desk } from './desk/desk.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -34,6 +36,7 @@ export interface CallControl {
   readonly nodes: readonly InboundNode[];
   readonly outboundPort: number;
   readonly acd: Acd;
+  readonly desk: Desk;
   readonly sla: SlaService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
@@ -94,7 +97,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   for (const call of await callStore.loadLive()) registry.restore(call);
 
   // The ACD needs the nodes and the nodes' handlers need the ACD: bound once both exist.
-  const late: { acd?: Acd } = {};
+  const late: { acd?: Acd; desk?: Desk } = {};
   const nodes = config.freeswitch.nodes.map((n) => {
     const node: InboundNode = new InboundNode(
       { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger },
@@ -132,6 +135,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       wrapUpSec: config.acd.wrapUpSec,
       wrapUpExtendSec: config.acd.wrapUpExtendSec,
       promptsBase: config.ivr.promptsBase,
+      departmentDialTemplate: config.dial.department,
       ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
     },
     logger: deps.logger,
@@ -143,9 +147,16 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     nodes,
     now,
     ...(deps.hub ? { onAgentChanged: (a: AgentRecord) => deps.hub!.publish('agent', a) } : {}),
+    onAgentLeg: (call, leg, ev) => {
+      if (ev.type === 'channel-answer') late.desk?.agentAnswered(call, leg, ev.tsUs);
+      else late.desk?.agentLegEnded(call, leg, ev.tsUs);
+    },
+    onTransferred: (agentId, callId) => late.desk?.transferred(agentId, callId),
     onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
   });
   late.acd = acd;
+  const desk = startDesk({ config, logger: deps.logger, redis, keys, registry, acd, shutdown, now });
+  late.desk = desk;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
@@ -186,6 +197,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     nodes,
     outboundPort: outbound.port,
     acd,
+    desk,
     sla,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };

@@ -53,6 +53,12 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_REALTIME_MAX_BUFFERED_BYTES', path: ['realtime', 'maxBufferedBytes'], kind: 'int' },
   { name: 'HOTLINE_REALTIME_REDIS_ADAPTER', path: ['realtime', 'redisAdapter'], kind: 'json' },
   // -- end realtime --
+  { name: 'HOTLINE_DESK_PHONE', path: ['desk', 'phone'], kind: 'json' },
+  { name: 'HOTLINE_DESK_TIME_ZONE', path: ['desk', 'timeZone'], kind: 'string' },
+  { name: 'HOTLINE_DESK_STATIC_DIR', path: ['desk', 'staticDir'], kind: 'string' },
+  { name: 'HOTLINE_DESK_TICKET_WEBHOOK_URL', path: ['desk', 'ticketWebhookUrl'], kind: 'string' },
+  { name: 'HOTLINE_DESK_TICKET_WEBHOOK_SECRET', path: ['desk', 'ticketWebhookSecret'], kind: 'string' },
+  { name: 'HOTLINE_DESK_TICKET_WEBHOOK_TIMEOUT_MS', path: ['desk', 'ticketWebhookTimeoutMs'], kind: 'int' },
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 

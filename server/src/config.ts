@@ -177,6 +177,35 @@ export const realtimeSchema = z.strictObject({
 });
 // -- end realtime --
 
+// -- desk: the agents' softphone (softphone-web) and what its work sends on --
+const phoneSchema = z.discriminatedUnion('kind', [
+  // fsim's control API, reachable from the agents' browsers (the embedded default).
+  z.strictObject({ kind: z.literal('simulated'), controlUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }) }),
+  // FreeSWITCH's WSS profile (dialplan/sip_profiles/webrtc.xml); SIP passwords come from the users file.
+  z.strictObject({
+    kind: z.literal('sip'),
+    wssUrl: z.url({ protocol: /^wss?$/, error: 'expected a wss:// URL' }),
+    domain: text('a SIP domain'),
+    iceServers: z.array(z.strictObject({ urls: text('a STUN/TURN URL') })).default([]),
+  }),
+], { error: 'expected {kind: "simulated", controlUrl} or {kind: "sip", wssUrl, domain}' });
+
+export const deskSchema = z.strictObject({
+  // Absent: the softphone has no phone configured and says so (the launcher fills in the simulator).
+  phone: phoneSchema.optional(),
+  // "Today" in the agents' own figures is the local day here.
+  timeZone: text('an IANA time zone').default('Asia/Shanghai'),
+  // The built softphone (softphone-web/dist); absent: found beside the server package.
+  staticDir: text('a directory').optional(),
+  // Every wrap-up (category, summary, ticket reference) is POSTed here as JSON.
+  ticketWebhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  // Signs the body: X-Hotline-Signature: sha256=<hex HMAC>.
+  ticketWebhookSecret: z.string({ error: 'expected a secret of at least 16 characters' }).min(16).optional(),
+  ticketWebhookTimeoutMs: int(100, 60_000).default(5000),
+  ticketWebhookAttempts: int(1, 10).default(3),
+});
+// -- end desk --
+
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
   graceMs: int(100, 600_000).default(10_000),
@@ -194,6 +223,7 @@ export const configSchema = z.strictObject({
   acd: acdSchema.prefault({}),
   auth: authSchema.prefault({}),
   realtime: realtimeSchema.prefault({}),
+  desk: deskSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 

@@ -124,6 +124,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
         queues: calls.queues,
         queueConfigs: calls.acd.queues,
         sla: calls.sla,
+        transfers: calls.acd.transfers,
+        desk: calls.desk,
       })
     : undefined;
   // Websockets are upgraded connections the HTTP server would wait for: close them in the same phase.

@@ -3,11 +3,27 @@
 // effect, a reconnecting client's snapshot equals the server's state, and the agent hangs up.
 import t, { type Test } from 'tap';
 import type { Socket } from 'socket.io-client';
-import type { Ack, AgentSnapshot, AgentView } from '../src/realtime/events.ts';
+import type { Ack, AgentClientEvents, AgentSnapshot, AgentView } from '../src/realtime/events.ts';
 import { agentView, callView, hasAgentLeg } from '../src/realtime/views.ts';
 import { eventually, startHarness, type Harness } from './helpers/service.ts';
 import { connected, login, mirror, socketTo, sortedCalls, waitFor, type Mirror } from './helpers/realtime.ts';
 import { randomArgs, rng } from './helpers/fuzz.ts';
+import { consultPayload, emptyPayload, hangupPayload, historyPayload, holdPayload, setStatePayload, transferPayload, wrapUpPayload } from '../src/realtime/events.ts';
+import type { z } from 'zod';
+
+/** Every command an agent's softphone can send, with the schema its payload must meet. */
+const AGENT_COMMANDS: Record<keyof AgentClientEvents, z.ZodType> = {
+  'agent:set-state': setStatePayload,
+  'call:hangup': hangupPayload,
+  'call:hold': holdPayload,
+  'call:transfer': transferPayload,
+  'call:consult': consultPayload,
+  'call:wrap-up': wrapUpPayload,
+  'caller:history': historyPayload,
+  'directory:get': emptyPayload,
+  'stats:get': emptyPayload,
+};
+const READ_ONLY = new Set(['directory:get', 'stats:get']);
 
 async function agentClient(t: { teardown(fn: () => unknown): void }, h: Harness, id: string): Promise<{ socket: Socket; m: Mirror; snapshot: AgentSnapshot }> {
   const socket = socketTo(t, h.service, '/agent', await login(h.service, id));
@@ -69,17 +85,30 @@ t.test('agent softphone over a live call', async (t) => {
     audit2: (await calls.acd.agents.audit('1002', 1000)).length,
     call: JSON.stringify(callView(calls.registry.get(uuid)!)),
   };
+  const wrapUpsBefore = await h.redis.xlen(`hotline:desk:wrapups`);
   const r = rng(12345);
   for (const socket of [a1.socket, a2.socket]) {
-    for (const event of ['agent:set-state', 'call:hangup']) {
+    for (const [event, schema] of Object.entries(AGENT_COMMANDS)) {
       let errors = 0;
+      let oks = 0;
+      let valid = 0;
       for (let batch = 0; batch < 10; batch++) {
-        const acks = await Promise.all(Array.from({ length: 100 }, () => send(socket, event, ...randomArgs(r))));
-        errors += acks.filter((a) => 'error' in a && ['invalid', 'not-found'].includes(a.error.code)).length;
+        const argLists = Array.from({ length: 100 }, () => randomArgs(r));
+        // What the server receives is the JSON of the arguments. Read-only commands take {}: the
+        // generator sometimes makes exactly that, which must succeed.
+        valid += argLists.filter((a) => {
+          const received = JSON.parse(JSON.stringify(a)) as unknown[];
+          return received.length === 1 && schema.safeParse(received[0]).success;
+        }).length;
+        const acks = await Promise.all(argLists.map((args) => send(socket, event, ...args)));
+        errors += acks.filter((a) => 'error' in a && ['invalid', 'not-found', 'forbidden', 'conflict'].includes(a.error.code)).length;
+        oks += acks.filter((a) => 'ok' in a).length;
       }
-      t.equal(errors, 1000, `${event}: 1000 random payloads, 1000 error acks`);
+      if (READ_ONLY.has(event)) t.ok(oks === valid && errors === 1000 - valid, `${event}: 1000 random payloads, ${1000 - valid} error acks, ${valid} answers to a valid {}`);
+      else t.equal(errors, 1000, `${event}: 1000 random payloads, 1000 error acks`);
     }
   }
+  t.equal(await h.redis.xlen(`hotline:desk:wrapups`), wrapUpsBefore, 'no wrap-up was filed');
   t.equal((await calls.acd.agents.audit('1001', 1000)).length, before.audit1, 'no transition for 1001');
   t.equal((await calls.acd.agents.audit('1002', 1000)).length, before.audit2, 'no transition for 1002');
   t.equal(JSON.stringify(callView(calls.registry.get(uuid)!)), before.call, 'the call is unchanged');

@@ -217,7 +217,7 @@ t.test('the SLA service', async (t) => {
     const call = (id: string, extra: Partial<CallRecord>): CallRecord => ({
       id, node: 'fs1', line: 'main', callerNumber: '13800138000', callerName: '', destination: '12345', state: 'ended',
       legs: [{ uuid: id, role: 'caller', createdUs: t0Us - 5 * SEC, lastSeq: 1, endedUs: t0Us + 40 * SEC }],
-      createdUs: t0Us - 5 * SEC, queuedUs: t0Us, queue: 'general', endedUs: t0Us + 40 * SEC, ivrPath: [], transfers: [], held: false, holdSeq: 0, ...extra,
+      createdUs: t0Us - 5 * SEC, queuedUs: t0Us, queue: 'general', endedUs: t0Us + 40 * SEC, ivrPath: [], flags: [], transfers: [], held: false, holdSeq: 0, ...extra,
     });
     const moved = call('cb', { queue: 'enterprise', transfers: [{ atUs: t0Us + 10 * SEC, kind: 'queue', from: 'general', to: 'enterprise' }] });
     t.equal(await sla.recordDecision(moved, 'callback', t0Us + 20 * SEC), true, 'the ACD takes a callback request');

@@ -13,7 +13,7 @@ import type { CallRecord } from '../src/calls/call-record.ts';
 const call = (id: string): CallRecord => ({
   id, node: 'fs1', line: 'main', callerNumber: '13800138000', callerName: '', destination: '12345', state: 'ended',
   legs: [{ uuid: id, role: 'caller', createdUs: 1e15, endedUs: 1e15 + 5e6, lastSeq: 1 }],
-  createdUs: 1e15, endedUs: 1e15 + 5e6, ivrPath: ['welcome'], transfers: [], held: false, holdSeq: 0,
+  createdUs: 1e15, endedUs: 1e15 + 5e6, ivrPath: ['welcome'], flags: [], transfers: [], held: false, holdSeq: 0,
 });
 
 t.test('CDRs go to the Redis stream and the JSONL file, once per call across instances', async (t) => {

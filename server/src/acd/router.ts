@@ -151,7 +151,10 @@ export class Router {
             hotline_call_id: callId,
             hotline_leg_role: 'agent',
             hotline_agent_id: agentId,
+            hotline_leg_purpose: 'offer',
             hotline_queue: queue,
+            // The agent's phone matches the INVITE to the service's leg by this header (SIP.js softphone).
+            'sip_h_X-Hotline-Leg': offer.agentLeg,
             ...(facts ? { origination_caller_id_number: facts.callerNumber, origination_caller_id_name: facts.line } : {}),
           },
           then: { app: 'park' },

@@ -16,6 +16,8 @@ export type LoginResult =
 export interface Auth {
   login(username: string, password: string, clientAddress: string): Promise<LoginResult>;
   verify(token: string): Promise<Principal & { expiresAt: number }>;
+  /** The user's SIP password for its own WebRTC phone, if the users file gives one. */
+  sipPassword(username: string): string | undefined;
   /** True when the embedded demo users are in use. */
   readonly demo: boolean;
 }
@@ -31,6 +33,7 @@ export async function createAuth(config: AuthConfig, logger: Logger, now: () => 
   return {
     demo,
     verify: (token) => signer.verify(token),
+    sipPassword: (username) => users.get(username)?.sipPassword,
     async login(username, password, clientAddress) {
       const keys = [`u:${username}`, `a:${clientAddress}`];
       if (keys.some((k) => limiter.blocked(k))) {

@@ -14,6 +14,8 @@ export const userSchema = z
     // The ACD agent this login drives; required for role agent.
     agentId: z.string().min(1).max(64).optional(),
     passwordHash: z.string().regex(HASH_PATTERN, { error: 'expected scrypt$N$r$p$salt$key (auth/passwords.ts hashPassword)' }),
+    // The agent's SIP password on FreeSWITCH (directory), handed to its own softphone for WebRTC registration.
+    sipPassword: z.string().min(1).max(128).optional(),
   })
   .refine((u) => u.role !== 'agent' || u.agentId, { error: 'expected agentId for an agent', path: ['agentId'] });
 

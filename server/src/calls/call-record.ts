@@ -2,6 +2,22 @@
 // microseconds), and where the call is now. Raw ESL events are never stored.
 
 export type LegRole = 'caller' | 'agent' | 'external';
+export type LegPurpose = 'offer' | 'transfer' | 'consult';
+export type CallFlag = 'from110' | 'elder' | 'repeat';
+
+/** Where a transfer goes: a colleague, a queue, or an outside number (a department). */
+export type TransferTarget = { kind: 'agent'; agentId: string } | { kind: 'queue'; queue: string } | { kind: 'external'; number: string };
+
+/** An attended transfer in progress: the caller waits on hold while its agent talks to the target. */
+export interface ConsultRecord {
+  readonly agentId: string;
+  readonly target: TransferTarget;
+  /** The target's leg. */
+  readonly legUuid: string;
+  /** The requesting agent's leg, parked while the caller is on hold. */
+  readonly agentLeg: string;
+  state: 'ringing' | 'talking';
+}
 
 export interface LegRecord {
   readonly uuid: string;
@@ -9,6 +25,8 @@ export interface LegRecord {
   /** Destination dialled for this leg (agent extension, 110 gateway number, department). */
   target?: string;
   agentId?: string;
+  /** Why an agent leg exists: a queue offer, a transfer to this agent, or the target of a consultation. */
+  purpose?: LegPurpose;
   createdUs: number;
   answeredUs?: number;
   bridgedUs?: number;
@@ -52,6 +70,9 @@ export interface CallRecord {
   endedUs?: number;
   hangupCause?: string;
   ivrPath: string[];
+  /** Why the call was prioritised (set when it is queued). */
+  flags: CallFlag[];
+  consult?: ConsultRecord;
   transfers: TransferRecord[];
   conference?: { name: string; members: string[] };
   /** 110 case data from SIP X-110-* headers (calls transferred from 110) or sent with a handoff. */

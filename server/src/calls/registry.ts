@@ -2,7 +2,7 @@
 // call. Events may arrive twice (a resync after reconnect replays what we had) or late (two
 // nodes, a slow consumer): every fact is kept idempotently (first timestamp wins) and the state is
 // derived from the facts, so neither duplicates nor reordering can move a call backwards.
-import { callerLeg, legOf, type CallRecord, type CallState, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
+import { callerLeg, legOf, type CallFlag, type CallRecord, type CallState, type ConsultRecord, type LegPurpose, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
 import type { ChannelCreate, SwitchEvent } from './switch-events.ts';
 
 export interface CallRegistryHooks {
@@ -19,6 +19,8 @@ export const VAR = {
   /** On a callback's citizen leg: the queued call it calls back. */
   callbackOf: 'hotline_callback_of',
   agentId: 'hotline_agent_id',
+  /** On agent legs: offer | transfer | consult. */
+  purpose: 'hotline_leg_purpose',
   line: 'hotline_line',
 } as const;
 
@@ -30,6 +32,8 @@ const minTs = (a: number | undefined, b: number): number => (a === undefined ? b
 export function deriveState(call: CallRecord): CallState {
   const caller = callerLeg(call);
   if (caller?.endedUs !== undefined) return 'ended';
+  // The caller waits on hold in the switch while its agent consults the transfer target.
+  if (call.consult) return 'held';
   if (call.connectedUs !== undefined) {
     const partyUp = call.legs.some((l) => l.role !== 'caller' && l.bridgedUs !== undefined && l.endedUs === undefined);
     if (partyUp || call.conference) return call.held ? 'held' : 'talking';
@@ -64,6 +68,8 @@ export class CallRegistry {
 
   /** Put back a call loaded from the store (after a restart). */
   restore(call: CallRecord): void {
+    // Snapshots written before a field existed lack it.
+    call.flags ??= [];
     this.calls.set(call.id, call);
     for (const l of call.legs) this.legToCall.set(l.uuid, call.id);
   }
@@ -151,11 +157,20 @@ export class CallRegistry {
   }
 
   /** Offered to a human queue. t0 stays at the first entry, across requeues and queue transfers. */
-  recordQueued(id: string, q: { queue: string; priority: number; atUs: number }): void {
+  recordQueued(id: string, q: { queue: string; priority: number; atUs: number; flags?: readonly CallFlag[] }): void {
     this.update(id, (c) => {
       c.queuedUs = minTs(c.queuedUs, q.atUs);
       c.queue = q.queue;
       c.priority = q.priority;
+      for (const f of q.flags ?? []) if (!c.flags.includes(f)) c.flags.push(f);
+    });
+  }
+
+  /** An attended transfer started, changed state, or ended (undefined). */
+  recordConsult(id: string, consult: ConsultRecord | undefined): void {
+    this.update(id, (c) => {
+      if (consult) c.consult = consult;
+      else delete c.consult;
     });
   }
 
@@ -181,6 +196,8 @@ export class CallRegistry {
       const leg: LegRecord = { uuid: ev.uuid, role: role === 'caller' ? 'external' : role, target: ev.destination, createdUs: ev.tsUs, lastSeq: ev.seq };
       const agentId = ev.vars[VAR.agentId];
       if (agentId) leg.agentId = agentId;
+      const purpose = ev.vars[VAR.purpose];
+      if (purpose === 'offer' || purpose === 'transfer' || purpose === 'consult') leg.purpose = purpose satisfies LegPurpose;
       this.legToCall.set(ev.uuid, parent.id);
       return this.change(parent, () => void parent.legs.push(leg));
     }
@@ -202,6 +219,7 @@ export class CallRegistry {
       legs: [{ uuid: ev.uuid, role: 'caller', createdUs: ev.tsUs, lastSeq: ev.seq }],
       createdUs: ev.tsUs,
       ivrPath: [],
+      flags: [],
       transfers: [],
       held: false,
       holdSeq: 0,

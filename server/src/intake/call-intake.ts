@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { FlowFile } from '../ivr/flow-schema.ts';
 import { runFlow, type IvrOutcome, type IvrSession } from '../ivr/runner.ts';
 import type { CallRegistry } from '../calls/registry.ts';
+import type { CallFlag } from '../calls/call-record.ts';
 import { PRIORITY, type QueueStore } from '../store/queue-store.ts';
 
 /** What intake needs from the call's switch session (implemented in server/src/freeswitch/). */
@@ -49,6 +50,15 @@ function priorityOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>, repeat: boo
   return repeat ? PRIORITY.repeat : PRIORITY.normal;
 }
 
+/** Every reason the call is special, for the agent's screen pop (the priority shows only the highest). */
+function flagsOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>, repeat: boolean, line: string): CallFlag[] {
+  const flags: CallFlag[] = [];
+  if (outcome.priority === 'from110' || line === 'from110') flags.push('from110');
+  if (outcome.priority === 'elder' || outcome.elder) flags.push('elder');
+  if (repeat) flags.push('repeat');
+  return flags;
+}
+
 export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
   const log = deps.logger.child({ callId: call.callId, line: call.line });
   deps.registry.recordLine(call.callId, call.line);
@@ -66,7 +76,7 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
       const repeat = (await deps.seenBefore?.(call.callerNumber)) ?? false;
       const priority = priorityOf(outcome, repeat);
-      deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us });
+      deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us, flags: flagsOf(outcome, repeat, call.line) });
       // Into the waiting extension first, then into the queue: a claim must never find a caller the
       // transfer has not reached yet (the transfer would tear down the agent's bridge).
       await call.wait();

@@ -3,6 +3,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import { AgentTransitionError, type AgentCommand } from '../acd/agent-state.ts';
 import { AgentConflictError, AgentNotFoundError } from '../store/agent-store.ts';
+import { agentCallCommands } from './agent-commands.ts';
 import { command, CommandError } from './commands.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type SetStatePayload } from './events.ts';
@@ -40,6 +41,9 @@ function asCommandError(err: unknown): unknown {
   return err;
 }
 
+/** The agents a call's deltas go to: those with a leg in it (hasAgentLeg for each). */
+const agentsOf = (view: CallView): string[] => view.legs.flatMap((l) => (l.role === 'agent' && l.agentId ? [l.agentId] : []));
+
 export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget {
   const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
   const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
@@ -75,6 +79,8 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
       return {};
     }, log);
 
+    agentCallCommands(socket, agentId, deps, log);
+
     void feed
       .open(socket, async (seq): Promise<AgentSnapshot> => {
         const calls = deps.registry.live().map(callView).filter((c) => hasAgentLeg(c, agentId));
@@ -88,8 +94,9 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
   });
 
   return {
-    call: (view) => feed.send('call:update', { call: view }, (s) => hasAgentLeg(view, agentOf(s))),
-    callRemoved: (view) => feed.send('call:removed', { callId: view.id }, (s) => hasAgentLeg(view, agentOf(s))),
-    agent: (view) => feed.send('agent:state', { agent: view }, (s) => agentOf(s) === view.id),
+    // Keyed sends (the feed indexes sockets by agentId): the agents with a leg in the call, as hasAgentLeg.
+    call: (view) => feed.send('call:update', { call: view }, { keys: agentsOf(view) }),
+    callRemoved: (view) => feed.send('call:removed', { callId: view.id }, { keys: agentsOf(view) }),
+    agent: (view) => feed.send('agent:state', { agent: view }, { keys: [view.id] }),
   };
 }

@@ -8,6 +8,8 @@ import type { SlaService } from '../sla/service.ts';
 import type { AgentStore } from '../store/agent-store.ts';
 import type { QueueStore } from '../store/queue-store.ts';
 import type { RealtimeHub } from './hub.ts';
+import type { CallTransfers } from '../acd/transfer.ts';
+import type { Desk } from '../desk/desk.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -19,5 +21,8 @@ export interface RealtimeDeps {
   readonly queues: Pick<QueueStore, 'queues' | 'list' | 'get'>;
   readonly queueConfigs: readonly Pick<QueueConfig, 'name'>[];
   readonly sla?: Pick<SlaService, 'snapshot' | 'onUpdate'>;
+  /** Call commands (hold, transfers) and the desk (wrap-up, history, figures); absent: refused as unknown. */
+  readonly transfers?: Pick<CallTransfers, 'hold' | 'transfer' | 'consult'>;
+  readonly desk?: Pick<Desk, 'wrapUp' | 'history' | 'figures'>;
   readonly now?: () => number;
 }

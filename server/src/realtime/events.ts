@@ -18,6 +18,8 @@ export interface LegView {
   uuid: string;
   role: 'caller' | 'agent' | 'external';
   agentId?: string;
+  /** A leg ringing an agent's phone is what the softphone's screen pop and answer button act on. */
+  purpose?: 'offer' | 'consult' | 'transfer';
   target?: string;
   answeredMs?: number;
   endedMs?: number;
@@ -41,6 +43,24 @@ export interface CallView {
   held: boolean;
   legs: LegView[];
   case110?: Record<string, string>;
+  /** The IVR steps the caller went through (prompt and menu node ids), in order. */
+  ivrPath: string[];
+  /** Why the call was prioritised; several may hold, the queue priority shows the highest. */
+  flags: CallFlag[];
+  /** An attended transfer in progress: the caller is on hold while its agent talks to the target. */
+  consult?: ConsultView;
+}
+
+export const CALL_FLAGS = ['from110', 'elder', 'repeat'] as const;
+export type CallFlag = (typeof CALL_FLAGS)[number];
+
+export interface ConsultView {
+  /** The agent who started it. */
+  agentId: string;
+  target: TransferTarget;
+  /** The target's leg. */
+  legUuid: string;
+  state: 'ringing' | 'talking';
 }
 
 export interface AgentView {
@@ -129,17 +149,118 @@ export const setStatePayload = z
   .refine((p) => (p.action === 'not-ready') === (p.reason !== undefined), { error: 'a reason goes with not-ready, and only with it', path: ['reason'] });
 export type SetStatePayload = z.output<typeof setStatePayload>;
 
-export const hangupPayload = z.strictObject({ callId: z.string().min(1).max(128) });
+const callId = z.string().min(1).max(128);
+
+export const hangupPayload = z.strictObject({ callId });
 export type HangupPayload = z.output<typeof hangupPayload>;
+
+export const holdPayload = z.strictObject({ callId, on: z.boolean() });
+export type HoldPayload = z.output<typeof holdPayload>;
+
+/** Where a call can be transferred: a colleague, a queue (blind only), or an outside number (a department). */
+export const transferTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('agent'), agentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+  z.strictObject({ kind: z.literal('queue'), queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+  // Digits only (an extension or a full number with area code); the switch dials it via the departments' gateway.
+  z.strictObject({ kind: z.literal('external'), number: z.string().regex(/^\+?[0-9]{3,20}$/) }),
+]);
+export type TransferTarget = z.output<typeof transferTarget>;
+
+export const transferPayload = z
+  .strictObject({ callId, mode: z.enum(['blind', 'attended']), target: transferTarget })
+  .refine((p) => !(p.mode === 'attended' && p.target.kind === 'queue'), { error: 'a queue has nobody to consult: transfer to a queue is blind', path: ['mode'] });
+export type TransferPayload = z.output<typeof transferPayload>;
+
+/** Finish (complete) or abandon (cancel) the attended transfer in progress. */
+export const consultPayload = z.strictObject({ callId, action: z.enum(['complete', 'cancel']) });
+export type ConsultPayload = z.output<typeof consultPayload>;
+
+/** 咨询 / 求助 / 投诉 / 建议: the four kinds of 12345 work orders. */
+export const WRAP_UP_CATEGORIES = ['consultation', 'help', 'complaint', 'suggestion'] as const;
+export type WrapUpCategory = (typeof WRAP_UP_CATEGORIES)[number];
+
+export const wrapUpPayload = z.strictObject({
+  callId,
+  category: z.enum(WRAP_UP_CATEGORIES),
+  summary: z.string().trim().min(1).max(2000),
+  ticketRef: z.string().trim().max(64).regex(/^[A-Za-z0-9_/-]*$/).optional(),
+});
+export type WrapUpPayload = z.output<typeof wrapUpPayload>;
+
+export const historyPayload = z.strictObject({ callId });
+export type HistoryPayload = z.output<typeof historyPayload>;
+
+/** No arguments: the payload is an empty object. */
+export const emptyPayload = z.strictObject({});
+
+export interface WrapUpRecord {
+  id: string;
+  callId: string;
+  agentId: string;
+  category: WrapUpCategory;
+  summary: string;
+  ticketRef?: string;
+  atMs: number;
+}
+
+/** One earlier call of the same number, for the repeat caller's screen pop. */
+export interface PastCall {
+  callId: string;
+  atMs: number;
+  line: string;
+  agentId?: string;
+  category?: WrapUpCategory;
+  summary?: string;
+}
+
+export interface DirectoryView {
+  agents: { id: string; name: string; state: AgentView['state'] }[];
+  queues: string[];
+}
+
+/** The agent's own figures since local midnight. */
+export interface AgentStats {
+  day: string;
+  offered: number;
+  answered: number;
+  answeredIn15s: number;
+  talkSec: number;
+  transfers: number;
+  wrapUps: Record<WrapUpCategory, number>;
+}
 
 export interface AgentClientEvents {
   'agent:set-state': (p: SetStatePayload, ack: (a: Ack<{ agent: AgentView }>) => void) => void;
   'call:hangup': (p: HangupPayload, ack: (a: Ack) => void) => void;
+  'call:hold': (p: HoldPayload, ack: (a: Ack) => void) => void;
+  'call:transfer': (p: TransferPayload, ack: (a: Ack) => void) => void;
+  'call:consult': (p: ConsultPayload, ack: (a: Ack) => void) => void;
+  'call:wrap-up': (p: WrapUpPayload, ack: (a: Ack<{ wrapUp: WrapUpRecord }>) => void) => void;
+  'caller:history': (p: HistoryPayload, ack: (a: Ack<{ calls: PastCall[] }>) => void) => void;
+  'directory:get': (p: Record<never, never>, ack: (a: Ack<{ directory: DirectoryView }>) => void) => void;
+  'stats:get': (p: Record<never, never>, ack: (a: Ack<{ stats: AgentStats }>) => void) => void;
 }
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- nothing to send yet; kept for symmetry
 export interface DispatcherClientEvents {}
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface OpsClientEvents {}
+
+// ---- the softphone's phone: GET /api/softphone/config (Bearer JWT of an agent) ----
+
+/**
+ * Which Phone implementation the softphone runs. The service only ever rings `user/<agentId>` and
+ * reads the switch's events, so it cannot tell the two apart.
+ */
+export type PhoneConfig =
+  | { kind: 'sip'; wssUrl: string; domain: string; user: string; password: string; iceServers: { urls: string }[] }
+  | { kind: 'simulated'; controlUrl: string; user: string };
+
+export interface SoftphoneConfig {
+  phone: PhoneConfig;
+  /** The 15-second answer target (GB/T 33358-2016), for the screen pop's countdown. */
+  answerTargetSec: number;
+  wrapUpSec: number;
+}
 
 /** Handshake `auth` object. */
 export interface HandshakeAuth {

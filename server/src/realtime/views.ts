@@ -14,7 +14,7 @@ function compact<T extends object>(o: T): T {
 
 export function callView(c: Readonly<CallRecord>): CallView {
   const legs: LegView[] = c.legs.map((l) =>
-    compact({ uuid: l.uuid, role: l.role, agentId: l.agentId, target: l.target, answeredMs: ms(l.answeredUs), endedMs: ms(l.endedUs) }),
+    compact({ uuid: l.uuid, role: l.role, agentId: l.agentId, purpose: l.purpose, target: l.target, answeredMs: ms(l.answeredUs), endedMs: ms(l.endedUs) }),
   );
   return compact({
     id: c.id,
@@ -33,6 +33,9 @@ export function callView(c: Readonly<CallRecord>): CallView {
     held: c.held,
     legs,
     case110: c.case110 ? { ...c.case110 } : undefined,
+    ivrPath: [...c.ivrPath],
+    flags: [...c.flags],
+    consult: c.consult ? { agentId: c.consult.agentId, target: { ...c.consult.target }, legUuid: c.consult.legUuid, state: c.consult.state } : undefined,
   });
 }
 

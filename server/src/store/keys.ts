@@ -44,6 +44,16 @@ export interface RedisKeys {
   readonly slaAlerts: string;
   /** Marks a call's SLA outcome as recorded, so two instances never count it twice. */
   slaRecorded(callId: string): string;
+  /** Hash with a TTL: what an agent's desk needs of a call after it ended (caller, line, times). */
+  deskCall(callId: string): string;
+  /** Stream of agents' wrap-ups (category, summary, ticket reference). */
+  readonly wrapUpStream: string;
+  /** Marker: this agent's wrap-up of this call is recorded (once only). */
+  wrapUpDone(callId: string, agentId: string): string;
+  /** List (newest first, capped) of a caller number's earlier handled calls, for the screen pop. */
+  callerHistory(number: string): string;
+  /** Hash of one agent's figures for one local day: field `<metric>:<callId>`, so a replay counts once. */
+  agentDay(agentId: string, day: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -68,5 +78,10 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     slaOutcomes: (scope) => `${prefix}:sla:${scope}:outcomes`,
     slaAlerts: `${prefix}:sla:alerts`,
     slaRecorded: (id) => `${prefix}:sla:recorded:${id}`,
+    deskCall: (id) => `${prefix}:desk:call:${id}`,
+    wrapUpStream: `${prefix}:desk:wrapups`,
+    wrapUpDone: (id, agentId) => `${prefix}:desk:wrapup:${id}:${agentId}`,
+    callerHistory: (number) => `${prefix}:desk:history:${number}`,
+    agentDay: (agentId, day) => `${prefix}:desk:agent:${agentId}:${day}`,
   };
 }

@@ -1,0 +1,278 @@
+// Transfers an agent makes from the softphone, done server-side over ESL so every phone (WebRTC
+// or simulated) works the same and the caller is never lost in between:
+//
+//   hold      uuid_hold on the agent's leg: the caller hears music, the bridge stays.
+//   blind     the caller moves to hotline_hold (music) and the agent's leg is dropped at once (its
+//             call ends, wrap-up starts). The target rings; on answer the caller is bridged to it.
+//             If nobody answers, the caller goes back to its queue at the head of its class (t0
+//             kept), never to silence. To a queue: straight into that queue, t0 kept.
+//   attended  the agent's leg is marked park_after_bridge and the caller moves to hotline_hold;
+//             the target rings; on answer the agent's leg is bridged to it (consultation).
+//             complete: caller bridged to the target, agent's leg hung up.
+//             cancel:   target hung up, caller bridged back to the agent.
+//             The target hanging up during the consultation cancels; the agent hanging up
+//             completes (as on a desk phone); the caller hanging up leaves agent and target talking.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallRecord, ConsultRecord, LegRecord, TransferTarget } from '../calls/call-record.ts';
+import type { SwitchEvent } from '../calls/switch-events.ts';
+import type { SwitchCommands } from '../freeswitch/commands.ts';
+
+export type TransferSwitch = Pick<SwitchCommands, 'originateInBackground' | 'bridge' | 'kill' | 'transfer' | 'setVar' | 'hold'>;
+
+export interface TransferAgents {
+  /** The agent's dial string (user/1001), or undefined if there is no such agent. */
+  phoneOf(agentId: string): Promise<string | undefined>;
+  /** ready -> reserved for this call; false if the agent is not ready. */
+  reserve(agentId: string, callId: string): Promise<boolean>;
+  connect(agentId: string, callId: string): Promise<boolean>;
+  /** The target did not answer: as after a missed queue offer. */
+  ringNoAnswer(agentId: string, callId: string): Promise<boolean>;
+  cancelReservation(agentId: string, callId: string): Promise<boolean>;
+}
+
+export interface TransferCalls {
+  get(callId: string): Readonly<CallRecord> | undefined;
+  byLeg(uuid: string): Readonly<CallRecord> | undefined;
+  recordConsult(callId: string, consult: ConsultRecord | undefined): void;
+  recordTransfer(callId: string, t: CallRecord['transfers'][number]): void;
+}
+
+export interface TransferDeps {
+  readonly sw: TransferSwitch;
+  readonly agents: TransferAgents;
+  readonly calls: TransferCalls;
+  /** Put a caller (back) into a queue, t0 and priority kept: into hotline_wait, then enqueued. */
+  readonly requeue: (callId: string, queue: string) => Promise<void>;
+  readonly queueExists: (queue: string) => boolean;
+  /** Dial string for an outside number (the departments' gateway). */
+  readonly externalDialstring: (number: string) => string;
+  readonly ringSec: number;
+  /** Wall clock (µs) for the transfer records; switch events carry their own times. */
+  readonly nowUs: () => number;
+  readonly logger: Logger;
+  /** A transfer left this agent's hands (its figures count it). */
+  readonly onTransferred?: (agentId: string, callId: string) => void;
+}
+
+/** Refusals the softphone shows as they are; anything else is an internal error. */
+export class TransferError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'forbidden' | 'conflict' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TransferError';
+  }
+}
+
+const HOLD_EXT = ['hotline_hold', 'hotline_queue'] as const;
+const callerLegOf = (c: Readonly<CallRecord>): LegRecord | undefined => c.legs.find((l) => l.role === 'caller');
+
+export class CallTransfers {
+  /** Calls with a transfer under way on this instance: a second one is refused. */
+  private readonly busy = new Set<string>();
+  /** Consultation legs whose agent hung up while the target rang: complete on answer. */
+  private readonly agentGone = new Set<string>();
+  /** Caller leg -> the target leg ringing for its blind transfer: the caller leaving cancels it. */
+  private readonly blindRinging = new Map<string, string>();
+
+  constructor(private readonly deps: TransferDeps) {}
+
+  /** The agent's live, answered leg on the call, or a refusal. */
+  private ownLeg(callId: string, agentId: string): { call: Readonly<CallRecord>; leg: LegRecord } {
+    const call = this.deps.calls.get(callId);
+    if (!call) throw new TransferError('not-found', `call ${callId}: no such live call`);
+    const mine = call.legs.filter((l) => l.role === 'agent' && l.agentId === agentId);
+    if (!mine.length) throw new TransferError('forbidden', `call ${callId} is not yours`);
+    // The target of a consultation in progress is not yet the call's agent.
+    const leg = mine.find((l) => l.endedUs === undefined && l.answeredUs !== undefined && l.uuid !== call.consult?.legUuid);
+    if (!leg) throw new TransferError('conflict', `call ${callId}: you are not talking on it`);
+    if (callerLegOf(call)?.endedUs !== undefined) throw new TransferError('conflict', `call ${callId}: the caller has hung up`);
+    return { call, leg };
+  }
+
+  async hold(callId: string, agentId: string, on: boolean): Promise<void> {
+    const { call, leg } = this.ownLeg(callId, agentId);
+    if (call.consult) throw new TransferError('conflict', 'a consultation is in progress: complete or cancel it');
+    await this.deps.sw.hold(leg.uuid, on);
+  }
+
+  async transfer(callId: string, agentId: string, mode: 'blind' | 'attended', target: TransferTarget): Promise<void> {
+    const { call, leg } = this.ownLeg(callId, agentId);
+    if (call.consult || this.busy.has(callId)) throw new TransferError('conflict', 'a transfer is already in progress on this call');
+    if (target.kind === 'agent' && target.agentId === agentId) throw new TransferError('invalid', 'cannot transfer a call to yourself');
+    if (target.kind === 'queue' && !this.deps.queueExists(target.queue)) throw new TransferError('not-found', `no queue ${target.queue}`);
+    if (mode === 'attended' && target.kind === 'queue') throw new TransferError('invalid', 'a transfer to a queue is blind');
+    this.busy.add(callId);
+    try {
+      if (target.kind === 'queue') return await this.toQueue(call, agentId, target.queue);
+      const dial = await this.dialOf(callId, target);
+      if (mode === 'blind') await this.blind(call, agentId, target, dial);
+      else await this.attended(call, agentId, leg, target, dial);
+    } finally {
+      this.busy.delete(callId);
+    }
+  }
+
+  private async dialOf(callId: string, target: TransferTarget): Promise<string> {
+    if (target.kind === 'external') return this.deps.externalDialstring(target.number);
+    if (target.kind !== 'agent') throw new TransferError('invalid', 'unexpected target');
+    const phone = await this.deps.agents.phoneOf(target.agentId);
+    if (!phone) throw new TransferError('not-found', `no agent ${target.agentId}`);
+    if (!(await this.deps.agents.reserve(target.agentId, callId))) throw new TransferError('conflict', `agent ${target.agentId} is not ready`);
+    return phone;
+  }
+
+  private record(callId: string, agentId: string, kind: 'blind' | 'attended' | 'queue', target: TransferTarget): void {
+    const to = target.kind === 'agent' ? `agent:${target.agentId}` : target.kind === 'queue' ? `queue:${target.queue}` : `number:${target.number}`;
+    this.deps.calls.recordTransfer(callId, { atUs: this.deps.nowUs(), kind, from: agentId, to });
+    this.deps.onTransferred?.(agentId, callId);
+  }
+
+  private async toQueue(call: Readonly<CallRecord>, agentId: string, queue: string): Promise<void> {
+    // Leaving the bridge hangs up the agent's leg (no park_after_bridge): its call ends here.
+    await this.deps.requeue(call.id, queue);
+    this.record(call.id, agentId, 'queue', { kind: 'queue', queue });
+    this.deps.logger.info({ callId: call.id, agentId, queue }, 'call transferred to a queue');
+  }
+
+  /** Ring the target for this call; resolves with its leg uuid once answered, rejects with the cause. */
+  private ring(call: Readonly<CallRecord>, target: TransferTarget, dial: string, purpose: 'transfer' | 'consult', uuid: string): Promise<string> {
+    const vars: Record<string, string> = {
+      hotline_call_id: call.id,
+      hotline_leg_role: target.kind === 'agent' ? 'agent' : 'external',
+      hotline_leg_purpose: purpose,
+      origination_caller_id_number: call.callerNumber,
+      origination_caller_id_name: call.line,
+      'sip_h_X-Hotline-Leg': uuid,
+    };
+    if (target.kind === 'agent') vars.hotline_agent_id = target.agentId;
+    return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
+  }
+
+  private async targetMissed(callId: string, target: TransferTarget): Promise<void> {
+    if (target.kind === 'agent') await this.deps.agents.ringNoAnswer(target.agentId, callId);
+  }
+
+  private async blind(call: Readonly<CallRecord>, agentId: string, target: TransferTarget, dial: string): Promise<void> {
+    const log = this.deps.logger.child({ callId: call.id, agentId });
+    const uuid = randomUUID();
+    // The caller hears music while the target rings; the agent's leg, left behind, hangs up.
+    await this.deps.sw.transfer(call.id, ...HOLD_EXT);
+    this.record(call.id, agentId, 'blind', target);
+    this.blindRinging.set(call.id, uuid);
+    try {
+      await this.ring(call, target, dial, 'transfer', uuid);
+    } catch (err) {
+      this.blindRinging.delete(call.id);
+      await this.targetMissed(call.id, target);
+      log.warn({ reason: (err as Error).message }, 'blind transfer not answered: caller back in its queue');
+      if (callerLegOf(this.deps.calls.get(call.id) ?? call)?.endedUs === undefined) await this.deps.requeue(call.id, call.queue ?? 'general');
+      throw new TransferError('conflict', `the target did not answer (${(err as Error).message}); the caller is back in the queue`);
+    }
+    this.blindRinging.delete(call.id);
+    if (callerLegOf(this.deps.calls.get(call.id) ?? call)?.endedUs !== undefined) {
+      await this.deps.sw.kill(uuid, 'ORIGINATOR_CANCEL').catch(() => {});
+      if (target.kind === 'agent') await this.deps.agents.cancelReservation(target.agentId, call.id);
+      throw new TransferError('conflict', 'the caller hung up during the transfer');
+    }
+    await this.deps.sw.bridge(call.id, uuid);
+    if (target.kind === 'agent') await this.deps.agents.connect(target.agentId, call.id);
+    log.info({ target: target.kind }, 'blind transfer connected');
+  }
+
+  private async attended(call: Readonly<CallRecord>, agentId: string, leg: LegRecord, target: TransferTarget, dial: string): Promise<void> {
+    const log = this.deps.logger.child({ callId: call.id, agentId });
+    const uuid = randomUUID();
+    // The agent's leg must survive the caller leaving their bridge: it parks instead of hanging up.
+    await this.deps.sw.setVar(leg.uuid, 'park_after_bridge', 'true');
+    await this.deps.sw.transfer(call.id, ...HOLD_EXT);
+    const consult: ConsultRecord = { agentId, target, legUuid: uuid, agentLeg: leg.uuid, state: 'ringing' };
+    this.deps.calls.recordConsult(call.id, consult);
+    try {
+      await this.ring(call, target, dial, 'consult', uuid);
+    } catch (err) {
+      await this.targetMissed(call.id, target);
+      log.warn({ reason: (err as Error).message }, 'consultation not answered: caller back with the agent');
+      await this.rejoin(call.id, consult);
+      throw new TransferError('conflict', `the target did not answer (${(err as Error).message})`);
+    }
+    if (target.kind === 'agent') await this.deps.agents.connect(target.agentId, call.id);
+    if (this.agentGone.delete(uuid)) {
+      // The agent hung up while the target rang: as on a desk phone, that completes the transfer.
+      await this.finish(call.id, consult, 'complete');
+      return;
+    }
+    await this.deps.sw.bridge(leg.uuid, uuid);
+    this.deps.calls.recordConsult(call.id, { ...consult, state: 'talking' });
+    log.info('consultation connected');
+  }
+
+  /** complete or cancel the consultation in progress. */
+  async consult(callId: string, agentId: string, action: 'complete' | 'cancel'): Promise<void> {
+    const call = this.deps.calls.get(callId);
+    if (!call) throw new TransferError('not-found', `call ${callId}: no such live call`);
+    const consult = call.consult;
+    if (!consult) throw new TransferError('conflict', `call ${callId}: no consultation in progress`);
+    if (consult.agentId !== agentId) throw new TransferError('forbidden', `call ${callId}: the consultation is not yours`);
+    if (consult.state !== 'talking') throw new TransferError('conflict', 'the target has not answered yet');
+    await this.finish(callId, consult, action);
+  }
+
+  private async finish(callId: string, consult: ConsultRecord, action: 'complete' | 'cancel'): Promise<void> {
+    const log = this.deps.logger.child({ callId, agentId: consult.agentId });
+    this.deps.calls.recordConsult(callId, undefined);
+    if (action === 'complete') {
+      await this.deps.sw.bridge(callId, consult.legUuid);
+      // Parked (park_after_bridge) once the target left it: hang it up, the agent's call is over.
+      await this.deps.sw.kill(consult.agentLeg, 'NORMAL_CLEARING').catch(() => {});
+      this.record(callId, consult.agentId, 'attended', consult.target);
+      log.info('attended transfer completed');
+    } else {
+      await this.deps.sw.kill(consult.legUuid, 'NORMAL_CLEARING').catch(() => {});
+      await this.rejoin(callId, consult);
+      log.info('consultation cancelled: caller back with the agent');
+    }
+  }
+
+  /** Caller and agent together again after a consultation; the agent's leg hangs up with the caller again. */
+  private async rejoin(callId: string, consult: ConsultRecord): Promise<void> {
+    this.deps.calls.recordConsult(callId, undefined);
+    const call = this.deps.calls.get(callId);
+    const agentLeg = call?.legs.find((l) => l.uuid === consult.agentLeg);
+    if (!call || callerLegOf(call)?.endedUs !== undefined || !agentLeg || agentLeg.endedUs !== undefined) return;
+    await this.deps.sw.bridge(callId, consult.agentLeg);
+    await this.deps.sw.setVar(consult.agentLeg, 'park_after_bridge', 'false');
+  }
+
+  /**
+   * Hang-ups during a consultation (before the registry applies the event): the target leaving
+   * cancels it, the agent leaving completes it, the caller leaving ends it.
+   */
+  onSwitchEvent(ev: SwitchEvent): void {
+    if (ev.type !== 'channel-hangup') return;
+    const blindLeg = this.blindRinging.get(ev.uuid);
+    if (blindLeg) void this.deps.sw.kill(blindLeg, 'ORIGINATOR_CANCEL').catch(() => {});
+    for (const call of this.consulting(ev.uuid)) {
+      const c = call.consult!;
+      const log = this.deps.logger.child({ callId: call.id, agentId: c.agentId });
+      const run = (p: Promise<void>): void => void p.catch((err: unknown) => log.error({ err }, 'consultation follow-up failed'));
+      if (ev.uuid === c.legUuid && c.state === 'talking') {
+        log.info('consultation target hung up');
+        run(this.rejoin(call.id, c));
+      } else if (ev.uuid === c.agentLeg) {
+        if (c.state === 'talking') run(this.finish(call.id, c, 'complete'));
+        else this.agentGone.add(c.legUuid);
+      } else if (ev.uuid === call.id) {
+        this.deps.calls.recordConsult(call.id, undefined);
+        if (c.state === 'ringing') run(this.deps.sw.kill(c.legUuid, 'ORIGINATOR_CANCEL'));
+      }
+    }
+  }
+
+  private consulting(uuid: string): Readonly<CallRecord>[] {
+    const call = this.deps.calls.byLeg(uuid);
+    return call?.consult ? [call] : [];
+  }
+}

@@ -1,0 +1,54 @@
+// Desk wiring: the Redis desk store, the ticket-system webhook (when configured) and the Desk,
+// fed by the ACD's agent-leg events. Shutdown waits for wrap-ups still being delivered.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Acd } from './acd-control.ts';
+import type { CallRegistry } from './calls/registry.ts';
+import type { Config } from './config.ts';
+import { Desk } from './desk/desk.ts';
+import { ticketWebhook } from './desk/ticket-webhook.ts';
+import type { Shutdown } from './shutdown.ts';
+import { DeskStore } from './store/desk-store.ts';
+import type { RedisKeys } from './store/keys.ts';
+
+export interface DeskControlDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly registry: CallRegistry;
+  readonly acd: Pick<Acd, 'agents' | 'agentBecameReady'>;
+  readonly shutdown: Shutdown;
+  readonly now: () => number;
+}
+
+export function startDesk(deps: DeskControlDeps): Desk {
+  const { config } = deps;
+  const log = deps.logger.child({ component: 'desk' });
+  const tickets = config.desk.ticketWebhookUrl
+    ? ticketWebhook({
+        url: config.desk.ticketWebhookUrl,
+        ...(config.desk.ticketWebhookSecret ? { secret: config.desk.ticketWebhookSecret } : {}),
+        timeoutMs: config.desk.ticketWebhookTimeoutMs,
+        attempts: config.desk.ticketWebhookAttempts,
+        log,
+      })
+    : undefined;
+  if (tickets) deps.shutdown.add('inflight', 'ticket-webhook', () => tickets.idle());
+  return new Desk({
+    store: new DeskStore(deps.redis, deps.keys),
+    agents: {
+      get: (id) => deps.acd.agents.get(id),
+      endWrapUp: async (id) => {
+        await deps.acd.agents.apply(id, { type: 'endWrapUp' }, 'softphone');
+        deps.acd.agentBecameReady(id);
+      },
+    },
+    calls: deps.registry,
+    ...(tickets ? { tickets } : {}),
+    timeZone: config.desk.timeZone,
+    thresholdSec: config.sla.thresholdSec,
+    now: deps.now,
+    logger: log,
+  });
+}

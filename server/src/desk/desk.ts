@@ -1,0 +1,154 @@
+// The agent's desk beyond the call itself: the wrap-up form (filed once per agent and call, sent on
+// to the ticket system), the repeat caller's earlier calls, and the agent's own figures for today.
+// Facts come from switch events (their timestamps); "today" is the local day in the configured
+// time zone, taken from the injected clock.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallRecord, LegRecord } from '../calls/call-record.ts';
+import type { DayFigures, DeskCallFacts, DeskStore, HistoryEntry, StoredWrapUp, WrapUpCategoryName } from '../store/desk-store.ts';
+
+export interface DeskAgents {
+  get(agentId: string): Promise<{ state: string; callId?: string } | undefined>;
+  /** wrap-up -> ready once the form is filed. */
+  endWrapUp(agentId: string): Promise<void>;
+}
+
+/** Where filed wrap-ups go next (the ticket-system webhook); never throws. */
+export interface TicketSink {
+  send(wrapUp: StoredWrapUp, call: DeskCallFacts | undefined): void;
+}
+
+export interface DeskDeps {
+  readonly store: DeskStore;
+  readonly agents: DeskAgents;
+  readonly calls: { get(callId: string): Readonly<CallRecord> | undefined };
+  readonly tickets?: TicketSink;
+  readonly timeZone: string;
+  /** The answer target in seconds (GB/T 33358: 15). */
+  readonly thresholdSec: number;
+  /** Wall clock (ms): which local day it is, and wrap-up times. */
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+export class DeskError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'forbidden' | 'conflict',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeskError';
+  }
+}
+
+export interface WrapUpInput {
+  callId: string;
+  category: WrapUpCategoryName;
+  summary: string;
+  ticketRef?: string;
+}
+
+const factsOf = (c: Readonly<CallRecord>): DeskCallFacts => ({
+  callId: c.id,
+  callerNumber: c.callerNumber,
+  line: c.line,
+  createdMs: Math.floor(c.createdUs / 1000),
+  ...(c.queue ? { queue: c.queue } : {}),
+  ...(c.queuedUs !== undefined ? { queuedMs: Math.floor(c.queuedUs / 1000) } : {}),
+});
+
+export class Desk {
+  private readonly dayFormat: Intl.DateTimeFormat;
+
+  constructor(private readonly deps: DeskDeps) {
+    // en-CA formats as YYYY-MM-DD.
+    this.dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: deps.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+
+  dayOf(ms: number): string {
+    return this.dayFormat.format(new Date(ms));
+  }
+
+  private record(p: Promise<void>, callId: string): void {
+    p.catch((err: unknown) => this.deps.logger.error({ err, callId }, 'desk figures not recorded'));
+  }
+
+  /** An agent leg answered (switch time): answered, and within the target if it was a queue offer. */
+  agentAnswered(call: Readonly<CallRecord>, leg: Readonly<LegRecord>, atUs: number): void {
+    if (!leg.agentId) return;
+    const day = this.dayOf(atUs / 1000);
+    const { store } = this.deps;
+    this.record(
+      (async () => {
+        await store.saveCallFacts(factsOf(call));
+        await store.recordDay(leg.agentId!, day, 'answered', call.id);
+        if (leg.purpose === 'offer' || leg.purpose === undefined) {
+          await store.recordDay(leg.agentId!, day, 'offered', call.id);
+          const waited = call.queuedUs === undefined ? undefined : atUs - call.queuedUs;
+          if (waited !== undefined) await store.recordDay(leg.agentId!, day, 'in15', call.id, waited <= this.deps.thresholdSec * 1e6 ? 1 : 0);
+        }
+      })(),
+      call.id,
+    );
+  }
+
+  /** An agent leg ended: an offer counts as offered whether answered or not; talk time if answered. */
+  agentLegEnded(call: Readonly<CallRecord>, leg: Readonly<LegRecord>, atUs: number): void {
+    if (!leg.agentId) return;
+    const day = this.dayOf(atUs / 1000);
+    const { store } = this.deps;
+    this.record(
+      (async () => {
+        if (leg.purpose === 'offer' || leg.purpose === undefined) await store.recordDay(leg.agentId!, day, 'offered', call.id);
+        if (leg.answeredUs !== undefined) await store.recordDay(leg.agentId!, day, 'talkMs', `${call.id}:${leg.uuid}`, Math.max(0, Math.round((atUs - leg.answeredUs) / 1000)));
+      })(),
+      call.id,
+    );
+  }
+
+  transferred(agentId: string, callId: string): void {
+    this.record(this.deps.store.recordDay(agentId, this.dayOf(this.deps.now()), 'transfer', callId), callId);
+  }
+
+  /**
+   * File the wrap-up of the agent's current (or just ended) call, then end the agent's wrap-up.
+   * Refused for a call that is not the agent's or was already wrapped up.
+   */
+  async wrapUp(agentId: string, input: WrapUpInput): Promise<StoredWrapUp> {
+    const agent = await this.deps.agents.get(agentId);
+    if (!agent) throw new DeskError('not-found', `agent ${agentId}: no such agent`);
+    if (agent.callId !== input.callId || (agent.state !== 'wrap-up' && agent.state !== 'on-call')) {
+      throw new DeskError('conflict', `call ${input.callId} is not the call you are handling`);
+    }
+    const live = this.deps.calls.get(input.callId);
+    const facts = live ? factsOf(live) : await this.deps.store.callFacts(input.callId);
+    const wrapUp: StoredWrapUp = {
+      id: randomUUID(),
+      callId: input.callId,
+      agentId,
+      category: input.category,
+      summary: input.summary,
+      ...(input.ticketRef ? { ticketRef: input.ticketRef } : {}),
+      atMs: this.deps.now(),
+    };
+    if (!(await this.deps.store.fileWrapUp(wrapUp, facts))) throw new DeskError('conflict', `call ${input.callId} is already wrapped up`);
+    await this.deps.store.recordDay(agentId, this.dayOf(wrapUp.atMs), 'wrapup', input.callId, input.category);
+    this.deps.tickets?.send(wrapUp, facts);
+    if (agent.state === 'wrap-up') await this.deps.agents.endWrapUp(agentId);
+    this.deps.logger.info({ callId: input.callId, agentId, category: input.category }, 'wrap-up filed');
+    return wrapUp;
+  }
+
+  /** The caller's earlier handled calls, for an agent on (or offered) the call. */
+  async history(callId: string): Promise<HistoryEntry[]> {
+    const call = this.deps.calls.get(callId);
+    const number = call?.callerNumber ?? (await this.deps.store.callFacts(callId))?.callerNumber;
+    if (number === undefined) throw new DeskError('not-found', `call ${callId}: unknown`);
+    return this.deps.store.history(number, callId);
+  }
+
+  async figures(agentId: string): Promise<DayFigures & { day: string }> {
+    const day = this.dayOf(this.deps.now());
+    return { day, ...(await this.deps.store.dayFigures(agentId, day)) };
+  }
+}

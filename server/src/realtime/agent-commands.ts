@@ -1,0 +1,73 @@
+// The /agent namespace's call and desk commands: hold, transfer, consultation, wrap-up, the
+// caller's history, the transfer directory and the agent's own figures. An agent acts only on calls
+// it has a leg in; the domain modules check the finer rules (talking, not already transferring).
+import type { Socket } from 'socket.io';
+import { TransferError } from '../acd/transfer.ts';
+import { DeskError } from '../desk/desk.ts';
+import type { Logger } from '../log.ts';
+import { command, CommandError } from './commands.ts';
+import type { RealtimeDeps } from './deps.ts';
+import { consultPayload, emptyPayload, historyPayload, holdPayload, transferPayload, wrapUpPayload } from './events.ts';
+
+function asCommandError(err: unknown): unknown {
+  if (err instanceof TransferError) return new CommandError(err.code, err.message);
+  if (err instanceof DeskError) return new CommandError(err.code, err.message);
+  return err;
+}
+
+const mapped =
+  <P, R>(run: (p: P) => Promise<R>) =>
+  async (p: P): Promise<R> => {
+    try {
+      return await run(p);
+    } catch (err) {
+      throw asCommandError(err);
+    }
+  };
+
+export function agentCallCommands(socket: Socket, agentId: string, deps: RealtimeDeps, log: Logger): void {
+  const { transfers, desk } = deps;
+  if (!transfers || !desk) return;
+
+  /** The agent has (or had) a leg on this live call; history of an ended call is the agent's own wrap-up business. */
+  const mustBeOnCall = (callId: string): void => {
+    const call = deps.registry.get(callId);
+    if (call && !call.legs.some((l) => l.role === 'agent' && l.agentId === agentId)) throw new CommandError('forbidden', `call ${callId} is not yours`);
+  };
+
+  command(socket, 'call:hold', holdPayload, mapped(async ({ callId, on }) => {
+    await transfers.hold(callId, agentId, on);
+    return {};
+  }), log);
+
+  command(socket, 'call:transfer', transferPayload, mapped(async ({ callId, mode, target }) => {
+    await transfers.transfer(callId, agentId, mode, target);
+    return {};
+  }), log);
+
+  command(socket, 'call:consult', consultPayload, mapped(async ({ callId, action }) => {
+    await transfers.consult(callId, agentId, action);
+    return {};
+  }), log);
+
+  command(socket, 'call:wrap-up', wrapUpPayload, mapped(async (p) => {
+    const w = await desk.wrapUp(agentId, { callId: p.callId, category: p.category, summary: p.summary, ...(p.ticketRef ? { ticketRef: p.ticketRef } : {}) });
+    return { wrapUp: w };
+  }), log);
+
+  command(socket, 'caller:history', historyPayload, mapped(async ({ callId }) => {
+    mustBeOnCall(callId);
+    const agent = await deps.agents.get(agentId);
+    // Offered, on, or wrapping up this call: otherwise another agent's caller is none of ours.
+    if (!deps.registry.get(callId) && agent?.callId !== callId) throw new CommandError('forbidden', `call ${callId} is not yours`);
+    return { calls: await desk.history(callId) };
+  }), log);
+
+  command(socket, 'directory:get', emptyPayload, async () => {
+    const agents = (await deps.agents.list()).filter((a) => a.id !== agentId).map((a) => ({ id: a.id, name: a.name, state: a.state }));
+    agents.sort((a, b) => a.id.localeCompare(b.id));
+    return { directory: { agents, queues: deps.queueConfigs.map((q) => q.name) } };
+  }, log);
+
+  command(socket, 'stats:get', emptyPayload, async () => ({ stats: await desk.figures(agentId) }), log);
+}

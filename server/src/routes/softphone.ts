@@ -1,0 +1,51 @@
+// The agents' softphone: its built files (softphone-web/dist) at /, and GET /api/softphone/config,
+// which tells a logged-in agent's browser which phone to run (WebRTC over FreeSWITCH's WSS profile,
+// or fsim's simulated phone) and the answer target its countdown shows.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Auth } from '../auth/auth.ts';
+import type { Config } from '../config.ts';
+import type { SoftphoneConfig } from '../realtime/events.ts';
+
+export interface SoftphoneRoutesOptions {
+  auth: Auth;
+  config: Config;
+}
+
+/** softphone-web/dist beside the server package (the repository layout). */
+export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../softphone-web/dist');
+
+const softphoneRoutes: FastifyPluginAsync<SoftphoneRoutesOptions> = async (fastify, { auth, config }) => {
+  fastify.get('/api/softphone/config', { schema: { tags: ['auth'], summary: "The agent's phone settings (Bearer token of an agent)" } }, async (req, reply) => {
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer (\S+)$/.exec(header)?.[1];
+    if (!token) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'expected Authorization: Bearer <token>' });
+    const principal = await auth.verify(token).catch(() => undefined);
+    if (!principal) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'invalid or expired token' });
+    if (principal.role !== 'agent' || !principal.agentId) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'only agents have a softphone' });
+    const phone = config.desk.phone;
+    if (!phone) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'no phone is configured (desk.phone)' });
+    const body: SoftphoneConfig = {
+      phone:
+        phone.kind === 'simulated'
+          ? { kind: 'simulated', controlUrl: phone.controlUrl.replace(/\/$/, ''), user: principal.agentId }
+          : { kind: 'sip', wssUrl: phone.wssUrl, domain: phone.domain, user: principal.agentId, password: auth.sipPassword(principal.username) ?? '', iceServers: phone.iceServers.map((s) => ({ urls: s.urls })) },
+      answerTargetSec: config.sla.thresholdSec,
+      wrapUpSec: config.acd.wrapUpSec,
+    };
+    // Carries a SIP password: never cached.
+    return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  const root = config.desk.staticDir ?? DEFAULT_STATIC_DIR;
+  if (existsSync(path.join(root, 'index.html'))) {
+    await fastify.register(fastifyStatic, { root, prefix: '/', index: ['index.html'], wildcard: false });
+  } else {
+    fastify.log.warn({ root }, 'softphone not built (npm run build -w softphone-web): / serves nothing');
+  }
+};
+
+export default softphoneRoutes;

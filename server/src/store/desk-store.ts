@@ -1,0 +1,136 @@
+// What the agents' desk keeps in Redis: the facts of each call an agent handled (so a wrap-up can
+// be filed after the call is gone from the live registry), the wrap-ups themselves, each caller
+// number's recent handled calls (the repeat caller's screen pop) and each agent's figures per local
+// day. Figures are stored per call (`<metric>:<callId>` fields) rather than as counters: with two
+// instances seeing the same switch events, writing a fact twice must not count it twice.
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from './keys.ts';
+
+export const WRAP_UP_CATEGORY_NAMES = ['consultation', 'help', 'complaint', 'suggestion'] as const;
+export type WrapUpCategoryName = (typeof WRAP_UP_CATEGORY_NAMES)[number];
+
+export interface DeskCallFacts {
+  callId: string;
+  callerNumber: string;
+  line: string;
+  queue?: string;
+  createdMs: number;
+  queuedMs?: number;
+}
+
+export interface StoredWrapUp {
+  id: string;
+  callId: string;
+  agentId: string;
+  category: WrapUpCategoryName;
+  summary: string;
+  ticketRef?: string;
+  atMs: number;
+}
+
+export interface HistoryEntry {
+  callId: string;
+  atMs: number;
+  line: string;
+  agentId?: string;
+  category?: WrapUpCategoryName;
+  summary?: string;
+}
+
+export interface DayFigures {
+  offered: number;
+  answered: number;
+  answeredIn15s: number;
+  talkSec: number;
+  transfers: number;
+  wrapUps: Record<WrapUpCategoryName, number>;
+}
+
+const FACTS_TTL_SEC = 2 * 86_400;
+const DAY_TTL_SEC = 3 * 86_400;
+const HISTORY_LEN = 10;
+const HISTORY_TTL_SEC = 90 * 86_400;
+
+export type DayMetric = 'offered' | 'answered' | 'in15' | 'talkMs' | 'transfer' | 'wrapup';
+
+export class DeskStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async saveCallFacts(f: DeskCallFacts): Promise<void> {
+    const fields: Record<string, string> = { callId: f.callId, callerNumber: f.callerNumber, line: f.line, createdMs: String(f.createdMs) };
+    if (f.queue) fields.queue = f.queue;
+    if (f.queuedMs !== undefined) fields.queuedMs = String(f.queuedMs);
+    await this.redis.multi().hset(this.keys.deskCall(f.callId), fields).expire(this.keys.deskCall(f.callId), FACTS_TTL_SEC).exec();
+  }
+
+  async callFacts(callId: string): Promise<DeskCallFacts | undefined> {
+    const h = await this.redis.hgetall(this.keys.deskCall(callId));
+    if (!h.callId || h.callerNumber === undefined) return undefined;
+    return {
+      callId: h.callId,
+      callerNumber: h.callerNumber,
+      line: h.line ?? 'main',
+      createdMs: Number(h.createdMs),
+      ...(h.queue ? { queue: h.queue } : {}),
+      ...(h.queuedMs ? { queuedMs: Number(h.queuedMs) } : {}),
+    };
+  }
+
+  /** One fact of an agent's day; writing the same fact again changes nothing. */
+  async recordDay(agentId: string, day: string, metric: DayMetric, callId: string, value: string | number = 1): Promise<void> {
+    const key = this.keys.agentDay(agentId, day);
+    await this.redis.multi().hset(key, `${metric}:${callId}`, String(value)).expire(key, DAY_TTL_SEC).exec();
+  }
+
+  async dayFigures(agentId: string, day: string): Promise<DayFigures> {
+    const h = await this.redis.hgetall(this.keys.agentDay(agentId, day));
+    const f: DayFigures = { offered: 0, answered: 0, answeredIn15s: 0, talkSec: 0, transfers: 0, wrapUps: { consultation: 0, help: 0, complaint: 0, suggestion: 0 } };
+    let talkMs = 0;
+    for (const [field, value] of Object.entries(h)) {
+      const metric = field.slice(0, field.indexOf(':')) as DayMetric;
+      if (metric === 'offered') f.offered++;
+      else if (metric === 'answered') f.answered++;
+      else if (metric === 'in15' && value === '1') f.answeredIn15s++;
+      else if (metric === 'talkMs') talkMs += Number(value) || 0;
+      else if (metric === 'transfer') f.transfers++;
+      else if (metric === 'wrapup' && value in f.wrapUps) f.wrapUps[value as WrapUpCategoryName]++;
+    }
+    f.talkSec = Math.round(talkMs / 1000);
+    return f;
+  }
+
+  /**
+   * File a wrap-up: once per agent and call (false if it was already filed). Appends it to the
+   * wrap-up stream and to the caller's history.
+   */
+  async fileWrapUp(w: StoredWrapUp, facts: DeskCallFacts | undefined): Promise<boolean> {
+    const claimed = await this.redis.set(this.keys.wrapUpDone(w.callId, w.agentId), w.id, 'EX', 30 * 86_400, 'NX');
+    if (claimed !== 'OK') return false;
+    const tx = this.redis.multi().xadd(this.keys.wrapUpStream, 'MAXLEN', '~', '100000', '*', 'callId', w.callId, 'wrapUp', JSON.stringify(w));
+    if (facts) {
+      const entry: HistoryEntry = { callId: w.callId, atMs: facts.createdMs, line: facts.line, agentId: w.agentId, category: w.category, summary: w.summary };
+      const key = this.keys.callerHistory(facts.callerNumber);
+      tx.lpush(key, JSON.stringify(entry)).ltrim(key, 0, HISTORY_LEN - 1).expire(key, HISTORY_TTL_SEC);
+    }
+    await tx.exec();
+    return true;
+  }
+
+  /** A number's earlier handled calls, newest first, leaving out `exceptCallId` (the current call). */
+  async history(number: string, exceptCallId?: string): Promise<HistoryEntry[]> {
+    const raw = await this.redis.lrange(this.keys.callerHistory(number), 0, HISTORY_LEN - 1);
+    const out: HistoryEntry[] = [];
+    for (const r of raw) {
+      try {
+        const e = JSON.parse(r) as HistoryEntry;
+        if (e.callId !== exceptCallId) out.push(e);
+      } catch {
+        // a damaged entry is skipped, not fatal to the screen pop
+      }
+    }
+    return out;
+  }
+}
