@@ -10,6 +10,7 @@ import { createService } from '../server/src/service.ts';
 import { startFsim } from './fsim/src/fsim.ts';
 import { startDemoTraffic } from './fsim/src/demo.ts';
 import { startRedisServer } from './lib/redis-server.ts';
+import { ROBOTS, seedDemoAgents } from './lib/demo-agents.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -42,6 +43,8 @@ const config = loadConfig({
     HOTLINE_FS_PASSWORD: eslPassword,
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
     HOTLINE_CDR_JSONL_PATH: path.join(root, '.data', 'cdr.jsonl'),
+    // The softphone's simulated phone talks to fsim's control API from the agent's browser.
+    HOTLINE_DESK_PHONE: JSON.stringify({ kind: 'simulated', controlUrl: `http://127.0.0.1:${fsim.controlPort}` }),
     ...(redis ? { HOTLINE_REDIS_URL: redis.url } : {}),
     ...env,
   },
@@ -49,13 +52,16 @@ const config = loadConfig({
 const logger = createLogger(config.log);
 const service = await createService(config, logger);
 const { url } = await service.start();
+const humans = demo && service.calls ? await seedDemoAgents(service.calls.acd) : [];
 
 console.log(`
 hotline12345 is running (embedded defaults)
   service        ${url}   (health ${url}/healthz, ready ${url}/readyz, API docs ${url}/docs)
   redis          ${redis ? `${redis.url} (data in .data/redis)` : config.redis.url}
   switch (fsim)  ESL 127.0.0.1:${fsim.eslPort} password ${eslPassword}, control API http://127.0.0.1:${fsim.controlPort}
-  demo traffic   ${demo ? 'agents 1000-1009 registered, a caller every few seconds on 12345 / 12345+7 / 110' : 'off'}
+  demo traffic   ${demo ? `robot agents ${ROBOTS[0]}-${ROBOTS[ROBOTS.length - 1]} ready, a caller every few seconds on 12345 / 12345+7 / 110` : 'off'}
+  softphone      ${url}/  log in as ${humans.join(' or ') || '1000'} (password demo12345): simulated audio, answer with the button
+  wallboard API  ${url}/api/sla
 Ctrl-C stops everything.`);
 
 let stopping = false;

@@ -148,6 +148,9 @@ export class CallTransfers {
       'sip_h_X-Hotline-Leg': uuid,
     };
     if (target.kind === 'agent') vars.hotline_agent_id = target.agentId;
+    // A consulted target must outlive the consulting agent hanging up (which completes the
+    // transfer): the leg a uuid_bridge leaves behind hangs up unless it has park_after_bridge.
+    if (purpose === 'consult') vars.park_after_bridge = 'true';
     return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
   }
 
@@ -225,6 +228,8 @@ export class CallTransfers {
     this.deps.calls.recordConsult(callId, undefined);
     if (action === 'complete') {
       await this.deps.sw.bridge(callId, consult.legUuid);
+      // From now on the target is the caller's agent: it hangs up with the caller again.
+      await this.deps.sw.setVar(consult.legUuid, 'park_after_bridge', 'false').catch(() => {});
       // Parked (park_after_bridge) once the target left it: hang it up, the agent's call is over.
       await this.deps.sw.kill(consult.agentLeg, 'NORMAL_CLEARING').catch(() => {});
       this.record(callId, consult.agentId, 'attended', consult.target);

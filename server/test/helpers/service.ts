@@ -54,6 +54,8 @@ export async function startHarness(
     HOTLINE_REDIS_URL: r.url,
     HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: ESL_PASSWORD, ...opts.node }]),
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
+    // The softphone's simulated phone, as `npm start` configures it.
+    HOTLINE_DESK_PHONE: JSON.stringify({ kind: 'simulated', controlUrl: `http://127.0.0.1:${fsim.controlPort}` }),
     ...opts.env,
   };
   if (opts.queues) {

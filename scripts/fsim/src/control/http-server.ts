@@ -48,8 +48,21 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return r.data;
 }
 
+/**
+ * CORS: the softphone's simulated phone is a page served from another origin that calls this API
+ * with fetch (JSON bodies, so the browser sends an OPTIONS preflight first). The API holds no
+ * credentials and no user data, so any origin may call it.
+ */
+const CORS = { 'access-control-allow-origin': '*' } as const;
+const PREFLIGHT = {
+  ...CORS,
+  'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+} as const;
+
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+  res.writeHead(status, { 'content-type': 'application/json', ...CORS });
   res.end(JSON.stringify(body));
 }
 
@@ -105,6 +118,10 @@ export async function startControlServer(sw: Switch, opts: { host: string; port:
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fsim');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, PREFLIGHT);
+      return void res.end();
+    }
     const route = routes.find(([method, re]) => method === req.method && re.test(url.pathname));
     if (!route) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
     const m = route[1].exec(url.pathname) as RegExpExecArray;

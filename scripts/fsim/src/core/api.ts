@@ -14,6 +14,7 @@ import { startRecord, stopRecord } from './record.ts';
 import { deflect } from './deflect.ts';
 import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
+import { finishWhenIdle, leftBehind, takeLeg } from './after-bridge.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 
@@ -87,6 +88,12 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       const x = chOf(w[0]);
       const y = chOf(w[1]);
       if (!x || !y) return '-ERR Invalid uuid\n';
+      // Each leg is taken from whatever held it: park, an extension's application, or a bridge
+      // from an earlier uuid_bridge (that bridge ends; the partner it leaves behind hangs up or
+      // parks by its own park_after_bridge, after-bridge.ts).
+      const xc = takeLeg(x);
+      const yc = takeLeg(y);
+      const mine = (l: Channel, c: number): boolean => l.claim === c;
       uuidBridgeProfile(sw, x, y);
       uuidBridgeProfile(sw, y, x);
       x.inBridge = true;
@@ -96,14 +103,14 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
       y.breakCtl.abort();
       void (async () => {
         await sw.clock.sleep(20);
-        if (!x.isHungUp && !y.isHungUp) await bridgeLegs(sw, x, y, { uuidBridge: true });
-        x.inBridge = false;
-        y.inBridge = false;
-        // The originator re-enters CS_EXECUTE with no application left: it hangs up.
-        if (!x.isHungUp) sw.hangup(x, 'NORMAL_CLEARING');
-        if (!y.isHungUp) sw.hangup(y, 'NORMAL_CLEARING');
-        if (!x.busy) sw.finish(x);
-        if (!y.busy) sw.finish(y);
+        if (!x.isHungUp && !y.isHungUp && mine(x, xc) && mine(y, yc)) await bridgeLegs(sw, x, y, { uuidBridge: true });
+        // A leg a newer uuid_bridge or a transfer took meanwhile belongs to that now.
+        const legs = ([[x, xc], [y, yc]] as const).filter(([l, c]) => mine(l, c)).map(([l]) => l);
+        for (const l of legs) l.inBridge = false;
+        // The originator re-enters CS_EXECUTE with no application left: it hangs up, or parks
+        // with park_after_bridge. (The originatee's fate was settled as the bridge ended.)
+        for (const l of legs) leftBehind(sw, l);
+        for (const l of legs) finishWhenIdle(sw, l);
       })().catch((e: unknown) => sw.log.error?.('uuid_bridge failed', e));
       return `+OK ${y.uuid}\n`;
     }

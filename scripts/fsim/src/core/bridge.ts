@@ -8,6 +8,8 @@ import type { DialLeg } from './dialstring.ts';
 import type { EndpointBehaviour } from './config.ts';
 import { setOutgoingCancelVars, setOutgoingCreateVars } from './sofia-out.ts';
 import { createLoopbackB, loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
+import { finishWhenIdle, isTrue, leftBehind } from './after-bridge.ts';
+import { park } from './apps.ts';
 
 export interface OriginateResult {
   ok: boolean;
@@ -139,9 +141,14 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
     a.other = { type: 'originatee', uuid: b.uuid, ref: b };
     sw.setCallState(a, 'ACTIVE');
   }
+  const claim = a.claim;
   await bridgeLegs(sw, a, b, { app: true, originateCauses: `${b.uuid};NONE`, ...(aProfileCopy ? { aProfileCopy } : {}) });
-  // hangup_after_bridge: the a-leg ends with the b-leg unless told otherwise.
-  if (!a.isHungUp && (a.vars.get('hangup_after_bridge') ?? 'true') !== 'false') sw.hangup(a, b.hangupCause ?? 'NORMAL_CLEARING');
+  // Transferred or taken by a uuid_bridge (CF_TRANSFER): the a-leg's thread goes on with that.
+  if (a.isHungUp || a.claim !== claim || a.transferTo || a.inBridge) return undefined;
+  // Left behind: park_after_bridge parks it; hangup_after_bridge ends it with the b-leg unless
+  // told otherwise; else the dialplan goes on.
+  if (isTrue(a.vars.get('park_after_bridge'))) await park(sw, a);
+  else if ((a.vars.get('hangup_after_bridge') ?? 'true') !== 'false') sw.hangup(a, b.hangupCause ?? 'NORMAL_CLEARING');
   return undefined;
 }
 
@@ -160,6 +167,14 @@ export async function bridgeLegs(
   opts: { uuidBridge?: boolean; app?: boolean; originateCauses?: string; aProfileCopy?: CallerProfile } = {},
 ): Promise<void> {
   const now = sw.clock.nowUs();
+  // The claim this bridge holds the b-leg with: if it moves on meanwhile, a newer uuid_bridge or a
+  // transfer took the leg, and the end of this bridge leaves it alone. (The a-leg's fate is its
+  // caller's: the uuid_bridge command or the bridge application, which check the same.)
+  const bClaim = b.claim;
+  let release = (): void => undefined;
+  const ended = new Promise<void>((r) => (release = r));
+  a.bridge = { done: ended, threadless: !opts.app };
+  b.bridge = { done: ended, threadless: true };
   a.bridgedTo = b.uuid;
   b.bridgedTo = a.uuid;
   a.other = { type: 'originatee', uuid: b.uuid, ref: b };
@@ -224,11 +239,13 @@ export async function bridgeLegs(
     aSig.addEventListener('abort', done, { once: true });
     bSig.addEventListener('abort', done, { once: true });
   });
-  a.bridgedTo = undefined;
-  b.bridgedTo = undefined;
+  // A newer bridge may already point a leg elsewhere: only what this bridge set is cleared.
+  if (a.bridgedTo === b.uuid) a.bridgedTo = undefined;
+  if (b.bridgedTo === a.uuid) b.bridgedTo = undefined;
   a.beforeHangupEvent = undefined;
   b.beforeHangupEvent = undefined;
   b.busy = false;
+  const bTaken = b.claim !== bClaim;
   b.vars.unset('bridge_to');
   a.vars.unset('bridge_to');
   // The b-leg's hangup state runs first; the a-leg reports CHANNEL_UNBRIDGE from its bridge
@@ -248,7 +265,7 @@ export async function bridgeLegs(
   }
   a.vars.set('bridge_hangup_cause', b.hangupCause ?? a.hangupCause ?? 'NORMAL_CLEARING');
   sw.chEvent('CHANNEL_UNBRIDGE', a, { pre: [['Bridge-A-Unique-ID', a.uuid], ['Bridge-B-Unique-ID', b.uuid]] });
-  if (a.isHungUp && !b.isHungUp) {
+  if (a.isHungUp && !b.isHungUp && !bTaken) {
     b.vars.set('last_bridge_hangup_cause', a.hangupCause);
     // A SIP cause the a-leg received (its BYE: proto_specific_hangup_cause sip:200) travels to the
     // b-leg, whose own BYE then carries its reason phrase (captures 18, 23); a uuid_kill'ed a-leg
@@ -265,14 +282,16 @@ export async function bridgeLegs(
       report?.();
       b.vars.set('bridge_hangup_cause', cause);
     };
-    sw.hangup(b, 'NORMAL_CLEARING');
+    // The originatee outlives its originator only with park_after_bridge of its own.
+    if (isTrue(b.vars.get('park_after_bridge'))) b.onReport = report;
   }
-  if (b.isHungUp) sw.finish(b);
-  else if (!b.destroyed) {
-    if (opts.uuidBridge && a.vars.get('park_after_bridge') !== 'true') sw.hangup(b, 'NORMAL_CLEARING');
-    // b survives a bridge application whose a-leg was transferred / broken: it parks.
-    else void import('./apps.ts').then((m) => m.park(sw, b)).catch(() => undefined);
-  }
+  for (const l of [a, b]) if (l.bridge?.done === ended) l.bridge = undefined;
+  release();
+  // Left behind (its partner hung up, was transferred or re-bridged): its own park_after_bridge
+  // decides between parking and hanging up (after-bridge.ts).
+  if (!b.isHungUp && !bTaken) leftBehind(sw, b);
+  // A leg taken by a newer bridge or a transfer is finished by its new owner.
+  if (b.isHungUp && (!bTaken || !b.inBridge)) finishWhenIdle(sw, b);
 }
 
 function sipPhrase(proto: string): string {

@@ -89,6 +89,18 @@ export class Channel {
   parked = false;
   /** Held by a uuid_bridge (the bridge thread owns the leg until it ends). */
   inBridge = false;
+  /**
+   * Bumped by every uuid_bridge and transfer that takes the leg. A bridge that ends compares it
+   * with the value it started with: a leg a newer bridge or a transfer has taken is no longer its
+   * to hang up or park (FreeSWITCH: CF_TRANSFER / the new bridge's state handler on the channel).
+   */
+  claim = 0;
+  /**
+   * The running bridge holding this leg: `done` settles once it has let go (CHANNEL_UNBRIDGE
+   * fired); `threadless` when no thread of the leg's own waits behind it (a uuid_bridge leg, a
+   * bridge b-leg), so a transfer must start one.
+   */
+  bridge: { done: Promise<void>; threadless: boolean } | undefined;
   /** After a transfer an outbound leg reports Caller-Logical-Direction inbound. */
   logicalInbound = false;
   held = false;

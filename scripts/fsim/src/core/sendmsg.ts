@@ -84,8 +84,10 @@ async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void
     ch.vars.set('total_loops', String(loops));
     const b4 = sw.clock.nowUs();
     await sw.execute(ch, app, arg ?? '', eventUuid);
-    // CF_STOP_BROADCAST (uuid_hold off, uuid_break all) ends a looping broadcast.
-    if (ch.isHungUp || ch.stopBroadcast || sw.clock.nowUs() - b4 < 500_000) break;
+    // CF_STOP_BROADCAST (uuid_hold off, uuid_break all) ends a looping broadcast; so does a
+    // transfer: the channel leaves for its new extension (a held caller transferred away does not
+    // take the partner's music on hold along).
+    if (ch.isHungUp || ch.stopBroadcast || ch.transferTo || sw.clock.nowUs() - b4 < 500_000) break;
   }
   // Cleared once the loop is over: the next events (PRIVATE_COMMAND's channel, CHANNEL_UNPARK) do
   // not show them (capture 23_inbound).

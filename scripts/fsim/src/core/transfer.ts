@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
+import { takeLeg } from './after-bridge.ts';
 
 function transferSource(sw: Switch, what: string): string {
   return `${Math.floor(sw.clock.nowUs() / 1e6)}:${randomUUID()}:${what}`;
@@ -43,12 +44,25 @@ export function transferProfile(sw: Switch, ch: Channel, dest: string, dialplan:
 /** uuid_transfer / the transfer application: leave the current extension and route `dest`. */
 export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
   if (!ch.profile || ch.isHungUp) return;
+  // The transfer takes the leg (CF_TRANSFER): out of a bridge it is in, or of a uuid_bridge about
+  // to start. That bridge ends without hanging this leg up; its partner, left behind, hangs up or
+  // parks by its own park_after_bridge (after-bridge.ts).
+  takeLeg(ch);
+  ch.inBridge = false;
+  const bridge = ch.bridge;
   transferProfile(sw, ch, dest, dialplan, context);
   ch.transferTo = { dest, dialplan, context };
   ch.state = 'CS_ROUTING';
   ch.breakCtl.abort();
+  const start = (): void => {
+    if (!ch.busy && !ch.isHungUp && ch.transferTo) void sw.routeAndExecute(ch, true).catch(() => undefined);
+  };
+  // A bridged leg with no thread of its own routes once the bridge has let it go (its
+  // CHANNEL_UNBRIDGE comes before the new extension's CS_ROUTING) and a broadcast it was playing
+  // (the partner's music on hold) has stopped.
+  if (bridge?.threadless) void bridge.done.then(() => sw.queues.get(ch.uuid)).then(start);
   // A parked originate leg with no dialplan thread of its own: start one.
-  if (!ch.busy) void sw.routeAndExecute(ch, true).catch(() => undefined);
+  else start();
 }
 
 /** uuid_bridge's transfer of each leg into the bridge (Transfer-Source ...:uuid_br:<other>). */
