@@ -13,7 +13,7 @@ import type { RealtimeDeps } from './deps.ts';
 import type { AgentView, SlaView } from './events.ts';
 import { Feed } from './feed.ts';
 import type { RealtimeHub } from './hub.ts';
-import { requireRole } from './handshake.ts';
+import { principalOf, requireRole } from './handshake.ts';
 import { dispatcherNamespace, opsNamespace } from './ops-namespace.ts';
 import { agentView, callView } from './views.ts';
 
@@ -64,7 +64,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   const onDrop = () => void dropped++;
   const bound = opts.config.realtime.maxBufferedBytes;
   const feeds = {
-    '/agent': new Feed('/agent', bound, log, onDrop),
+    // Agent sockets are indexed by agentId: a call's delta goes to its agents' sockets by lookup.
+    '/agent': new Feed('/agent', bound, log, onDrop, (s) => principalOf(s).agentId),
     '/dispatcher': new Feed('/dispatcher', bound, log, onDrop),
     '/ops': new Feed('/ops', bound, log, onDrop),
   };
