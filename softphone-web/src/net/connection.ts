@@ -1,0 +1,119 @@
+// The /agent Socket.IO connection: state events go to one callback as ServerEvents (the reducer's
+// input), commands are promises of their ack. Socket.IO reconnects by itself after network drops;
+// a server-side disconnect (slow client dropped, token ended) needs an explicit connect().
+import { io, type Socket } from 'socket.io-client';
+import type { AckError, AgentClientEvents, AgentServerEvents } from '../../../server/src/realtime/events.ts';
+import { backoffMs } from '../state/backoff.ts';
+import type { ServerEvent } from '../state/store.ts';
+
+export type ConnStatus = 'connecting' | 'online' | 'reconnecting' | 'expired';
+
+/** An ack's error, or a local failure (timeout, offline) given the same shape for the UI. */
+export class CommandFailed extends Error {
+  constructor(
+    readonly code: AckError['code'] | 'timeout' | 'offline',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Payload<E extends keyof AgentClientEvents> = Parameters<AgentClientEvents[E]>[0];
+type AckOf<E extends keyof AgentClientEvents> = Parameters<Parameters<AgentClientEvents[E]>[1]>[0];
+export type AckOk<E extends keyof AgentClientEvents> = Exclude<AckOf<E>, { error: AckError }>;
+
+const COMMAND_TIMEOUT_MS = 10_000;
+/** A transfer is answered when the target picks up or gives up: allow for the whole ring time. */
+const TRANSFER_TIMEOUT_MS = 120_000;
+
+export interface ConnectionHandlers {
+  onEvent(ev: ServerEvent): void;
+  onStatus(status: ConnStatus): void;
+}
+
+export class Connection {
+  private readonly socket: Socket<AgentServerEvents, AgentClientEvents>;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private lastSeq: number | undefined;
+
+  constructor(
+    token: string,
+    private readonly expiresAt: number,
+    private readonly h: ConnectionHandlers,
+  ) {
+    this.socket = io(`${location.origin}/agent`, {
+      transports: ['websocket'],
+      // A function so every reconnect sends the last seq seen (informational for the server).
+      auth: (cb) => cb(this.lastSeq === undefined ? { token } : { token, lastSeq: this.lastSeq }),
+      reconnectionDelayMax: 10_000,
+    });
+    const s = this.socket;
+    s.on('connect', () => {
+      this.attempt = 0;
+      h.onStatus('online');
+    });
+    s.on('snapshot', (data) => this.deliver({ type: 'snapshot', data }, data.seq));
+    s.on('call:update', (data) => this.deliver({ type: 'call:update', data }, data.seq));
+    s.on('call:removed', (data) => this.deliver({ type: 'call:removed', data }, data.seq));
+    s.on('agent:state', (data) => this.deliver({ type: 'agent:state', data }, data.seq));
+    s.on('disconnect', (reason) => {
+      h.onEvent({ type: 'disconnected' });
+      if (this.closed) return;
+      if (Date.now() >= this.expiresAt) return h.onStatus('expired');
+      h.onStatus('reconnecting');
+      // The server dropped us on purpose (slow consumer, token end): Socket.IO does not retry that.
+      if (reason === 'io server disconnect') this.scheduleConnect();
+    });
+    s.on('connect_error', (err) => {
+      const code = (err as Error & { data?: { code?: string } }).data?.code;
+      if (code === 'unauthorized' || code === 'forbidden') {
+        this.closed = true;
+        return h.onStatus('expired');
+      }
+      h.onStatus('reconnecting');
+      // Middleware refusals stop Socket.IO's own retries; network errors do not.
+      if (!s.active) this.scheduleConnect();
+    });
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.socket.disconnect();
+  }
+
+  /** Send a command; resolves with the ok ack, rejects with CommandFailed. */
+  async send<E extends keyof AgentClientEvents>(event: E, payload: Payload<E>): Promise<AckOk<E>> {
+    if (!this.socket.connected) throw new CommandFailed('offline', 'not connected');
+    const timeout = event === 'call:transfer' ? TRANSFER_TIMEOUT_MS : COMMAND_TIMEOUT_MS;
+    let ack: AckOf<E>;
+    try {
+      // The typed emitWithAck cannot follow a generic event name; the contract types the result.
+      const timed = this.socket.timeout(timeout);
+      const emit = timed.emitWithAck.bind(timed) as unknown as (ev: E, p: Payload<E>) => Promise<AckOf<E>>;
+      ack = await emit(event, payload);
+    } catch {
+      throw new CommandFailed('timeout', `${event}: no answer within ${timeout / 1000} s`);
+    }
+    if ('error' in ack) throw new CommandFailed(ack.error.code, ack.error.message);
+    return ack as AckOk<E>;
+  }
+
+  private deliver(ev: ServerEvent, seq: number): void {
+    this.lastSeq = seq;
+    this.h.onEvent(ev);
+  }
+
+  private scheduleConnect(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.closed && !this.socket.connected) this.socket.connect();
+    }, backoffMs(this.attempt++));
+  }
+}

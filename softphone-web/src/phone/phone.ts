@@ -1,0 +1,62 @@
+// The agent's phone as the rest of the softphone sees it. The service decides everything about a
+// call; the phone only answers the leg the service rang, sends DTMF and mutes. Two implementations:
+// a WebRTC SIP phone (sip-phone.ts) and fsim's simulated phone (sim-phone.ts), chosen by
+// PhoneConfig.kind, so the UI never knows which one it runs.
+import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
+
+export type PhoneStatus = 'connecting' | 'ready' | 'reconnecting' | 'error' | 'stopped';
+
+export type PhoneEvent =
+  | { type: 'status'; status: PhoneStatus; detail?: string }
+  | { type: 'ringing'; uuid: string; from?: string }
+  | { type: 'answered'; uuid: string }
+  | { type: 'ended'; uuid: string; cause?: string }
+  | { type: 'mute'; on: boolean };
+
+export type PhoneListener = (ev: PhoneEvent) => void;
+
+export interface Phone {
+  readonly kind: PhoneConfig['kind'];
+  readonly status: PhoneStatus;
+  readonly muted: boolean;
+  /** Register the phone; resolves once the first attempt is made (it keeps retrying on its own). */
+  start(): Promise<void>;
+  /** Unregister and release everything (the agent signs out). */
+  stop(): Promise<void>;
+  /** Answer the leg the service rang (LegView.uuid). Rejects when no such leg rings here. */
+  answer(uuid: string): Promise<void>;
+  sendDtmf(uuid: string, digits: string): Promise<void>;
+  setMute(on: boolean): void;
+  on(listener: PhoneListener): () => void;
+}
+
+/** Valid DTMF digits, as the switch accepts them. */
+export const DTMF_RE = /^[0-9*#A-D]{1,32}$/;
+
+/** Listener bookkeeping shared by both implementations. */
+export class PhoneEvents {
+  private readonly listeners = new Set<PhoneListener>();
+  on(listener: PhoneListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+  emit(ev: PhoneEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(ev);
+      } catch (err) {
+        console.error('phone listener failed', err);
+      }
+    }
+  }
+}
+
+export async function createPhone(config: PhoneConfig, audio: HTMLAudioElement): Promise<Phone> {
+  // Loaded on demand: a simulated deployment never downloads SIP.js, and the reverse.
+  if (config.kind === 'simulated') {
+    const { SimPhone } = await import('./sim-phone.ts');
+    return new SimPhone(config);
+  }
+  const { SipPhone } = await import('./sip-phone.ts');
+  return new SipPhone(config, audio);
+}

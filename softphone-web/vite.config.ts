@@ -1,0 +1,23 @@
+// `vite build` writes dist/, which the service serves at `/`. `vite` (dev) proxies the API and
+// Socket.IO to a service on localhost:3000 (SOFTPHONE_API to point elsewhere).
+import { defineConfig } from 'vite';
+
+const api = process.env.SOFTPHONE_API ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  server: {
+    // The contract lives in ../server; the dev server must be allowed to read it.
+    fs: { allow: ['..'] },
+    proxy: {
+      '/api': api,
+      '/socket.io': { target: api, ws: true },
+    },
+  },
+});
