@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The README test command: lint, typecheck, then every tap test file.
+// The README test command: lint, typecheck, the softphone's build (the browser test loads it), then
+// every tap test file.
 // Its last line is always `N passed, M failed`, so a run that executed no test is visible to CI.
 // Lint and typecheck count as one test each; a tap test is each top-level t.test() of a file
 // (a file that fails before it declares any test counts as one failure).
@@ -34,6 +35,7 @@ const failures = [];
 for (const [name, cmd, args] of [
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['softphone build', 'npm', ['run', 'build', '-w', 'softphone-web']],
 ]) {
   console.log(`\n== ${name} ==`);
   const code = await run(cmd, args);
