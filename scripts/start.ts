@@ -31,6 +31,8 @@ const fsim = await startFsim({
       { name: 'external', ip: '127.0.0.1', port: 5080, context: 'public' },
       { name: 'internal', ip: '127.0.0.1', port: 5060, context: 'agents' },
     ],
+    // The far ends the dialplan and agents' transfers reach: departments, 110, the carrier.
+    gateways: ['gw_dept', 'gw_110', 'gw_carrier'].map((name) => ({ name, numbers: { '*': { answerAfterMs: 3000 } } })),
   },
 });
 const demo = env.HOTLINE_DEMO_TRAFFIC === '0' ? undefined : startDemoTraffic(fsim.sw);

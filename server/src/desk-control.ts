@@ -39,6 +39,8 @@ export function startDesk(deps: DeskControlDeps): Desk {
     store: new DeskStore(deps.redis, deps.keys),
     agents: {
       get: (id) => deps.acd.agents.get(id),
+      // The wrap-up began with the endCall transition of this call (acd/agent-state.ts).
+      handlingEnded: async (id, callId) => (await deps.acd.agents.audit(id, 50)).find((e) => e.event === 'endCall' && e.callId === callId)?.at,
       endWrapUp: async (id) => {
         await deps.acd.agents.apply(id, { type: 'endWrapUp' }, 'softphone');
         deps.acd.agentBecameReady(id);

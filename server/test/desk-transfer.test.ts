@@ -175,3 +175,36 @@ t.test('hold, attended transfer, blind transfers, wrap-up and figures', async (t
   const foreignHistory = await send(a2!.socket, 'caller:history', { callId: second });
   t.equal('error' in foreignHistory && foreignHistory.error.code, 'forbidden', "another agent cannot read this caller's history");
 });
+
+t.test('a blind transfer nobody answers: the caller is back in the queue, the call comes back, each handling gets its wrap-up', async (t) => {
+  const h = await startHarness(t, { timeScale: 0.1, env: { HOTLINE_ACD_WRAP_UP_SEC: '120' } });
+  const calls = h.service.calls!;
+  await eventually('connected', () => calls.nodeStatus()[0]?.connected);
+  h.fsim.sw.registerUser('1001', { answerAfterMs: 300 });
+  h.fsim.sw.registerUser('1002', { neverAnswer: true });
+  for (const id of ['1001', '1002']) await calls.acd.agents.create({ id, name: `Agent ${id}`, phone: `user/${id}`, skills: { general: 5 } });
+  const [a1, a2] = await Promise.all(['1001', '1002'].map((id) => agentClient(t, h, id)));
+  t.ok('ok' in (await send(a1!.socket, 'agent:set-state', { action: 'login' })));
+  t.ok('ok' in (await send(a2!.socket, 'agent:set-state', { action: 'login' })));
+  t.ok('ok' in (await send(a2!.socket, 'agent:set-state', { action: 'not-ready', reason: 'break' })));
+
+  const { uuid: callId } = (await h.control('/calls', { from: '13900000088', to: '12345', profile: 'external' })).json as { uuid: string };
+  await eventually('1001 talking', () => a1!.m.calls.get(callId)?.state === 'talking', 15_000);
+  t.ok('ok' in (await send(a2!.socket, 'agent:set-state', { action: 'ready' })));
+  const missed = await send(a1!.socket, 'call:transfer', { callId, mode: 'blind', target: { kind: 'agent', agentId: '1002' } }, 30_000);
+  t.match(missed, { error: { code: 'conflict', message: /did not answer.*back in the queue/ } }, 'the ack says the target did not answer');
+  await eventually('1002 not ready after ringing out', async () => (await calls.acd.agents.get('1002'))?.reason === 'ring-no-answer');
+  t.equal(calls.registry.get(callId)?.state, 'queued', 'the caller waits in the queue again');
+  t.equal(h.fsim.sw.channels.get(callId)?.isHungUp, false, 'the caller is still there');
+
+  // 1001 files the first handling's wrap-up and is ready: the call comes back to it.
+  t.ok('ok' in (await send(a1!.socket, 'call:wrap-up', { callId, category: 'help', summary: '转接未接通' })));
+  await eventually('the call is back with 1001', () => a1!.m.agent?.state === 'on-call' && a1!.m.calls.get(callId)?.state === 'talking', 15_000);
+  const early = await send(a1!.socket, 'call:wrap-up', { callId, category: 'help', summary: 'during the call' });
+  t.equal('error' in early && early.error.code, 'conflict', 'no wrap-up while still on the call');
+  t.same(await send(a1!.socket, 'call:hangup', { callId }), { ok: true });
+  await eventually('1001 in wrap-up again', () => a1!.m.agent?.state === 'wrap-up');
+  t.ok('ok' in (await send(a1!.socket, 'call:wrap-up', { callId, category: 'consultation', summary: '第二次处理' })), 'the second handling has its own wrap-up');
+  t.equal(await h.redis.xlen('hotline:desk:wrapups'), 2);
+  await eventually('1001 ready', () => a1!.m.agent?.state === 'ready');
+});

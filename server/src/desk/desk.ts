@@ -9,6 +9,11 @@ import type { DayFigures, DeskCallFacts, DeskStore, HistoryEntry, StoredWrapUp, 
 
 export interface DeskAgents {
   get(agentId: string): Promise<{ state: string; callId?: string } | undefined>;
+  /**
+   * When the agent's latest handling of this call ended (its wrap-up began, ms), from the agent's
+   * audit trail; undefined if the agent has not recently finished this call.
+   */
+  handlingEnded(agentId: string, callId: string): Promise<number | undefined>;
   /** wrap-up -> ready once the form is filed. */
   endWrapUp(agentId: string): Promise<void>;
 }
@@ -111,15 +116,16 @@ export class Desk {
   }
 
   /**
-   * File the wrap-up of the agent's current (or just ended) call, then end the agent's wrap-up.
-   * Refused for a call that is not the agent's or was already wrapped up.
+   * File the wrap-up of a call the agent finished (in wrap-up, or late after wrap-up time ran out),
+   * then end the agent's wrap-up. One per handling: a call that comes back to the same agent (a
+   * transfer nobody answered) is a new handling with its own wrap-up.
    */
   async wrapUp(agentId: string, input: WrapUpInput): Promise<StoredWrapUp> {
     const agent = await this.deps.agents.get(agentId);
     if (!agent) throw new DeskError('not-found', `agent ${agentId}: no such agent`);
-    if (agent.callId !== input.callId || (agent.state !== 'wrap-up' && agent.state !== 'on-call')) {
-      throw new DeskError('conflict', `call ${input.callId} is not the call you are handling`);
-    }
+    if (agent.state === 'on-call' && agent.callId === input.callId) throw new DeskError('conflict', `call ${input.callId}: file the wrap-up once the call has ended`);
+    const handling = await this.deps.agents.handlingEnded(agentId, input.callId);
+    if (handling === undefined) throw new DeskError('conflict', `call ${input.callId} is not a call you have finished`);
     const live = this.deps.calls.get(input.callId);
     const facts = live ? factsOf(live) : await this.deps.store.callFacts(input.callId);
     const wrapUp: StoredWrapUp = {
@@ -131,10 +137,10 @@ export class Desk {
       ...(input.ticketRef ? { ticketRef: input.ticketRef } : {}),
       atMs: this.deps.now(),
     };
-    if (!(await this.deps.store.fileWrapUp(wrapUp, facts))) throw new DeskError('conflict', `call ${input.callId} is already wrapped up`);
+    if (!(await this.deps.store.fileWrapUp(wrapUp, handling, facts))) throw new DeskError('conflict', `call ${input.callId} is already wrapped up`);
     await this.deps.store.recordDay(agentId, this.dayOf(wrapUp.atMs), 'wrapup', input.callId, input.category);
     this.deps.tickets?.send(wrapUp, facts);
-    if (agent.state === 'wrap-up') await this.deps.agents.endWrapUp(agentId);
+    if (agent.state === 'wrap-up' && agent.callId === input.callId) await this.deps.agents.endWrapUp(agentId);
     this.deps.logger.info({ callId: input.callId, agentId, category: input.category }, 'wrap-up filed');
     return wrapUp;
   }

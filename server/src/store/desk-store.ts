@@ -103,11 +103,11 @@ export class DeskStore {
   }
 
   /**
-   * File a wrap-up: once per agent and call (false if it was already filed). Appends it to the
+   * File a wrap-up: once per agent and handling of the call (false if it was already filed). Appends it to the
    * wrap-up stream and to the caller's history.
    */
-  async fileWrapUp(w: StoredWrapUp, facts: DeskCallFacts | undefined): Promise<boolean> {
-    const claimed = await this.redis.set(this.keys.wrapUpDone(w.callId, w.agentId), w.id, 'EX', 30 * 86_400, 'NX');
+  async fileWrapUp(w: StoredWrapUp, handling: number, facts: DeskCallFacts | undefined): Promise<boolean> {
+    const claimed = await this.redis.set(this.keys.wrapUpDone(w.callId, w.agentId, handling), w.id, 'EX', 30 * 86_400, 'NX');
     if (claimed !== 'OK') return false;
     const tx = this.redis.multi().xadd(this.keys.wrapUpStream, 'MAXLEN', '~', '100000', '*', 'callId', w.callId, 'wrapUp', JSON.stringify(w));
     if (facts) {

@@ -48,8 +48,12 @@ export interface RedisKeys {
   deskCall(callId: string): string;
   /** Stream of agents' wrap-ups (category, summary, ticket reference). */
   readonly wrapUpStream: string;
-  /** Marker: this agent's wrap-up of this call is recorded (once only). */
-  wrapUpDone(callId: string, agentId: string): string;
+  /**
+   * Marker: this agent's wrap-up of one handling of this call is recorded (once only). A call can
+   * come back to the same agent (a transfer nobody answered puts it back in the queue): each
+   * handling, named by when the agent's on-call / wrap-up began, gets its own wrap-up.
+   */
+  wrapUpDone(callId: string, agentId: string, handling: number): string;
   /** List (newest first, capped) of a caller number's earlier handled calls, for the screen pop. */
   callerHistory(number: string): string;
   /** Hash of one agent's figures for one local day: field `<metric>:<callId>`, so a replay counts once. */
@@ -80,7 +84,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     slaRecorded: (id) => `${prefix}:sla:recorded:${id}`,
     deskCall: (id) => `${prefix}:desk:call:${id}`,
     wrapUpStream: `${prefix}:desk:wrapups`,
-    wrapUpDone: (id, agentId) => `${prefix}:desk:wrapup:${id}:${agentId}`,
+    wrapUpDone: (id, agentId, handling) => `${prefix}:desk:wrapup:${id}:${agentId}:${handling}`,
     callerHistory: (number) => `${prefix}:desk:history:${number}`,
     agentDay: (agentId, day) => `${prefix}:desk:agent:${agentId}:${day}`,
   };
