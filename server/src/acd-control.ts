@@ -251,6 +251,7 @@ export function startAcd(deps: AcdDeps): Acd {
             maxOfferMs: (deps.settings.ringNoAnswerSec + 30 + 15) * 1000,
           });
         router.routeAll();
+        await transfers.sweep(30);
         await reviewWaiting({
           queues,
           waiting: deps.queueStore,

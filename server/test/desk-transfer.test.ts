@@ -98,6 +98,7 @@ t.test('hold, attended transfer, blind transfers, wrap-up and figures', async (t
   const caller = h.fsim.sw.channels.get(callId);
   const peer = caller?.bridgedTo ? h.fsim.sw.channels.get(caller.bridgedTo) : undefined;
   t.equal(peer?.vars.get('hotline_agent_id'), '1002', "on the switch the caller is bridged to 1002's leg");
+  t.equal(calls.registry.get(callId)?.onHoldSinceUs, undefined, 'the caller is no longer counted as waiting in a transfer hold');
 
   // 1001 files its wrap-up: once only; it goes to the ticket system signed; 1001 is ready again.
   const wrap = await send<{ wrapUp: { id: string; category: string } }>(a1!.socket, 'call:wrap-up', { callId, category: 'consultation', summary: '咨询社保卡补办流程', ticketRef: 'WO-2026-0001' });

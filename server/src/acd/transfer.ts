@@ -34,6 +34,8 @@ export interface TransferAgents {
 export interface TransferCalls {
   get(callId: string): Readonly<CallRecord> | undefined;
   byLeg(uuid: string): Readonly<CallRecord> | undefined;
+  live(): Readonly<CallRecord>[];
+  recordOnHold(callId: string, atUs: number): void;
   recordConsult(callId: string, consult: ConsultRecord | undefined): void;
   recordTransfer(callId: string, t: CallRecord['transfers'][number]): void;
 }
@@ -154,6 +156,33 @@ export class CallTransfers {
     return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
   }
 
+  private async holdCaller(callId: string): Promise<void> {
+    await this.deps.sw.transfer(callId, ...HOLD_EXT);
+    this.deps.calls.recordOnHold(callId, this.deps.nowUs());
+  }
+
+  /**
+   * Callers left waiting in hotline_hold by a transfer this process no longer drives (the
+   * instance that started it crashed or restarted): back into their queue, t0 kept. A ringing
+   * target has long timed out by `graceSec`; a consultation still talking is left alone unless
+   * both of its legs have ended.
+   */
+  async sweep(graceSec: number): Promise<void> {
+    const before = this.deps.nowUs() - (this.deps.ringSec + graceSec) * 1e6;
+    for (const call of this.deps.calls.live()) {
+      if (call.onHoldSinceUs === undefined || call.onHoldSinceUs > before || this.busy.has(call.id)) continue;
+      if (callerLegOf(call)?.endedUs !== undefined) continue;
+      const c = call.consult;
+      if (c?.state === 'talking') {
+        const alive = (uuid: string): boolean => call.legs.some((l) => l.uuid === uuid && l.endedUs === undefined);
+        if (alive(c.agentLeg) || alive(c.legUuid)) continue;
+      }
+      this.deps.logger.warn({ callId: call.id }, 'caller left on transfer hold: back into its queue');
+      this.deps.calls.recordConsult(call.id, undefined);
+      await this.deps.requeue(call.id, call.queue ?? 'general');
+    }
+  }
+
   private async targetMissed(callId: string, target: TransferTarget): Promise<void> {
     if (target.kind === 'agent') await this.deps.agents.ringNoAnswer(target.agentId, callId);
   }
@@ -162,7 +191,7 @@ export class CallTransfers {
     const log = this.deps.logger.child({ callId: call.id, agentId });
     const uuid = randomUUID();
     // The caller hears music while the target rings; the agent's leg, left behind, hangs up.
-    await this.deps.sw.transfer(call.id, ...HOLD_EXT);
+    await this.holdCaller(call.id);
     this.record(call.id, agentId, 'blind', target);
     this.blindRinging.set(call.id, uuid);
     try {
@@ -190,7 +219,7 @@ export class CallTransfers {
     const uuid = randomUUID();
     // The agent's leg must survive the caller leaving their bridge: it parks instead of hanging up.
     await this.deps.sw.setVar(leg.uuid, 'park_after_bridge', 'true');
-    await this.deps.sw.transfer(call.id, ...HOLD_EXT);
+    await this.holdCaller(call.id);
     const consult: ConsultRecord = { agentId, target, legUuid: uuid, agentLeg: leg.uuid, state: 'ringing' };
     this.deps.calls.recordConsult(call.id, consult);
     try {

@@ -73,6 +73,8 @@ export interface CallRecord {
   /** Why the call was prioritised (set when it is queued). */
   flags: CallFlag[];
   consult?: ConsultRecord;
+  /** Since when (µs, service clock) an agent's transfer has the caller waiting in hotline_hold. */
+  onHoldSinceUs?: number;
   transfers: TransferRecord[];
   conference?: { name: string; members: string[] };
   /** 110 case data from SIP X-110-* headers (calls transferred from 110) or sent with a handoff. */

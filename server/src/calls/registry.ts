@@ -95,6 +95,8 @@ export class CallRegistry {
           if (leg.role !== 'caller' || other) call.connectedUs = minTs(call.connectedUs, ev.tsUs);
           const agent = [leg, other].find((l) => l?.role === 'agent');
           if (agent?.agentId) call.agentId = agent.agentId;
+          // Bridged to someone again: no longer waiting in a transfer's hold.
+          if (fresh && (leg.role === 'caller' || other?.role === 'caller')) delete call.onHoldSinceUs;
           break;
         }
         case 'channel-hold':
@@ -162,8 +164,14 @@ export class CallRegistry {
       c.queuedUs = minTs(c.queuedUs, q.atUs);
       c.queue = q.queue;
       c.priority = q.priority;
+      delete c.onHoldSinceUs;
       for (const f of q.flags ?? []) if (!c.flags.includes(f)) c.flags.push(f);
     });
+  }
+
+  /** An agent's transfer moved the caller to the hold extension. */
+  recordOnHold(id: string, atUs: number): void {
+    this.update(id, (c) => void (c.onHoldSinceUs = atUs));
   }
 
   /** An attended transfer started, changed state, or ended (undefined). */
