@@ -135,6 +135,10 @@ export function startAcd(deps: AcdDeps): Acd {
       const c = deps.registry.get(callId);
       return c && { callerNumber: c.callerNumber, line: c.line };
     },
+    onReserved: (agentId) => {
+      if (!deps.onAgentChanged) return;
+      void agents.get(agentId).then((a) => a && deps.onAgentChanged!(a), (err: unknown) => log.warn({ err, agentId }, 'reserved agent not published'));
+    },
     isBridged: (callId, agentLeg) => deps.registry.get(callId)?.legs.some((l) => l.uuid === agentLeg && l.bridgedUs !== undefined) ?? false,
     now,
     logger: deps.logger,

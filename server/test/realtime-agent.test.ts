@@ -66,6 +66,8 @@ t.test('agent softphone over a live call', async (t) => {
   t.ok('ok' in (await send(a2.socket, 'agent:set-state', { action: 'not-ready', reason: 'meal' })));
   await eventually('1002 not-ready', () => a2.m.agent?.state === 'not-ready');
 
+  const states: string[] = [];
+  a1.socket.on('agent:state', (d: { agent: AgentView }) => states.push(d.agent.state));
   const { uuid } = (await h.control('/calls', { from: '13800000031', to: '12345', profile: 'external' })).json as { uuid: string };
   const seen = await eventually('1001 sees the call talking', () => {
     const c = a1.m.calls.get(uuid);
@@ -73,6 +75,7 @@ t.test('agent softphone over a live call', async (t) => {
   }, 15_000);
   t.equal(seen.callerNumber, '13800000031', 'the agent sees the caller number unmasked');
   await eventually('1001 on-call', () => a1.m.agent?.state === 'on-call');
+  t.same(states, ['reserved', 'on-call'], 'the softphone sees its agent reserved while the phone rings, then on-call');
   t.equal(a2.m.calls.size, 0, 'another agent does not see the call');
 
   const foreign = await send(a2.socket, 'call:hangup', { callId: uuid });

@@ -26,6 +26,8 @@ export interface RouterDeps {
   readonly ringNoAnswerSec: number;
   /** Callback-specific wiring (numbers and store operations); without it callbacks are not offered. */
   readonly callback?: Omit<CallbackDeps, 'sw' | 'agents' | 'logger' | 'ringNoAnswerSec'>;
+  /** The claim reserved this agent inside Redis (Lua), past the agent store: publish its new state. */
+  readonly onReserved?: (agentId: string) => void;
 }
 
 interface Offer {
@@ -118,6 +120,7 @@ export class Router {
   }
 
   private async offer(queue: string, claim: Claim): Promise<void> {
+    this.deps.onReserved?.(claim.agentId);
     // The claim says whether this is a callback: only then is the entry read (an extra round trip).
     const entry = claim.callback ? await this.deps.waiting.get(claim.callId) : undefined;
     if (entry?.callback && this.deps.callback) {
