@@ -181,7 +181,7 @@ export const realtimeSchema = z.strictObject({
 const phoneSchema = z.discriminatedUnion('kind', [
   // fsim's control API, reachable from the agents' browsers (the embedded default).
   z.strictObject({ kind: z.literal('simulated'), controlUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }) }),
-  // FreeSWITCH's WSS profile (dialplan/sip_profiles/webrtc.xml); SIP passwords come from the users file.
+  // FreeSWITCH's WSS binding of the internal profile (dialplan/sip_profiles/internal.xml, port 7443); SIP passwords come from the users file.
   z.strictObject({
     kind: z.literal('sip'),
     wssUrl: z.url({ protocol: /^wss?$/, error: 'expected a wss:// URL' }),
