@@ -35,7 +35,7 @@ export function startDesk(deps: DeskControlDeps): Desk {
       })
     : undefined;
   if (tickets) deps.shutdown.add('inflight', 'ticket-webhook', () => tickets.idle());
-  return new Desk({
+  const desk = new Desk({
     store: new DeskStore(deps.redis, deps.keys),
     agents: {
       get: (id) => deps.acd.agents.get(id),
@@ -53,4 +53,6 @@ export function startDesk(deps: DeskControlDeps): Desk {
     now: deps.now,
     logger: log,
   });
+  deps.shutdown.add('inflight', 'desk-figures', () => desk.idle());
+  return desk;
 }

@@ -74,8 +74,16 @@ export class Desk {
     return this.dayFormat.format(new Date(ms));
   }
 
+  private readonly pending = new Set<Promise<void>>();
+
   private record(p: Promise<void>, callId: string): void {
-    p.catch((err: unknown) => this.deps.logger.error({ err, callId }, 'desk figures not recorded'));
+    const q = p.catch((err: unknown) => this.deps.logger.error({ err, callId }, 'desk figures not recorded')).finally(() => this.pending.delete(q));
+    this.pending.add(q);
+  }
+
+  /** Resolves once every figure recorded so far is written (shutdown, tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   /** An agent leg answered (switch time): answered, and within the target if it was a queue offer. */
