@@ -1,5 +1,6 @@
 // The dialplan layer of fsim: FreeSWITCH's XML preprocessor and mod_dialplan_xml hunting.
-export { FREESWITCH_BUILTIN_GLOBALS, loadDialplan } from './dialplan.ts';
+export { FREESWITCH_BUILTIN_GLOBALS } from './builtin-globals.ts';
+export { loadDialplan } from './dialplan.ts';
 export type { Dialplan, HuntResult, LoadDialplanOptions } from './dialplan.ts';
 export { DialplanError } from './errors.ts';
 export { captureArray, compileFsRegex, expandVariables, substituteCaptures, switchTrue } from './expand.ts';
