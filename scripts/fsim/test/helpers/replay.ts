@@ -13,17 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { startFsim } from '../../src/fsim.ts';
 import type { Fsim } from '../../src/fsim.ts';
 import type { SwitchConfig } from '../../src/core/index.ts';
-import { eventsOf, parseMessages } from './capture.ts';
 import type { EslMessage } from './capture.ts';
 import { bytesOf, loadScript } from './capture-script.ts';
 import type { ScriptItem } from './capture-script.ts';
 import { EslTestClient, listenOnce } from './esl-test-client.ts';
 import type { Test } from 'tap';
 import { compareChannelOrigins, compareEncoding, compareInterleaving, compareStreams } from './form.ts';
+import { completeMessages, consumed, countKinds, isEvent, kindsOf, missingKinds, UuidMap } from './replay-messages.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const CAPTURE_DIALPLAN = path.resolve(HERE, '../fixtures/dialplan/capture-default.xml');
-const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** The outbound-socket listener address written in the capture dialplan (extension 9002). */
 const CAPTURE_LISTENER = '127.0.0.1:8084';
 
@@ -98,126 +97,6 @@ export interface ConnectionResult {
   readonly interleaving: string[];
   /** Points where fsim did not catch up with the capture in time (what was still missing). */
   readonly stalls: string[];
-}
-
-/** Messages whose bytes are complete (a read can end inside a message). */
-function completeMessages(buf: Buffer): EslMessage[] {
-  const out: EslMessage[] = [];
-  let pos = 0;
-  for (const m of parseMessages(buf)) {
-    const end = buf.indexOf('\n\n', pos);
-    const len = Number(m.headers.find(([k]) => k === 'Content-Length')?.[1] ?? 0);
-    if (end < 0 || end + 2 + len > buf.length) break;
-    pos = end + 2 + len;
-    out.push(m);
-  }
-  return out;
-}
-
-/** Bytes taken by the first n complete messages of buf. */
-function consumed(buf: Buffer, n: number): number {
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const end = buf.indexOf('\n\n', pos);
-    const head = buf.subarray(pos, end).toString('latin1');
-    const len = Number(/^Content-Length: *(\d+)$/m.exec(head)?.[1] ?? 0);
-    pos = end + 2 + len;
-  }
-  return pos;
-}
-
-const ctypeOf = (m: EslMessage): string => m.headers.find(([k]) => k === 'Content-Type')?.[1] ?? '';
-const isEvent = (m: EslMessage): boolean => ctypeOf(m).startsWith('text/event-');
-
-/** Kind of each message: `reply:<Content-Type>` or `event:<Event-Name>[/<subclass>]`. */
-function kindsOf(msgs: readonly EslMessage[], ignore: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  for (const m of msgs) {
-    if (!isEvent(m)) {
-      out.push(`reply:${ctypeOf(m)}`);
-      continue;
-    }
-    const ev = eventsOf([m])[0];
-    if (!ev || ignore.has(ev.name)) continue;
-    const sub = ev.get('Event-Subclass');
-    out.push(`event:${ev.name}${sub ? `/${sub}` : ''}`);
-  }
-  return out;
-}
-
-function countKinds(kinds: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const k of kinds) m.set(k, (m.get(k) ?? 0) + 1);
-  return m;
-}
-
-/** What `have` still lacks of `need`, as "kind xN" strings. */
-function missingKinds(need: ReadonlyMap<string, number>, have: ReadonlyMap<string, number>): string[] {
-  const out: string[] = [];
-  for (const [k, n] of need) {
-    const h = have.get(k) ?? 0;
-    if (h < n) out.push(`${k} x${n - h}`);
-  }
-  return out;
-}
-
-/** Capture UUID -> fsim UUID, shared by all connections of a scenario. */
-class UuidMap {
-  readonly map = new Map<string, string>();
-
-  set(capture: string, sim: string): void {
-    const k = capture.toLowerCase();
-    if (!this.map.has(k)) this.map.set(k, sim.toLowerCase());
-  }
-
-  rewrite(text: string): string {
-    return text.replace(UUID_RE, (u) => {
-      const k = u.toLowerCase();
-      const v = this.map.get(k);
-      if (v !== undefined) return v;
-      // Not seen from the switch yet: the client chose it (origination_uuid, Job-UUID, ...).
-      this.map.set(k, k);
-      return u;
-    });
-  }
-
-  /**
-   * Learn from what both sides have sent so far: replies pairwise (their UUIDs positionally), and
-   * channels by order of first appearance of Unique-ID in events.
-   */
-  learn(ref: readonly EslMessage[], sim: readonly EslMessage[]): void {
-    const refReplies = ref.filter((m) => !isEvent(m));
-    const simReplies = sim.filter((m) => !isEvent(m));
-    refReplies.forEach((r, i) => {
-      const s = simReplies[i];
-      if (!s) return;
-      // Headers by name (the outbound `connect` reply carries dozens, not all in both), then the body
-      // positionally when both hold as many UUIDs (`+OK <uuid>` of originate).
-      for (const [k, v] of r.headers) {
-        const sv = s.headers.find(([sk]) => sk === k)?.[1];
-        const ru = v.match(UUID_RE) ?? [];
-        const su = sv?.match(UUID_RE) ?? [];
-        if (ru.length === su.length) ru.forEach((u, j) => this.set(u, su[j] ?? u));
-      }
-      const ru = r.body.match(UUID_RE) ?? [];
-      const su = s.body.match(UUID_RE) ?? [];
-      if (ru.length === su.length) ru.forEach((u, j) => this.set(u, su[j] ?? u));
-    });
-    const chans = (msgs: readonly EslMessage[]): string[] => {
-      const seen: string[] = [];
-      for (const e of eventsOf(msgs.filter(isEvent))) {
-        const id = e.get('Unique-ID');
-        if (id && !seen.includes(id)) seen.push(id);
-      }
-      return seen;
-    };
-    const rc = chans(ref);
-    const sc = chans(sim);
-    rc.forEach((u, i) => {
-      const s = sc[i];
-      if (s) this.set(u, s);
-    });
-  }
 }
 
 /** The capture dialplan with the socket app pointed at our listener. */
