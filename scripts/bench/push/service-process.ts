@@ -1,0 +1,69 @@
+// The service under test as a child process (`node --import tsx server/src/server.ts`, configured
+// through HOTLINE_* as in production): its stdout is drained and its log lines counted by level.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const SERVER_TS = path.join(REPO_ROOT, 'server', 'src', 'server.ts');
+
+export interface ServerChild {
+  child: ChildProcess;
+  url: Promise<string>;
+  logCounts: Record<string, number>;
+  lastProblems: string[];
+}
+
+export function startServer(env: Record<string, string>, profDir: string | undefined): ServerChild {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTLINE_')));
+  const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', SERVER_TS], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logCounts: Record<string, number> = {};
+  const lastProblems: string[] = [];
+  const levels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+  let buf = '';
+  let stderr = '';
+  let resolveUrl: (u: string) => void = () => {};
+  let rejectUrl: (e: Error) => void = () => {};
+  const url = new Promise<string>((res, rej) => {
+    resolveUrl = res;
+    rejectUrl = rej;
+  });
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
+    buf += d;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (!line.startsWith('{')) continue;
+      try {
+        const rec = JSON.parse(line) as { level?: number; msg?: string; url?: string };
+        const level = levels[rec.level ?? 0] ?? String(rec.level);
+        logCounts[level] = (logCounts[level] ?? 0) + 1;
+        if (rec.msg === 'listening' && rec.url) resolveUrl(rec.url);
+        if ((rec.level ?? 0) >= 40) {
+          lastProblems.push(line.slice(0, 400));
+          if (lastProblems.length > 5) lastProblems.shift();
+        }
+      } catch {
+        /* not a log line */
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  child.once('exit', (code) => rejectUrl(new Error(`service exited (${code}) before listening:\n${stderr}`)));
+  url.catch(() => {});
+  return { child, url, logCounts, lastProblems };
+}
+
+/** Sends `signal`, and SIGKILL after `ms` if the child has not exited by then. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  await exited;
+  clearTimeout(timer);
+}
