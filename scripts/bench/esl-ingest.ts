@@ -26,7 +26,7 @@ import type { EslLibName } from './esl-libs.ts';
 import { loadTemplates, makeEvent } from './events.ts';
 import type { TemplateSet } from './events.ts';
 import { loadInboundServer } from './mini-esl-server.ts';
-import type { EventListener, FsEvent, Header, SwitchFacade } from '../fsim/src/types.ts';
+import { BenchSwitch } from './bench-switch.ts';
 
 export const description =
   'fsim pushes realistic ~7 KB / 180-header CHANNEL_* events at full speed to modesl and drachtio-modesl (plain and json); events_per_s, p50/p99 latency, client RSS';
@@ -102,57 +102,6 @@ function parseOptions(argv: string[]): Options {
   }
   if (opts.ackEvery > opts.window) opts.ackEvery = opts.window;
   return opts;
-}
-
-/** A switch that only fires benchmark events, on demand. */
-class BenchSwitch implements SwitchFacade {
-  readonly coreUuid = '9b0e6a2c-5d1f-4d4e-8f0a-000000bench';
-  private readonly listeners = new Set<EventListener>();
-  private sequence = 1;
-  onEvent(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-  fire(ev: FsEvent): void {
-    for (const l of this.listeners) l(ev);
-  }
-  async api(command: string): Promise<string> {
-    return command === 'status' ? '+OK bench switch\n' : `-ERR ${command} Command not found!\n`;
-  }
-  async sendmsg(uuid: string): Promise<string> {
-    return `-ERR invalid session id [${uuid}]`;
-  }
-  channelData(): readonly Header[] | undefined {
-    return undefined;
-  }
-  channelExists(): boolean {
-    return false;
-  }
-  eventMeta(): { sequence: number; timestampUs: number } {
-    return { sequence: this.sequence++, timestampUs: Math.round(Date.now() * 1000) };
-  }
-  baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[] {
-    const { sequence, timestampUs } = this.eventMeta();
-    const d = new Date(timestampUs / 1000);
-    return [
-      ['Event-Name', name],
-      ['Core-UUID', this.coreUuid],
-      ['FreeSWITCH-Hostname', 'bench'],
-      ['FreeSWITCH-Switchname', 'bench'],
-      ['FreeSWITCH-IPv4', '127.0.0.1'],
-      ['FreeSWITCH-IPv6', '::1'],
-      ['Event-Date-Local', d.toISOString().replace('T', ' ').slice(0, 19)],
-      ['Event-Date-GMT', d.toUTCString()],
-      ['Event-Date-Timestamp', String(timestampUs)],
-      ['Event-Calling-File', callingFile],
-      ['Event-Calling-Function', callingFunction],
-      ['Event-Calling-Line-Number', String(callingLine)],
-      ['Event-Sequence', String(sequence)],
-    ];
-  }
 }
 
 const CLIENT = fileURLToPath(new URL('./esl-ingest-client.ts', import.meta.url));
@@ -244,7 +193,7 @@ async function runOne(
 export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const opts = parseOptions(argv);
   const set = loadTemplates(opts.fixtures === undefined ? {} : { dir: opts.fixtures });
-  const sw = new BenchSwitch();
+  const sw = new BenchSwitch({ api: 'strict', headers: 'full' });
   const { impl, start } = await loadInboundServer(opts.server);
   const server = await start({ sw, host: '127.0.0.1', port: 0, password: 'ClueCon' });
   console.error(`esl-ingest: ${impl} server on port ${server.port}; ${set.templates.length} event templates from ${set.source}`);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FsEvent, Header } from '../../fsim/src/types.ts';
 import { loadTemplates } from '../events.ts';
-import type { BenchSwitch } from './bench-switch.ts';
+import type { BenchSwitch } from '../bench-switch.ts';
 import type { Options } from './options.ts';
 import { hrMs } from './proc-stats.ts';
 

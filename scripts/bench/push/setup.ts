@@ -11,7 +11,7 @@ import { startTestRedis } from '../../lib/test-redis.ts';
 import { startMiniInboundServer } from '../mini-esl-server.ts';
 import type { ClientsConnect } from '../push-clients.ts';
 import { benchLog, sleep } from '../util.ts';
-import { BenchSwitch } from './bench-switch.ts';
+import { BenchSwitch } from '../bench-switch.ts';
 import { clientsProcess, type ClientsProcess } from './clients-process.ts';
 import type { Options } from './options.ts';
 import { procSample, type ProcSample } from './proc-stats.ts';
@@ -53,7 +53,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
   log(`redis-server ${redisSrv.url} (${redisSrv.source}); ${agentIds.length} agents created and logged in`);
 
   // --- The switch.
-  const sw = new BenchSwitch();
+  const sw = new BenchSwitch({ api: 'accepting', headers: 'minimal' });
   const esl = await startMiniInboundServer({ sw, host: '127.0.0.1', port: 0, password: ESL_PASSWORD });
   cleanups.unshift(() => esl.close());
 

@@ -1,14 +1,25 @@
-// `push`'s switch behind mini-esl-server.ts: fires the bench's events and answers the service's
-// connect-time `show channels`.
+// The switch behind mini-esl-server.ts in the ESL benches: it fires the bench's events and answers
+// api commands. `esl-ingest` wants a strict switch with the full header block of a real event
+// (hostname, local and GMT dates: the bytes a client parses); `push` wants one that accepts the
+// service's commands (connect-time `show channels`, kills, transfers) as done.
 import { randomUUID } from 'node:crypto';
-import type { EventListener, FsEvent, Header, SwitchFacade } from '../../fsim/src/types.ts';
+import type { EventListener, FsEvent, Header, SwitchFacade } from '../fsim/src/types.ts';
 
-/** A switch that fires the bench's events and answers the service's connect-time `show channels`. */
+export interface BenchSwitchOptions {
+  /** strict: anything but `status` is "Command not found"; accepting: +OK, no channels. */
+  readonly api: 'strict' | 'accepting';
+  /** full: the host and date headers of a real event; minimal: name, ids, timestamp, sequence. */
+  readonly headers: 'full' | 'minimal';
+}
+
 export class BenchSwitch implements SwitchFacade {
   readonly coreUuid = randomUUID();
   private readonly listeners = new Set<EventListener>();
   private sequence = 1;
-  apis: string[] = [];
+  readonly apis: string[] = [];
+
+  constructor(private readonly opts: BenchSwitchOptions) {}
+
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -19,11 +30,11 @@ export class BenchSwitch implements SwitchFacade {
   fire(ev: FsEvent): void {
     for (const l of this.listeners) l(ev);
   }
-  async api(command: string, args: string): Promise<string> {
+  async api(command: string, args = ''): Promise<string> {
+    if (command === 'status') return '+OK bench switch\n';
+    if (this.opts.api === 'strict') return `-ERR ${command} Command not found!\n`;
     this.apis.push(`${command} ${args}`.trim());
     if (command === 'show' && args.startsWith('channels')) return '{"row_count": 0}\n';
-    if (command === 'status') return '+OK bench switch\n';
-    // The service kills or transfers nothing in this scenario; answer like a switch that did it.
     return '+OK\n';
   }
   async sendmsg(uuid: string): Promise<string> {
@@ -36,13 +47,21 @@ export class BenchSwitch implements SwitchFacade {
     return false;
   }
   eventMeta(): { sequence: number; timestampUs: number } {
+    // performance.timeOrigin + now: sub-millisecond and the same clock the clients read.
     return { sequence: this.sequence++, timestampUs: Math.round((performance.timeOrigin + performance.now()) * 1000) };
   }
   baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[] {
     const { sequence, timestampUs } = this.eventMeta();
+    const d = new Date(timestampUs / 1000);
+    const host: Header[] =
+      this.opts.headers === 'full'
+        ? [['FreeSWITCH-Hostname', 'bench'], ['FreeSWITCH-Switchname', 'bench'], ['FreeSWITCH-IPv4', '127.0.0.1'], ['FreeSWITCH-IPv6', '::1'],
+           ['Event-Date-Local', d.toISOString().replace('T', ' ').slice(0, 19)], ['Event-Date-GMT', d.toUTCString()]]
+        : [];
     return [
       ['Event-Name', name],
       ['Core-UUID', this.coreUuid],
+      ...host,
       ['Event-Date-Timestamp', String(timestampUs)],
       ['Event-Calling-File', callingFile],
       ['Event-Calling-Function', callingFunction],
