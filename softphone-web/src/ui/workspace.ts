@@ -49,9 +49,12 @@ export class Workspace {
   ) {
     this.conn = new Connection(session.token, session.expiresAt, {
       onEvent: (ev) => {
+        const before = this.state.agent?.state;
         this.state = reduce(this.state, ev);
-        // First connection or a reconnect: (re)load the figures, which may have moved meanwhile.
-        if (ev.type === 'snapshot') void this.stats.load();
+        // First connection or a reconnect: (re)load the figures, which may have moved meanwhile;
+        // and when a call of ours ends (wrap-up begins), so the agent sees it counted at once.
+        const entersWrapUp = before !== 'wrap-up' && this.state.agent?.state === 'wrap-up';
+        if (ev.type === 'snapshot' || entersWrapUp) void this.stats.load();
         this.render();
       },
       onStatus: (s) => this.onConn(s),
