@@ -33,14 +33,25 @@ export interface Phone {
 /** Valid DTMF digits, as the switch accepts them. */
 export const DTMF_RE = /^[0-9*#A-D]{1,32}$/;
 
-/** Listener bookkeeping shared by both implementations. */
-export class PhoneEvents {
+/** What both implementations share: listeners, status and the mute flag. */
+export abstract class PhoneBase {
   private readonly listeners = new Set<PhoneListener>();
+  private _status: PhoneStatus = 'stopped';
+  protected _muted = false;
+
+  get status(): PhoneStatus {
+    return this._status;
+  }
+  get muted(): boolean {
+    return this._muted;
+  }
+
   on(listener: PhoneListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
-  emit(ev: PhoneEvent): void {
+
+  protected emit(ev: PhoneEvent): void {
     for (const l of this.listeners) {
       try {
         l(ev);
@@ -48,6 +59,11 @@ export class PhoneEvents {
         console.error('phone listener failed', err);
       }
     }
+  }
+
+  protected setStatus(status: PhoneStatus, detail?: string): void {
+    this._status = status;
+    this.emit(detail === undefined ? { type: 'status', status } : { type: 'status', status, detail });
   }
 }
 

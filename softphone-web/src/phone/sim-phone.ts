@@ -3,7 +3,7 @@
 // would pick up. There is no audio; mute is only a local flag.
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
 import { backoffMs } from '../state/backoff.ts';
-import { DTMF_RE, PhoneEvents, type Phone, type PhoneListener, type PhoneStatus } from './phone.ts';
+import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
 
 type SimConfig = Extract<PhoneConfig, { kind: 'simulated' }>;
 
@@ -26,30 +26,17 @@ function parseEvent(data: unknown): SimEvent | undefined {
   }
 }
 
-export class SimPhone implements Phone {
+export class SimPhone extends PhoneBase implements Phone {
   readonly kind = 'simulated' as const;
-  private readonly events = new PhoneEvents();
   private readonly base: string;
   private ws: WebSocket | undefined;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
-  private _status: PhoneStatus = 'stopped';
-  private _muted = false;
 
   constructor(private readonly config: SimConfig) {
+    super();
     this.base = config.controlUrl.replace(/\/+$/, '');
-  }
-
-  get status(): PhoneStatus {
-    return this._status;
-  }
-  get muted(): boolean {
-    return this._muted;
-  }
-
-  on(listener: PhoneListener): () => void {
-    return this.events.on(listener);
   }
 
   async start(): Promise<void> {
@@ -79,12 +66,7 @@ export class SimPhone implements Phone {
 
   setMute(on: boolean): void {
     this._muted = on;
-    this.events.emit({ type: 'mute', on });
-  }
-
-  private setStatus(status: PhoneStatus, detail?: string): void {
-    this._status = status;
-    this.events.emit(detail === undefined ? { type: 'status', status } : { type: 'status', status, detail });
+    this.emit({ type: 'mute', on });
   }
 
   private async post(path: string, body: unknown): Promise<void> {
@@ -137,11 +119,11 @@ export class SimPhone implements Phone {
     if (!ev) return;
     switch (ev.type) {
       case 'ringing':
-        return this.events.emit({ type: 'ringing', uuid: ev.uuid, from: ev.from });
+        return this.emit({ type: 'ringing', uuid: ev.uuid, from: ev.from });
       case 'answered':
-        return this.events.emit({ type: 'answered', uuid: ev.uuid });
+        return this.emit({ type: 'answered', uuid: ev.uuid });
       case 'hangup':
-        return this.events.emit({ type: 'ended', uuid: ev.uuid, cause: ev.cause });
+        return this.emit({ type: 'ended', uuid: ev.uuid, cause: ev.cause });
       default:
         // dtmf, bridged and media describe the simulated audio path; nothing to show.
         return;

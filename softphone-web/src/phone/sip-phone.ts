@@ -4,7 +4,7 @@
 import { Registerer, SessionState, UserAgent, Web, type Invitation, type Session } from 'sip.js';
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
 import { backoffMs } from '../state/backoff.ts';
-import { DTMF_RE, PhoneEvents, type Phone, type PhoneListener, type PhoneStatus } from './phone.ts';
+import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
 
 type SipConfig = Extract<PhoneConfig, { kind: 'sip' }>;
 
@@ -12,9 +12,8 @@ export const LEG_HEADER = 'X-Hotline-Leg';
 /** How long answer() waits for an INVITE that the service's event announced before it arrived. */
 const INVITE_WAIT_MS = 5000;
 
-export class SipPhone implements Phone {
+export class SipPhone extends PhoneBase implements Phone {
   readonly kind = 'sip' as const;
-  private readonly events = new PhoneEvents();
   private readonly ua: UserAgent;
   private readonly registerer: Registerer;
   /** Sessions by leg uuid: ringing Invitations and established calls. */
@@ -23,8 +22,6 @@ export class SipPhone implements Phone {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
-  private _status: PhoneStatus = 'stopped';
-  private _muted = false;
   /** Without a microphone the phone registers but cannot take a call: shown as a fault. */
   private micError: string | undefined;
 
@@ -32,6 +29,7 @@ export class SipPhone implements Phone {
     config: SipConfig,
     private readonly audio: HTMLAudioElement,
   ) {
+    super();
     const uri = UserAgent.makeURI(`sip:${config.user}@${config.domain}`);
     if (!uri) throw new Error(`invalid SIP address sip:${config.user}@${config.domain}`);
     const sdhOptions: Web.SessionDescriptionHandlerConfiguration = { peerConnectionConfiguration: { iceServers: config.iceServers } };
@@ -58,17 +56,6 @@ export class SipPhone implements Phone {
         else this.setStatus('ready');
       } else if (s === 'Unregistered' && !this.stopped) this.setStatus('reconnecting', 'unregistered');
     });
-  }
-
-  get status(): PhoneStatus {
-    return this._status;
-  }
-  get muted(): boolean {
-    return this._muted;
-  }
-
-  on(listener: PhoneListener): () => void {
-    return this.events.on(listener);
   }
 
   async start(): Promise<void> {
@@ -123,7 +110,7 @@ export class SipPhone implements Phone {
       const sdh = session.sessionDescriptionHandler;
       if (sdh instanceof Web.SessionDescriptionHandler) sdh.enableSenderTracks(!on);
     }
-    this.events.emit({ type: 'mute', on });
+    this.emit({ type: 'mute', on });
   }
 
   /**
@@ -142,15 +129,10 @@ export class SipPhone implements Phone {
   }
 
   private readonly onOnline = (): void => {
-    if (this.stopped || this._status === 'ready') return;
+    if (this.stopped || this.status === 'ready') return;
     clearTimeout(this.retryTimer);
     void this.reconnect();
   };
-
-  private setStatus(status: PhoneStatus, detail?: string): void {
-    this._status = status;
-    this.events.emit(detail === undefined ? { type: 'status', status } : { type: 'status', status, detail });
-  }
 
   private retry(detail: string): void {
     if (this.stopped) return;
@@ -189,7 +171,7 @@ export class SipPhone implements Phone {
     const uuid = inv.request.getHeader(LEG_HEADER) ?? inv.request.callId;
     this.sessions.set(uuid, inv);
     inv.stateChange.addListener((s) => this.onSessionState(uuid, inv, s));
-    this.events.emit({ type: 'ringing', uuid, from: inv.remoteIdentity.uri.user ?? '' });
+    this.emit({ type: 'ringing', uuid, from: inv.remoteIdentity.uri.user ?? '' });
     this.waiters.get(uuid)?.(inv);
   }
 
@@ -198,11 +180,11 @@ export class SipPhone implements Phone {
       this.attachAudio(session);
       const sdh = session.sessionDescriptionHandler;
       if (sdh instanceof Web.SessionDescriptionHandler) sdh.enableSenderTracks(!this._muted);
-      this.events.emit({ type: 'answered', uuid });
+      this.emit({ type: 'answered', uuid });
     } else if (state === SessionState.Terminated) {
       this.sessions.delete(uuid);
       if (this.audio.srcObject && this.sessions.size === 0) this.audio.srcObject = null;
-      this.events.emit({ type: 'ended', uuid });
+      this.emit({ type: 'ended', uuid });
     }
   }
 
