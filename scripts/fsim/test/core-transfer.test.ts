@@ -28,6 +28,8 @@ interface World {
   caller(): Promise<string>;
   /** An agent leg: originate {origination_uuid}user/<id> &park(), parked. */
   agent(id: string, uuid: string): Promise<string>;
+  /** A caller uuid_bridge'd to agent 1001's leg A, as the ACD connects them. */
+  callerWithAgent(): Promise<string>;
   is(name: string, uuid: string, pred?: (e: FsEvent) => boolean): boolean;
   count(name: string, uuid: string): number;
   bridged(a: string, b: string): boolean;
@@ -69,6 +71,13 @@ function mkWorld(): World {
       await until(() => is('CHANNEL_PARK', uuid));
       return uuid;
     },
+    async callerWithAgent() {
+      const c = await w.caller();
+      await w.agent('1001', A);
+      await w.api('uuid_bridge', `${c} ${A}`);
+      await until(() => w.bridged(c, A));
+      return c;
+    },
     count: (name, uuid) => events.filter((e) => e.name === name && e.uuid === uuid).length,
     bridged: (a, b) => sw.channels.get(a)?.bridgedTo === b && sw.channels.get(b)?.bridgedTo === a,
     live: (uuid) => sw.channelExists(uuid) && !sw.channels.get(uuid)?.isHungUp,
@@ -108,10 +117,7 @@ t.test('uuid_bridge C B while C is uuid_bridged to A: C goes to B, A hangs up', 
 
 t.test('re-bridge with park_after_bridge on the left-behind agent: A parks and can be bridged again', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   t.equal(await w.api('uuid_setvar', `${A} park_after_bridge true`), '+OK\n');
   await w.agent('1002', B);
   const parks = w.count('CHANNEL_PARK', A);
@@ -156,10 +162,7 @@ t.test('uuid_bridge X B where B is the originatee of another bridge: C, left beh
 
 t.test('uuid_transfer of a uuid_bridged caller: C runs the new extension, A hangs up', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   const plays = w.count('PLAYBACK_START', c);
   t.equal(await w.api('uuid_transfer', `${c} hotline_hold XML hotline_queue`), '+OK\n');
   t.ok(await w.until(() => w.count('PLAYBACK_START', c) > plays), 'C plays the hold music of hotline_hold');
@@ -180,10 +183,7 @@ t.test('uuid_transfer of a uuid_bridged caller: C runs the new extension, A hang
 
 t.test('uuid_transfer of the originatee: A runs the extension, C (left behind) hangs up', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   await w.api('uuid_transfer', `${A} hotline_hold XML hotline_queue`);
   t.ok(await w.until(() => w.is('PLAYBACK_START', A)), 'A plays hotline_hold music');
   t.ok(await w.until(() => !w.sw.channelExists(c)), 'C is gone');
@@ -195,10 +195,7 @@ t.test('uuid_transfer of the originatee: A runs the extension, C (left behind) h
 
 t.test('uuid_hold on a uuid_bridged agent: music to the caller, uuid_hold off stops it', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   const plays = w.count('PLAYBACK_START', c);
   t.equal(await w.api('uuid_hold', A), '+OK Success\n');
   t.ok(await w.until(() => w.count('PLAYBACK_START', c) > plays), 'music on hold to the caller');
@@ -219,10 +216,7 @@ t.test('uuid_hold on a uuid_bridged agent: music to the caller, uuid_hold off st
 
 t.test('uuid_transfer of a caller the agent holds: the hold music stops, the new extension runs', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   await w.api('uuid_hold', A);
   await w.until(() => w.is('CHANNEL_EXECUTE', c, (e) => hv(e, 'Application') === 'playback'));
   await w.clock.sleep(2000);
@@ -240,10 +234,7 @@ t.test('uuid_transfer of a caller the agent holds: the hold music stops, the new
 
 t.test('attended transfer: consult B, complete (C-B), then a cancelled one (C back to A)', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   // Consult: the agent's leg outlives its bridge; the caller waits with music.
   await w.api('uuid_setvar', `${A} park_after_bridge true`);
   await w.api('uuid_transfer', `${c} hotline_hold XML hotline_queue`);
@@ -268,10 +259,7 @@ t.test('attended transfer: consult B, complete (C-B), then a cancelled one (C ba
 
 t.test('attended transfer cancelled: B hangs up, A parks, C comes back to A', async (t) => {
   const w = mkWorld();
-  const c = await w.caller();
-  await w.agent('1001', A);
-  await w.api('uuid_bridge', `${c} ${A}`);
-  await w.until(() => w.bridged(c, A));
+  const c = await w.callerWithAgent();
   await w.api('uuid_setvar', `${A} park_after_bridge true`);
   await w.api('uuid_transfer', `${c} hotline_hold XML hotline_queue`);
   await w.until(() => w.count('CHANNEL_PARK', A) === 2);
