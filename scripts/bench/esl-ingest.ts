@@ -25,6 +25,7 @@ import { eslLibVersion } from './esl-libs.ts';
 import type { EslLibName } from './esl-libs.ts';
 import { loadTemplates, makeEvent } from './events.ts';
 import type { TemplateSet } from './events.ts';
+import { cliOptions } from './util.ts';
 import { loadInboundServer } from './mini-esl-server.ts';
 import { BenchSwitch } from './bench-switch.ts';
 
@@ -63,19 +64,10 @@ function parseOptions(argv: string[]): Options {
     formats: ['plain', 'json'],
     baseline: true,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = (): string => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value\n${usage}`);
-      return x;
-    };
-    const num = (): number => {
-      const n = Number(v());
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number\n${usage}`);
-      return n;
-    };
-    switch (a) {
+  for (const o of cliOptions(argv, usage)) {
+    const num = (): number => o.number(0, true);
+    const v = (): string => o.value();
+    switch (o.name) {
       case '--events': opts.events = Math.floor(num()); break;
       case '--max-run-s': opts.maxRunS = num(); break;
       case '--max-total-s': opts.maxTotalS = num(); break;
@@ -97,7 +89,7 @@ function parseOptions(argv: string[]): Options {
         break;
       }
       case '--no-baseline': opts.baseline = false; break;
-      default: throw new Error(`unknown option ${a}\n${usage}`);
+      default: throw new Error(`unknown option ${o.name}\n${usage}`);
     }
   }
   if (opts.ackEvery > opts.window) opts.ackEvery = opts.window;

@@ -1,5 +1,6 @@
 // `push` command line: usage, defaults, parsing.
 import path from 'node:path';
+import { cliOptions } from '../util.ts';
 
 export const usage = `npm run bench -- push [--clients N=500] [--rate N=2000] [--seconds S=10] [--warmup-s S=3] [--holds N=3]
     [--event-bytes N=7168 (0: only the headers the service reads)] [--fixtures DIR] [--log-level info]
@@ -21,19 +22,10 @@ export interface Options {
 
 export function parseOptions(argv: string[]): Options {
   const opts: Options = { clients: 500, rate: 2000, seconds: 10, warmupS: 3, holds: 3, eventBytes: 7168, fixtures: undefined, logLevel: 'info', serverProf: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = (): string => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value\n${usage}`);
-      return x;
-    };
-    const num = (min: number): number => {
-      const n = Number(v());
-      if (!Number.isFinite(n) || n < min) throw new Error(`${a} needs a number >= ${min}\n${usage}`);
-      return n;
-    };
-    switch (a) {
+  for (const o of cliOptions(argv, usage)) {
+    const num = (min: number): number => o.number(min);
+    const v = (): string => o.value();
+    switch (o.name) {
       case '--clients': opts.clients = Math.floor(num(1)); break;
       case '--rate': opts.rate = num(1); break;
       case '--seconds': opts.seconds = num(0.1); break;
@@ -43,7 +35,7 @@ export function parseOptions(argv: string[]): Options {
       case '--fixtures': opts.fixtures = v(); break;
       case '--log-level': opts.logLevel = v(); break;
       case '--server-prof': opts.serverProf = path.resolve(v()); break;
-      default: throw new Error(`unknown option ${a}\n${usage}`);
+      default: throw new Error(`unknown option ${o.name}\n${usage}`);
     }
   }
   return opts;
