@@ -156,6 +156,16 @@ export class CallTransfers {
     return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
   }
 
+  /** Steps before the target rings: if one fails, the reserved colleague is free again. */
+  private async beforeRinging(callId: string, target: TransferTarget, steps: () => Promise<void>): Promise<void> {
+    try {
+      await steps();
+    } catch (err) {
+      if (target.kind === 'agent') await this.deps.agents.cancelReservation(target.agentId, callId);
+      throw err;
+    }
+  }
+
   private async holdCaller(callId: string): Promise<void> {
     await this.deps.sw.transfer(callId, ...HOLD_EXT);
     this.deps.calls.recordOnHold(callId, this.deps.nowUs());
@@ -191,7 +201,7 @@ export class CallTransfers {
     const log = this.deps.logger.child({ callId: call.id, agentId });
     const uuid = randomUUID();
     // The caller hears music while the target rings; the agent's leg, left behind, hangs up.
-    await this.holdCaller(call.id);
+    await this.beforeRinging(call.id, target, () => this.holdCaller(call.id));
     this.record(call.id, agentId, 'blind', target);
     this.blindRinging.set(call.id, uuid);
     try {
@@ -218,8 +228,10 @@ export class CallTransfers {
     const log = this.deps.logger.child({ callId: call.id, agentId });
     const uuid = randomUUID();
     // The agent's leg must survive the caller leaving their bridge: it parks instead of hanging up.
-    await this.deps.sw.setVar(leg.uuid, 'park_after_bridge', 'true');
-    await this.holdCaller(call.id);
+    await this.beforeRinging(call.id, target, async () => {
+      await this.deps.sw.setVar(leg.uuid, 'park_after_bridge', 'true');
+      await this.holdCaller(call.id);
+    });
     const consult: ConsultRecord = { agentId, target, legUuid: uuid, agentLeg: leg.uuid, state: 'ringing' };
     this.deps.calls.recordConsult(call.id, consult);
     try {

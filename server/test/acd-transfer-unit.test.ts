@@ -1,4 +1,5 @@
-// Callers a crashed instance left in a transfer's hold go back into their queue (unit, fake clock).
+// Transfers, unit level (fake switch and clock): callers a crashed instance left in a transfer's hold go
+// back into their queue; a colleague reserved for a transfer that failed before ringing is released.
 import t from 'tap';
 import pino from 'pino';
 import { CallTransfers } from '../src/acd/transfer.ts';
@@ -58,4 +59,39 @@ t.test('sweep', async (t) => {
   await transfers.sweep(30);
   t.same(requeued.sort(), ['orphaned:general', 'stale-ringing:general', 'stale:general'], 'stale holds and orphaned consultations go back to the queue');
   t.same(cleared.sort(), ['orphaned', 'stale', 'stale-ringing'], 'their consultation marks are cleared');
+});
+
+t.test('a switch failure before the target rings frees the reserved colleague', async (t) => {
+  const talking = call('c1', {
+    state: 'talking',
+    legs: [{ uuid: 'c1', role: 'caller', createdUs: 0, lastSeq: 1 }, { uuid: 'a1', role: 'agent', agentId: '1001', createdUs: 0, answeredUs: 1, bridgedUs: 1, lastSeq: 1 }],
+  });
+  const log: string[] = [];
+  const ok = async (): Promise<void> => {};
+  const transfers = new CallTransfers({
+    sw: {
+      originateInBackground: async () => { log.push('originate'); return 'x'; },
+      bridge: ok, kill: ok, hold: ok, setVar: ok,
+      transfer: async () => { throw new Error('-ERR no reply'); },
+    },
+    agents: {
+      phoneOf: async () => 'user/1002',
+      reserve: async (id) => (log.push(`reserve ${id}`), true),
+      connect: async () => true,
+      ringNoAnswer: async () => true,
+      cancelReservation: async (id) => (log.push(`cancel ${id}`), true),
+    },
+    calls: { get: () => talking, byLeg: () => talking, live: () => [talking], recordOnHold: () => {}, recordConsult: () => {}, recordTransfer: () => {} },
+    requeue: async () => {},
+    queueExists: () => true,
+    externalDialstring: (n) => n,
+    ringSec: 12,
+    nowUs: () => NOW,
+    logger: pino({ level: 'silent' }),
+  });
+  for (const mode of ['blind', 'attended'] as const) {
+    log.length = 0;
+    await t.rejects(transfers.transfer('c1', '1001', mode, { kind: 'agent', agentId: '1002' }), /no reply/);
+    t.same(log, ['reserve 1002', 'cancel 1002'], `${mode}: reserved, then released; never rung`);
+  }
 });
