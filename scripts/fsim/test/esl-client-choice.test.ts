@@ -10,57 +10,23 @@ import { ESL_LIBS, eslLibVersion, loadEslLib } from '../../bench/esl-libs.ts';
 import type { EslConnection, EslEvent, EslLibName } from '../../bench/esl-libs.ts';
 import { loadInboundServer } from '../../bench/mini-esl-server.ts';
 import type { InboundServer } from '../../bench/mini-esl-server.ts';
-import type { EventListener, Header, SwitchFacade } from '../src/types.ts';
+import { FakeSwitch } from './helpers/fake-switch.ts';
 
 const SETTLE_MS = 2000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A switch whose `api hang` never answers; `api version` answers at once. */
-class HangingSwitch implements SwitchFacade {
-  readonly coreUuid = '6f1c2c1e-4f1a-4bb4-9a55-0000000c0de5';
-  apiCalls: string[] = [];
+/** A switch whose `api hang` (any command but `version`) never answers. */
+class HangingSwitch extends FakeSwitch {
   private waiters: (() => void)[] = [];
-  onEvent(_l: EventListener): () => void {
-    return () => undefined;
-  }
   /** Resolves when the switch next receives an api/bgapi command. */
   nextApi(): Promise<void> {
     return new Promise((r) => this.waiters.push(r));
   }
-  api(command: string, args: string): Promise<string> {
-    this.apiCalls.push(`${command} ${args}`.trim());
+  override api(command: string, args: string): Promise<string> {
+    this.apiCalls.push({ command, args });
     for (const w of this.waiters.splice(0)) w();
     if (command === 'version') return Promise.resolve('FreeSWITCH Version 1.10.12-release~64bit (-release 64bit)\n');
     return new Promise(() => undefined); // `hang`: never answers
-  }
-  async sendmsg(uuid: string): Promise<string> {
-    return `-ERR invalid session id [${uuid}]`;
-  }
-  channelData(): readonly Header[] | undefined {
-    return undefined;
-  }
-  channelExists(): boolean {
-    return false;
-  }
-  private seq = 1;
-  eventMeta(): { sequence: number; timestampUs: number } {
-    return { sequence: this.seq++, timestampUs: Date.now() * 1000 };
-  }
-  baseHeaders(name: string, callingFile: string, callingFunction: string, callingLine: number): Header[] {
-    const { sequence, timestampUs } = this.eventMeta();
-    return [
-      ['Event-Name', name],
-      ['Core-UUID', this.coreUuid],
-      ['FreeSWITCH-Hostname', 'test'],
-      ['FreeSWITCH-Switchname', 'test'],
-      ['FreeSWITCH-IPv4', '127.0.0.1'],
-      ['FreeSWITCH-IPv6', '::1'],
-      ['Event-Date-Timestamp', String(timestampUs)],
-      ['Event-Calling-File', callingFile],
-      ['Event-Calling-Function', callingFunction],
-      ['Event-Calling-Line-Number', String(callingLine)],
-      ['Event-Sequence', String(sequence)],
-    ];
   }
 }
 
