@@ -3,7 +3,7 @@
 // a server-side disconnect (slow client dropped, token ended) needs an explicit connect().
 import { io, type Socket } from 'socket.io-client';
 import type { AckError, AgentClientEvents, AgentServerEvents } from '../../../server/src/realtime/events.ts';
-import { backoffMs } from '../state/backoff.ts';
+import { Retry } from '../state/backoff.ts';
 import type { ServerEvent } from '../state/store.ts';
 
 export type ConnStatus = 'connecting' | 'online' | 'reconnecting' | 'expired';
@@ -33,8 +33,9 @@ export interface ConnectionHandlers {
 
 export class Connection {
   private readonly socket: Socket<AgentServerEvents, AgentClientEvents>;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly retry = new Retry(() => {
+    if (!this.closed && !this.socket.connected) this.socket.connect();
+  });
   private closed = false;
   private lastSeq: number | undefined;
 
@@ -51,7 +52,7 @@ export class Connection {
     });
     const s = this.socket;
     s.on('connect', () => {
-      this.attempt = 0;
+      this.retry.succeeded();
       h.onStatus('online');
     });
     s.on('snapshot', (data) => this.deliver({ type: 'snapshot', data }, data.seq));
@@ -64,7 +65,7 @@ export class Connection {
       if (Date.now() >= this.expiresAt) return h.onStatus('expired');
       h.onStatus('reconnecting');
       // The server dropped us on purpose (slow consumer, token end): Socket.IO does not retry that.
-      if (reason === 'io server disconnect') this.scheduleConnect();
+      if (reason === 'io server disconnect') this.retry.schedule();
     });
     s.on('connect_error', (err) => {
       const code = (err as Error & { data?: { code?: string } }).data?.code;
@@ -74,7 +75,7 @@ export class Connection {
       }
       h.onStatus('reconnecting');
       // Middleware refusals stop Socket.IO's own retries; network errors do not.
-      if (!s.active) this.scheduleConnect();
+      if (!s.active) this.retry.schedule();
     });
   }
 
@@ -84,7 +85,7 @@ export class Connection {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.retry.cancel();
     this.socket.disconnect();
   }
 
@@ -110,10 +111,4 @@ export class Connection {
     this.h.onEvent(ev);
   }
 
-  private scheduleConnect(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      if (!this.closed && !this.socket.connected) this.socket.connect();
-    }, backoffMs(this.attempt++));
-  }
 }

@@ -2,7 +2,7 @@
 // leg ringing it waits for an explicit answer (POST /calls/{uuid}/answer) exactly as a person
 // would pick up. There is no audio; mute is only a local flag.
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
-import { backoffMs } from '../state/backoff.ts';
+import { Retry } from '../state/backoff.ts';
 import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
 
 type SimConfig = Extract<PhoneConfig, { kind: 'simulated' }>;
@@ -30,8 +30,7 @@ export class SimPhone extends PhoneBase implements Phone {
   readonly kind = 'simulated' as const;
   private readonly base: string;
   private ws: WebSocket | undefined;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly retryLoop = new Retry(() => void this.connect());
   private stopped = false;
 
   constructor(private readonly config: SimConfig) {
@@ -47,7 +46,7 @@ export class SimPhone extends PhoneBase implements Phone {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.retryLoop.cancel();
     this.ws?.close();
     this.ws = undefined;
     this.setStatus('stopped');
@@ -97,7 +96,7 @@ export class SimPhone extends PhoneBase implements Phone {
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onopen = () => {
-      this.attempt = 0;
+      this.retryLoop.succeeded();
       this.setStatus('ready');
     };
     ws.onmessage = (m) => this.onEvent(parseEvent(m.data));
@@ -111,8 +110,7 @@ export class SimPhone extends PhoneBase implements Phone {
   private retry(detail: string): void {
     if (this.stopped) return;
     this.setStatus('reconnecting', detail);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.connect(), backoffMs(this.attempt++));
+    this.retryLoop.schedule();
   }
 
   private onEvent(ev: SimEvent | undefined): void {

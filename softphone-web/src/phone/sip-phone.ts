@@ -3,7 +3,7 @@
 // which is how answer(uuid) finds the right Invitation when several ring at once.
 import { Registerer, SessionState, UserAgent, Web, type Invitation, type Session } from 'sip.js';
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
-import { backoffMs } from '../state/backoff.ts';
+import { Retry } from '../state/backoff.ts';
 import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
 
 type SipConfig = Extract<PhoneConfig, { kind: 'sip' }>;
@@ -19,8 +19,7 @@ export class SipPhone extends PhoneBase implements Phone {
   /** Sessions by leg uuid: ringing Invitations and established calls. */
   private readonly sessions = new Map<string, Invitation>();
   private readonly waiters = new Map<string, (inv: Invitation) => void>();
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly retryLoop = new Retry(() => void this.reconnect());
   private stopped = true;
   /** Without a microphone the phone registers but cannot take a call: shown as a fault. */
   private micError: string | undefined;
@@ -51,7 +50,7 @@ export class SipPhone extends PhoneBase implements Phone {
     this.registerer = new Registerer(this.ua);
     this.registerer.stateChange.addListener((s) => {
       if (s === 'Registered') {
-        this.attempt = 0;
+        this.retryLoop.succeeded();
         if (this.micError) this.setStatus('error', this.micError);
         else this.setStatus('ready');
       } else if (s === 'Unregistered' && !this.stopped) this.setStatus('reconnecting', 'unregistered');
@@ -74,7 +73,7 @@ export class SipPhone extends PhoneBase implements Phone {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.retryLoop.cancel();
     window.removeEventListener('online', this.onOnline);
     await this.registerer.unregister().catch(() => undefined);
     await this.ua.stop().catch(() => undefined);
@@ -130,15 +129,14 @@ export class SipPhone extends PhoneBase implements Phone {
 
   private readonly onOnline = (): void => {
     if (this.stopped || this.status === 'ready') return;
-    clearTimeout(this.retryTimer);
+    this.retryLoop.cancel();
     void this.reconnect();
   };
 
   private retry(detail: string): void {
     if (this.stopped) return;
     this.setStatus('reconnecting', detail);
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.reconnect(), backoffMs(this.attempt++));
+    this.retryLoop.schedule();
   }
 
   private async reconnect(): Promise<void> {

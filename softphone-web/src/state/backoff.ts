@@ -5,3 +5,30 @@ export function backoffMs(attempt: number, random: () => number = Math.random, b
   // Half fixed, half random: never immediate, never longer than the cap.
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/** One retry loop: run again after a growing delay until it succeeds (then the delays start over). */
+export class Retry {
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly run: () => void) {}
+
+  /** Run again after the next delay (replacing any pending run). */
+  schedule(): void {
+    this.cancel();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, backoffMs(this.attempt++));
+  }
+
+  /** It worked: the next failure waits the shortest delay again. */
+  succeeded(): void {
+    this.attempt = 0;
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
