@@ -29,10 +29,11 @@ export function agentCallCommands(socket: Socket, agentId: string, deps: Realtim
   const { transfers, desk } = deps;
   if (!transfers || !desk) return;
 
-  /** The agent has (or had) a leg on this live call; history of an ended call is the agent's own wrap-up business. */
-  const mustBeOnCall = (callId: string): void => {
+  /** A live call the agent has a leg in, or the ended call it is still wrapping up; not another agent's caller. */
+  const mustBeMine = async (callId: string): Promise<void> => {
     const call = deps.registry.get(callId);
-    if (call && !call.legs.some((l) => l.role === 'agent' && l.agentId === agentId)) throw new CommandError('forbidden', `call ${callId} is not yours`);
+    const mine = call ? call.legs.some((l) => l.role === 'agent' && l.agentId === agentId) : (await deps.agents.get(agentId))?.callId === callId;
+    if (!mine) throw new CommandError('forbidden', `call ${callId} is not yours`);
   };
 
   command(socket, 'call:hold', holdPayload, mapped(async ({ callId, on }) => {
@@ -56,10 +57,7 @@ export function agentCallCommands(socket: Socket, agentId: string, deps: Realtim
   }), log);
 
   command(socket, 'caller:history', historyPayload, mapped(async ({ callId }) => {
-    mustBeOnCall(callId);
-    const agent = await deps.agents.get(agentId);
-    // Offered, on, or wrapping up this call: otherwise another agent's caller is none of ours.
-    if (!deps.registry.get(callId) && agent?.callId !== callId) throw new CommandError('forbidden', `call ${callId} is not yours`);
+    await mustBeMine(callId);
     return { calls: await desk.history(callId) };
   }), log);
 
