@@ -22,7 +22,7 @@
 // Agents on the phones are then rounded up to whole people; `scheduled` adds shrinkage (breaks,
 // training, meetings: the share of paid time not on the phones): ⌈agents / (1 - shrinkage)⌉.
 import { z } from 'zod';
-import { formatZodIssues } from '../validation.ts';
+import { calendarDateSchema, formatZodIssues } from '../validation.ts';
 import { DAY_MS, INTERVAL_MS } from '../sla/windows.ts';
 import { erlangAAgents } from './erlang-a.ts';
 import { erlangCAgents, type Traffic } from './erlang.ts';
@@ -30,9 +30,7 @@ import { erlangCAgents, type Traffic } from './erlang.ts';
 export const INTERVALS_PER_DAY = DAY_MS / INTERVAL_MS;
 const INTERVAL_SEC = INTERVAL_MS / 1000;
 
-// The round trip rejects 2026-02-30, which Date.parse would roll over into March.
-const isCalendarDate = (d: string): boolean => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isCalendarDate, 'a real calendar date');
+const dateSchema = calendarDateSchema;
 
 const forecastInputSchema = z.object({
   /** The Beijing calendar day to forecast. */
