@@ -4,6 +4,7 @@
 // basis, phone, FAQ), per district, with expired old versions, future ones and drafts beside the
 // current ones. Titles are noun phrases as real KB titles are ("住房公积金提取条件"), answers are
 // 60-200 characters of plausible text. Same seed, same entries.
+import { addDays } from '../../server/src/forecast/forecast.ts';
 import type { KbEntryInput } from '../../server/src/kb/entry.ts';
 import { mulberry32 } from '../bench/route/workload.ts';
 
@@ -147,8 +148,6 @@ export interface KbCorpusOptions {
   /** The corpus's "today" (YYYY-MM-DD): current entries start before it, future ones after. */
   readonly today: string;
 }
-
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 // 居住证办理 + 办理地点 reads 居住证办理地点, not 居住证办理办理地点.
 const title = (s: Subject, aspect: string): string => s.obj + s.act + (s.act.endsWith('办理') && aspect.startsWith('办理') ? aspect.slice(2) : aspect);

@@ -4,7 +4,7 @@ import t from 'tap';
 import { generateKbCorpus } from '../../scripts/lib/kb-corpus.ts';
 import { rng } from './helpers/fuzz.ts';
 import { beijingDayNumber, KbInputError, visibleOnDay, type KbEntryInput } from '../src/kb/entry.ts';
-import { KnowledgeBase, type SearchResult } from '../src/kb/knowledge-base.ts';
+import { KnowledgeBase, MAX_QUERY_CHARS, type SearchResult } from '../src/kb/knowledge-base.ts';
 import { initialsOf, initialsTerms, PINYIN_PREFIX } from '../src/kb/pinyin.ts';
 import { DEFAULT_SYNONYMS, formatSynonyms, parseSynonyms, Synonyms } from '../src/kb/synonyms.ts';
 import { createIcuSegmenter, createJiebaSegmenter } from '../src/kb/text.ts';
@@ -111,4 +111,7 @@ t.test('bad entries and bad searches get clear errors and change nothing', async
   t.throws(() => kb.search('x', { now: Number.NaN }), RangeError);
   t.same(kb.search('', { now: NOW }).hits, []);
   t.same(kb.search('！？。', { now: NOW }).hits, [], 'punctuation only');
+  kb.upsert({ id: 'b', question: '公积金提取', answer: '可以提取。', status: 'published', validFrom: '2026-01-01' });
+  t.same(kb.search(`${'无关'.repeat(100)}公积金`, { now: NOW }).hits, [], `a query is cut at ${MAX_QUERY_CHARS} characters`);
+  t.equal(kb.search(`公积金${'无关'.repeat(100_000)}`, { now: NOW }).hits[0]?.entry.id, 'b', 'and a huge one costs no more than that');
 });

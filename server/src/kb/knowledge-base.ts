@@ -8,6 +8,7 @@
 //   kb.remove(id) -> boolean;  kb.get(id);  kb.size;  kb.entries()
 //   kb.setSynonyms(table)                        effective from the next search, no re-indexing
 //   kb.search(query, { now, limit?, category?, region? }) -> { hits, total, groups }
+//                                                (query cut at MAX_QUERY_CHARS)
 //   kb.stats() -> { entries, terms, postings }
 //
 // Ranking: BM25F (Robertson & Zaragoza, "The probabilistic relevance framework: BM25 and beyond",
@@ -67,6 +68,8 @@ const SYNONYM_WEIGHT = 0.9;
 const PREFIX_WEIGHT = 0.7;
 const MAX_PREFIX_TERMS = 30;
 const NO_END = 2 ** 31 - 1;
+/** Longer queries are cut here: a caller's question fits, a pasted document does not need to. */
+export const MAX_QUERY_CHARS = 200;
 
 interface Analysed {
   readonly tf: Map<string, number[]>;
@@ -252,7 +255,7 @@ export class KnowledgeBase {
         for (const part of parts.length ? parts : [...word].filter((c) => this.#synonyms.alternatives(c).length > 1)) visit(part, false);
       }
     };
-    for (const word of contentTokens(this.#seg.forQuery(normalize(query)))) visit(word, true);
+    for (const word of contentTokens(this.#seg.forQuery(normalize(query.slice(0, MAX_QUERY_CHARS))))) visit(word, true);
     return groups;
   }
 
