@@ -16,8 +16,8 @@ function naiveErlangC(n: number, a: number): number {
 }
 
 t.test('Erlang B reproduces the 1 % grade-of-service table', async (t) => {
-  // The standard Erlang B table (e.g. ITU-T E.520 era tables, reprinted in every traffic-engineering
-  // handbook such as Boucher's Traffic System Design Handbook): at B = 1 %, N trunks carry
+  // The standard Erlang B table (as printed in traffic-engineering handbooks, e.g. J. R. Boucher,
+  // Traffic System Design Handbook, IEEE Press 1993): at B = 1 %, N trunks carry
   // 10 -> 4.46, 20 -> 12.03, 30 -> 20.34, 50 -> 37.90, 100 -> 84.06 Erlangs. The table rounds A to
   // 0.01 E, which moves B by less than 2e-4 at these sizes.
   for (const [n, a] of [[10, 4.46], [20, 12.03], [30, 20.34], [50, 37.9], [100, 84.06]] as const) {
@@ -27,8 +27,9 @@ t.test('Erlang B reproduces the 1 % grade-of-service table', async (t) => {
 });
 
 t.test('Erlang C reproduces published table values', async (t) => {
-  // Erlang C table ("Table C", probability of queueing) as used in the worked TETRA trunking example:
-  // 8 channels at P_Q = 5 % carry A = 3.87 E; 10 channels at P_Q = 1 % carry A = 4.08 E.
+  // An Erlang C table (probability of queueing, "Table C" of a radio-trunking textbook's appendix) as
+  // its worked TETRA example reads it: 8 channels at P_Q = 5 % carry A = 3.87 E; 10 channels at
+  // P_Q = 1 % carry A = 4.08 E (A to two decimals).
   t.ok(Math.abs(erlangC(8, 3.87) - 0.05) < 5e-4, `C(8, 3.87) = ${erlangC(8, 3.87).toFixed(4)}`);
   t.ok(Math.abs(erlangC(10, 4.08) - 0.01) < 5e-4, `C(10, 4.08) = ${erlangC(10, 4.08).toFixed(4)}`);
 });
