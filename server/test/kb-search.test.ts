@@ -89,6 +89,9 @@ t.test('filters by region (city-wide entries always qualify) and category', asyn
   const r = kb.search('公积金怎么取', { now: NOW, region: '滨江区', limit: 20 });
   t.ok(r.hits.length > 0 && r.hits.every((h) => h.entry.region === '滨江区' || h.entry.region === '全市'));
   t.ok(kb.search('投诉', { now: NOW, category: '交通', limit: 20 }).hits.every((h) => h.entry.category === '交通'));
+  t.equal(kb.search('投诉', { now: NOW, category: '天气' }).total, 0, 'a category no entry has: nothing');
+  const elsewhere = kb.search('公积金怎么取', { now: NOW, region: '火星区', limit: 50 });
+  t.ok(elsewhere.total > 0 && elsewhere.hits.every((h) => h.entry.region === '全市'), 'a region no entry has: the city-wide entries');
 });
 
 t.test('add, update and remove one entry in the 30,000 without a rebuild', async (t) => {

@@ -101,9 +101,18 @@ export class KnowledgeBase {
   #from = new Int32Array(0);
   #to = new Int32Array(0);
   #published = new Uint8Array(0);
+  // Category and region as small ids, so that filters compare numbers (-1: none).
+  readonly #categoryIds = new Map<string, number>();
+  readonly #regionIds = new Map<string, number>();
+  #category = new Int32Array(0);
+  #region = new Int32Array(0);
+  #cityWide = new Uint8Array(0);
+  // Scratch of one search, reused (a generic query touches half the entries: no garbage per search).
   #acc = new Float64Array(0);
   #groupAcc = new Float64Array(0);
   #matched = new Uint16Array(0);
+  #touched = new Int32Array(0);
+  #groupTouched = new Int32Array(0);
 
   constructor(opts: KnowledgeBaseOptions) {
     this.#seg = opts.segmenter;
@@ -181,6 +190,9 @@ export class KnowledgeBase {
     this.#published[slot] = entry.status === 'published' && entry.validFrom !== null ? 1 : 0;
     this.#from[slot] = entry.validFrom === null ? NO_END : dayNumberOf(entry.validFrom);
     this.#to[slot] = entry.validTo === null ? NO_END : dayNumberOf(entry.validTo);
+    this.#category[slot] = internId(this.#categoryIds, entry.category);
+    this.#region[slot] = internId(this.#regionIds, entry.region);
+    this.#cityWide[slot] = CITY_WIDE_REGIONS.includes(entry.region) ? 1 : 0;
     const ids = new Int32Array(tf.size);
     let i = 0;
     for (const [term, counts] of tf) {
@@ -220,6 +232,11 @@ export class KnowledgeBase {
     this.#acc = grow(this.#acc, n, (k) => new Float64Array(k));
     this.#groupAcc = grow(this.#groupAcc, n, (k) => new Float64Array(k));
     this.#matched = grow(this.#matched, n, (k) => new Uint16Array(k));
+    this.#touched = grow(this.#touched, n, (k) => new Int32Array(k));
+    this.#groupTouched = grow(this.#groupTouched, n, (k) => new Int32Array(k));
+    this.#category = grow(this.#category, n, (k) => new Int32Array(k));
+    this.#region = grow(this.#region, n, (k) => new Int32Array(k));
+    this.#cityWide = grow(this.#cityWide, n, (k) => new Uint8Array(k));
   }
 
   /** Term id -> weight for one query word: the word, its synonyms, and initials if it is Latin letters. */
@@ -282,20 +299,26 @@ export class KnowledgeBase {
     const display = groups.map((g) => [...g.keys()].map((id) => this.#termName(id)));
     if (groups.length === 0 || this.#live === 0) return { hits: [], total: 0, groups: display };
 
-    const touched = this.#score(groups);
+    const count = this.#score(groups);
     const day = beijingDayNumber(opts.now);
+    // A filter naming a category or region no entry has matches nothing (id -2 never equals one).
+    const category = opts.category === undefined ? -1 : (this.#categoryIds.get(opts.category) ?? -2);
+    const region = opts.region === undefined ? -1 : (this.#regionIds.get(opts.region) ?? -2);
+    const acc = this.#acc;
+    const matched = this.#matched;
+    const touched = this.#touched;
     const top = new TopK(limit);
     let total = 0;
-    for (const slot of touched) {
-      const score = (this.#acc[slot]! * this.#matched[slot]!) / groups.length;
-      this.#acc[slot] = 0;
-      this.#matched[slot] = 0;
+    for (let i = 0; i < count; i++) {
+      const slot = touched[i]!;
+      const score = (acc[slot]! * matched[slot]!) / groups.length;
+      acc[slot] = 0;
+      matched[slot] = 0;
       if (!this.#published[slot] || this.#from[slot]! > day || this.#to[slot]! < day) continue;
-      const entry = this.#entries[slot]!;
-      if (opts.category !== undefined && entry.category !== opts.category) continue;
-      if (opts.region !== undefined && entry.region !== opts.region && !CITY_WIDE_REGIONS.includes(entry.region)) continue;
+      if (category !== -1 && this.#category[slot] !== category) continue;
+      if (region !== -1 && this.#region[slot] !== region && !this.#cityWide[slot]) continue;
       total++;
-      top.offer(entry, score);
+      if (top.accepts(score)) top.offer(this.#entries[slot]!, score);
     }
     return { hits: top.sorted(), total, groups: display };
   }
@@ -313,43 +336,55 @@ export class KnowledgeBase {
     this.#normStale = false;
   }
 
-  /** Accumulate BM25F scores into #acc / #matched; returns the slots touched. */
-  #score(groups: readonly Map<number, number>[]): number[] {
+  /** Accumulate BM25F scores into #acc / #matched; the slots touched go to #touched, their count returned. */
+  #score(groups: readonly Map<number, number>[]): number {
     const n = this.#live;
     if (this.#normStale) this.#refreshNorms();
     const [normQ, normT, normA, normP] = this.#norm as [Float32Array, Float32Array, Float32Array, Float32Array];
     const acc = this.#acc;
     const groupAcc = this.#groupAcc;
-    const touched: number[] = [];
+    const matched = this.#matched;
+    const touched = this.#touched;
+    const groupTouched = this.#groupTouched;
+    let count = 0;
     for (const alts of groups) {
-      const groupTouched: number[] = [];
+      let groupCount = 0;
       for (const [id, weight] of alts) {
         const p = this.#postings[id]!;
-        const idf = weight * Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
-        for (let i = 0; i < p.length; i++) {
-          const slot = p.slots[i]!;
-          const packed = p.tfs[i]!;
+        const { slots, tfs, length } = p;
+        const idf = weight * Math.log(1 + (n - length + 0.5) / (length + 0.5));
+        for (let i = 0; i < length; i++) {
+          const slot = slots[i]!;
+          const packed = tfs[i]!;
           // Unpacked inline (postings.ts: question 8 bits, tags 6, answer 12, pinyin 6): the hot loop.
           const tf = (packed & 0xff) * normQ[slot]! + ((packed >>> 8) & 0x3f) * normT[slot]! + ((packed >>> 14) & 0xfff) * normA[slot]! + (packed >>> 26) * normP[slot]!;
           const s = (idf * tf * (K1 + 1)) / (K1 + tf);
           if (s > groupAcc[slot]!) {
-            if (groupAcc[slot] === 0) groupTouched.push(slot);
+            if (groupAcc[slot] === 0) groupTouched[groupCount++] = slot;
             groupAcc[slot] = s;
           }
         }
       }
-      for (const slot of groupTouched) {
-        if (acc[slot] === 0) touched.push(slot);
+      for (let i = 0; i < groupCount; i++) {
+        const slot = groupTouched[i]!;
+        if (acc[slot] === 0) touched[count++] = slot;
         acc[slot]! += groupAcc[slot]!;
-        this.#matched[slot]!++;
+        matched[slot]!++;
         groupAcc[slot] = 0;
       }
     }
-    return touched;
+    return count;
   }
 
   #termName(id: number): string {
     const term = this.#termNames[id]!;
     return term.startsWith(PINYIN_PREFIX) ? `pinyin:${term.slice(PINYIN_PREFIX.length)}` : term;
   }
+}
+
+/** The id of `value` in `ids`, a new one the first time. */
+function internId(ids: Map<string, number>, value: string): number {
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = ids.size));
+  return id;
 }

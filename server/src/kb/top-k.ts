@@ -15,6 +15,11 @@ export class TopK {
     return a.score < b.score || (a.score === b.score && a.entry.id > b.entry.id);
   }
 
+  /** Could a hit with this score enter? (false: skip fetching its entry) */
+  accepts(score: number): boolean {
+    return this.#heap.length < this.k || score >= this.#heap[0]!.score;
+  }
+
   offer(entry: KbEntry, score: number): void {
     const h = this.#heap;
     const hit = { entry, score };
