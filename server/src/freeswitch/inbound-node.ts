@@ -51,6 +51,8 @@ export class InboundNode {
   private attempt = 0;
   private everConnected = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Resets the backoff once a connection has stayed up a while (not at once: see onAuthenticated). */
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pending: PendingCommands;
   /** bgapi jobs waiting for their BACKGROUND_JOB event, by the Job-UUID we chose. */
   private readonly jobs = new Map<string, (body: string) => void>();
@@ -165,7 +167,11 @@ export class InboundNode {
     }
     if (this.conn !== conn) return;
     this.ready = true;
-    this.attempt = 0;
+    // A switch that accepts us and then sends garbage would otherwise be reconnected to at the
+    // initial delay forever: the backoff only starts over once a connection has lasted.
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => (this.attempt = 0), Math.max(5_000, this.opts.reconnect.maxMs));
+    this.stableTimer.unref();
     const reconnected = this.everConnected;
     this.everConnected = true;
     this.log.info({ reconnected }, 'ESL connected');
@@ -192,6 +198,7 @@ export class InboundNode {
   }
 
   private teardown(reason: string): void {
+    clearTimeout(this.stableTimer);
     const conn = this.conn;
     this.conn = undefined;
     const wasReady = this.ready;
