@@ -11,27 +11,31 @@ import { queueConfigSchema } from '../src/acd/queue-config.ts';
 import { LogThrottle } from '../src/log-throttle.ts';
 import { FreeSwitchCommandError, FreeSwitchTimeout } from '../src/freeswitch/errors.ts';
 
-function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: number } = {}) {
+function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: number; answered?: boolean; maxClaims?: number } = {}) {
   let n = 0;
   // One agent, ready until a ring-no-answer or phone failure takes it out (as the Redis sets would).
   let agentReady = true;
   const agentCalls: string[] = [];
+  const killed: string[] = [];
   const refuse = async (): Promise<never> => {
     throw new Error('not used');
   };
   const sw: SwitchPort = {
-    originateInBackground: async () => {
+    originateInBackground: async (o) => {
+      if (opts.answered) return o.uuid ?? '';
       throw fail();
     },
-    bridge: refuse,
-    kill: async () => {},
+    bridge: async () => {
+      throw fail();
+    },
+    kill: async (uuid) => void killed.push(uuid),
     transfer: refuse,
     broadcast: refuse,
     setVar: refuse,
   };
   const r = new Router({
     queues: [queueConfigSchema.parse({ name: 'general' })],
-    claims: { claim: async () => (agentReady ? { callId: `c${++n}`, agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
+    claims: { claim: async () => (agentReady && n < (opts.maxClaims ?? Infinity) ? { callId: `c${++n}`, agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
     waiting: { list: async () => [], get: async () => undefined, remove: async () => {}, move: async () => false, take: async () => false },
     agents: {
       connect: async () => true,
@@ -49,7 +53,7 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
     ...(opts.switchUp ? { switchUp: opts.switchUp } : {}),
     ...(opts.limit ? { phoneFailureLimit: opts.limit } : {}),
   });
-  return { r, agentCalls };
+  return { r, agentCalls, killed };
 }
 
 t.test('offers the switch fails are retried with a growing pause, not in a loop', async (t) => {
@@ -108,4 +112,14 @@ t.test('log throttle: the first at once, then one line per interval with a count
   t.same(lines.map((l) => [l.msg, l.count]), [['same failure', 1], ['same failure (repeated)', 499]], 'the rest in one line with the count');
   th.warn('other', {}, 'another failure');
   t.equal(lines.at(-1)?.msg, 'another failure', 'keys are counted apart');
+});
+
+t.test('a bridge that fails after the phone answered is not the phone\'s fault: its leg is hung up', async (t) => {
+  const { r, agentCalls, killed } = router(() => new FreeSwitchCommandError('-ERR Invalid uuid', 'fs1', 'uuid_bridge'), { answered: true, maxClaims: 1 });
+  t.teardown(() => r.stop());
+  r.onQueued('general');
+  await r.idle(); // the bridge waits up to 3 s for CHANNEL_BRIDGE before it counts as failed
+  t.ok(r.stats.failed >= 1 && r.stats.phoneFailures === 0, `counted as a switch-side failure (${JSON.stringify(r.stats)})`);
+  t.ok(killed.length >= 1, 'the answered agent leg is hung up, so the caller cannot end up with two agents');
+  t.notOk(agentCalls.includes('phoneFailure'));
 });

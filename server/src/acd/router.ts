@@ -56,6 +56,8 @@ interface Offer {
   readonly queue: string;
   readonly agentLeg: string;
   cancelled: boolean;
+  /** The agent's phone answered: a failure from here on (bridge, store) is not the phone's. */
+  answered: boolean;
 }
 
 /** Originate failures that are the agent's phone's doing: the agent goes not-ready. */
@@ -195,7 +197,7 @@ export class Router {
       this.kick(queue);
       return;
     }
-    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false };
+    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false, answered: false };
     const { callId, agentId } = claim;
     const log = this.log.child({ callId, agentId, queue });
     this.offersByCall.set(callId, offer);
@@ -222,6 +224,7 @@ export class Router {
         },
         (this.deps.ringNoAnswerSec + 5) * 1000,
       );
+      offer.answered = true;
       if (offer.cancelled) {
         // Answered just as the caller left.
         await this.deps.sw.kill(offer.agentLeg, 'ORIGINATOR_CANCEL').catch(() => {});
@@ -253,22 +256,23 @@ export class Router {
       await this.deps.agents.cancelReservation(agentId, callId);
       return;
     }
-    if (AGENT_FAULTS.test(reason)) {
+    if (AGENT_FAULTS.test(reason) && !offer.answered) {
       // The phone rang (or is known and away): the switch works.
       this.stats.ringNoAnswer++;
       this.switchFailures = 0;
       this.deps.observer?.offerFailed('ring-no-answer');
       log.warn({ reason }, 'ring-no-answer: agent set not-ready, caller back at the head of its class');
       await this.deps.agents.ringNoAnswer(agentId, callId);
-    } else if (SWITCH_FAULTS.has(err.name)) {
-      // The switch did not answer: the agent stays available, routing pauses and backs off.
+    } else if (SWITCH_FAULTS.has(err.name) || offer.answered) {
+      // The switch did not answer, or the phone answered and the bridge (or a store write) failed:
+      // the agent stays available, routing pauses and backs off.
       this.stats.failed++;
       this.switchFailures++;
       const delay = (this.deps.retryDelayMs ?? defaultRetryDelay)(this.switchFailures);
       this.pausedUntil = this.deps.now() + delay;
       this.deps.observer?.offerFailed('switch');
-      this.throttle.error('offer-failed:switch', { err, callId, agentId, pauseMs: delay, failuresInARow: this.switchFailures }, 'offer failed: the switch did not answer; routing pauses');
-      // A timed-out originate may still ring the phone later.
+      this.throttle.error('offer-failed:switch', { err, callId, agentId, pauseMs: delay, failuresInARow: this.switchFailures }, 'offer failed on the switch side; routing pauses');
+      // The agent's leg may be up (answered, or a timed-out originate still ringing): never leave it.
       await this.deps.sw.kill(offer.agentLeg).catch(() => {});
       await this.deps.agents.cancelReservation(agentId, callId);
     } else {
