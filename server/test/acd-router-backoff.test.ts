@@ -10,13 +10,15 @@ import type { SwitchPort } from '../src/acd/ports.ts';
 import { queueConfigSchema } from '../src/acd/queue-config.ts';
 import { LogThrottle } from '../src/log-throttle.ts';
 import { FreeSwitchCommandError, FreeSwitchTimeout } from '../src/freeswitch/errors.ts';
+import { InvalidCommandArgument } from '../src/freeswitch/esl-values.ts';
 
-function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: number; answered?: boolean; maxClaims?: number } = {}) {
+function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: number; answered?: boolean; maxClaims?: number; checkPhone?: (p: string) => void } = {}) {
   let n = 0;
   // One agent, ready until a ring-no-answer or phone failure takes it out (as the Redis sets would).
   let agentReady = true;
   const agentCalls: string[] = [];
   const killed: string[] = [];
+  const removed: string[] = [];
   const refuse = async (): Promise<never> => {
     throw new Error('not used');
   };
@@ -36,7 +38,7 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
   const r = new Router({
     queues: [queueConfigSchema.parse({ name: 'general' })],
     claims: { claim: async () => (agentReady && n < (opts.maxClaims ?? Infinity) ? { callId: `c${++n}`, agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
-    waiting: { list: async () => [], get: async () => undefined, remove: async () => {}, move: async () => false, take: async () => false },
+    waiting: { list: async () => [], get: async () => undefined, remove: async (id) => void removed.push(id), move: async () => false, take: async () => false },
     agents: {
       connect: async () => true,
       ringNoAnswer: async () => (agentCalls.push('ringNoAnswer'), (agentReady = false), true),
@@ -52,8 +54,9 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
     retryDelayMs: (k) => Math.min(2000, 100 * 2 ** (k - 1)),
     ...(opts.switchUp ? { switchUp: opts.switchUp } : {}),
     ...(opts.limit ? { phoneFailureLimit: opts.limit } : {}),
+    ...(opts.checkPhone ? { checkPhone: opts.checkPhone } : {}),
   });
-  return { r, agentCalls, killed };
+  return { r, agentCalls, killed, removed };
 }
 
 t.test('offers the switch fails are retried with a growing pause, not in a loop', async (t) => {
@@ -122,4 +125,13 @@ t.test('a bridge that fails after the phone answered is not the phone\'s fault: 
   t.ok(r.stats.failed >= 1 && r.stats.phoneFailures === 0, `counted as a switch-side failure (${JSON.stringify(r.stats)})`);
   t.ok(killed.length >= 1, 'the answered agent leg is hung up, so the caller cannot end up with two agents');
   t.notOk(agentCalls.includes('phoneFailure'));
+});
+
+t.test("a call the switch boundary refuses leaves the queue instead of blocking its head", async (t) => {
+  const { r, agentCalls, removed } = router(() => new InvalidCommandArgument('invalid value for hotline_call_id: "x y"'), { checkPhone: () => {}, maxClaims: 1 });
+  t.teardown(() => r.stop());
+  r.onQueued('general');
+  await r.idle();
+  t.same(removed, ['c1'], 'taken out of the queue');
+  t.same(agentCalls, ['cancel'], 'the agent is free again, its phone not blamed');
 });

@@ -58,6 +58,8 @@ interface Offer {
   cancelled: boolean;
   /** The agent's phone answered: a failure from here on (bridge, store) is not the phone's. */
   answered: boolean;
+  /** The phone passed the site's policy: a refused originate is then about the call's own data. */
+  phoneChecked: boolean;
 }
 
 /** Originate failures that are the agent's phone's doing: the agent goes not-ready. */
@@ -197,14 +199,17 @@ export class Router {
       this.kick(queue);
       return;
     }
-    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false, answered: false };
+    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false, answered: false, phoneChecked: false };
     const { callId, agentId } = claim;
     const log = this.log.child({ callId, agentId, queue });
     this.offersByCall.set(callId, offer);
     this.stats.offers++;
     const facts = this.deps.callFacts(callId);
     try {
-      this.deps.checkPhone?.(claim.phone);
+      if (this.deps.checkPhone) {
+        this.deps.checkPhone(claim.phone);
+        offer.phoneChecked = true;
+      }
       await this.deps.sw.originateInBackground(
         {
           dialstring: claim.phone,
@@ -254,6 +259,16 @@ export class Router {
       this.stats.cancelled++;
       log.info('caller hung up while the agent was ringing');
       await this.deps.agents.cancelReservation(agentId, callId);
+      return;
+    }
+    if (err.name === 'InvalidCommandArgument' && offer.phoneChecked && !offer.answered) {
+      // The switch boundary refused something of the call itself (its id, a variable): no offer of
+      // it can ever succeed, so it leaves the queue instead of blocking its head (as a `'` in a
+      // caller id once did).
+      this.stats.failed++;
+      log.error({ err }, 'offer refused at the switch boundary: the call cannot be offered; removed from the queue');
+      await this.deps.agents.cancelReservation(agentId, callId);
+      await this.deps.waiting.remove(callId);
       return;
     }
     if (AGENT_FAULTS.test(reason) && !offer.answered) {
