@@ -13,6 +13,7 @@ import type { EslEvent } from './esl-message.ts';
 import { maskCommand } from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
 import { PendingCommands } from './pending.ts';
+import { LogThrottle } from '../log-throttle.ts';
 
 /**
  * `show channels as json` on a busy switch is the largest thing an inbound connection receives
@@ -57,6 +58,7 @@ export class InboundNode {
   /** bgapi jobs waiting for their BACKGROUND_JOB event, by the Job-UUID we chose. */
   private readonly jobs = new Map<string, (body: string) => void>();
   private readonly log: Logger;
+  private readonly throttle: LogThrottle;
 
   constructor(
     private readonly opts: InboundNodeOptions,
@@ -64,6 +66,7 @@ export class InboundNode {
   ) {
     this.pending = new PendingCommands(opts.name);
     this.log = opts.logger.child({ node: opts.name });
+    this.throttle = new LogThrottle(this.log);
   }
 
   get name(): string {
@@ -132,7 +135,7 @@ export class InboundNode {
         onClose: (reason, protocolError) => {
           clearTimeout(handshake);
           if (protocolError !== undefined) {
-            this.log.warn({ reason: protocolError }, 'FreeSWITCH broke the ESL protocol: dropping the connection');
+            this.throttle.warn('protocol', { reason: protocolError }, 'FreeSWITCH broke the ESL protocol: dropping the connection');
             this.opts.onProtocolError?.(protocolError);
           }
           if (this.conn !== conn) return;
