@@ -1,5 +1,5 @@
-// Child process of the esl-ingest benchmark: one ESL client (modesl, drachtio-modesl, or a raw
-// framing-only baseline) connects to the bench server, subscribes with `event <format> ALL`, and
+// Child process of the esl-ingest benchmark: one ESL client (the service's own `hotline`,
+// modesl, drachtio-modesl, or a raw framing-only baseline) connects to the bench server, subscribes with `event <format> ALL`, and
 // measures every event from the send time the server stamped in variable_bench_sent_ns (a
 // process.hrtime.bigint() value: CLOCK_MONOTONIC, comparable across processes on one host) to the
 // moment the library calls our listener. It talks to the parent over the fork IPC channel:
@@ -8,6 +8,8 @@
 //   <- { type: 'stop' }                  the parent's time limit expired
 //   -> { type: 'result', ...ClientResult }
 import net from 'node:net';
+import { EslConnection } from '../../server/src/freeswitch/esl-connection.ts';
+import { INBOUND_LIMITS } from '../../server/src/freeswitch/inbound-node.ts';
 import { SENT_HEADER } from './events.ts';
 import { isEslLibName, loadEslLib } from './esl-libs.ts';
 import type { EslEvent } from './esl-libs.ts';
@@ -174,6 +176,42 @@ export function runClient(args: ClientArgs, onStop: (stop: () => void) => void):
         pending = off < buf.length ? [buf.subarray(off)] : [];
         pendingLen = buf.length - off;
       });
+      return;
+    }
+
+    if (args.lib === 'hotline') {
+      // The service's client: the same frame parser and message layer InboundNode runs on.
+      const sock = net.connect(args.port, args.host);
+      bytesRead = () => sock.bytesRead;
+      close = () => sock.destroy();
+      let headerSample = 0;
+      const conn: EslConnection = new EslConnection(
+        sock,
+        INBOUND_LIMITS,
+        {
+          onAuthRequest: () => {
+            void (async () => {
+              await conn.send(`auth ${args.password}`);
+              await conn.send(`event ${args.format} ALL`);
+              markReady(sock.bytesRead);
+            })().catch((e: unknown) => errors.push(String(e)));
+          },
+          onEvent: (ev) => {
+            const recvNs = process.hrtime.bigint();
+            const sent = ev.get(SENT_HEADER);
+            if (sent === undefined) return;
+            // The client reads headers on demand (as the service does): counting them all is extra
+            // work the libraries do anyway, so it is sampled, not done for every event.
+            if (received % 16 === 0) {
+              headerSample = 0;
+              for (const _ of ev.headers()) headerSample++;
+            }
+            onBenchEvent(recvNs, BigInt(sent), headerSample);
+          },
+          onClose: (reason, protocolError) => void (protocolError && errors.push(reason)),
+        },
+        'bench',
+      );
       return;
     }
 

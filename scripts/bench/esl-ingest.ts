@@ -1,6 +1,7 @@
-// Benchmark `esl-ingest`: how fast can an ESL client library take in a full-speed stream of
-// realistic FreeSWITCH events? modesl and drachtio-modesl, each in plain and json, one after the
-// other in one run, plus a framing-only baseline that shows what the server and loopback can do.
+// Benchmark `esl-ingest`: how fast can an ESL client take in a full-speed stream of realistic
+// FreeSWITCH events? The service's own client (`hotline`, server/src/freeswitch: frame parser and
+// message layer), modesl and drachtio-modesl, each in plain and json, one after the other in one
+// run, plus a framing-only baseline that shows what the server and loopback can do.
 //
 // Design:
 // - The server is fsim's inbound ESL server (scripts/fsim/src/esl/inbound-server.ts) driven by a
@@ -30,7 +31,7 @@ import { loadInboundServer } from './mini-esl-server.ts';
 import { BenchSwitch } from './bench-switch.ts';
 
 export const description =
-  'fsim pushes realistic ~7 KB / 180-header CHANNEL_* events at full speed to modesl and drachtio-modesl (plain and json); events_per_s, p50/p99 latency, client RSS';
+  'fsim pushes realistic ~7 KB / 180-header CHANNEL_* events at full speed to the service\'s ESL client, modesl and drachtio-modesl (plain and json); events_per_s, p50/p99 latency, client RSS';
 
 interface Options {
   events: number;
@@ -48,7 +49,7 @@ interface Options {
 
 export const usage = `npm run bench -- esl-ingest [--events N=20000] [--repeat N=5] [--max-run-s S=30] [--max-total-s S=170]
     [--window N=64] [--ack-every N=16]
-    [--server auto|fsim|mini] [--fixtures DIR] [--libs modesl,drachtio-modesl] [--formats plain,json] [--no-baseline]`;
+    [--server auto|fsim|mini] [--fixtures DIR] [--libs hotline,modesl,drachtio-modesl] [--formats plain,json] [--no-baseline]`;
 
 function parseOptions(argv: string[]): Options {
   const opts: Options = {
@@ -60,7 +61,7 @@ function parseOptions(argv: string[]): Options {
     ackEvery: 16,
     server: 'auto',
     fixtures: undefined,
-    libs: ['modesl', 'drachtio-modesl'],
+    libs: ['hotline', 'modesl', 'drachtio-modesl'],
     formats: ['plain', 'json'],
     baseline: true,
   };
@@ -120,7 +121,7 @@ async function runOne(
     ['--lib', lib, '--format', format, '--port', String(port), '--events', String(opts.events), '--ack-every', String(opts.ackEvery)],
     { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
   );
-  const version = lib === 'raw' ? '-' : eslLibVersion(lib as EslLibName);
+  const version = lib === 'raw' ? '-' : lib === 'hotline' ? 'server/src/freeswitch' : eslLibVersion(lib as EslLibName);
   let sent = 0;
   let acked = 0;
   let pushing = false;

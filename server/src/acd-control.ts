@@ -13,8 +13,11 @@ import { CallTransfers, type TransferSwitch } from './acd/transfer.ts';
 import type { CallRecord, LegRecord } from './calls/call-record.ts';
 import type { CallRegistry } from './calls/registry.ts';
 import type { SwitchEvent } from './calls/switch-events.ts';
+import { backoffDelay } from './freeswitch/backoff.ts';
 import { switchCommands, type SwitchCommands } from './freeswitch/commands.ts';
+import { agentPhone, dialString, isPhoneNumber, phoneNumber } from './freeswitch/esl-values.ts';
 import type { InboundNode } from './freeswitch/inbound-node.ts';
+import type { SwitchMetrics } from './switch-metrics.ts';
 import { AgentStore } from './store/agent-store.ts';
 import { ClaimStore } from './store/claim-store.ts';
 import type { RedisKeys } from './store/keys.ts';
@@ -31,6 +34,10 @@ export interface AcdSettings {
   readonly queues?: unknown;
   /** Dial string template for outside numbers an agent transfers to ({target}). */
   readonly departmentDialTemplate: string;
+  /** Dial string prefixes agent phones may use besides user/<extension>. */
+  readonly agentPhonePrefixes?: readonly string[];
+  /** Failed offers in a row before an agent is set not-ready (phone-failure). */
+  readonly phoneFailureLimit?: number;
 }
 
 export interface AcdDeps {
@@ -53,6 +60,9 @@ export interface AcdDeps {
   readonly onAgentLeg?: (call: Readonly<CallRecord>, leg: Readonly<LegRecord>, ev: SwitchEvent) => void;
   /** An agent transferred a call away. */
   readonly onTransferred?: (agentId: string, callId: string) => void;
+  /** False while no switch connection is up and resynced: the router offers nothing. */
+  readonly switchUp?: () => boolean;
+  readonly metrics?: SwitchMetrics;
 }
 
 export interface Acd {
@@ -98,7 +108,8 @@ export function startAcd(deps: AcdDeps): Acd {
   const log = deps.logger.child({ component: 'acd' });
   const queues = queuesFileSchema.parse(deps.settings.queues ?? DEFAULT_QUEUES);
   const machine = createAgentMachine({ clock: now, wrapUpSec: deps.settings.wrapUpSec, wrapUpExtendSec: deps.settings.wrapUpExtendSec });
-  const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine, ...(deps.onAgentChanged ? { onChange: deps.onAgentChanged } : {}) });
+  const checkPhone = (phone: string): void => void agentPhone(phone, deps.settings.agentPhonePrefixes ?? []);
+  const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine, checkPhone, ...(deps.onAgentChanged ? { onChange: deps.onAgentChanged } : {}) });
   const claims = new ClaimStore(deps.redis, deps.keys, deps.keyPrefix);
   const sw = dispatchingCommands(deps.nodes, deps.registry);
 
@@ -115,6 +126,7 @@ export function startAcd(deps: AcdDeps): Acd {
   const agentPort: AgentPort = {
     connect: (id, callId) => transition(id, { type: 'connect', callId }),
     ringNoAnswer: (id, callId) => transition(id, { type: 'ringNoAnswer', callId }),
+    phoneFailure: (id, callId) => transition(id, { type: 'phoneFailure', callId }),
     cancelReservation: async (id, callId) => {
       const ok = await transition(id, { type: 'cancelReservation', callId });
       if (ok) acd.agentBecameReady(id);
@@ -143,8 +155,13 @@ export function startAcd(deps: AcdDeps): Acd {
     now,
     logger: deps.logger,
     ringNoAnswerSec: deps.settings.ringNoAnswerSec,
+    checkPhone,
+    ...(deps.switchUp ? { switchUp: deps.switchUp } : {}),
+    ...(deps.settings.phoneFailureLimit ? { phoneFailureLimit: deps.settings.phoneFailureLimit } : {}),
+    retryDelayMs: (n) => backoffDelay(n - 1, { initialMs: 500, maxMs: 30_000, jitter: 0.2 }),
+    ...(deps.metrics ? { observer: deps.metrics } : {}),
     callback: {
-      citizenDialstring: (number) => deps.settings.citizenDialTemplate.replace('{target}', number),
+      citizenDialstring: (number) => dialString(deps.settings.citizenDialTemplate, phoneNumber(number, 'callback number')),
       callerIdNumber: deps.settings.callbackCallerId,
       attemptFailed: (callId, requeue) => deps.queueStore.callbackAttemptFailed(callId, requeue),
       enqueueAnswered: async (citizenLeg, entry) => {
@@ -163,6 +180,11 @@ export function startAcd(deps: AcdDeps): Acd {
     const q = entry && queues.find((x) => x.name === entry.queue);
     const call = deps.registry.get(callId);
     if (!entry || !q || !q.callbackKey || digit !== q.callbackKey || !call) return;
+    // The number is what the caller's phone sent: only a phone number can be dialled back.
+    if (!isPhoneNumber(call.callerNumber)) {
+      log.info({ callId, queue: q.name, callerNumber: call.callerNumber }, 'callback not offered: the caller id is not a phone number; the caller keeps waiting');
+      return;
+    }
     if (!(await deps.queueStore.markCallback(callId, call.callerNumber))) return;
     log.info({ callId, queue: q.name }, 'caller chose a callback instead of waiting');
     deps.onCallbackRequested?.(call, atUs);
@@ -191,7 +213,7 @@ export function startAcd(deps: AcdDeps): Acd {
       router.onQueued(queue);
     },
     queueExists: (q) => queues.some((x) => x.name === q),
-    externalDialstring: (number) => deps.settings.departmentDialTemplate.replace('{target}', number),
+    externalDialstring: (number) => dialString(deps.settings.departmentDialTemplate, phoneNumber(number, 'transfer number')),
     ringSec: deps.settings.ringNoAnswerSec,
     nowUs: () => now() * 1000,
     logger: log,
@@ -279,6 +301,7 @@ export function startAcd(deps: AcdDeps): Acd {
     },
     async stop() {
       clearInterval(timer);
+      router.stop();
       await router.idle();
     },
   };

@@ -9,7 +9,10 @@ import { CallRegistry } from './calls/registry.ts';
 import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
 import { intakeCallOf } from './freeswitch/intake-call.ts';
-import { startOutboundServer, type OutboundServer } from './freeswitch/outbound-server.ts';
+import { resolveAddresses, startOutboundServer, type OutboundServer } from './freeswitch/outbound-server.ts';
+import { switchCommands } from './freeswitch/commands.ts';
+import { dialString } from './freeswitch/esl-values.ts';
+import { createSwitchMetrics, noSwitchMetrics } from './switch-metrics.ts';
 import { parseShowChannels, resync } from './freeswitch/resync.ts';
 import { takeCall } from './intake/call-intake.ts';
 import { FlowStore } from './ivr/flow-store.ts';
@@ -98,9 +101,12 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
 
   // The ACD needs the nodes and the nodes' handlers need the ACD: bound once both exist.
   const late: { acd?: Acd; desk?: Desk } = {};
+  const switchMetrics = deps.metrics ? createSwitchMetrics(deps.metrics) : noSwitchMetrics;
+  // Nodes connected and resynced: the router offers calls only while there is one.
+  const synced = new Set<string>();
   const nodes = config.freeswitch.nodes.map((n) => {
     const node: InboundNode = new InboundNode(
-      { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger },
+      { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger, onProtocolError: () => switchMetrics.inboundProtocolError() },
       {
         onEvent: (raw) => {
           const ev = toSwitchEvent(n.name, raw);
@@ -114,15 +120,24 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           // Only legs known before asking can have ended in the gap: events keep flowing while the
           // answer is on its way, and a call that starts meanwhile is not in it.
           const known = registry.live().filter((c) => c.node === n.name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined).map((l) => l.uuid));
-          const rows = parseShowChannels(await node.api('show channels as json'));
-          const res = resync(n.name, rows, {
-            knownLegs: () => known.filter((uuid) => registry.byLeg(uuid) !== undefined),
-            closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
-            apply: (ev) => void registry.apply(ev),
-          }, now() * 1000);
-          log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');
+          try {
+            const rows = parseShowChannels(await node.api('show channels as json'));
+            const res = resync(n.name, rows, {
+              knownLegs: () => known.filter((uuid) => registry.byLeg(uuid) !== undefined),
+              closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
+              apply: (ev) => void registry.apply(ev),
+            }, now() * 1000);
+            log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');
+          } finally {
+            // Routing resumes even if the resync failed: callers waiting would gain nothing from a pause.
+            if (node.connected) synced.add(n.name);
+            late.acd?.router.routeAll();
+          }
         },
-        onDisconnected: () => log.warn({ node: n.name }, 'FreeSWITCH node disconnected'),
+        onDisconnected: () => {
+          synced.delete(n.name);
+          log.warn({ node: n.name }, 'FreeSWITCH node disconnected');
+        },
       },
     );
     return node;
@@ -136,6 +151,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       wrapUpExtendSec: config.acd.wrapUpExtendSec,
       promptsBase: config.ivr.promptsBase,
       departmentDialTemplate: config.dial.department,
+      agentPhonePrefixes: config.dial.agentPhonePrefixes,
+      phoneFailureLimit: config.acd.phoneFailureLimit,
       ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
     },
     logger: deps.logger,
@@ -153,6 +170,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     },
     onTransferred: (agentId, callId) => late.desk?.transferred(agentId, callId),
     onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
+    switchUp: () => synced.size > 0,
+    metrics: switchMetrics,
   });
   late.acd = acd;
   const desk = startDesk({ config, logger: deps.logger, redis, keys, registry, acd, shutdown, now });
@@ -161,11 +180,23 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   let accepting = true;
-  const dial = (target: string, reason: string): string =>
-    (reason === 'to110' ? config.dial.to110 : config.dial.external).replace('{target}', target);
+  const dial = (target: string, reason: string): string => dialString(reason === 'to110' ? config.dial.to110 : config.dial.external, target, 'transfer target');
+  // Only the switch may connect to the outbound-socket listener (default: the nodes' own hosts).
+  const allowFrom = await resolveAddresses(config.freeswitch.outbound.allowFrom ?? config.freeswitch.nodes.map((n) => n.host), (host, err) =>
+    log.warn({ host, err }, 'outbound socket: a switch address does not resolve; connections from it will be refused'),
+  );
   // Calls come to one listener; the node is named from the channel's hotline_node variable.
   const outbound: OutboundServer = await startOutboundServer(
-    { host: config.freeswitch.outbound.host, port: config.freeswitch.outbound.port, node: config.freeswitch.nodes[0]?.name ?? 'fs1', logger: deps.logger, accepting: () => accepting },
+    {
+      host: config.freeswitch.outbound.host,
+      port: config.freeswitch.outbound.port,
+      node: config.freeswitch.nodes[0]?.name ?? 'fs1',
+      logger: deps.logger,
+      accepting: () => accepting,
+      allowFrom,
+      connectTimeoutMs: config.freeswitch.outbound.connectTimeoutMs,
+      onRefused: (why) => switchMetrics.outboundRefused(why),
+    },
     (call) => {
       const node = call.channel.get('variable_hotline_node') ?? config.freeswitch.nodes[0]?.name ?? 'fs1';
       const commands = nodeByName.get(node) ?? nodes[0];
@@ -174,7 +205,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         dialstring: dial,
         // uuid_transfer from the inbound side ends the socket session (capture 23): the caller now
         // waits in the dialplan's hotline_queue context, independent of this process.
-        wait: async (uuid) => void (await commands?.api(`uuid_transfer ${uuid} hotline_wait XML hotline_queue`)),
+        wait: async (uuid) => {
+          if (!commands) throw new Error('no FreeSWITCH node configured');
+          await switchCommands((c) => commands.api(c)).transfer(uuid, 'hotline_wait', 'hotline_queue');
+        },
       });
       track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), onQueued: (q) => acd.router.onQueued(q) }));
     },

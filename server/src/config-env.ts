@@ -22,6 +22,8 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_FS_NODES', path: ['freeswitch', 'nodes'], kind: 'json' },
   { name: 'HOTLINE_FS_OUTBOUND_HOST', path: ['freeswitch', 'outbound', 'host'], kind: 'string' },
   { name: 'HOTLINE_FS_OUTBOUND_PORT', path: ['freeswitch', 'outbound', 'port'], kind: 'int' },
+  { name: 'HOTLINE_FS_OUTBOUND_ALLOW_FROM', path: ['freeswitch', 'outbound', 'allowFrom'], kind: 'json' },
+  { name: 'HOTLINE_DIAL_AGENT_PHONE_PREFIXES', path: ['dial', 'agentPhonePrefixes'], kind: 'json' },
   { name: 'HOTLINE_CDR_STREAM_MAXLEN', path: ['cdr', 'streamMaxLen'], kind: 'int' },
   { name: 'HOTLINE_CDR_JSONL_PATH', path: ['cdr', 'jsonlPath'], kind: 'string' },
   { name: 'HOTLINE_IVR_FLOWS_PATH', path: ['ivr', 'flowsPath'], kind: 'string' },
@@ -41,6 +43,7 @@ export const envBindings: readonly EnvBinding[] = [
   // -- acd: routing --
   { name: 'HOTLINE_ACD_RING_NO_ANSWER_SEC', path: ['acd', 'ringNoAnswerSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_QUEUES_PATH', path: ['acd', 'queuesPath'], kind: 'string' },
+  { name: 'HOTLINE_ACD_PHONE_FAILURE_LIMIT', path: ['acd', 'phoneFailureLimit'], kind: 'int' },
   // -- end acd: routing --
   // -- auth --
   { name: 'HOTLINE_AUTH_USERS_PATH', path: ['auth', 'usersPath'], kind: 'string' },

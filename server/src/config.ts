@@ -78,6 +78,11 @@ export const freeswitchSchema = z.strictObject({
     .strictObject({
       host: text('a host name or IP address').default('127.0.0.1'),
       port: portNumber(0).default(8084),
+      // Addresses (or host names) FreeSWITCH connects from; anyone else is closed at once.
+      // Absent: the configured nodes' hosts, resolved at start-up.
+      allowFrom: z.array(text('a host name or IP address'), { error: 'expected a list of host names or IP addresses' }).min(1).optional(),
+      // A new connection must send its channel data within this, or it is closed.
+      connectTimeoutMs: int(100, 60_000).default(5_000),
     })
     .prefault({}),
 });
@@ -109,6 +114,11 @@ export const dialSchema = z.strictObject({
   external: dialTemplate.default('sofia/gateway/gw_carrier/{target}'),
   // The number citizens see when the service calls them back.
   callbackCallerId: z.string().regex(/^[0-9+]{3,20}$/, { error: 'expected a phone number' }).default('12345'),
+  // Agent phones may be `user/<extension>` or one of these prefixes followed by a number or an
+  // extension (e.g. "sofia/gateway/gw_remote/" for remote agents on their mobiles).
+  agentPhonePrefixes: z
+    .array(z.string().regex(/^[A-Za-z0-9_.@:/-]{1,128}\/$/, { error: 'expected a dial string prefix ending in "/"' }))
+    .default([]),
 });
 
 export const slaSchema = z
@@ -148,6 +158,9 @@ export const acdSchema = z.strictObject({
   ringNoAnswerSec: int(3, 120).default(12),
   // JSON file with the queue definitions (acd/queue-config.ts); absent: the built-in queues.
   queuesPath: text('a file path').optional(),
+  // Offers in a row an agent's phone may fail (not ring-no-answer) before the agent is set
+  // not-ready with reason phone-failure.
+  phoneFailureLimit: int(1, 100).default(3),
   // -- end routing --
 });
 

@@ -68,6 +68,9 @@ t.test('legal transitions: new record, timestamps and audit entry', async (t) =>
   const rna = machine.apply(reserved.agent, { type: 'ringNoAnswer', callId: 'c1' });
   t.same(rna.agent, { ...profile, state: 'not-ready', reason: 'ring-no-answer', since: T0 + 5_000, idleSince: T0 + 3_000, wrapExtended: false });
   t.match(rna.audit, { event: 'ringNoAnswer', from: 'reserved', to: 'not-ready', reason: 'ring-no-answer', callId: 'c1' });
+  const broken = machine.apply(reserved.agent, { type: 'phoneFailure', callId: 'c1' });
+  t.same(broken.agent, { ...profile, state: 'not-ready', reason: 'phone-failure', since: T0 + 5_000, idleSince: T0 + 3_000, wrapExtended: false });
+  t.match(broken.audit, { event: 'phoneFailure', from: 'reserved', to: 'not-ready', reason: 'phone-failure', callId: 'c1' });
 
   clock.now = T0 + 6_000;
   const cancelled = machine.apply(reserved.agent, { type: 'cancelReservation' });
@@ -135,19 +138,19 @@ t.test('every illegal transition is refused with a clear message', async (t) => 
     'logged-out': ['login'],
     ready: ['notReady', 'reserve', 'logout'],
     'not-ready': ['ready', 'notReady', 'logout'],
-    reserved: ['ringNoAnswer', 'cancelReservation', 'connect'],
+    reserved: ['ringNoAnswer', 'phoneFailure', 'cancelReservation', 'connect'],
     'on-call': ['endCall'],
     'wrap-up': ['notReady', 'endWrapUp', 'extendWrapUp', 'wrapUpExpired', 'logout'],
   };
   const target: Record<AgentCommand['type'], AgentState> = {
-    login: 'ready', ready: 'ready', notReady: 'not-ready', reserve: 'reserved', ringNoAnswer: 'not-ready', cancelReservation: 'ready',
+    login: 'ready', ready: 'ready', notReady: 'not-ready', reserve: 'reserved', ringNoAnswer: 'not-ready', phoneFailure: 'not-ready', cancelReservation: 'ready',
     connect: 'on-call', endCall: 'wrap-up', endWrapUp: 'ready', extendWrapUp: 'wrap-up', wrapUpExpired: 'ready', logout: 'logged-out',
   };
   const already: Record<AgentState, string> = {
     'logged-out': 'logged out', ready: 'ready', 'not-ready': 'not ready (break)', reserved: 'reserved for a call', 'on-call': 'on a call', 'wrap-up': 'in wrap-up',
   };
   const commands: AgentCommand[] = [
-    { type: 'login' }, { type: 'ready' }, { type: 'notReady', reason: 'meal' }, { type: 'reserve', callId: 'c9' }, { type: 'ringNoAnswer' },
+    { type: 'login' }, { type: 'ready' }, { type: 'notReady', reason: 'meal' }, { type: 'reserve', callId: 'c9' }, { type: 'ringNoAnswer' }, { type: 'phoneFailure' },
     { type: 'cancelReservation' }, { type: 'connect' }, { type: 'endCall' }, { type: 'endWrapUp' }, { type: 'extendWrapUp' }, { type: 'wrapUpExpired' }, { type: 'logout' },
   ];
   let refused = 0;
@@ -166,15 +169,15 @@ t.test('every illegal transition is refused with a clear message', async (t) => 
       refused++;
     }
   }
-  t.equal(refused, 6 * 12 - Object.values(legal).flat().length, 'all the other pairs were refused');
-  t.equal(refused, 56);
+  t.equal(refused, 6 * 13 - Object.values(legal).flat().length, 'all the other pairs were refused');
+  t.equal(refused, 61);
   t.throws(() => machine.apply(recordIn('on-call'), { type: 'ready' }), { message: 'agent 1001: cannot go from on-call to ready' });
   t.throws(() => machine.apply(recordIn('not-ready'), { type: 'notReady', reason: 'break' }), { message: 'agent 1001: already not ready (break)' }, 'same reason again');
 });
 
 t.test('events about another call are refused', async (t) => {
   const { machine } = setup();
-  for (const type of ['ringNoAnswer', 'cancelReservation', 'connect'] as const) {
+  for (const type of ['ringNoAnswer', 'phoneFailure', 'cancelReservation', 'connect'] as const) {
     t.throws(() => machine.apply(recordIn('reserved'), { type, callId: 'old-call' }), { message: "agent 1001: call old-call is not the agent's call (call-1)" }, type);
   }
   t.throws(() => machine.apply(recordIn('on-call'), { type: 'endCall', callId: 'old-call' }), { message: "agent 1001: call old-call is not the agent's call (call-1)" });

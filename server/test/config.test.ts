@@ -39,7 +39,7 @@ t.test('defaults with an empty environment', async (t) => {
       reconnect: { initialMs: 500, maxMs: 30000, jitter: 0.2 },
     },
   ]);
-  t.same(c.freeswitch.outbound, { host: '127.0.0.1', port: 8084 });
+  t.same(c.freeswitch.outbound, { host: '127.0.0.1', port: 8084, connectTimeoutMs: 5000 });
   t.same(c.sla, { thresholdSec: 15, shortAbandonSec: 5, target: 0.95 });
   t.same(c.cdr, { streamMaxLen: 1_000_000 }, 'no JSONL copy unless a path is given');
   t.same(c.ivr, { promptsBase: 'hotline/' }, 'no flows file: the built-in flows');
@@ -55,6 +55,9 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
       HOTLINE_REDIS_URL: 'redis://127.0.0.1:6390/2',
       HOTLINE_FS_OUTBOUND_HOST: '10.0.0.5',
       HOTLINE_FS_OUTBOUND_PORT: '9084',
+      HOTLINE_FS_OUTBOUND_ALLOW_FROM: '["10.0.0.7","fs.local"]',
+      HOTLINE_DIAL_AGENT_PHONE_PREFIXES: '["sofia/gateway/gw_remote/"]',
+      HOTLINE_ACD_PHONE_FAILURE_LIMIT: '5',
       HOTLINE_REDIS_KEY_PREFIX: 'hl-test',
       HOTLINE_CDR_STREAM_MAXLEN: '5000',
       HOTLINE_CDR_JSONL_PATH: '/var/log/cdr.jsonl',
@@ -69,7 +72,9 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   t.same(c.http, { host: '0.0.0.0', port: 9000 });
   t.equal(c.log.level, 'debug');
   t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test' });
-  t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084 });
+  t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084, allowFrom: ['10.0.0.7', 'fs.local'], connectTimeoutMs: 5000 });
+  t.same(c.dial.agentPhonePrefixes, ['sofia/gateway/gw_remote/']);
+  t.equal(c.acd.phoneFailureLimit, 5);
   t.same(c.cdr, { streamMaxLen: 5000, jsonlPath: '/var/log/cdr.jsonl' });
   t.match(c.ivr, { flowsPath: './flows', promptsBase: '/usr/share/sounds/hotline' });
   t.same(c.sla, { thresholdSec: 20, shortAbandonSec: 3, target: 0.9 });

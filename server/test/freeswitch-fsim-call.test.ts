@@ -1,4 +1,4 @@
-// The service's ESL client (drachtio-modesl behind server/src/freeswitch) against fsim: inbound
+// The service's own ESL client (server/src/freeswitch) against fsim: inbound
 // connection with `event json ALL`, a simulated caller through the project's dialplan into our
 // outbound-socket listener, answer and a prompt over that socket, and the full event sequence.
 import t from 'tap';
@@ -23,7 +23,7 @@ function waitFor<T>(what: string, fn: (resolve: (v: T) => void) => void, ms = 10
 
 t.test('ESL client + fsim + project dialplan + outbound socket: answer, prompt, hangup', async (t) => {
   let gotCall: ((c: OutboundCall) => void) | undefined;
-  const outbound = await startOutboundServer({ host: '127.0.0.1', port: 0, node: 'fs1', logger: log }, (call) => gotCall?.(call));
+  const outbound = await startOutboundServer({ host: '127.0.0.1', port: 0, node: 'fs1', logger: log, allowFrom: ['127.0.0.1'], connectTimeoutMs: 2000 }, (call) => gotCall?.(call));
   t.teardown(() => outbound.close());
   const fsim = await withFsim(t, { serviceSocket: `127.0.0.1:${outbound.port}` });
 

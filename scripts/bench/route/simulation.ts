@@ -49,6 +49,7 @@ export class Simulation {
     const agentPort: AgentPort = {
       connect: (id, callId) => this.transition(id, { type: 'connect', callId }),
       ringNoAnswer: (id, callId) => this.transition(id, { type: 'ringNoAnswer', callId }),
+      phoneFailure: (id, callId) => this.transition(id, { type: 'phoneFailure', callId }),
       cancelReservation: async (id, callId) => {
         const ok = await this.transition(id, { type: 'cancelReservation', callId });
         if (ok) void this.agentBecameReady(id);

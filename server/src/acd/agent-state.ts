@@ -4,6 +4,7 @@
 //   logged-out --login--> ready <--ready / not-ready{reason}--> not-ready
 //   ready --reserve{callId}--> reserved --connect--> on-call --endCall--> wrap-up --end / expiry--> ready
 //   reserved --ringNoAnswer--> not-ready(ring-no-answer)     reserved --cancelReservation--> ready
+//   reserved --phoneFailure--> not-ready(phone-failure)
 //   wrap-up --extendWrapUp (once)--> wrap-up                   wrap-up --not-ready{reason}--> not-ready
 //   ready | not-ready | wrap-up --logout--> logged-out          (never while reserved or on-call)
 //
@@ -13,10 +14,10 @@
 export const AGENT_STATES = ['logged-out', 'ready', 'not-ready', 'reserved', 'on-call', 'wrap-up'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
-/** Reasons a supervisor or agent may choose; ring-no-answer is only ever set by the router. */
+/** Reasons a supervisor or agent may choose; ring-no-answer and phone-failure are only ever set by the router. */
 export const MANUAL_NOT_READY_REASONS = ['break', 'meal', 'training', 'meeting'] as const;
 export type ManualNotReadyReason = (typeof MANUAL_NOT_READY_REASONS)[number];
-export const NOT_READY_REASONS = [...MANUAL_NOT_READY_REASONS, 'ring-no-answer'] as const;
+export const NOT_READY_REASONS = [...MANUAL_NOT_READY_REASONS, 'ring-no-answer', 'phone-failure'] as const;
 export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
 
 /** What an administrator sets; the rest of the record is live state. */
@@ -53,6 +54,7 @@ export type AgentCommand =
   // callId on the call events below is optional; when given it must be the agent's call, so a late
   // event about an earlier call can never end or answer the current one.
   | { readonly type: 'ringNoAnswer'; readonly callId?: string }
+  | { readonly type: 'phoneFailure'; readonly callId?: string }
   | { readonly type: 'cancelReservation'; readonly callId?: string }
   | { readonly type: 'connect'; readonly callId?: string }
   | { readonly type: 'endCall'; readonly callId?: string }
@@ -120,6 +122,7 @@ const TARGET: Record<AgentCommandType, AgentState> = {
   notReady: 'not-ready',
   reserve: 'reserved',
   ringNoAnswer: 'not-ready',
+  phoneFailure: 'not-ready',
   cancelReservation: 'ready',
   connect: 'on-call',
   endCall: 'wrap-up',
@@ -145,6 +148,7 @@ const FROM: Record<AgentCommandType, readonly AgentState[]> = {
   notReady: ['ready', 'not-ready', 'wrap-up'],
   reserve: ['ready'],
   ringNoAnswer: ['reserved'],
+  phoneFailure: ['reserved'],
   cancelReservation: ['reserved'],
   connect: ['reserved'],
   endCall: ['on-call'],
@@ -212,6 +216,10 @@ export function createAgentMachine(opts: AgentMachineOptions): AgentMachine {
         checkCall(a, c);
         // Out of rotation until someone sets the agent ready again: an unanswered phone is likely unattended.
         return { agent: enter(a, 'not-ready', now, { reason: 'ring-no-answer', idleSince: a.idleSince }), reason: 'ring-no-answer', at: now };
+      case 'phoneFailure':
+        checkCall(a, c);
+        // The phone failed several offers in a row: out of rotation until someone fixes it.
+        return { agent: enter(a, 'not-ready', now, { reason: 'phone-failure', idleSince: a.idleSince }), reason: 'phone-failure', at: now };
       case 'cancelReservation':
         checkCall(a, c);
         // The caller gave up, not the agent: back to ready at the old idle position (still first in line).

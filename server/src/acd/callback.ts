@@ -18,7 +18,7 @@ export interface CallbackDeps {
   readonly agents: AgentPort;
   readonly logger: Logger;
   readonly ringNoAnswerSec: number;
-  /** Dial string for the citizen's number (through the carrier). */
+  /** Dial string for the citizen's number (through the carrier); throws if it is not a phone number. */
   readonly citizenDialstring: (number: string) => string;
   /** Number the citizen sees (the hotline). */
   readonly callerIdNumber: string;
@@ -36,10 +36,20 @@ export async function runCallback(deps: CallbackDeps, claim: Claim, entry: Queue
   const { callId, agentId } = claim;
   const log = deps.logger.child({ callId, agentId, queue: entry.queue, callback: true });
   const citizenLeg = randomUUID();
+  let dialstring: string;
+  try {
+    dialstring = deps.citizenDialstring(entry.callback.number);
+  } catch (err) {
+    // Not a number the carrier can dial (the caller id held other characters): no attempt can succeed.
+    log.warn({ reason: (err as Error).message }, 'callback: the number cannot be dialled; callback dropped');
+    await deps.agents.cancelReservation(agentId, callId);
+    await deps.attemptFailed(callId, false);
+    return 'citizen-unreachable';
+  }
   try {
     await deps.sw.originateInBackground(
       {
-        dialstring: deps.citizenDialstring(entry.callback.number),
+        dialstring,
         uuid: citizenLeg,
         timeoutSec: CITIZEN_RING_SEC,
         vars: {

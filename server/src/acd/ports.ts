@@ -27,6 +27,8 @@ export interface WaitingPort {
 export interface AgentPort {
   connect(agentId: string, callId: string): Promise<boolean>;
   ringNoAnswer(agentId: string, callId: string): Promise<boolean>;
+  /** The agent's phone failed offers repeatedly: not-ready with reason phone-failure. */
+  phoneFailure(agentId: string, callId: string): Promise<boolean>;
   cancelReservation(agentId: string, callId: string): Promise<boolean>;
   endCall(agentId: string, callId: string): Promise<boolean>;
 }

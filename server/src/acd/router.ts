@@ -3,8 +3,14 @@
 // answer sets that agent not-ready and puts the caller back at the head of its class; a caller who
 // hangs up while the agent rings cancels the agent leg. A 1-second tick widens skill tiers as
 // callers wait, overflows callers past their queue's maximum wait and announces positions.
+//
+// Failures must not turn into a storm: while the switch connection is down nothing is claimed (the
+// wiring calls routeAll() once it is back and resynced); an offer the switch failed pauses routing
+// with a growing delay; an agent whose phone fails `phoneFailureLimit` offers in a row is set
+// not-ready (phone-failure) with an alert; repeated failures are logged once per interval.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { LogThrottle } from '../log-throttle.ts';
 import type { SwitchEvent } from '../calls/switch-events.ts';
 import type { Claim } from '../store/claim-store.ts';
 import type { AgentPort, CallFacts, ClaimPort, SwitchPort, WaitingPort } from './ports.ts';
@@ -28,6 +34,21 @@ export interface RouterDeps {
   readonly callback?: Omit<CallbackDeps, 'sw' | 'agents' | 'logger' | 'ringNoAnswerSec'>;
   /** The claim reserved this agent inside Redis (Lua), past the agent store: publish its new state. */
   readonly onReserved?: (agentId: string) => void;
+  /** False while no switch connection is up and resynced: nothing is offered. Default: always up. */
+  readonly switchUp?: () => boolean;
+  /** Throws (with the reason) for a phone the site does not allow; checked before each offer. */
+  readonly checkPhone?: (phone: string) => void;
+  /** Failed offers in a row (not ring-no-answer) before an agent is set not-ready. Default 3. */
+  readonly phoneFailureLimit?: number;
+  /** Pause after the n-th offer in a row the switch failed (n >= 1), ms. Default 0.5 s doubling to 30 s. */
+  readonly retryDelayMs?: (failures: number) => number;
+  /** Failed offers and phones taken out of rotation (metrics). */
+  readonly observer?: RouterObserver;
+}
+
+export interface RouterObserver {
+  offerFailed(kind: 'switch' | 'phone' | 'ring-no-answer'): void;
+  phoneFailureAlert(agentId: string): void;
 }
 
 interface Offer {
@@ -35,10 +56,21 @@ interface Offer {
   readonly queue: string;
   readonly agentLeg: string;
   cancelled: boolean;
+  /** The agent's phone answered: a failure from here on (bridge, store) is not the phone's. */
+  answered: boolean;
+  /** The phone passed the site's policy: a refused originate is then about the call's own data. */
+  phoneChecked: boolean;
 }
 
 /** Originate failures that are the agent's phone's doing: the agent goes not-ready. */
 const AGENT_FAULTS = /NO_ANSWER|USER_BUSY|CALL_REJECTED|USER_NOT_REGISTERED|NO_USER_RESPONSE|SUBSCRIBER_ABSENT|RECOVERY_ON_TIMER_EXPIRE/;
+/**
+ * Failures of the connection to the switch, not of the phone (errors.ts class names): the command
+ * never got an answer. Anything else (a -ERR cause, a refused dial string) is the phone's.
+ */
+const SWITCH_FAULTS = new Set(['FreeSwitchDisconnected', 'FreeSwitchTimeout']);
+
+const defaultRetryDelay = (n: number): number => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
 
 export class Router {
   private readonly offersByCall = new Map<string, Offer>();
@@ -47,12 +79,33 @@ export class Router {
   private readonly inflight = new Set<Promise<void>>();
   private readonly byName: Map<string, QueueConfig>;
   private readonly log: Logger;
+  private readonly throttle: LogThrottle;
+  /** Offers in a row the switch failed; routing waits until pausedUntil (wall clock, ms). */
+  private switchFailures = 0;
+  private pausedUntil = 0;
+  private resumeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Failed offers in a row per agent (this instance's view). */
+  private readonly phoneFailures = new Map<string, number>();
   /** Counts of this instance's offers and how they ended (metrics, tests). */
-  readonly stats = { offers: 0, connected: 0, ringNoAnswer: 0, cancelled: 0, failed: 0 };
+  readonly stats = { offers: 0, connected: 0, ringNoAnswer: 0, cancelled: 0, failed: 0, phoneFailures: 0 };
 
   constructor(private readonly deps: RouterDeps) {
     this.byName = new Map(deps.queues.map((q) => [q.name, q]));
     this.log = deps.logger.child({ component: 'acd' });
+    this.throttle = new LogThrottle(this.log, { now: deps.now });
+  }
+
+  /** Whether offers may be made now: the switch is up and no failure pause is running. */
+  get mayOffer(): boolean {
+    if (this.deps.switchUp && !this.deps.switchUp()) return false;
+    const wait = this.pausedUntil - this.deps.now();
+    if (wait <= 0) return true;
+    // Whatever was asked for during the pause is routed when it ends.
+    this.resumeTimer ??= setTimeout(() => {
+      this.resumeTimer = undefined;
+      this.routeAll();
+    }, wait).unref();
+    return false;
   }
 
   queue(name: string): QueueConfig | undefined {
@@ -92,8 +145,15 @@ export class Router {
     while (this.routing.size || this.inflight.size) await Promise.all([...this.routing.values(), ...this.inflight]);
   }
 
+  /** Stop the pause timer (shutdown). */
+  stop(): void {
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+  }
+
   /** One routing pass per queue at a time; a request during a pass runs another pass after it. */
   private kick(queue: string): void {
+    if (!this.mayOffer) return;
     if (this.routing.has(queue)) {
       this.again.add(queue);
       return;
@@ -111,7 +171,8 @@ export class Router {
     const q = this.byName.get(queue);
     if (!q) return;
     const tiers = q.tiers.map((t) => [t.afterSec, t.minLevel] as const);
-    for (;;) {
+    // Checked before every claim: the switch may go down, or an offer fail, during a pass.
+    while (this.mayOffer) {
       const claim = await this.deps.claims.claim(queue, skillOf(q), this.deps.now(), tiers);
       if (!claim) return;
       const p: Promise<void> = this.offer(queue, claim).finally(() => this.inflight.delete(p));
@@ -138,13 +199,17 @@ export class Router {
       this.kick(queue);
       return;
     }
-    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false };
+    const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false, answered: false, phoneChecked: false };
     const { callId, agentId } = claim;
     const log = this.log.child({ callId, agentId, queue });
     this.offersByCall.set(callId, offer);
     this.stats.offers++;
     const facts = this.deps.callFacts(callId);
     try {
+      if (this.deps.checkPhone) {
+        this.deps.checkPhone(claim.phone);
+        offer.phoneChecked = true;
+      }
       await this.deps.sw.originateInBackground(
         {
           dialstring: claim.phone,
@@ -164,6 +229,7 @@ export class Router {
         },
         (this.deps.ringNoAnswerSec + 5) * 1000,
       );
+      offer.answered = true;
       if (offer.cancelled) {
         // Answered just as the caller left.
         await this.deps.sw.kill(offer.agentLeg, 'ORIGINATOR_CANCEL').catch(() => {});
@@ -174,30 +240,75 @@ export class Router {
       await this.deps.agents.connect(agentId, callId);
       await this.deps.waiting.remove(callId);
       this.stats.connected++;
+      this.switchFailures = 0;
+      this.phoneFailures.delete(agentId);
       log.info('call connected to agent');
     } catch (err) {
-      const reason = (err as Error).message;
-      if (offer.cancelled) {
-        this.stats.cancelled++;
-        log.info('caller hung up while the agent was ringing');
-        await this.deps.agents.cancelReservation(agentId, callId);
-      } else if (AGENT_FAULTS.test(reason)) {
-        this.stats.ringNoAnswer++;
-        log.warn({ reason }, 'ring-no-answer: agent set not-ready, caller back at the head of its class');
-        await this.deps.agents.ringNoAnswer(agentId, callId);
-        await this.requeueIfLive(callId);
-      } else {
-        // The switch or the bridge failed, not the agent: the agent stays available.
-        this.stats.failed++;
-        log.error({ err }, 'offer failed');
-        await this.deps.sw.kill(offer.agentLeg).catch(() => {});
-        await this.deps.agents.cancelReservation(agentId, callId);
-        await this.requeueIfLive(callId);
-      }
+      await this.offerFailed(offer, err as Error, log);
       this.kick(queue);
     } finally {
       this.offersByCall.delete(callId);
     }
+  }
+
+  /** An offer that did not connect: whose fault it was decides what happens to agent and caller. */
+  private async offerFailed(offer: Offer, err: Error, log: Logger): Promise<void> {
+    const { callId, agentId } = offer.claim;
+    const reason = err.message;
+    if (offer.cancelled) {
+      this.stats.cancelled++;
+      log.info('caller hung up while the agent was ringing');
+      await this.deps.agents.cancelReservation(agentId, callId);
+      return;
+    }
+    if (err.name === 'InvalidCommandArgument' && offer.phoneChecked && !offer.answered) {
+      // The switch boundary refused something of the call itself (its id, a variable): no offer of
+      // it can ever succeed, so it leaves the queue instead of blocking its head (as a `'` in a
+      // caller id once did).
+      this.stats.failed++;
+      log.error({ err }, 'offer refused at the switch boundary: the call cannot be offered; removed from the queue');
+      await this.deps.agents.cancelReservation(agentId, callId);
+      await this.deps.waiting.remove(callId);
+      return;
+    }
+    if (AGENT_FAULTS.test(reason) && !offer.answered) {
+      // The phone rang (or is known and away): the switch works.
+      this.stats.ringNoAnswer++;
+      this.switchFailures = 0;
+      this.deps.observer?.offerFailed('ring-no-answer');
+      log.warn({ reason }, 'ring-no-answer: agent set not-ready, caller back at the head of its class');
+      await this.deps.agents.ringNoAnswer(agentId, callId);
+    } else if (SWITCH_FAULTS.has(err.name) || offer.answered) {
+      // The switch did not answer, or the phone answered and the bridge (or a store write) failed:
+      // the agent stays available, routing pauses and backs off.
+      this.stats.failed++;
+      this.switchFailures++;
+      const delay = (this.deps.retryDelayMs ?? defaultRetryDelay)(this.switchFailures);
+      this.pausedUntil = this.deps.now() + delay;
+      this.deps.observer?.offerFailed('switch');
+      this.throttle.error('offer-failed:switch', { err, callId, agentId, pauseMs: delay, failuresInARow: this.switchFailures }, 'offer failed on the switch side; routing pauses');
+      // The agent's leg may be up (answered, or a timed-out originate still ringing): never leave it.
+      await this.deps.sw.kill(offer.agentLeg).catch(() => {});
+      await this.deps.agents.cancelReservation(agentId, callId);
+    } else {
+      // The phone (or its dial string) failed: counted per agent; enough in a row take it out.
+      this.stats.phoneFailures++;
+      this.deps.observer?.offerFailed('phone');
+      const n = (this.phoneFailures.get(agentId) ?? 0) + 1;
+      const limit = this.deps.phoneFailureLimit ?? 3;
+      this.throttle.warn(`offer-failed:phone:${agentId}`, { err, callId, agentId, failuresInARow: n }, 'offer failed: the agent\'s phone did not ring');
+      this.pausedUntil = Math.max(this.pausedUntil, this.deps.now() + (this.deps.retryDelayMs ?? defaultRetryDelay)(1));
+      if (n >= limit) {
+        this.phoneFailures.delete(agentId);
+        this.deps.observer?.phoneFailureAlert(agentId);
+        log.error({ reason, failuresInARow: n }, 'ALERT agent phone failing: agent set not-ready (phone-failure)');
+        await this.deps.agents.phoneFailure(agentId, callId);
+      } else {
+        this.phoneFailures.set(agentId, n);
+        await this.deps.agents.cancelReservation(agentId, callId);
+      }
+    }
+    await this.requeueIfLive(callId);
   }
 
   /**

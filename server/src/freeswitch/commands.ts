@@ -1,11 +1,15 @@
 // Typed switch commands over an inbound connection. Domain modules (ACD, handoff) depend on the
-// SwitchCommands interface, never on ESL strings; this file is where the strings are built, with
-// the escaping FreeSWITCH's parsers expect.
+// SwitchCommands interface, never on ESL strings; this file is where the strings are built, every
+// value checked by esl-values.ts first (a refused value throws before anything is sent).
+import * as val from './esl-values.ts';
+import { isPhoneNumber, originateVars } from './esl-values.ts';
+
+export { InvalidCommandArgument, originateVars } from './esl-values.ts';
 
 export interface OriginateOptions {
   /** e.g. user/1001, sofia/gateway/gw_110/110 */
   readonly dialstring: string;
-  /** Channel variables for the new leg ({name=value,...}). */
+  /** Channel variables for the new leg ({name=value,...}); a caller id that is not a phone number is left out. */
   readonly vars?: Readonly<Record<string, string>>;
   /** What the new leg runs once answered: an application, or a dialplan extension. */
   readonly then: { readonly app: string; readonly arg?: string } | { readonly extension: string; readonly context: string };
@@ -37,50 +41,29 @@ export interface SwitchCommands {
   conferenceDial(name: string, dialstring: string): Promise<void>;
 }
 
-const NAME = /^[A-Za-z0-9_.-]+$/;
-const UUID = /^[0-9a-fA-F-]{36}$/;
-const CAUSE = /^[A-Z_]+$/;
-/** Dial strings, extensions, paths: no whitespace or braces that would split the command. */
-const TOKEN = /^[^\s{}]+$/;
-
-export class InvalidCommandArgument extends Error {
-  override name = 'InvalidCommandArgument';
-}
-
-function check(re: RegExp, value: string, what: string): string {
-  if (!re.test(value)) throw new InvalidCommandArgument(`invalid ${what}: ${JSON.stringify(value)}`);
-  return value;
-}
-
 /**
- * {a=b,c=d}: commas inside values are escaped with a backslash, values with spaces single-quoted,
- * as FreeSWITCH's originate parser reads them. Braces and newlines are refused.
+ * Caller-id variables carry what a caller's phone sent (any text a SIP From header holds): a value
+ * that is not a phone number is left out, so the leg rings with the switch's default caller id
+ * instead of the whole offer failing (a `'` in one caller id used to stall its queue's head).
  */
-export function originateVars(vars: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(vars).map(([k, v]) => {
-    check(NAME, k, 'variable name');
-    if (/[{}\n\r']/.test(v)) throw new InvalidCommandArgument(`invalid value for ${k}`);
-    const escaped = v.replace(/,/g, '\\,');
-    return `${k}=${/\s/.test(escaped) ? `'${escaped}'` : escaped}`;
-  });
-  return parts.length ? `{${parts.join(',')}}` : '';
-}
+const CALLER_ID_VARS = new Set(['origination_caller_id_number', 'effective_caller_id_number']);
 
 export function originateCommand(o: OriginateOptions): string {
-  const vars: Record<string, string> = { ...o.vars };
-  if (o.uuid) vars.origination_uuid = check(UUID, o.uuid, 'uuid');
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.vars ?? {})) if (!CALLER_ID_VARS.has(k) || isPhoneNumber(v)) vars[k] = v;
+  if (o.uuid) vars.origination_uuid = val.uuid(o.uuid);
   if (o.timeoutSec) vars.originate_timeout = String(Math.max(1, Math.round(o.timeoutSec)));
-  const target = `${originateVars(vars)}${check(TOKEN, o.dialstring, 'dial string')}`;
+  const target = `${originateVars(vars)}${val.path(o.dialstring, 'dial string')}`;
   if ('app' in o.then) {
-    const arg = o.then.arg ? `(${o.then.arg.replace(/[()]/g, '')})` : '';
-    return `originate ${target} &${check(NAME, o.then.app, 'application')}${arg}`;
+    const arg = o.then.arg ? `(${val.token(o.then.arg, 'application argument')})` : '';
+    return `originate ${target} &${val.name(o.then.app, 'application')}${arg}`;
   }
-  return `originate ${target} ${check(TOKEN, o.then.extension, 'extension')} XML ${check(NAME, o.then.context, 'context')}`;
+  return `originate ${target} ${val.token(o.then.extension, 'extension')} XML ${val.name(o.then.context, 'context')}`;
 }
 
 /** Implements SwitchCommands over a node's `api` and `bgapi` (both reject on -ERR). */
 export function switchCommands(api: (command: string) => Promise<string>, bgapi?: (command: string, timeoutMs: number) => Promise<string>): SwitchCommands {
-  const u = (uuid: string): string => check(UUID, uuid, 'uuid');
+  const u = val.uuid;
   const run = async (cmd: string): Promise<void> => void (await api(cmd));
   return {
     async originate(o) {
@@ -92,26 +75,28 @@ export function switchCommands(api: (command: string) => Promise<string>, bgapi?
       const body = await bgapi(originateCommand(o), timeoutMs);
       return body.replace(/^\+OK\s*/, '').trim();
     },
-    bridge: (a, b) => run(`uuid_bridge ${u(a)} ${u(b)}`),
-    transfer: (uuid, ext, ctx, leg) => run(`uuid_transfer ${u(uuid)}${leg ? ` ${leg}` : ''} ${check(TOKEN, ext, 'extension')} XML ${check(NAME, ctx, 'context')}`),
-    kill: (uuid, cause = 'NORMAL_CLEARING') => run(`uuid_kill ${u(uuid)} ${check(CAUSE, cause, 'cause')}`),
-    answer: (uuid) => run(`uuid_answer ${u(uuid)}`),
-    hold: (uuid, on) => run(`uuid_hold ${on ? '' : 'off '}${u(uuid)}`),
-    broadcast: (uuid, path, leg = 'aleg') => run(`uuid_broadcast ${u(uuid)} ${check(TOKEN, path, 'path')} ${leg}`),
-    breakMedia: (uuid, all = false) => run(`uuid_break ${u(uuid)}${all ? ' all' : ''}`),
-    setVar: (uuid, name, value) => {
-      if (/[\n\r]/.test(value)) throw new InvalidCommandArgument(`invalid value for ${name}`);
-      return run(`uuid_setvar ${u(uuid)} ${check(NAME, name, 'variable name')} ${value}`);
+    // Arguments are checked inside the async functions' bodies, so a refusal is a rejected promise.
+    bridge: async (a, b) => run(`uuid_bridge ${u(a)} ${u(b)}`),
+    transfer: async (uuid, ext, ctx, leg) => {
+      const which = leg === undefined ? '' : leg === '-bleg' || leg === '-both' ? ` ${leg}` : val.token(leg, 'leg');
+      return run(`uuid_transfer ${u(uuid)}${which} ${val.token(ext, 'extension')} XML ${val.name(ctx, 'context')}`);
     },
+    kill: async (uuid, cause = 'NORMAL_CLEARING') => run(`uuid_kill ${u(uuid)} ${val.cause(cause)}`),
+    answer: async (uuid) => run(`uuid_answer ${u(uuid)}`),
+    hold: async (uuid, on) => run(`uuid_hold ${on ? '' : 'off '}${u(uuid)}`),
+    broadcast: async (uuid, path, leg = 'aleg') => run(`uuid_broadcast ${u(uuid)} ${val.path(path)} ${val.name(leg, 'leg')}`),
+    breakMedia: async (uuid, all = false) => run(`uuid_break ${u(uuid)}${all ? ' all' : ''}`),
+    setVar: async (uuid, name, value) => run(`uuid_setvar ${u(uuid)} ${val.varName(name)} ${val.varValue(value, name)}`),
     async getVar(uuid, name) {
-      const v = (await api(`uuid_getvar ${u(uuid)} ${check(NAME, name, 'variable name')}`)).trim();
+      const v = (await api(`uuid_getvar ${u(uuid)} ${val.varName(name)}`)).trim();
       return v === '_undef_' ? undefined : v;
     },
     async exists(uuid) {
       return (await api(`uuid_exists ${u(uuid)}`)).trim() === 'true';
     },
-    record: (uuid, action, path) => run(`uuid_record ${u(uuid)} ${action} ${check(TOKEN, path, 'path')}`),
-    conference: (name, action, member) => run(`conference ${check(NAME, name, 'conference')} ${action} ${check(/^(\d+|all|last)$/, member, 'member')}`),
-    conferenceDial: (name, dialstring) => run(`conference ${check(NAME, name, 'conference')} dial ${check(TOKEN, dialstring, 'dial string')}`),
+    record: async (uuid, action, path) => run(`uuid_record ${u(uuid)} ${action === 'stop' ? 'stop' : 'start'} ${val.path(path)}`),
+    conference: async (name, action, member) =>
+      run(`conference ${val.name(name, 'conference')} ${val.name(action, 'action')} ${val.match(/^(\d{1,9}|all|last)$/, member, 'member')}`),
+    conferenceDial: async (name, dialstring) => run(`conference ${val.name(name, 'conference')} dial ${val.path(dialstring, 'dial string')}`),
   };
 }

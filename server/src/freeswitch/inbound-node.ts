@@ -3,12 +3,24 @@
 // when the socket closes. After every (re)connect, `onConnected` runs so the owner can resync
 // from `show channels as json` before trusting its picture again.
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import type { Logger } from 'pino';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import { FreeSwitchCommandError, FreeSwitchDisconnected } from './errors.ts';
-import { headerOf, loadEsl, type EslConnection, type EslEvent, type EslModule } from './esl-lib.ts';
+import { EslConnection } from './esl-connection.ts';
+import type { FrameLimits } from './esl-frame.ts';
+import type { EslEvent } from './esl-message.ts';
+import { maskCommand } from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
 import { PendingCommands } from './pending.ts';
+import { LogThrottle } from '../log-throttle.ts';
+
+/**
+ * `show channels as json` on a busy switch is the largest thing an inbound connection receives
+ * (about 1 KB per channel); channel events are ~5 KB; header blocks of replies and event frames
+ * are tiny. FreeSWITCH itself caps what it reads at 10 MiB.
+ */
+export const INBOUND_LIMITS: FrameLimits = { maxHeaderBytes: 64 * 1024, maxBodyBytes: 32 * 1024 * 1024 };
 
 export interface InboundNodeOptions {
   readonly name: string;
@@ -21,8 +33,9 @@ export interface InboundNodeOptions {
   readonly events: readonly string[];
   readonly logger: Logger;
   readonly random?: () => number;
-  /** Tests may pass another ESL module build; production uses drachtio-modesl. */
-  readonly esl?: EslModule;
+  readonly limits?: FrameLimits;
+  /** The switch broke the protocol (the connection is dropped and reconnected): metrics. */
+  readonly onProtocolError?: (reason: string) => void;
 }
 
 export interface InboundNodeHandlers {
@@ -39,17 +52,21 @@ export class InboundNode {
   private attempt = 0;
   private everConnected = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Resets the backoff once a connection has stayed up a while (not at once: see onAuthenticated). */
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pending: PendingCommands;
-  private readonly esl: EslModule;
+  /** bgapi jobs waiting for their BACKGROUND_JOB event, by the Job-UUID we chose. */
+  private readonly jobs = new Map<string, (body: string) => void>();
   private readonly log: Logger;
+  private readonly throttle: LogThrottle;
 
   constructor(
     private readonly opts: InboundNodeOptions,
     private readonly handlers: InboundNodeHandlers,
   ) {
     this.pending = new PendingCommands(opts.name);
-    this.esl = opts.esl ?? loadEsl();
     this.log = opts.logger.child({ node: opts.name });
+    this.throttle = new LogThrottle(this.log);
   }
 
   get name(): string {
@@ -69,93 +86,111 @@ export class InboundNode {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.teardown('node stopped');
   }
 
   /** `api CMD ARGS`: resolves with the response body; "-ERR ..." rejects with FreeSwitchCommandError. */
   api(command: string): Promise<string> {
-    const conn = this.usable(command);
-    const [cmd = '', ...rest] = command.split(' ');
-    return this.pending
-      .run<string>(command, this.opts.commandTimeoutMs, (done) => conn.api(cmd, rest.join(' '), (res) => done(res.getBody() ?? '')))
-      .then((body) => this.checked(body, command));
+    return this.command(command, this.opts.commandTimeoutMs, (conn, done, fail) => conn.send(`api ${command}`).then((r) => done(r.text), fail));
   }
 
   /** `bgapi`: resolves with the BACKGROUND_JOB body. The timeout covers the whole job. */
   bgapi(command: string, timeoutMs = this.opts.commandTimeoutMs): Promise<string> {
-    const conn = this.usable(command);
-    const [cmd = '', ...rest] = command.split(' ');
-    return this.pending
-      .run<string>(command, timeoutMs, (done) => conn.bgapi(cmd, rest.join(' '), randomUUID(), (ev) => done(ev.getBody() ?? '')))
-      .then((body) => this.checked(body, command));
+    const jobId = randomUUID();
+    return this.command(command, timeoutMs, (conn, done, fail) => {
+      this.jobs.set(jobId, done);
+      // FreeSWITCH takes the Job-UUID we give (capture 05), so the job's event can be matched to it.
+      conn.send(`bgapi ${command}`, { 'Job-UUID': jobId }).then((r) => {
+        if (!r.text.startsWith('+OK')) done(r.text);
+      }, fail);
+    }).finally(() => this.jobs.delete(jobId));
   }
 
-  private checked(body: string, command: string): string {
-    if (body.startsWith('-ERR') || body.startsWith('-USAGE')) throw new FreeSwitchCommandError(body.trim(), this.opts.name, command);
-    return body;
-  }
-
-  private usable(command: string): EslConnection {
-    if (!this.conn || !this.ready) throw new FreeSwitchDisconnected(`${command.split(' ')[0]}: node ${this.opts.name} is not connected`, this.opts.name);
-    return this.conn;
+  private command(command: string, timeoutMs: number, send: (conn: EslConnection, done: (body: string) => void, fail: (err: Error) => void) => void): Promise<string> {
+    // Errors and timeouts name the command with its numbers masked: they end up in logs.
+    const shown = maskCommand(command);
+    const conn = this.conn;
+    if (!conn || !this.ready) return Promise.reject(new FreeSwitchDisconnected(`${verbOf(command)}: node ${this.opts.name} is not connected`, this.opts.name));
+    return this.pending.run<string>(shown, timeoutMs, (done, fail) => send(conn, done, fail)).then((body) => {
+      if (body.startsWith('-ERR') || body.startsWith('-USAGE')) throw new FreeSwitchCommandError(body.trim(), this.opts.name, shown);
+      return body;
+    });
   }
 
   private connect(): void {
     if (this.stopped) return;
-    const { host, port, password } = this.opts;
-    let conn: EslConnection;
-    try {
-      conn = new this.esl.Connection(host, port, password, () => this.onAuthenticated(conn));
-    } catch (err) {
-      this.log.error({ err }, 'ESL connection could not be created');
-      this.scheduleReconnect();
-      return;
-    }
-    // We own reconnection (one fresh library connection per attempt): the library's own retry would
-    // reuse its reply queues across sockets and hand old callbacks new replies. `closing` is the only
-    // switch it honours in every path (a refused connect would otherwise retry every 1 ms, since its
-    // retry counters are set only after a successful connect).
-    conn.closing = true;
+    const { host, port } = this.opts;
+    const socket = connect({ host, port });
+    let conn: EslConnection | undefined = undefined;
+    // The switch must ask for auth within the command timeout: a peer that accepts and says
+    // nothing would otherwise hold this node disconnected forever.
+    const handshake = setTimeout(() => conn?.close('no auth request from the switch'), this.opts.commandTimeoutMs);
+    conn = new EslConnection(
+      socket,
+      this.opts.limits ?? INBOUND_LIMITS,
+      {
+        onAuthRequest: () => void this.authenticate(conn!).finally(() => clearTimeout(handshake)),
+        onEvent: (ev) => this.dispatch(ev),
+        onClose: (reason, protocolError) => {
+          clearTimeout(handshake);
+          if (protocolError !== undefined) {
+            this.throttle.warn('protocol', { reason: protocolError }, 'FreeSWITCH broke the ESL protocol: dropping the connection');
+            this.opts.onProtocolError?.(protocolError);
+          }
+          if (this.conn !== conn) return;
+          this.teardown(reason);
+          this.scheduleReconnect();
+        },
+        onHandlerError: (what, err) => this.log.error({ err }, `${what} failed`),
+      },
+      this.opts.name,
+    );
     this.conn = conn;
-    // A stray socket error must never crash the process; 'esl::end' follows and we reconnect.
-    conn.on('error', (err) => this.log.warn({ err }, 'ESL socket error'));
-    conn.on('esl::end', () => {
-      if (this.conn !== conn) return;
-      this.teardown('connection closed');
-      this.scheduleReconnect();
-    });
-    conn.on('esl::event::auth::fail', () => this.log.error('ESL authentication refused: check the password'));
-    conn.on('esl::event::**', (...args: unknown[]) => this.dispatch(args[0] as EslEvent | undefined));
   }
 
-  private onAuthenticated(conn: EslConnection): void {
-    conn.events('json', this.opts.events.join(' '), (reply) => {
-      const text = headerOf(reply, 'Reply-Text') ?? '';
-      if (!text.startsWith('+OK')) {
-        this.log.error({ reply: text }, 'event subscription refused');
-        conn.disconnect();
+  private async authenticate(conn: EslConnection): Promise<void> {
+    try {
+      const auth = await conn.send(`auth ${this.opts.password}`);
+      if (!auth.text.startsWith('+OK')) {
+        this.log.error('ESL authentication refused: check the password');
+        conn.close('authentication refused');
         return;
       }
-      this.ready = true;
-      this.attempt = 0;
-      const reconnected = this.everConnected;
-      this.everConnected = true;
-      this.log.info({ reconnected }, 'ESL connected');
-      this.safely('onConnected', () => this.handlers.onConnected(reconnected));
-    });
+      const sub = await conn.send(`event json ${this.opts.events.join(' ')}`);
+      if (!sub.text.startsWith('+OK')) {
+        this.log.error({ reply: sub.text.slice(0, 200) }, 'event subscription refused');
+        conn.close('event subscription refused');
+        return;
+      }
+    } catch (err) {
+      // The connection closed meanwhile: its close handler reconnects.
+      this.log.debug({ err }, 'ESL handshake interrupted');
+      return;
+    }
+    if (this.conn !== conn) return;
+    this.ready = true;
+    // A switch that accepts us and then sends garbage would otherwise be reconnected to at the
+    // initial delay forever: the backoff only starts over once a connection has lasted.
+    clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => (this.attempt = 0), Math.max(5_000, this.opts.reconnect.maxMs));
+    this.stableTimer.unref();
+    const reconnected = this.everConnected;
+    this.everConnected = true;
+    this.log.info({ reconnected }, 'ESL connected');
+    this.safely('onConnected', () => this.handlers.onConnected(reconnected));
   }
 
-  private dispatch(ev: EslEvent | undefined): void {
-    // The wildcard also sees auth requests and command replies; events are what carry Event-Name.
-    if (!ev || headerOf(ev, 'Event-Name') === undefined) return;
-    const raw: RawEvent = {
-      get: (n) => headerOf(ev, n),
-      headers: () => ev.headers.map((h) => [h.name, String(h.value)] as [string, string]),
-    };
-    this.safely('onEvent', () => this.handlers.onEvent(raw));
+  private dispatch(ev: EslEvent): void {
+    if (ev.get('Event-Name') === 'BACKGROUND_JOB') {
+      const jobId = ev.get('Job-UUID');
+      const done = jobId === undefined ? undefined : this.jobs.get(jobId);
+      if (done) done(ev.body);
+    }
+    this.safely('onEvent', () => this.handlers.onEvent(ev));
   }
 
-  /** Handler errors are logged here: nothing may escape into the ESL library's callbacks. */
+  /** Handler errors are logged here: nothing may escape into the socket's callbacks. */
   private safely(what: string, fn: () => void | Promise<void>): void {
     try {
       const r = fn();
@@ -166,20 +201,14 @@ export class InboundNode {
   }
 
   private teardown(reason: string): void {
+    clearTimeout(this.stableTimer);
     const conn = this.conn;
     this.conn = undefined;
     const wasReady = this.ready;
     this.ready = false;
     this.pending.rejectAll(`${reason} (node ${this.opts.name})`);
-    if (conn) {
-      conn.removeAllListeners('esl::event::**');
-      conn.on('error', () => {});
-      try {
-        conn.disconnect();
-      } catch {
-        /* socket already gone */
-      }
-    }
+    this.jobs.clear();
+    conn?.close(reason);
     if (wasReady) this.safely('onDisconnected', () => this.handlers.onDisconnected());
   }
 
@@ -193,3 +222,5 @@ export class InboundNode {
     }, delay);
   }
 }
+
+const verbOf = (command: string): string => command.split(' ', 1)[0] ?? '';

@@ -7,7 +7,7 @@ export interface IntakeCallOptions {
   readonly promptsBase: string;
   /** Moves the caller to the waiting extension (uuid_transfer from the inbound side). */
   readonly wait: (uuid: string) => Promise<void>;
-  /** Dial string for a transfer target, e.g. "sofia/gateway/gw_110/110". */
+  /** Dial string for a transfer target, e.g. "sofia/gateway/gw_110/110"; throws for a bad target. */
   readonly dialstring: (target: string, reason: string) => string;
 }
 
@@ -30,8 +30,10 @@ export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallO
     answer: () => ivr.answer(),
     wait: () => opts.wait(call.uuid),
     async transferOut(target, reason) {
+      // The dial string is checked (it throws) before anything is sent.
+      const dial = opts.dialstring(target, reason);
       await call.setVar('hangup_after_bridge', 'true');
-      await call.execute('bridge', opts.dialstring(target, reason));
+      await call.execute('bridge', dial);
     },
     hangup: (cause) => call.hangup(cause),
   };

@@ -4,6 +4,7 @@
 import type { IvrSession } from '../ivr/runner.ts';
 import type { OutboundCall } from './outbound-call.ts';
 import type { RawEvent } from './event-map.ts';
+import { mediaPath, varName, varValue } from './esl-values.ts';
 
 /** Channel variable play_and_get_digits stores the key in. */
 const DIGIT_VAR = 'hotline_ivr_digit';
@@ -14,7 +15,7 @@ export class SwitchIvrSession implements IvrSession {
 
   constructor(
     private readonly call: OutboundCall,
-    /** Prefix for relative prompt paths (e.g. "$${sounds_dir}/hotline12345/"). */
+    /** Prefix for relative prompt paths (e.g. "hotline/" under sound_prefix, or an absolute folder). */
     private readonly promptsBase: string,
   ) {}
 
@@ -31,7 +32,7 @@ export class SwitchIvrSession implements IvrSession {
   }
 
   async setVar(name: string, value: string): Promise<void> {
-    this.note(await this.call.execute('set', `${name}=${value}`));
+    this.note(await this.call.execute('set', `${varName(name)}=${varValue(value, name)}`));
   }
 
   /** Answer if not yet answered (the dialplan leaves that to the service). */
@@ -41,7 +42,7 @@ export class SwitchIvrSession implements IvrSession {
 
   private path(prompt: string): string {
     // Absolute paths and stream URLs (tone_stream://, silence_stream://) are used as given.
-    return prompt.startsWith('/') || prompt.includes('://') ? prompt : `${this.promptsBase}${prompt}`;
+    return mediaPath(prompt.startsWith('/') || prompt.includes('://') ? prompt : `${this.promptsBase}${prompt}`);
   }
 
   private note(ev: RawEvent): void {

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { FreeSwitchCommandError, FreeSwitchDisconnected } from './errors.ts';
-import { headerOf, type EslConnection, type EslEvent } from './esl-lib.ts';
+import type { EslConnection } from './esl-connection.ts';
+import type { EslEvent, HeaderView } from './esl-message.ts';
+import * as val from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
 
 export class CallHungUp extends FreeSwitchDisconnected {}
@@ -16,9 +18,8 @@ interface Waiter {
   reject(err: Error): void;
 }
 
-export function rawOf(ev: EslEvent): RawEvent {
-  return { get: (n) => headerOf(ev, n), headers: () => ev.headers.map((h) => [h.name, String(h.value)] as [string, string]) };
-}
+/** An application argument travels as a sendmsg header line: it must not end the line. */
+const APP_ARG = /^[^\r\n\0]{0,4096}$/;
 
 export class OutboundCall {
   readonly uuid: string;
@@ -28,25 +29,38 @@ export class OutboundCall {
   private ended: Error | undefined;
   private readonly hangupListeners: (() => void)[] = [];
 
+  /**
+   * `channel` is the connect reply; its Unique-ID must be a UUID (the listener checks before it
+   * builds a call, so this throws only on a programming error).
+   */
   constructor(
     private readonly conn: EslConnection,
+    channel: HeaderView,
     private readonly node: string,
     private readonly log: Logger,
   ) {
-    const info = conn.getInfo();
-    this.channel = rawOf(info);
-    this.uuid = headerOf(info, 'Unique-ID') ?? '';
-    conn.on('error', (err) => this.log.warn({ err }, 'outbound socket error'));
-    conn.on(`esl::event::CHANNEL_EXECUTE_COMPLETE::${this.uuid}`, (...args: unknown[]) => {
-      const ev = args[0] as EslEvent;
-      const id = headerOf(ev, 'Application-UUID');
+    this.channel = channel;
+    this.uuid = val.uuid(channel.get('Unique-ID'));
+  }
+
+  /** The listener hands every event of this connection here. */
+  onEvent(ev: EslEvent): void {
+    const name = ev.get('Event-Name');
+    if (ev.get('Unique-ID') !== this.uuid) return;
+    if (name === 'CHANNEL_EXECUTE_COMPLETE') {
+      const id = ev.get('Application-UUID');
       const w = id === undefined ? undefined : this.waiters.get(id);
       if (!w || id === undefined) return;
       this.waiters.delete(id);
-      w.resolve(rawOf(ev));
-    });
-    conn.on(`esl::event::CHANNEL_HANGUP::${this.uuid}`, () => this.end(new CallHungUp('caller hung up', node)));
-    conn.on('esl::end', () => this.end(new FreeSwitchDisconnected('outbound socket closed', node)));
+      w.resolve(ev);
+    } else if (name === 'CHANNEL_HANGUP') {
+      this.end(new CallHungUp('caller hung up', this.node));
+    }
+  }
+
+  /** The connection closed. */
+  onClosed(): void {
+    this.end(new FreeSwitchDisconnected('outbound socket closed', this.node));
   }
 
   get hungUp(): boolean {
@@ -61,37 +75,45 @@ export class OutboundCall {
   /** Run a dialplan application on this channel; resolves with its CHANNEL_EXECUTE_COMPLETE. */
   execute(app: string, arg = ''): Promise<RawEvent> {
     if (this.ended) return Promise.reject(this.ended);
+    let headers: Record<string, string>;
+    try {
+      headers = { 'call-command': 'execute', 'execute-app-name': val.name(app, 'application') };
+      if (arg) headers['execute-app-arg'] = val.match(APP_ARG, arg, `argument of ${app}`);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const eventUuid = randomUUID();
+    headers['Event-UUID'] = eventUuid;
     return new Promise<RawEvent>((resolve, reject) => {
       this.waiters.set(eventUuid, { resolve, reject });
-      const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app, 'Event-UUID': eventUuid };
-      if (arg) headers['execute-app-arg'] = arg;
-      this.conn.sendRecv(`sendmsg ${this.uuid}`, headers, (reply) => {
-        const text = headerOf(reply, 'Reply-Text') ?? '';
-        if (text.startsWith('-ERR') && this.waiters.delete(eventUuid)) reject(new FreeSwitchCommandError(text, this.node, `execute ${app}`));
-      });
+      this.conn.send(`sendmsg ${this.uuid}`, headers).then(
+        (reply) => {
+          if (reply.text.startsWith('-ERR') && this.waiters.delete(eventUuid)) reject(new FreeSwitchCommandError(reply.text, this.node, `execute ${app}`));
+        },
+        (err: Error) => {
+          if (this.waiters.delete(eventUuid)) reject(err);
+        },
+      );
     });
   }
 
   async setVar(name: string, value: string): Promise<void> {
-    await this.execute('set', `${name}=${value}`);
+    await this.execute('set', `${val.varName(name)}=${val.varValue(value, name)}`);
   }
 
   /** Hang up the channel (sendmsg call-command hangup). */
-  hangup(cause = 'NORMAL_CLEARING'): Promise<void> {
-    if (this.ended) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.conn.sendRecv(`sendmsg ${this.uuid}`, { 'call-command': 'hangup', 'hangup-cause': cause }, () => resolve());
-    });
+  async hangup(cause = 'NORMAL_CLEARING'): Promise<void> {
+    if (this.ended) return;
+    const headers = { 'call-command': 'hangup', 'hangup-cause': val.cause(cause) };
+    await this.conn.send(`sendmsg ${this.uuid}`, headers).then(
+      () => {},
+      (err: unknown) => this.log.debug({ err }, 'hangup not sent: the socket is gone'),
+    );
   }
 
   /** Close our side of the socket (the channel goes on if it was handed elsewhere). */
   close(): void {
-    try {
-      this.conn.disconnect();
-    } catch {
-      /* already closed */
-    }
+    this.conn.close('call closed');
   }
 
   private end(err: Error): void {

@@ -1,8 +1,26 @@
 // The listener FreeSWITCH's dialplan `socket` application connects to, one TCP connection per call.
-import { createServer } from 'node:net';
+// Whoever can reach this port could otherwise pose as the switch, so:
+// - only the switch's addresses are served (anyone else is closed at once);
+// - the peer must answer our `connect` with its channel data within connectTimeoutMs, and at most
+//   MAX_HANDSHAKES connections may be waiting for that at a time;
+// - header blocks and bodies are capped (OUTBOUND_LIMITS);
+// - anything malformed ends that one connection, logged with a count and counted in metrics.
+import { lookup } from 'node:dns/promises';
+import { createServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { loadEsl, type EslConnection, type EslModule, type EslServer } from './esl-lib.ts';
+import { EslConnection } from './esl-connection.ts';
+import type { FrameLimits } from './esl-frame.ts';
+import { isUuid } from './esl-values.ts';
 import { OutboundCall } from './outbound-call.ts';
+import { LogThrottle } from '../log-throttle.ts';
+
+/** The channel data (the `connect` reply) is ~5 KB of headers; events are ~5 KB of JSON. */
+export const OUTBOUND_LIMITS: FrameLimits = { maxHeaderBytes: 256 * 1024, maxBodyBytes: 1024 * 1024 };
+/** Connections accepted but not yet identified as a call; more are closed at once. */
+export const MAX_HANDSHAKES = 256;
+
+/** Why a connection was ended without becoming a call (metrics label). */
+export type OutboundRefusal = 'address' | 'busy' | 'timeout' | 'protocol' | 'channel-data';
 
 export interface OutboundServerOptions {
   readonly host: string;
@@ -10,9 +28,16 @@ export interface OutboundServerOptions {
   /** Names the node calls come from (one listener can serve several nodes; this labels logs). */
   readonly node: string;
   readonly logger: Logger;
-  readonly esl?: EslModule;
+  /** Peer addresses allowed to connect (IPv4 or IPv6 text, as the socket reports them). */
+  readonly allowFrom: readonly string[];
+  /** How long a new connection may take to send its channel data. */
+  readonly connectTimeoutMs: number;
+  readonly limits?: FrameLimits;
   /** Stop accepting calls (graceful shutdown): new connections are told to go away at once. */
   readonly accepting?: () => boolean;
+  /** A connection was ended without becoming a call, or a call's connection broke the protocol. */
+  readonly onRefused?: (why: OutboundRefusal) => void;
+  readonly now?: () => number;
 }
 
 export interface OutboundServer {
@@ -20,53 +45,124 @@ export interface OutboundServer {
   close(): Promise<void>;
 }
 
+/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) is 10.0.0.1. */
+export function normalizeAddress(a: string | undefined): string {
+  const s = (a ?? '').toLowerCase();
+  return s.startsWith('::ffff:') && s.includes('.') ? s.slice(7) : s;
+}
+
 export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: OutboundCall) => void | Promise<void>): Promise<OutboundServer> {
-  const esl = opts.esl ?? loadEsl();
   const log = opts.logger.child({ component: 'outbound' });
+  const throttle = new LogThrottle(log, opts.now ? { now: opts.now } : {});
+  const allowed = new Set(opts.allowFrom.map(normalizeAddress));
+  let handshakes = 0;
+
+  const refuse = (why: OutboundRefusal, detail: Record<string, unknown>, msg: string): void => {
+    opts.onRefused?.(why);
+    throttle.warn(`refused:${why}`, detail, msg);
+  };
+
+  const tcp = createServer((socket) => {
+    const peer = normalizeAddress(socket.remoteAddress);
+    socket.on('error', () => {});
+    if (!allowed.has(peer)) {
+      refuse('address', { peer }, 'outbound socket: connection from an address that is not a configured switch, closed');
+      socket.destroy();
+      return;
+    }
+    if (handshakes >= MAX_HANDSHAKES) {
+      refuse('busy', { peer, waiting: handshakes }, 'outbound socket: too many connections waiting for channel data, closed');
+      socket.destroy();
+      return;
+    }
+    handshakes++;
+    serve(socket, peer);
+  });
+
+  function serve(socket: Socket, peer: string): void {
+    let call: OutboundCall | undefined;
+    let handshaking = true;
+    const settle = (): void => {
+      if (!handshaking) return;
+      handshaking = false;
+      handshakes--;
+      clearTimeout(timer);
+    };
+    const timer = setTimeout(() => {
+      if (!handshaking) return;
+      refuse('timeout', { peer }, 'outbound socket: no channel data in time, closed');
+      conn.close('no channel data in time');
+    }, opts.connectTimeoutMs);
+    const conn = new EslConnection(
+      socket,
+      opts.limits ?? OUTBOUND_LIMITS,
+      {
+        onEvent: (ev) => call?.onEvent(ev),
+        onClose: (_reason, protocolError) => {
+          settle();
+          if (protocolError !== undefined) refuse('protocol', { peer, reason: protocolError, callId: call?.uuid }, 'outbound socket: protocol error, connection closed');
+          call?.onClosed();
+        },
+        onHandlerError: (what, err) => log.error({ err, callId: call?.uuid }, `outbound ${what} failed`),
+      },
+      `${opts.node} (outbound ${peer})`,
+    );
+    void (async () => {
+      // `connect` is answered with the channel data; `myevents json` then sends this channel's
+      // own events (hangup, DTMF, execute complete) on this socket, in JSON like the inbound side.
+      const data = await conn.send('connect');
+      const uuid = data.data.get('Unique-ID');
+      if (!isUuid(uuid)) {
+        refuse('channel-data', { peer }, 'outbound socket: channel data without a valid Unique-ID, closed');
+        conn.close('bad channel data');
+        return;
+      }
+      const c = new OutboundCall(conn, data.data, opts.node, log.child({ callId: uuid }));
+      call = c;
+      const events = await conn.send('myevents json');
+      if (!events.text.startsWith('+OK')) throw new Error(`myevents refused: ${events.text.slice(0, 100)}`);
+      settle();
+      if (opts.accepting && !opts.accepting()) {
+        log.warn({ callId: uuid }, 'not accepting calls (shutting down): closing the socket so the dialplan falls back');
+        c.close();
+        return;
+      }
+      await onCall(c);
+    })().catch((err: unknown) => {
+      // A closed socket rejects the pending command: nothing more to do for that connection.
+      if (!conn.closed) log.error({ err, callId: call?.uuid }, 'outbound call setup or handler failed');
+    });
+  }
+
   return new Promise((resolve, reject) => {
-    // We listen ourselves and hand the socket server to the library: its own listen treats port 0
-    // as "use 8022", so parallel tests (and port 0 in config) would collide.
-    const tcp = createServer();
     tcp.once('error', reject);
     tcp.listen(opts.port, opts.host, () => {
       tcp.off('error', reject);
       tcp.on('error', (err) => log.error({ err }, 'outbound listener error'));
-      let server: EslServer;
-      try {
-        // myevents: the call's own events (hangup, DTMF, execute complete) come on its socket.
-        server = new esl.Server({ host: opts.host, port: opts.port, myevents: true, server: tcp }, () => {
-          const addr = tcp.address();
-          resolve({
-            port: typeof addr === 'object' && addr ? addr.port : opts.port,
-            close: () => new Promise<void>((r) => tcp.close(() => r())),
-          });
-        });
-      } catch (err) {
-        tcp.close();
-        reject(err as Error);
-        return;
-      }
-      wire(server);
+      const addr = tcp.address();
+      resolve({
+        port: typeof addr === 'object' && addr ? addr.port : opts.port,
+        close: () => new Promise<void>((r) => tcp.close(() => r())),
+      });
     });
   });
+}
 
-  function wire(server: EslServer): void {
-    server.on('error', (err) => log.error({ err }, 'outbound listener error'));
-    server.on('connection::ready', (...args: unknown[]) => {
-      const conn = args[0] as EslConnection;
-      const call = new OutboundCall(conn, opts.node, log);
-      const callLog = log.child({ callId: call.uuid });
-      if (opts.accepting && !opts.accepting()) {
-        callLog.warn('not accepting calls (shutting down): closing the socket so the dialplan falls back');
-        call.close();
-        return;
-      }
-      try {
-        const r = onCall(call);
-        if (r instanceof Promise) r.catch((err: unknown) => callLog.error({ err }, 'call handler failed'));
-      } catch (err) {
-        callLog.error({ err }, 'call handler failed');
-      }
-    });
-  }
+/**
+ * The addresses of the given hosts (names resolved, every address of each). A name that does not
+ * resolve is reported through `onUnresolved` and left out: the listener then refuses it.
+ */
+export async function resolveAddresses(hosts: readonly string[], onUnresolved: (host: string, err: unknown) => void): Promise<string[]> {
+  const all = await Promise.all(
+    hosts.map((h) =>
+      lookup(h, { all: true }).then(
+        (r) => r.map((a) => normalizeAddress(a.address)),
+        (err: unknown) => {
+          onUnresolved(h, err);
+          return [];
+        },
+      ),
+    ),
+  );
+  return [...new Set(all.flat())];
 }

@@ -1,7 +1,6 @@
-// Commands waiting for FreeSWITCH. FreeSWITCH gives no request ids, so replies are matched by
-// order inside the ESL library; this table only adds what the library lacks: a timeout on every
-// command, and rejecting every pending command at once when the socket closes (the library would
-// leave their callbacks hanging forever, see englercj/node-esl#84).
+// Commands waiting for FreeSWITCH. Replies are matched to commands by order in the connection
+// (esl-connection.ts); this table adds a timeout on every command (the whole bgapi job included),
+// and rejects every pending command at once when the node gives up its connection.
 import { FreeSwitchDisconnected, FreeSwitchTimeout } from './errors.ts';
 
 interface Entry {
@@ -18,8 +17,8 @@ export class PendingCommands {
     return this.entries.size;
   }
 
-  /** Run `send`, which must call done(result) once; time out after timeoutMs. */
-  run<T>(what: string, timeoutMs: number, send: (done: (result: T) => void) => void): Promise<T> {
+  /** Run `send`, which must call done(result) or fail(err) once; time out after timeoutMs. */
+  run<T>(what: string, timeoutMs: number, send: (done: (result: T) => void, fail: (err: Error) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const entry: Entry = {
         reject,
@@ -35,8 +34,13 @@ export class PendingCommands {
         clearTimeout(entry.timer);
         resolve(result);
       };
+      const fail = (err: Error): void => {
+        if (!this.entries.delete(entry)) return;
+        clearTimeout(entry.timer);
+        reject(err);
+      };
       try {
-        send(done);
+        send(done, fail);
       } catch (err) {
         this.entries.delete(entry);
         clearTimeout(entry.timer);

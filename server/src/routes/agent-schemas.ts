@@ -12,7 +12,7 @@ export const skillsSchema = z
 export const phoneSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.@:/+=-]{1,128}$/, { error: 'expected a FreeSWITCH dial target such as user/1001' })
-  .describe('FreeSWITCH dial target the router rings, e.g. user/1001');
+  .describe('FreeSWITCH dial target the router rings: user/<extension> (e.g. user/1001) or a prefix the site allows (HOTLINE_DIAL_AGENT_PHONE_PREFIXES) and a number; anything else is refused with 400');
 const nameSchema = z.string().trim().min(1, { error: 'expected a name' }).max(64, { error: 'expected at most 64 characters' });
 const bySchema = z.string().min(1).max(64).optional().describe('Who asks (recorded in the audit); until auth is wired the caller names itself. Default "api".');
 

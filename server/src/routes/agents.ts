@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { AgentTransitionError, type AgentCommand } from '../acd/agent-state.ts';
 import type { ZodTypeProvider } from '../plugins/app/zod.ts';
-import { AgentBusyError, AgentConflictError, AgentExistsError, AgentNotFoundError, type AgentStore } from '../store/agent-store.ts';
+import { AgentBusyError, AgentConflictError, AgentExistsError, AgentNotFoundError, AgentPhoneRefusedError, type AgentStore } from '../store/agent-store.ts';
 import { agentParams, agentView, auditView, createAgentBody, errorView, patchAgentBody, stateBody, transitionView, type STATE_ACTIONS } from './agent-schemas.ts';
 
 export interface AgentRoutesOptions {
@@ -18,6 +18,7 @@ export interface AgentRoutesOptions {
 /** Domain errors become 4xx the app's error handler answers with their message. */
 function asHttp(err: unknown): unknown {
   if (err instanceof AgentNotFoundError) return Object.assign(err, { statusCode: 404 });
+  if (err instanceof AgentPhoneRefusedError) return Object.assign(err, { statusCode: 400 });
   if (err instanceof AgentTransitionError || err instanceof AgentExistsError || err instanceof AgentBusyError || err instanceof AgentConflictError)
     return Object.assign(err, { statusCode: 409 });
   return err;

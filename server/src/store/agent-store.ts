@@ -55,6 +55,18 @@ export class AgentBusyError extends Error {
   }
 }
 
+/** A phone the site does not allow agents to have (the checker's reason in the message). */
+export class AgentPhoneRefusedError extends Error {
+  readonly code = 'AGENT_PHONE_REFUSED';
+  constructor(
+    readonly agentId: string,
+    reason: string,
+  ) {
+    super(`agent ${agentId}: ${reason}`);
+    this.name = 'AgentPhoneRefusedError';
+  }
+}
+
 /** The record kept changing under us; after a few attempts the caller is told to retry. */
 export class AgentConflictError extends Error {
   readonly code = 'AGENT_CONFLICT';
@@ -74,6 +86,8 @@ export interface AgentStoreOptions {
   maxAttempts?: number;
   /** Told after every successful write (realtime deltas). */
   onChange?: (agent: AgentRecord) => void;
+  /** Throws (with the reason) when a phone is not one the site allows; create and update call it. */
+  checkPhone?: (phone: string) => void;
 }
 
 type Outcome = 'OK' | 'EXISTS' | 'GONE' | 'CONFLICT';
@@ -89,6 +103,7 @@ export class AgentStore {
   private readonly auditMaxLen: number;
   private readonly maxAttempts: number;
   private readonly onChange: ((agent: AgentRecord) => void) | undefined;
+  private readonly checkPhone: ((phone: string) => void) | undefined;
 
   constructor(opts: AgentStoreOptions) {
     this.redis = opts.redis;
@@ -97,6 +112,15 @@ export class AgentStore {
     this.auditMaxLen = opts.auditMaxLen ?? 10_000;
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.onChange = opts.onChange;
+    this.checkPhone = opts.checkPhone;
+  }
+
+  private allowedPhone(id: string, phone: string): void {
+    try {
+      this.checkPhone?.(phone);
+    } catch (err) {
+      throw new AgentPhoneRefusedError(id, (err as Error).message);
+    }
   }
 
   async get(id: string): Promise<StoredAgent | undefined> {
@@ -115,6 +139,7 @@ export class AgentStore {
 
   /** A new agent starts logged out. Throws AgentExistsError. */
   async create(profile: AgentProfile, by = 'admin'): Promise<StoredAgent> {
+    this.allowedPhone(profile.id, profile.phone);
     const now = this.machine.now();
     const agent: AgentRecord = { ...profile, skills: { ...profile.skills }, state: 'logged-out', since: now, wrapExtended: false };
     const out = await this.write(undefined, agent, { event: 'create', from: 'logged-out', to: 'logged-out', reason: 'created', at: now, by });
@@ -124,6 +149,7 @@ export class AgentStore {
 
   /** Name, phone or skills; a ready agent moves between ready sets at once, keeping its idle position. */
   async update(id: string, patch: AgentProfilePatch, by = 'admin'): Promise<StoredAgent> {
+    if (patch.phone !== undefined) this.allowedPhone(id, patch.phone);
     return this.mutate(id, (cur) => {
       const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as AgentProfilePatch;
       const next: AgentRecord = { ...cur, ...given };

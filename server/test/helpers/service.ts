@@ -38,6 +38,8 @@ export async function startHarness(
     queues?: unknown;
     /** fsim switch settings (gateways and their numbers' behaviour). */
     fsimSwitch?: Record<string, unknown>;
+    /** Collect the service's JSON log lines here (level info unless HOTLINE_TEST_LOG_LEVEL says). */
+    logLines?: string[];
   } = {},
 ): Promise<Harness> {
   const r = await withRedis(t);
@@ -69,7 +71,11 @@ export async function startHarness(
     await writeFile(env.HOTLINE_IVR_FLOWS_PATH, JSON.stringify(opts.flows));
   }
   const config = loadConfig({ env });
-  const service = await createService(config, createLogger(config.log));
+  const lines = opts.logLines;
+  const logger = lines
+    ? createLogger({ level: process.env.HOTLINE_TEST_LOG_LEVEL === undefined ? 'info' : config.log.level }, { write: (l: string) => void lines.push(l) })
+    : createLogger(config.log);
+  const service = await createService(config, logger);
   await service.start();
   t.teardown(() => service.stop());
   const redis = new Redis(r.url);

@@ -43,6 +43,7 @@ export const en: Record<MessageKey, string> = {
   'reason.training': 'Training',
   'reason.meeting': 'Meeting',
   'reason.ring-no-answer': 'Missed call',
+  'reason.phone-failure': 'Phone not working',
   'btn.login': 'Log in',
   'btn.ready': 'Ready',
   'btn.notReady': 'Not ready',

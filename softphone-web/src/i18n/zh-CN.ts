@@ -41,6 +41,7 @@ export const zhCN = {
   'reason.training': '培训',
   'reason.meeting': '会议',
   'reason.ring-no-answer': '未接听',
+  'reason.phone-failure': '话机故障',
   'btn.login': '签入',
   'btn.ready': '就绪',
   'btn.notReady': '示忙',
