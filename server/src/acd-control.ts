@@ -53,6 +53,8 @@ export interface AcdDeps {
   readonly onAgentLeg?: (call: Readonly<CallRecord>, leg: Readonly<LegRecord>, ev: SwitchEvent) => void;
   /** An agent transferred a call away. */
   readonly onTransferred?: (agentId: string, callId: string) => void;
+  /** False while Redis does not answer: the review (and with it every routing pass) waits for it. */
+  readonly storeHealthy?: () => boolean;
 }
 
 export interface Acd {
@@ -238,7 +240,9 @@ export function startAcd(deps: AcdDeps): Acd {
     },
     killLeg: (uuid, cause) => sw.kill(uuid, cause),
     async tick() {
-      if (reviewing) return;
+      // Redis away: every claim would time out. Callers wait in the dialplan; routing resumes on the
+      // first tick after Redis answers again.
+      if (reviewing || deps.storeHealthy?.() === false) return;
       reviewing = true;
       try {
         for (const id of await agents.expireWrapUps(now())) acd.agentBecameReady(id);

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { ZodError } from 'zod';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import authzPlugin from './plugins/app/authz.ts';
 import metricsPlugin from './plugins/app/metrics.ts';
 import readinessPlugin, { type ReadinessDeps } from './plugins/app/readiness.ts';
 import zodPlugin, { describeZodError } from './plugins/app/zod.ts';
@@ -23,6 +24,8 @@ import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
 import type { QueueConfig } from './acd/queue-config.ts';
+import { isLoopback } from './config-exposure.ts';
+import { isRedisUnavailable } from './store/redis-client.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,8 +45,10 @@ export interface AppDeps {
     queueConfigs: readonly QueueConfig[];
     onAgentStateChange: (agentId: string) => void;
   };
-  /** Present when logins are served: POST /api/login. */
-  auth?: Auth;
+  /** Logins (POST /api/login) and the token check of every protected route. */
+  auth: Auth;
+  /** False while Redis does not answer: routes that need it answer 503 at once. Default: always true. */
+  storeHealthy?: () => boolean;
 }
 
 export interface AppOptions {
@@ -64,6 +69,19 @@ const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
 export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { config, deps }) => {
   fastify.decorate('config', config);
 
+  // First, so its hooks reach every route registered after it (the docs' included).
+  await fastify.register(authzPlugin, {
+    auth: deps.auth,
+    metrics: { token: config.metrics.token, openWithoutToken: isLoopback(config.http.host) },
+  });
+  const storeHealthy = deps.storeHealthy;
+  if (storeHealthy) {
+    fastify.addHook('onRequest', async (req, reply) => {
+      // Waiting for a command timeout would tell the client the same thing a second later.
+      if (req.routeOptions.config.store && !storeHealthy()) return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+    });
+  }
+
   await fastify.register(swaggerPlugin, { version: SERVICE_VERSION });
 
   await fastify.register(zodPlugin);
@@ -73,6 +91,10 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   fastify.setErrorHandler((error: FastifyError | ZodError, request, reply) => {
     // A ZodError thrown by a handler means its external input (a body, a payload) was refused.
     const status = error instanceof ZodError ? 400 : statusOf(error);
+    if (isRedisUnavailable(error)) {
+      request.log.warn({ err: { message: error.message }, req: request }, 'request refused: Redis unavailable');
+      return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+    }
     if (status >= 500) {
       request.log.error({ err: error, req: request }, 'request failed');
       // The cause stays in the log: the client gets the request id to quote, not our internals.
@@ -86,15 +108,15 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
-  if (deps.auth) {
-    await fastify.register(loginRoutes, { auth: deps.auth });
-    await fastify.register(softphoneRoutes, { auth: deps.auth, config });
-  }
+  await fastify.register(loginRoutes, { auth: deps.auth });
+  await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });
   }
 };
+
+const storeUnavailable = { statusCode: 503, error: 'Service Unavailable', message: 'storage (Redis) unavailable: retry shortly' };
 
 function statusOf(error: { statusCode?: number }): number {
   const s = error.statusCode;

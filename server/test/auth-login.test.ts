@@ -55,7 +55,7 @@ t.test('after N failures the username is refused with 429, even with the right p
 
 t.test('the window passes: logins are allowed again', async (t) => {
   let now = 1_800_000_000_000;
-  const auth = await createAuth(loadConfig({ env: { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '2', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '10' } }).auth, createLogger({ level: 'silent' }), () => now);
+  const auth = await createAuth(loadConfig({ env: { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '2', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '10' } }).auth, createLogger({ level: 'silent' }), { now: () => now });
   await auth.login('ops', 'x', 'ip');
   await auth.login('ops', 'y', 'ip');
   t.same(await auth.login('ops', 'demo12345', 'ip'), { ok: false, reason: 'rate-limited' });

@@ -27,6 +27,8 @@ export interface AgentProfile {
   readonly phone: string;
   /** Skill name -> level 1..10. */
   readonly skills: Readonly<Record<string, number>>;
+  /** Teams the agent belongs to: a supervisor forces the state of agents in its groups (auth/access.ts). */
+  readonly groups?: readonly string[];
 }
 
 export interface AgentRecord extends AgentProfile {
