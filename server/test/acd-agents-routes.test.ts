@@ -29,8 +29,8 @@ async function appWith(t: Test, url: string) {
   await app.register(queueRoutes, { agents: store, queues, queueConfigs: [{ name: 'general' }, { name: 'elder', skill: 'general' }], clock: () => clock.now });
   t.teardown(() => app.close());
   const headers = await bearer(auth, 'admin');
-  const post = (url: string, payload: unknown) => inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers });
-  const inject = (opts: { method?: 'GET' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }) => app.inject({ ...opts, headers });
+  const inject = (opts: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }) => app.inject({ ...opts, headers });
+  const post = (url: string, payload: unknown) => inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
   return { app, store, queues, clock, post, inject, auth };
 }
 

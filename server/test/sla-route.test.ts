@@ -31,7 +31,7 @@ t.test('GET /api/sla', async (t) => {
   t.teardown(() => built.close());
   // The figures are for ops (and supervisors, admins): every request carries an ops token.
   const headers = await bearer(auth, 'ops');
-  const app = { inject: (opts: Parameters<typeof built.inject>[0] & object) => built.inject({ ...opts, headers: { ...headers, ...(opts as { headers?: Record<string, string> }).headers } }) };
+  const app = { inject: (opts: { url: string; query?: Record<string, string> }) => built.inject({ ...opts, headers }) };
 
   const t0 = bj('2026-11-22T10:01:00') * 1000;
   await sla.record({ callId: 'a', queue: 'general', t0Us: t0, kind: 'answered', atUs: t0 + 15_000_000 });

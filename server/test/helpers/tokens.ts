@@ -26,3 +26,10 @@ export async function roleHeaders(auth: Pick<Auth, 'login'>): Promise<Record<Rol
   const entries = await Promise.all(Object.entries(ROLE_USERS).map(async ([role, user]) => [role, await bearer(auth, user)] as const));
   return Object.fromEntries(entries) as Record<Role, { authorization: string }>;
 }
+
+/** The same over HTTP, for a service running in another process. */
+export async function bearerAt(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<{ authorization: string }> {
+  const res = await fetch(`${baseUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
+  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+}
