@@ -49,6 +49,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_AUTH_JWT_SECRET', path: ['auth', 'jwtSecret'], kind: 'string' },
   { name: 'HOTLINE_AUTH_TOKEN_TTL_SEC', path: ['auth', 'tokenTtlSec'], kind: 'int' },
   { name: 'HOTLINE_AUTH_LOGIN_MAX_FAILURES', path: ['auth', 'loginMaxFailures'], kind: 'int' },
+  { name: 'HOTLINE_AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS', path: ['auth', 'loginMaxFailuresPerAddress'], kind: 'int' },
   { name: 'HOTLINE_AUTH_LOGIN_WINDOW_SEC', path: ['auth', 'loginWindowSec'], kind: 'int' },
   // -- end auth --
   // -- realtime --

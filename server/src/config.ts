@@ -167,8 +167,10 @@ export const authSchema = z
     usersPath: text('a file path').optional(),
     jwtSecret: z.string({ error: 'expected a secret of at least 32 characters' }).min(32, { error: 'expected a secret of at least 32 characters' }).optional(),
     tokenTtlSec: int(60, 7 * 86_400).default(12 * 3600),
-    // Failed logins per username (and per client address) within the window before 429.
+    // Failed logins per username within the window before 429.
     loginMaxFailures: int(1, 1000).default(5),
+    // Per client address; a whole center may log in from one NAT address. Default: 10 x loginMaxFailures.
+    loginMaxFailuresPerAddress: int(1, 100_000).optional(),
     loginWindowSec: int(1, 86_400).default(300),
   })
   .refine((a) => !a.usersPath || a.jwtSecret, { error: 'expected jwtSecret when usersPath is set', path: ['jwtSecret'] });

@@ -13,7 +13,7 @@ import { createMetricsRegistry } from './plugins/app/metrics.ts';
 import type { FreeswitchNodeStatus } from './plugins/app/readiness.ts';
 import { createShutdown, type Shutdown, type ShutdownResult } from './shutdown.ts';
 import { startCallControl, type CallControl } from './call-control.ts';
-import { createAuth, type Auth } from './auth/auth.ts';
+import { createAuth, loginLimits, type Auth } from './auth/auth.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { createRealtime, type Realtime } from './realtime/server.ts';
 import { startMetricsListener } from './metrics-listener.ts';
@@ -97,8 +97,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
   // The failed-login budget is shared by every instance through Redis when there is one.
-  const limits = { maxFailures: config.auth.loginMaxFailures, windowMs: config.auth.loginWindowSec * 1000 };
-  const auth = await createAuth(config.auth, logger, store ? { limiter: redisLimiter(store, redisKeys(config.redis.keyPrefix), limits) } : {});
+  const auth = await createAuth(config.auth, logger, store ? { limiter: redisLimiter(store, redisKeys(config.redis.keyPrefix), loginLimits(config.auth)) } : {});
   const app = await buildApp({
     config,
     logger,

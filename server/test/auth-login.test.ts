@@ -44,7 +44,7 @@ t.test('demo users: a good password gets a JWT with the role; a bad one or an un
 });
 
 t.test('after N failures the username is refused with 429, even with the right password', async (t) => {
-  const { login } = await httpService(t, { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '3', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '60' });
+  const { login } = await httpService(t, { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '3', HOTLINE_AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '3', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '60' });
   for (let i = 0; i < 3; i++) t.equal((await login('supervisor', `guess${i}`, `10.0.0.${i}`)).statusCode, 401);
   t.equal((await login('supervisor', 'demo12345', '10.9.9.9')).statusCode, 429, 'username blocked from any address');
   t.equal((await login('admin', 'demo12345', '10.9.9.9')).statusCode, 200, 'other users unaffected');

@@ -2,7 +2,7 @@
 import type { AuthConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
-import { memoryLimiter, type LoginLimiter } from './login-limiter.ts';
+import { memoryLimiter, type LimitSettings, type LoginLimiter } from './login-limiter.ts';
 import { tokenSigner, type Principal } from './tokens.ts';
 import { loadUsers, type User } from './users.ts';
 
@@ -22,6 +22,13 @@ export interface Auth {
   readonly demo: boolean;
 }
 
+/** The failed-login budget the config asks for (per address: 10 times the per-user budget unless set). */
+export const loginLimits = (c: AuthConfig): LimitSettings => ({
+  maxFailures: c.loginMaxFailures,
+  maxPerAddress: c.loginMaxFailuresPerAddress ?? c.loginMaxFailures * 10,
+  windowMs: c.loginWindowSec * 1000,
+});
+
 export interface AuthOptions {
   now?: () => number;
   /** The failed-login budget; default: this process's memory (use the Redis one with several instances). */
@@ -35,7 +42,17 @@ export async function createAuth(config: AuthConfig, logger: Logger, opts: AuthO
   const demo = config.usersPath === undefined;
   if (demo) log.warn('auth: embedded demo users (password demo12345) and a per-start JWT secret; set auth.usersPath and auth.jwtSecret in production');
   const signer = tokenSigner({ ...(config.jwtSecret ? { secret: config.jwtSecret } : {}), ttlSec: config.tokenTtlSec, now });
-  const limiter = opts.limiter ?? memoryLimiter({ maxFailures: config.loginMaxFailures, windowMs: config.loginWindowSec * 1000, now });
+  const limiter = opts.limiter ?? memoryLimiter({ ...loginLimits(config), now });
+  // A guessing run is refused thousands of times: one line per user and 10 s, with the count.
+  const refusals = new Map<string, { count: number; at: number }>();
+  const logRefusal = (username: string, clientAddress: string): void => {
+    const r = refusals.get(username);
+    if (r && now() - r.at < 10_000) return void r.count++;
+    log.warn({ username, clientAddress, refusedSinceLastLine: r?.count ?? 0 }, 'login refused: too many failures');
+    refusals.delete(username);
+    refusals.set(username, { count: 0, at: now() });
+    if (refusals.size > 10_000) refusals.delete(refusals.keys().next().value!);
+  };
 
   return {
     demo,
@@ -45,7 +62,7 @@ export async function createAuth(config: AuthConfig, logger: Logger, opts: AuthO
       const keys = { user: username, address: clientAddress };
       // The attempt is spent before the password is checked (see login-limiter.ts).
       if (!(await limiter.acquire(keys))) {
-        log.warn({ username, clientAddress }, 'login refused: too many failures');
+        logRefusal(username, clientAddress);
         return { ok: false, reason: 'rate-limited' };
       }
       const user = users.get(username);

@@ -17,7 +17,10 @@ export interface LoginKeys {
 }
 
 export interface LimitSettings {
+  /** Attempts per username in the window. */
   readonly maxFailures: number;
+  /** Attempts per client address: higher, since a whole center may share one NAT address. */
+  readonly maxPerAddress: number;
   readonly windowMs: number;
 }
 
@@ -39,10 +42,11 @@ export function memoryLimiter(opts: LimitSettings & { now?: () => number }): Log
     return e;
   };
   const keysOf = (k: LoginKeys) => [`u:${k.user}`, `a:${k.address}`];
+  const max = [opts.maxFailures, opts.maxPerAddress];
   return {
     async acquire(k) {
       const keys = keysOf(k);
-      if (keys.some((key) => (live(key)?.count ?? 0) >= opts.maxFailures)) return false;
+      if (keys.some((key, i) => (live(key)?.count ?? 0) >= max[i]!)) return false;
       for (const key of keys) {
         const e = live(key);
         if (e) e.count++;

@@ -4,14 +4,13 @@ import type { Redis } from 'ioredis';
 import type { LimitSettings, LoginKeys, LoginLimiter } from '../auth/login-limiter.ts';
 import type { RedisKeys } from './keys.ts';
 
-/** KEYS: counters. ARGV: max, window ms. 1 when an attempt was taken on every counter, 0 when any is spent. */
+/** KEYS: counters. ARGV: window ms, then each counter's budget. 1 when an attempt was taken on every counter, 0 when any is spent. */
 const ACQUIRE = `
-local max = tonumber(ARGV[1])
-for _, k in ipairs(KEYS) do
-  if tonumber(redis.call('GET', k) or '0') >= max then return 0 end
+for i, k in ipairs(KEYS) do
+  if tonumber(redis.call('GET', k) or '0') >= tonumber(ARGV[i + 1]) then return 0 end
 end
 for _, k in ipairs(KEYS) do
-  if redis.call('INCR', k) == 1 then redis.call('PEXPIRE', k, ARGV[2]) end
+  if redis.call('INCR', k) == 1 then redis.call('PEXPIRE', k, ARGV[1]) end
 end
 return 1
 `;
@@ -28,7 +27,7 @@ export function redisLimiter(redis: Redis, keys: RedisKeys, opts: LimitSettings)
   return {
     async acquire(k) {
       const [user, address] = counters(k);
-      return (await redis.eval(ACQUIRE, 2, user, address, String(opts.maxFailures), String(opts.windowMs))) === 1;
+      return (await redis.eval(ACQUIRE, 2, user, address, String(opts.windowMs), String(opts.maxFailures), String(opts.maxPerAddress))) === 1;
     },
     async succeeded(k) {
       const [user, address] = counters(k);
