@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.ts';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/log.ts';
 import { createService, type Service } from '../../src/service.ts';
 import { freePort } from '../../../scripts/lib/free-port.ts';
@@ -38,12 +39,19 @@ export async function startHarness(
     queues?: unknown;
     /** fsim switch settings (gateways and their numbers' behaviour). */
     fsimSwitch?: Record<string, unknown>;
+    /** An existing Redis (a test that stalls it); default: one of the test's own. */
+    redisUrl?: string;
+    /** Where the service's JSON log lines go (a test that reads them); default: stdout at HOTLINE_TEST_LOG_LEVEL. */
+    logTo?: DestinationStream;
+    /** fsim's ESL password; default ESL_PASSWORD. */
+    eslPassword?: string;
   } = {},
 ): Promise<Harness> {
-  const r = await withRedis(t);
+  const r = opts.redisUrl ? { url: opts.redisUrl } : await withRedis(t);
   const outboundPort = await freePort();
   const fsim = await withFsim(t, {
     serviceSocket: `127.0.0.1:${outboundPort}`,
+    ...(opts.eslPassword ? { eslPassword: opts.eslPassword } : {}),
     timeScale: opts.timeScale ?? 0.05,
     ...(opts.fsimSwitch ? { switch: opts.fsimSwitch } : {}),
     ...(opts.dialplanVars ? { extra: { dialplan: { dir: path.resolve(import.meta.dirname, '../../../dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outboundPort}`, ...opts.dialplanVars } } } } : {}),
@@ -52,7 +60,7 @@ export async function startHarness(
     HOTLINE_HTTP_PORT: '0',
     HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
     HOTLINE_REDIS_URL: r.url,
-    HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: ESL_PASSWORD, ...opts.node }]),
+    HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: opts.eslPassword ?? ESL_PASSWORD, ...opts.node }]),
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
     // The softphone's simulated phone, as `npm start` configures it.
     HOTLINE_DESK_PHONE: JSON.stringify({ kind: 'simulated', controlUrl: `http://127.0.0.1:${fsim.controlPort}` }),
@@ -69,7 +77,7 @@ export async function startHarness(
     await writeFile(env.HOTLINE_IVR_FLOWS_PATH, JSON.stringify(opts.flows));
   }
   const config = loadConfig({ env });
-  const service = await createService(config, createLogger(config.log));
+  const service = await createService(config, createLogger(config.log, opts.logTo));
   await service.start();
   t.teardown(() => service.stop());
   const redis = new Redis(r.url);
