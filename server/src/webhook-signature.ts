@@ -41,3 +41,16 @@ export function verifySignature(
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
+
+/**
+ * A webhook URL's `user:password@` as a Basic Authorization header: fetch refuses URLs that carry
+ * credentials, and receivers that want Basic auth are configured exactly that way.
+ */
+export function basicAuthOf(url: string): { url: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (!u.username && !u.password) return { url, headers: {} };
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } };
+}

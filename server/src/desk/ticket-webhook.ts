@@ -3,7 +3,7 @@
 // configured every attempt is signed with its time (webhook-signature.ts) so the receiver can tell
 // our posts from anyone else's, and from a replay of one of ours.
 import type { Logger } from 'pino';
-import { signatureHeaders } from '../webhook-signature.ts';
+import { basicAuthOf, signatureHeaders } from '../webhook-signature.ts';
 import type { DeskCallFacts, StoredWrapUp } from '../store/desk-store.ts';
 import type { TicketSink } from './desk.ts';
 
@@ -34,13 +34,14 @@ export function ticketWebhook(opts: TicketWebhookOptions): TicketSink & { idle()
   // The URL may carry a token: log only its host.
   const target = new URL(opts.url).host;
   const inflight = new Set<Promise<void>>();
+  const endpoint = basicAuthOf(opts.url);
 
   async function deliver(body: string, callId: string): Promise<void> {
     for (let attempt = 1; attempt <= opts.attempts; attempt++) {
       // Signed per attempt: a retry is a delivery of its own, with its own time.
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) };
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...endpoint.headers, ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) };
       try {
-        const res = await doFetch(opts.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await doFetch(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs) });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return void opts.log.info({ webhook: target, callId, attempt }, 'wrap-up sent to the ticket system');
         // A 4xx other than 429 will not get better by asking again.

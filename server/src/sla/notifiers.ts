@@ -1,7 +1,7 @@
 // Where an alert change goes: the log always, a webhook when configured. A notifier never throws:
 // an unreachable webhook is logged and the SLA service carries on.
 import type { Logger } from 'pino';
-import { signatureHeaders } from '../webhook-signature.ts';
+import { basicAuthOf, signatureHeaders } from '../webhook-signature.ts';
 import type { AlertEvent } from './alert.ts';
 
 export interface AlertNotifier {
@@ -66,13 +66,14 @@ export function webhookNotifier(opts: WebhookNotifierOptions): AlertNotifier {
   const now = opts.now ?? Date.now;
   // The URL may carry a token in its query: log only where it goes, not the whole URL.
   const target = new URL(opts.url).host;
+  const endpoint = basicAuthOf(opts.url);
   return {
     async notify(e) {
       try {
         const body = JSON.stringify(webhookBody(e));
-        const res = await doFetch(opts.url, {
+        const res = await doFetch(endpoint.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) },
+          headers: { 'content-type': 'application/json', ...endpoint.headers, ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) },
           body,
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
