@@ -1,10 +1,14 @@
 // The ticket webhook: signed with its time (replays refused by the receiver's window), retried on
 // 5xx / 429 / network errors, none on other 4xx.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import pino from 'pino';
 import { ticketWebhook } from '../src/desk/ticket-webhook.ts';
 import type { StoredWrapUp } from '../src/store/desk-store.ts';
 import { REPLAY_WINDOW_SEC, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../src/webhook-signature.ts';
+import { REPO } from './helpers/fsim.ts';
 
 const wrapUp: StoredWrapUp = { id: 'w1', callId: 'c1', agentId: '1001', category: 'complaint', summary: '噪音投诉', atMs: 1 };
 const SECRET = 'a-secret-of-16-chars';
@@ -38,13 +42,19 @@ t.test('signed with its time, and retried after a 503 and a network error', asyn
   for (const c of f.calls) t.same(verifySignature(SECRET, c.headers, c.body, Number(c.headers[TIMESTAMP_HEADER]) * 1000), { ok: true });
 });
 
-t.test('a captured delivery replayed after the window is refused; a moved timestamp breaks the signature', async (t) => {
+const sentAt = 1_800_000_000_000;
+
+/** One signed delivery made at `at`, as the receiver gets it. */
+async function oneDelivery(at: number): Promise<{ headers: Record<string, string>; body: string }> {
   const f = fakeFetch([200]);
-  const sentAt = 1_800_000_000_000;
-  const s = sink(f.fetch, { secret: SECRET, now: () => sentAt });
+  const s = sink(f.fetch, { secret: SECRET, now: () => at });
   s.send(wrapUp, undefined);
   await s.idle();
-  const { headers, body } = f.calls[0]!;
+  return f.calls[0]!;
+}
+
+t.test('a captured delivery replayed after the window is refused; a moved timestamp breaks the signature', async (t) => {
+  const { headers, body } = await oneDelivery(sentAt);
   t.same(verifySignature(SECRET, headers, body, sentAt + 2_000), { ok: true }, 'fresh: accepted');
   t.same(verifySignature(SECRET, headers, body, sentAt + (REPLAY_WINDOW_SEC + 1) * 1000), { ok: false, reason: 'stale' }, 'replayed later: refused');
   const moved = { ...headers, [TIMESTAMP_HEADER]: String(sentAt / 1000 + 3600) };
@@ -71,4 +81,18 @@ t.test('gives up after the attempts', async (t) => {
   s.send(wrapUp, undefined);
   await s.idle();
   t.equal(f.calls.length, 3);
+});
+
+t.test("README's verification snippet accepts our deliveries and refuses a replay", async (t) => {
+  const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Webhooks: verifying a signature'));
+  const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  t.ok(code, 'the README shows the receiver code');
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'readme-')), 'verify.mjs');
+  await writeFile(file, code!);
+  const { verifyHotline } = (await import(file)) as { verifyHotline: (s: string, h: Record<string, string>, b: string, now?: number) => boolean };
+  const { headers, body } = await oneDelivery(sentAt);
+  t.equal(verifyHotline(SECRET, headers, body, sentAt + 1000), true, 'a fresh delivery verifies');
+  t.equal(verifyHotline(SECRET, headers, body, sentAt + 301_000), false, 'a replay after the window does not');
+  t.equal(verifyHotline(SECRET, headers, `${body} `, sentAt), false, 'a changed body does not');
 });
