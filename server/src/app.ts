@@ -26,6 +26,7 @@ import type { QueueStore } from './store/queue-store.ts';
 import type { QueueConfig } from './acd/queue-config.ts';
 import { isLoopback } from './config-exposure.ts';
 import { isRedisUnavailable } from './store/redis-client.ts';
+import type { RedisHealth } from './store/redis-health.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -47,8 +48,8 @@ export interface AppDeps {
   };
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
-  /** False while Redis does not answer: routes that need it answer 503 at once. Default: always true. */
-  storeHealthy?: () => boolean;
+  /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
+  storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
 
 export interface AppOptions {
@@ -74,11 +75,23 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
     auth: deps.auth,
     metrics: { token: config.metrics.token, openWithoutToken: isLoopback(config.http.host) },
   });
-  const storeHealthy = deps.storeHealthy;
-  if (storeHealthy) {
+  const health = deps.storeHealth;
+  if (health) {
     fastify.addHook('onRequest', async (req, reply) => {
-      // Waiting for a command timeout would tell the client the same thing a second later.
-      if (req.routeOptions.config.store && !storeHealthy()) return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+      if (!req.routeOptions.config.store) return;
+      // Waiting for a command timeout would tell the client the same thing seconds later.
+      if (!health.healthy()) return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+      // A request already waiting on Redis when it stops answering is answered now as well.
+      const off = health.onChange((ok) => {
+        if (ok || reply.sent) return;
+        reply.log.warn('request answered 503: Redis stopped answering while it waited');
+        void reply.code(503).header('retry-after', '2').send(storeUnavailable);
+        // Its handler settles later, at the command timeout; Fastify's "already sent" lines say nothing new.
+        const quiet = reply.log.child({}, { level: 'silent' });
+        req.log = quiet;
+        reply.log = quiet;
+      });
+      reply.raw.once('close', off);
     });
   }
 

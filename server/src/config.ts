@@ -42,9 +42,11 @@ export const redisSchema = z.strictObject({
     .string({ error: 'expected letters, digits, "-" or "_"' })
     .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected letters, digits, "-" or "_"' })
     .default('hotline'),
-  // A command not answered within this fails (HTTP 503, a refused socket command): Redis stalling must
-  // never hang a request or a routing pass.
-  commandTimeoutMs: int(50, 60_000).default(1_000),
+  // No Redis command waits longer than this: a stalled Redis never hangs a request or a routing pass.
+  // Generous on purpose: a command that timed out may still run in Redis, and a busy host must not
+  // see false timeouts. What answers quickly is the health probe (a PING within 1 s, twice a second):
+  // while it fails, requests get 503 at once and the ACD pauses (store/redis-health.ts).
+  commandTimeoutMs: int(50, 60_000).default(5_000),
 });
 
 export const reconnectSchema = z

@@ -72,7 +72,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const redisLog = logger.child({ component: 'redis' });
   const settings: RedisClientSettings | undefined = config.redis.url ? { url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs } : undefined;
   const redis = options.redis ?? (settings ? logConnection(probeRedis(settings), redisLog, 'probe') : undefined);
-  const redisHealth = redis ? watchRedis(redis, { logger, timeoutMs: config.redis.commandTimeoutMs }) : undefined;
+  const redisHealth = redis ? watchRedis(redis, { logger, timeoutMs: Math.min(1_000, config.redis.commandTimeoutMs) }) : undefined;
   if (redis) {
     shutdown.add('store', 'redis', async () => {
       redisHealth?.stop();
@@ -104,7 +104,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     deps: {
       metrics,
       auth,
-      ...(storeHealthy ? { storeHealthy } : {}),
+      ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(calls ? { sla: calls.sla } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {

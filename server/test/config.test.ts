@@ -28,7 +28,7 @@ t.test('defaults with an empty environment', async (t) => {
   const c = loadConfig({ env: {} });
   t.same(c.http, { host: '127.0.0.1', port: 8080 });
   t.equal(c.log.level, 'info');
-  t.same(c.redis, { keyPrefix: 'hotline', commandTimeoutMs: 1000 }, 'no Redis URL: the embedded launcher provides one');
+  t.same(c.redis, { keyPrefix: 'hotline', commandTimeoutMs: 5000 }, 'no Redis URL: the embedded launcher provides one');
   t.same(c.freeswitch.nodes, [
     {
       name: 'fs1',
@@ -72,7 +72,7 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   });
   t.same(c.http, { host: '0.0.0.0', port: 9000 });
   t.equal(c.log.level, 'debug');
-  t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test', commandTimeoutMs: 1000 });
+  t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test', commandTimeoutMs: 5000 });
   t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084 });
   t.same(c.cdr, { streamMaxLen: 5000, jsonlPath: '/var/log/cdr.jsonl' });
   t.match(c.ivr, { flowsPath: './flows', promptsBase: '/usr/share/sounds/hotline' });

@@ -63,7 +63,8 @@ t.test('a stalled Redis: 503 fast, red readiness, routing paused, everyone answe
     t.ok(ms < 2_000, `${what} answered in ${ms} ms (< 2 s)`);
     return res;
   };
-  // The first requests may reach Redis before the health probe notices: the command timeout (1 s) bounds them.
+  // The first requests reach Redis before the health probe notices (a PING within 1 s, twice a
+  // second): they are answered 503 as soon as it does, not at the command timeout (5 s).
   const first = await timed('GET /api/agents during the stall', () => api('GET', '/api/agents'), 503);
   t.match(await first.json(), { statusCode: 503, message: /Redis/ });
   t.equal(first.headers.get('retry-after'), '2');

@@ -38,7 +38,9 @@ export function watchRedis(redis: Redis, opts: RedisHealthOptions): RedisHealth 
 
   const ping = async (): Promise<boolean> => {
     let t: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (t = setTimeout(() => resolve(false), timeoutMs)));
+    // The verdict waits one more turn of the event loop: timers run before I/O, so on a busy
+    // process the PONG may already sit in the socket when the timer fires (no false alarm then).
+    const late = new Promise<false>((resolve) => (t = setTimeout(() => setImmediate(() => resolve(false)), timeoutMs)));
     try {
       return await Promise.race([redis.ping().then((r) => r === 'PONG'), late]);
     } catch {
