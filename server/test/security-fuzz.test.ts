@@ -290,7 +290,9 @@ t.test('REST and Socket.IO fuzz', async (t) => {
     ['/ops', open('/ops', { token: tokens.supervisor.slice(7) })],
     ['/dispatcher', open('/dispatcher', { token: tokens.dispatcher.slice(7) })],
   ];
-  for (const [ns, s] of clients) t.equal(await outcome(s, 10_000), 'connected', `${ns} client connected`);
+  // Listen on all four before awaiting any: a later one may connect while an earlier one is awaited.
+  const connects = clients.map(([, s]) => outcome(s, 10_000));
+  for (const [i, [ns]] of clients.entries()) t.equal(await connects[i], 'connected', `${ns} client connected`);
   t.teardown(() => clients.forEach(([, s]) => s.disconnect()));
   const commands = ['agent:set-state', 'call:hangup', 'call:hold', 'call:transfer', 'call:consult', 'call:wrap-up', 'caller:history', 'directory:get', 'stats:get'];
   const nearValid = (event: string): unknown => {
