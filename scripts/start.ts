@@ -63,7 +63,7 @@ hotline12345 is running (embedded defaults)
   switch (fsim)  ESL 127.0.0.1:${fsim.eslPort} password ${eslPassword}, control API http://127.0.0.1:${fsim.controlPort}
   demo traffic   ${demo ? `robot agents ${ROBOTS[0]}-${ROBOTS[ROBOTS.length - 1]} ready, a caller every few seconds on 12345 / 12345+7 / 110` : 'off'}
   softphone      ${url}/  log in as ${humans.join(' or ') || '1000'} (password demo12345): simulated audio, answer with the button
-  wallboard API  ${url}/api/sla
+  wallboard API  ${url}/api/sla  (with a token: POST /api/login as ops / demo12345, then Authorization: Bearer <token>)
 Ctrl-C stops everything.`);
 
 let stopping = false;

@@ -9,6 +9,8 @@ export interface RedisServerHandle {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** The server's process id: a test stalls Redis with SIGSTOP and resumes it with SIGCONT. */
+  readonly pid: number | undefined;
   /** Shut the server down (SIGTERM, then SIGKILL after a bound). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -79,6 +81,7 @@ async function startOnce(opts: RedisServerOptions, port: number): Promise<RedisS
     host,
     port,
     url: `redis://${host}:${port}`,
+    pid: child.pid,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

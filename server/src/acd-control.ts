@@ -63,6 +63,8 @@ export interface AcdDeps {
   /** False while no switch connection is up and resynced: the router offers nothing. */
   readonly switchUp?: () => boolean;
   readonly metrics?: SwitchMetrics;
+  /** False while Redis does not answer: the review (and with it every routing pass) waits for it. */
+  readonly storeHealthy?: () => boolean;
 }
 
 export interface Acd {
@@ -260,7 +262,9 @@ export function startAcd(deps: AcdDeps): Acd {
     },
     killLeg: (uuid, cause) => sw.kill(uuid, cause),
     async tick() {
-      if (reviewing) return;
+      // Redis away: every claim would time out. Callers wait in the dialplan; routing resumes on the
+      // first tick after Redis answers again.
+      if (reviewing || deps.storeHealthy?.() === false) return;
       reviewing = true;
       try {
         for (const id of await agents.expireWrapUps(now())) acd.agentBecameReady(id);

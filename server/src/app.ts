@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { ZodError } from 'zod';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import authzPlugin from './plugins/app/authz.ts';
 import metricsPlugin from './plugins/app/metrics.ts';
 import readinessPlugin, { type ReadinessDeps } from './plugins/app/readiness.ts';
 import zodPlugin, { describeZodError } from './plugins/app/zod.ts';
@@ -23,6 +24,9 @@ import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
 import type { QueueStore } from './store/queue-store.ts';
 import type { QueueConfig } from './acd/queue-config.ts';
+import { isLoopback } from './config-exposure.ts';
+import { isRedisUnavailable } from './store/redis-client.ts';
+import type { RedisHealth } from './store/redis-health.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,8 +46,10 @@ export interface AppDeps {
     queueConfigs: readonly QueueConfig[];
     onAgentStateChange: (agentId: string) => void;
   };
-  /** Present when logins are served: POST /api/login. */
-  auth?: Auth;
+  /** Logins (POST /api/login) and the token check of every protected route. */
+  auth: Auth;
+  /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
+  storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
 
 export interface AppOptions {
@@ -64,6 +70,31 @@ const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
 export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { config, deps }) => {
   fastify.decorate('config', config);
 
+  // First, so its hooks reach every route registered after it (the docs' included).
+  await fastify.register(authzPlugin, {
+    auth: deps.auth,
+    metrics: { token: config.metrics.token, openWithoutToken: isLoopback(config.http.host) },
+  });
+  const health = deps.storeHealth;
+  if (health) {
+    fastify.addHook('onRequest', async (req, reply) => {
+      if (!req.routeOptions.config.store) return;
+      // Waiting for a command timeout would tell the client the same thing seconds later.
+      if (!health.healthy()) return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+      // A request already waiting on Redis when it stops answering is answered now as well.
+      const off = health.onChange((ok) => {
+        if (ok || reply.sent) return;
+        reply.log.warn('request answered 503: Redis stopped answering while it waited');
+        void reply.code(503).header('retry-after', '2').send(storeUnavailable);
+        // Its handler settles later, at the command timeout; Fastify's "already sent" lines say nothing new.
+        const quiet = reply.log.child({}, { level: 'silent' });
+        req.log = quiet;
+        reply.log = quiet;
+      });
+      reply.raw.once('close', off);
+    });
+  }
+
   await fastify.register(swaggerPlugin, { version: SERVICE_VERSION });
 
   await fastify.register(zodPlugin);
@@ -73,6 +104,10 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   fastify.setErrorHandler((error: FastifyError | ZodError, request, reply) => {
     // A ZodError thrown by a handler means its external input (a body, a payload) was refused.
     const status = error instanceof ZodError ? 400 : statusOf(error);
+    if (isRedisUnavailable(error)) {
+      request.log.warn({ err: { message: error.message }, req: request }, 'request refused: Redis unavailable');
+      return reply.code(503).header('retry-after', '2').send(storeUnavailable);
+    }
     if (status >= 500) {
       request.log.error({ err: error, req: request }, 'request failed');
       // The cause stays in the log: the client gets the request id to quote, not our internals.
@@ -86,15 +121,15 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
-  if (deps.auth) {
-    await fastify.register(loginRoutes, { auth: deps.auth });
-    await fastify.register(softphoneRoutes, { auth: deps.auth, config });
-  }
+  await fastify.register(loginRoutes, { auth: deps.auth });
+  await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });
   }
 };
+
+const storeUnavailable = { statusCode: 503, error: 'Service Unavailable', message: 'storage (Redis) unavailable: retry shortly' };
 
 function statusOf(error: { statusCode?: number }): number {
   const s = error.statusCode;

@@ -21,6 +21,7 @@ import { CallStore } from './store/call-store.ts';
 import { CdrSink } from './store/cdr-sink.ts';
 import { redisKeys } from './store/keys.ts';
 import { QueueStore } from './store/queue-store.ts';
+import { isRedisUnavailable } from './store/redis-client.ts';
 import { startAcd, type Acd } from './acd-control.ts';
 import type { AgentRecord } from './acd/agent-state.ts';
 import { loadQueuesFile } from './acd/queues-file.ts';
@@ -54,6 +55,8 @@ export interface CallControlDeps {
   readonly now?: () => number;
   /** Receives call and agent changes for the realtime layer. */
   readonly hub?: RealtimeHub;
+  /** False while Redis does not answer: the ACD pauses routing (store/redis-health.ts). */
+  readonly storeHealthy?: () => boolean;
 }
 
 export async function startCallControl(deps: CallControlDeps): Promise<CallControl> {
@@ -69,9 +72,19 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   if (!loaded.ok) throw new Error(`IVR flows: ${loaded.error}`);
 
   // Store writes run in the background; a failure is logged, never thrown into an event handler.
+  // While Redis is away every call event fails one: one line per 10 s with the count, not one each.
   const background = new Set<Promise<unknown>>();
+  const unavailable = { count: 0, loggedAt: 0 };
+  const failed = (what: string, callId: string, err: unknown): void => {
+    if (!isRedisUnavailable(err)) return void log.error({ err, callId }, `${what} failed`);
+    unavailable.count++;
+    if (now() - unavailable.loggedAt < 10_000) return;
+    log.error({ err, failures: unavailable.count }, 'store writes failing: Redis unavailable');
+    unavailable.loggedAt = now();
+    unavailable.count = 0;
+  };
   const track = (what: string, callId: string, p: Promise<unknown>): void => {
-    const q = p.catch((err: unknown) => log.error({ err, callId }, `${what} failed`)).finally(() => background.delete(q));
+    const q = p.catch((err: unknown) => failed(what, callId, err)).finally(() => background.delete(q));
     background.add(q);
   };
 
@@ -164,6 +177,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     nodes,
     now,
     ...(deps.hub ? { onAgentChanged: (a: AgentRecord) => deps.hub!.publish('agent', a) } : {}),
+    ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}),
     onAgentLeg: (call, leg, ev) => {
       if (ev.type === 'channel-answer') late.desk?.agentAnswered(call, leg, ev.tsUs);
       else late.desk?.agentLegEnded(call, leg, ev.tsUs);
@@ -210,7 +224,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           await switchCommands((c) => commands.api(c)).transfer(uuid, 'hotline_wait', 'hotline_queue');
         },
       });
-      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), onQueued: (q) => acd.router.onQueued(q) }));
+      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), onQueued: (q) => acd.router.onQueued(q), active: () => accepting }));
     },
   );
 

@@ -19,6 +19,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'HOTLINE_REDIS_URL', path: ['redis', 'url'], kind: 'string' },
   { name: 'HOTLINE_REDIS_KEY_PREFIX', path: ['redis', 'keyPrefix'], kind: 'string' },
+  { name: 'HOTLINE_REDIS_COMMAND_TIMEOUT_MS', path: ['redis', 'commandTimeoutMs'], kind: 'int' },
   { name: 'HOTLINE_FS_NODES', path: ['freeswitch', 'nodes'], kind: 'json' },
   { name: 'HOTLINE_FS_OUTBOUND_HOST', path: ['freeswitch', 'outbound', 'host'], kind: 'string' },
   { name: 'HOTLINE_FS_OUTBOUND_PORT', path: ['freeswitch', 'outbound', 'port'], kind: 'int' },
@@ -33,6 +34,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_SLA_TARGET', path: ['sla', 'target'], kind: 'number' },
   { name: 'HOTLINE_SLA_ALERT_MIN_COUNTED', path: ['sla', 'alertMinCounted'], kind: 'int' },
   { name: 'HOTLINE_SLA_ALERT_WEBHOOK_URL', path: ['sla', 'alertWebhookUrl'], kind: 'string' },
+  { name: 'HOTLINE_SLA_ALERT_WEBHOOK_SECRET', path: ['sla', 'alertWebhookSecret'], kind: 'string' },
   { name: 'HOTLINE_SLA_ALERT_WEBHOOK_TIMEOUT_MS', path: ['sla', 'alertWebhookTimeoutMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_EVALUATE_INTERVAL_MS', path: ['sla', 'evaluateIntervalMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_UPDATE_THROTTLE_MS', path: ['sla', 'updateThrottleMs'], kind: 'int' },
@@ -50,6 +52,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_AUTH_JWT_SECRET', path: ['auth', 'jwtSecret'], kind: 'string' },
   { name: 'HOTLINE_AUTH_TOKEN_TTL_SEC', path: ['auth', 'tokenTtlSec'], kind: 'int' },
   { name: 'HOTLINE_AUTH_LOGIN_MAX_FAILURES', path: ['auth', 'loginMaxFailures'], kind: 'int' },
+  { name: 'HOTLINE_AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS', path: ['auth', 'loginMaxFailuresPerAddress'], kind: 'int' },
   { name: 'HOTLINE_AUTH_LOGIN_WINDOW_SEC', path: ['auth', 'loginWindowSec'], kind: 'int' },
   // -- end auth --
   // -- realtime --
@@ -62,6 +65,11 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_DESK_TICKET_WEBHOOK_URL', path: ['desk', 'ticketWebhookUrl'], kind: 'string' },
   { name: 'HOTLINE_DESK_TICKET_WEBHOOK_SECRET', path: ['desk', 'ticketWebhookSecret'], kind: 'string' },
   { name: 'HOTLINE_DESK_TICKET_WEBHOOK_TIMEOUT_MS', path: ['desk', 'ticketWebhookTimeoutMs'], kind: 'int' },
+  // -- metrics --
+  { name: 'HOTLINE_METRICS_TOKEN', path: ['metrics', 'token'], kind: 'string' },
+  { name: 'HOTLINE_METRICS_HOST', path: ['metrics', 'host'], kind: 'string' },
+  { name: 'HOTLINE_METRICS_PORT', path: ['metrics', 'port'], kind: 'int' },
+  // -- end metrics --
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 

@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CONFIG_FILE_ENV, envBindings, singleNodeEnv, type Env, type EnvKind } from './config-env.ts';
+import { exposureProblems } from './config-exposure.ts';
+import { redactSecrets } from './redact.ts';
 
 export { CONFIG_FILE_ENV, envBindings, singleNodeEnv, unknownEnvVars, type Env, type EnvBinding } from './config-env.ts';
 
@@ -40,6 +42,11 @@ export const redisSchema = z.strictObject({
     .string({ error: 'expected letters, digits, "-" or "_"' })
     .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'expected letters, digits, "-" or "_"' })
     .default('hotline'),
+  // No Redis command waits longer than this: a stalled Redis never hangs a request or a routing pass.
+  // Generous on purpose: a command that timed out may still run in Redis, and a busy host must not
+  // see false timeouts. What answers quickly is the health probe (a PING within 1 s, twice a second):
+  // while it fails, requests get 503 at once and the ACD pauses (store/redis-health.ts).
+  commandTimeoutMs: int(50, 60_000).default(5_000),
 });
 
 export const reconnectSchema = z
@@ -133,6 +140,8 @@ export const slaSchema = z
     alertMinCounted: int(0, 1_000_000).optional(),
     // Absent: alerts are logged and counted in metrics only.
     alertWebhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    // Signs each alert like the ticket webhook (webhook-signature.ts); absent: unsigned.
+    alertWebhookSecret: z.string({ error: 'expected a secret of at least 16 characters' }).min(16, { error: 'expected a secret of at least 16 characters' }).optional(),
     // Default 5000.
     alertWebhookTimeoutMs: int(100, 60_000).optional(),
     // How often the rolling window is re-evaluated without new calls (old calls leave it). Default 60000.
@@ -173,8 +182,10 @@ export const authSchema = z
     usersPath: text('a file path').optional(),
     jwtSecret: z.string({ error: 'expected a secret of at least 32 characters' }).min(32, { error: 'expected a secret of at least 32 characters' }).optional(),
     tokenTtlSec: int(60, 7 * 86_400).default(12 * 3600),
-    // Failed logins per username (and per client address) within the window before 429.
+    // Failed logins per username within the window before 429.
     loginMaxFailures: int(1, 1000).default(5),
+    // Per client address; a whole center may log in from one NAT address. Default: 10 x loginMaxFailures.
+    loginMaxFailuresPerAddress: int(1, 100_000).optional(),
     loginWindowSec: int(1, 86_400).default(300),
   })
   .refine((a) => !a.usersPath || a.jwtSecret, { error: 'expected jwtSecret when usersPath is set', path: ['jwtSecret'] });
@@ -212,12 +223,24 @@ export const deskSchema = z.strictObject({
   staticDir: text('a directory').optional(),
   // Every wrap-up (category, summary, ticket reference) is POSTed here as JSON.
   ticketWebhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  // Signs the body: X-Hotline-Signature: sha256=<hex HMAC>.
+  // Signs each POST: X-Hotline-Timestamp and X-Hotline-Signature over `<timestamp>.<body>` (webhook-signature.ts).
   ticketWebhookSecret: z.string({ error: 'expected a secret of at least 16 characters' }).min(16).optional(),
   ticketWebhookTimeoutMs: int(100, 60_000).default(5000),
   ticketWebhookAttempts: int(1, 10).default(3),
 });
 // -- end desk --
+
+// -- metrics: Prometheus scrapes --
+// /metrics on the API port needs `Authorization: Bearer <token>` when a token is set (Prometheus:
+// `authorization: {credentials: ...}`); without one it is served only while the API listens on
+// loopback. A port opens a listener of its own serving /metrics alone (loopback by default), the
+// way node_exporter and most exporters are scraped; the token, if set, applies there too.
+export const metricsSchema = z.strictObject({
+  token: z.string({ error: 'expected a token of at least 16 characters' }).min(16, { error: 'expected a token of at least 16 characters' }).optional(),
+  host: text('a host name or IP address').default('127.0.0.1'),
+  port: portNumber(0).optional(),
+});
+// -- end metrics --
 
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
@@ -237,6 +260,7 @@ export const configSchema = z.strictObject({
   auth: authSchema.prefault({}),
   realtime: realtimeSchema.prefault({}),
   desk: deskSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 
@@ -260,6 +284,7 @@ export type AcdConfig = Config['acd'];
 export type ShutdownConfig = Config['shutdown'];
 export type AuthConfig = Config['auth'];
 export type RealtimeConfig = Config['realtime'];
+export type MetricsConfig = Config['metrics'];
 
 // ---- loading ----
 
@@ -417,19 +442,13 @@ export function loadConfig({ env, file }: LoadConfigOptions): Config {
       problems.push(`${label}${from(path)}: ${issue.message}, got ${show(input)}`);
     }
   }
+  // Only a config that parsed can be judged; the listeners' addresses decide what it may hold.
+  if (result.success) problems.push(...exposureProblems(result.data));
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(result.data!) as Config;
 }
 
-/** The config with secrets replaced, for logging at start-up. */
+/** The config with every secret and every credential inside a URL replaced, for logging at start-up. */
 export function redactConfig(config: Config): unknown {
-  return {
-    ...config,
-    redis: { ...config.redis, url: config.redis.url?.replace(/\/\/([^@/]*)@/, '//***@') },
-    freeswitch: {
-      ...config.freeswitch,
-      nodes: config.freeswitch.nodes.map((n) => ({ ...n, password: '***' })),
-    },
-    auth: { ...config.auth, ...(config.auth.jwtSecret ? { jwtSecret: '***' } : {}) },
-  };
+  return redactSecrets(config);
 }

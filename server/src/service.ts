@@ -4,7 +4,7 @@
 // they land; each registers its closer in the right shutdown phase.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import { redactConfig, type Config } from './config.ts';
@@ -13,14 +13,19 @@ import { createMetricsRegistry } from './plugins/app/metrics.ts';
 import type { FreeswitchNodeStatus } from './plugins/app/readiness.ts';
 import { createShutdown, type Shutdown, type ShutdownResult } from './shutdown.ts';
 import { startCallControl, type CallControl } from './call-control.ts';
-import { createAuth, type Auth } from './auth/auth.ts';
+import { createAuth, loginLimits, type Auth } from './auth/auth.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { createRealtime, type Realtime } from './realtime/server.ts';
+import { startMetricsListener } from './metrics-listener.ts';
+import { redisKeys } from './store/keys.ts';
+import { redisLimiter } from './store/login-attempts.ts';
+import { probeRedis, storeRedis, type RedisClientSettings } from './store/redis-client.ts';
+import { watchRedis, type RedisHealth } from './store/redis-health.ts';
 
 export interface ServiceOptions {
   /** Connection state per configured FreeSWITCH node. Default: every node reported not connected. */
   freeswitch?: () => readonly FreeswitchNodeStatus[];
-  /** A Redis client owned by the caller (not closed by the service). Default: one made from config.redis.url. */
+  /** A Redis client for the health probe owned by the caller (not closed by the service). Default: one made from config.redis.url. */
   redis?: Redis;
   metrics?: Registry;
   /** false: do not connect to FreeSWITCH (HTTP-only tests). Default: on when Redis is configured. */
@@ -39,29 +44,23 @@ export interface Service {
   readonly auth: Auth;
   /** Socket.IO namespaces; present with call control. */
   readonly realtime: Realtime | undefined;
-  /** Listen on config.http; resolves with the bound address (useful with port 0). */
-  start(): Promise<{ host: string; port: number; url: string }>;
+  /** Whether Redis answers (probed twice a second); present when Redis is configured. */
+  readonly redisHealth: RedisHealth | undefined;
+  /** Listen on config.http (and config.metrics.port); resolves with the bound addresses (useful with port 0). */
+  start(): Promise<{ host: string; port: number; url: string; metricsUrl?: string }>;
   /** Graceful shutdown bounded by config.shutdown.graceMs. Safe to call twice. */
   stop(): Promise<ShutdownResult>;
 }
 
-function ownRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // Fail commands at once while disconnected: a readiness probe must not queue behind a reconnect.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
-  });
-  // ioredis emits 'error' on every failed reconnect; log the transition, not each attempt.
-  let healthy = true;
+/** ioredis emits 'error' on every failed reconnect: log the first of a run, with the count at the end. */
+function logConnection(redis: Redis, log: Logger, what: string): Redis {
+  let errors = 0;
   redis.on('error', (err) => {
-    if (healthy) log.warn({ err }, 'redis unreachable');
-    healthy = false;
+    if (errors++ === 0) log.warn({ err }, `${what}: redis unreachable`);
   });
   redis.on('ready', () => {
-    if (!healthy) log.info('redis connection restored');
-    healthy = true;
+    if (errors > 0) log.info({ errors }, `${what}: redis connection restored`);
+    errors = 0;
   });
   return redis;
 }
@@ -70,41 +69,47 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const shutdown = createShutdown(logger.child({ component: 'shutdown' }));
   const metrics = options.metrics ?? createMetricsRegistry();
 
-  const redis = options.redis ?? (config.redis.url ? ownRedis(config.redis.url, logger.child({ component: 'redis' })) : undefined);
-  if (redis && !options.redis) {
+  const redisLog = logger.child({ component: 'redis' });
+  const settings: RedisClientSettings | undefined = config.redis.url ? { url: config.redis.url, commandTimeoutMs: config.redis.commandTimeoutMs } : undefined;
+  const redis = options.redis ?? (settings ? logConnection(probeRedis(settings), redisLog, 'probe') : undefined);
+  const redisHealth = redis ? watchRedis(redis, { logger, timeoutMs: Math.min(1_000, config.redis.commandTimeoutMs) }) : undefined;
+  if (redis) {
     shutdown.add('store', 'redis', async () => {
+      redisHealth?.stop();
       // QUIT lets pending replies arrive; disconnect if Redis is already gone.
-      await redis.quit().catch(() => redis.disconnect());
+      if (!options.redis) await redis.quit().catch(() => redis.disconnect());
     });
   }
+  const storeHealthy = redisHealth ? () => redisHealth.healthy() : undefined;
 
-  // The store gets its own client: unlike the readiness probe's, it queues commands through a brief
-  // Redis outage instead of failing them.
+  // The store gets its own client: unlike the probe's, it queues commands through a brief Redis
+  // outage (bounded: redis-client.ts) instead of failing them at once.
+  const store = settings ? logConnection(storeRedis(settings), redisLog, 'store') : undefined;
+  if (store) shutdown.add('store', 'store-redis', () => store.quit().catch(() => store.disconnect()));
   let calls: CallControl | undefined;
   const hub = new RealtimeHub();
   hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
-  if (config.redis.url && options.callControl !== false) {
-    const storeRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
-    storeRedis.on('error', (err) => logger.warn({ err }, 'store redis error'));
-    shutdown.add('store', 'store-redis', () => storeRedis.quit().catch(() => storeRedis.disconnect()));
-    calls = await startCallControl({ config, logger, redis: storeRedis, shutdown, metrics, hub });
+  if (store && options.callControl !== false) {
+    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}) });
   }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =
     options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
-  const auth = await createAuth(config.auth, logger);
+  // The failed-login budget is shared by every instance through Redis when there is one.
+  const auth = await createAuth(config.auth, logger, store ? { limiter: redisLimiter(store, redisKeys(config.redis.keyPrefix), loginLimits(config.auth)) } : {});
   const app = await buildApp({
     config,
     logger,
     deps: {
       metrics,
       auth,
+      ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(calls ? { sla: calls.sla } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,
-        redis: async () => (redis ? (await redis.ping()) === 'PONG' : false),
+        redis: async () => (redisHealth ? redisHealth.check() : false),
         draining: () => shutdown.started,
       },
     },
@@ -139,16 +144,21 @@ export async function createService(config: Config, logger: Logger, options: Ser
     calls,
     auth,
     realtime,
+    redisHealth,
     async start() {
       logger.info({ config: redactConfig(config) }, 'starting');
       if (redis && redis.status === 'wait') {
         // Not fatal: the service starts not-ready and ioredis keeps reconnecting.
         await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
       }
+      redisHealth?.start();
       await app.listen({ host: config.http.host, port: config.http.port });
       const { address, port } = app.server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;
-      return { host: address, port, url: `http://${host}:${port}` };
+      const { port: metricsPort } = config.metrics;
+      const scrape = metricsPort === undefined ? undefined : await startMetricsListener({ ...config.metrics, port: metricsPort }, metrics, logger);
+      if (scrape) shutdown.add('transport', 'metrics', () => scrape.close());
+      return { host: address, port, url: `http://${host}:${port}`, ...(scrape ? { metricsUrl: scrape.url } : {}) };
     },
     async stop() {
       logger.info({ graceMs: config.shutdown.graceMs }, 'shutting down');

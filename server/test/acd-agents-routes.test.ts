@@ -1,5 +1,6 @@
-// The agent and queue REST API through the real app (error handler, zod plugin, OpenAPI) with the
-// plugins registered as app.ts would, on a real Redis.
+// The agent and queue REST API through the real app (error handler, zod plugin, OpenAPI, the
+// token check) with the plugins registered as app.ts would, on a real Redis. Requests carry an
+// admin's token unless a test says otherwise (security-authz.test.ts covers the refusals).
 import t, { type Test } from 'tap';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
 import { buildApp } from '../src/app.ts';
@@ -10,6 +11,7 @@ import agentRoutes from '../src/routes/agents.ts';
 import queueRoutes from '../src/routes/queues.ts';
 import { PRIORITY, QueueStore } from '../src/store/queue-store.ts';
 import { T0, agentStore, freshPrefix, type FakeClock } from './helpers/acd-agents.ts';
+import { bearer, demoAuth } from './helpers/tokens.ts';
 
 const li = { id: '1001', name: 'Li Lei', phone: 'user/1001', skills: { general: 7, enterprise: 3 } };
 
@@ -17,26 +19,29 @@ async function appWith(t: Test, url: string) {
   const clock: FakeClock = { now: T0 };
   const { store, redis, keys } = agentStore(t, url, { prefix: freshPrefix(), clock, wrapUpSec: 30, wrapUpExtendSec: 30 });
   const queues = new QueueStore(redis, keys);
+  const auth = await demoAuth();
   const app = await buildApp({
     config: loadConfig({ env: {} }),
     logger: createLogger({ level: 'silent' }),
-    deps: { metrics: createMetricsRegistry(), readiness: { freeswitch: () => [], redis: async () => true } },
+    deps: { metrics: createMetricsRegistry(), readiness: { freeswitch: () => [], redis: async () => true }, auth },
   });
   await app.register(agentRoutes, { agents: store });
   await app.register(queueRoutes, { agents: store, queues, queueConfigs: [{ name: 'general' }, { name: 'elder', skill: 'general' }], clock: () => clock.now });
   t.teardown(() => app.close());
-  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
-  return { app, store, queues, clock, post };
+  const headers = await bearer(auth, 'admin');
+  const inject = (opts: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; url: string; payload?: Record<string, unknown> }) => app.inject({ ...opts, headers });
+  const post = (url: string, payload: unknown) => inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+  return { app, store, queues, clock, post, inject, auth };
 }
 
 t.test('agent and queue routes', async (t) => {
   const { url } = await withRedis(t);
 
   t.test('admin: create, list, get, patch, delete', async (t) => {
-    const { app, post, clock } = await appWith(t, url);
+    const { inject, post, clock } = await appWith(t, url);
     const created = await post('/api/agents', li);
     t.equal(created.statusCode, 201);
-    t.same(created.json(), { ...li, state: 'logged-out', since: T0, wrapExtended: false }, 'no internal fields (rev) leak');
+    t.same(created.json(), { ...li, groups: [], state: 'logged-out', since: T0, wrapExtended: false }, 'no internal fields (rev) leak');
 
     const dup = await post('/api/agents', li);
     t.equal(dup.statusCode, 409);
@@ -57,42 +62,42 @@ t.test('agent and queue routes', async (t) => {
     }
 
     await post('/api/agents', { ...li, id: '1002', name: 'Han Meimei' });
-    const list = await app.inject({ url: '/api/agents' });
+    const list = await inject({ url: '/api/agents' });
     t.equal(list.statusCode, 200);
     t.same(list.json().agents.map((a: { id: string }) => a.id), ['1001', '1002']);
 
     clock.now = T0 + 5_000;
-    await post('/api/agents/1001/state', { action: 'login', by: 'supervisor:wang' });
-    const one = await app.inject({ url: '/api/agents/1001' });
+    await post('/api/agents/1001/state', { action: 'login' });
+    const one = await inject({ url: '/api/agents/1001' });
     t.equal(one.statusCode, 200);
     t.match(one.json(), {
       agent: { id: '1001', state: 'ready', since: T0 + 5_000, idleSince: T0 + 5_000 },
       transitions: [
-        { event: 'login', from: 'logged-out', to: 'ready', reason: 'login', at: T0 + 5_000, by: 'supervisor:wang', id: String },
-        { event: 'create', by: 'api' },
+        { event: 'login', from: 'logged-out', to: 'ready', reason: 'login', at: T0 + 5_000, by: 'admin:admin', id: String },
+        { event: 'create', by: 'admin:admin' },
       ],
     });
-    const missing = await app.inject({ url: '/api/agents/nope' });
+    const missing = await inject({ url: '/api/agents/nope' });
     t.equal(missing.statusCode, 404);
     t.same(missing.json(), { statusCode: 404, error: 'Not Found', message: 'agent nope: no such agent' });
-    t.match((await app.inject({ url: '/api/agents/a%20b' })).json(), { statusCode: 400, message: /^params\.id: / });
+    t.match((await inject({ url: '/api/agents/a%20b' })).json(), { statusCode: 400, message: /^params\.id: / });
 
-    const patched = await app.inject({ method: 'PATCH', url: '/api/agents/1001', payload: { skills: { general: 9 }, phone: 'user/2001' } });
+    const patched = await inject({ method: 'PATCH', url: '/api/agents/1001', payload: { skills: { general: 9 }, phone: 'user/2001' } });
     t.equal(patched.statusCode, 200);
     t.match(patched.json(), { name: 'Li Lei', phone: 'user/2001', skills: { general: 9 }, state: 'ready' });
     t.notOk('enterprise' in patched.json().skills, 'skills are replaced, not merged');
-    t.match((await app.inject({ method: 'PATCH', url: '/api/agents/1001', payload: {} })).json(), { statusCode: 400, message: /expected at least one of name, phone, skills/ });
-    t.equal((await app.inject({ method: 'PATCH', url: '/api/agents/nope', payload: { name: 'x' } })).statusCode, 404);
+    t.match((await inject({ method: 'PATCH', url: '/api/agents/1001', payload: {} })).json(), { statusCode: 400, message: /expected at least one of name, phone, skills, groups/ });
+    t.equal((await inject({ method: 'PATCH', url: '/api/agents/nope', payload: { name: 'x' } })).statusCode, 404);
 
-    const busy = await app.inject({ method: 'DELETE', url: '/api/agents/1001' });
+    const busy = await inject({ method: 'DELETE', url: '/api/agents/1001' });
     t.equal(busy.statusCode, 409);
     t.equal(busy.json().message, 'agent 1001: cannot delete while ready; log the agent out first');
     await post('/api/agents/1001/state', { action: 'logout' });
-    const del = await app.inject({ method: 'DELETE', url: '/api/agents/1001' });
+    const del = await inject({ method: 'DELETE', url: '/api/agents/1001' });
     t.equal(del.statusCode, 204);
     t.equal(del.body, '');
-    t.equal((await app.inject({ url: '/api/agents/1001' })).statusCode, 404);
-    t.equal((await app.inject({ method: 'DELETE', url: '/api/agents/1001' })).statusCode, 404);
+    t.equal((await inject({ url: '/api/agents/1001' })).statusCode, 404);
+    t.equal((await inject({ method: 'DELETE', url: '/api/agents/1001' })).statusCode, 404);
   });
 
   t.test('state changes: legal ones answer the new state, illegal ones 409 with the reason', async (t) => {
@@ -105,7 +110,7 @@ t.test('agent and queue routes', async (t) => {
 
     const login = await post('/api/agents/1001/state', { action: 'login' });
     t.equal(login.statusCode, 200);
-    t.same(login.json().transition, { event: 'login', from: 'logged-out', to: 'ready', reason: 'login', at: T0, by: 'api' });
+    t.same(login.json().transition, { event: 'login', from: 'logged-out', to: 'ready', reason: 'login', at: T0, by: 'admin:admin' });
     t.match(login.json().agent, { state: 'ready' });
 
     t.match((await post('/api/agents/1001/state', { action: 'not-ready' })).json(), { statusCode: 400, message: 'body.reason: expected a reason for not-ready: break, meal, training, meeting' });
@@ -141,7 +146,7 @@ t.test('agent and queue routes', async (t) => {
   });
 
   t.test('GET /api/queues: waiting calls by class with their wait, ready agents per skill', async (t) => {
-    const { app, post, queues, clock } = await appWith(t, url);
+    const { inject, post, queues, clock } = await appWith(t, url);
     await post('/api/agents', li);
     await post('/api/agents', { ...li, id: '1002', skills: { enterprise: 5 } });
     await post('/api/agents/1001/state', { action: 'login' });
@@ -154,7 +159,7 @@ t.test('agent and queue routes', async (t) => {
     await queues.enqueue({ callId: 'e1', queue: 'enterprise', priority: PRIORITY.normal, t0Us: us(-1_000), node: 'fs1', line: 'ent' });
     clock.now = T0 + 10_000;
 
-    const res = await app.inject({ url: '/api/queues' });
+    const res = await inject({ url: '/api/queues' });
     t.equal(res.statusCode, 200, res.body);
     const body = res.json();
     t.same(body.queues.map((q: { name: string }) => q.name), ['elder', 'enterprise', 'general'], 'configured queues and queues that held calls');
@@ -193,7 +198,11 @@ t.test('agent and queue routes', async (t) => {
     const state = doc.paths['/api/agents/{id}/state'].post;
     t.same(state.requestBody.content['application/json'].schema.properties.action.enum, ['login', 'ready', 'not-ready', 'logout', 'end-wrap-up', 'extend-wrap-up']);
     t.match(state.parameters, [{ in: 'path', name: 'id', required: true }]);
-    t.same(Object.keys(state.responses).sort(), ['200', '400', '404', '409']);
+    t.same(Object.keys(state.responses).sort(), ['200', '400', '401', '403', '404', '409'], 'refusals of the token check documented');
+    t.same(state.security, [{ bearerAuth: [] }], 'a bearer token is required');
+    t.match(state.description, /Roles: agent, supervisor, admin/);
+    t.match(create.description, /Roles: admin \(agents:manage\)/);
+    t.same(doc.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from POST /api/login' });
     t.ok(doc.paths['/api/queues'].get.responses['200'].content['application/json'].schema.properties.queues, 'queue view documented');
   });
 });

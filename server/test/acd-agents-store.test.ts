@@ -15,12 +15,13 @@ t.test('agent store', async (t) => {
     const clock: FakeClock = { now: T0 };
     const { store, redis, keys } = agentStore(t, url, { prefix: freshPrefix(), clock });
     const created = await store.create(profile, 'admin:zhang');
-    t.same(created, { ...profile, state: 'logged-out', since: T0, wrapExtended: false, rev: 1 });
+    t.same(created, { ...profile, groups: [], state: 'logged-out', since: T0, wrapExtended: false, rev: 1 });
     t.same(await redis.hgetall(keys.agent('1001')), {
       id: '1001',
       name: 'Li Lei',
       phone: 'user/1001',
       skills: '{"general":7,"enterprise":3}',
+      groups: '[]',
       state: 'logged-out',
       since: String(T0),
       wrapExtended: '0',

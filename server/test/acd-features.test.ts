@@ -2,6 +2,7 @@
 // queue (t0 kept) and to an external number.
 import t from 'tap';
 import { eventually, startHarness, type Harness } from './helpers/service.ts';
+import { bearer } from './helpers/tokens.ts';
 
 // The called-back citizen talks for 60 simulated seconds: long enough to observe, on a loaded machine.
 const GATEWAYS = { gateways: [{ name: 'gw_carrier', numbers: { '*': { answerAfterMs: 500, hangupAfterMs: 60_000 } } }] };
@@ -37,7 +38,7 @@ t.test('callback instead of waiting: the place is kept, the citizen is rung firs
   t.same(await calls.queues.list('general'), [], 'the entry is spent');
   await h.control(`/calls/${cb.id}/hangup`, { cause: 'NORMAL_CLEARING' });
   await eventually('agent ready after the callback call', async () => (await calls.acd.agents.get('1001'))?.state === 'ready', 30_000);
-  const sla = await h.service.app.inject({ method: 'GET', url: `/api/sla?scope=center&at=${new Date(Date.now() + 3_600_000).toISOString()}` });
+  const sla = await h.service.app.inject({ method: 'GET', url: `/api/sla?scope=center&at=${new Date(Date.now() + 3_600_000).toISOString()}`, headers: await bearer(h.service.auth, 'ops') });
   t.equal((sla.json() as { rolling24h: { callbacks: number } }).rolling24h.callbacks, 1, 'reported as a callback');
 });
 

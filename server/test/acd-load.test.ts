@@ -5,6 +5,7 @@
 import t from 'tap';
 import { eventually, startHarness } from './helpers/service.ts';
 import { FsimLog } from './helpers/fsim-log.ts';
+import { bearer } from './helpers/tokens.ts';
 
 const SCALE = 0.05;
 const real = (simMs: number) => simMs * SCALE;
@@ -77,7 +78,7 @@ t.test('20 agents, 200 callers in bursts', async (t) => {
   // The simulated clock runs ahead of the wall clock (20x): ask for the window ending at the
   // switch's own "now", where every t0 of this test lies.
   const simNowMs = Math.max(...[...log.callers.values()].map((c) => (c.hangupUs ?? 0) / 1000)) + 1000;
-  const res = await h.service.app.inject({ method: 'GET', url: `/api/sla?scope=center&at=${new Date(simNowMs).toISOString()}` });
+  const res = await h.service.app.inject({ method: 'GET', url: `/api/sla?scope=center&at=${new Date(simNowMs).toISOString()}`, headers: await bearer(h.service.auth, 'ops') });
   t.equal(res.statusCode, 200);
   const sla = res.json() as { rolling24h: { offered: number; counted: number; answeredWithin: number; rate15s: number } };
   t.comment(`service: ${JSON.stringify(sla.rolling24h)}`);

@@ -12,6 +12,7 @@ import { ESL_PASSWORD, withFsim } from './helpers/fsim.ts';
 import { FsimLog } from './helpers/fsim-log.ts';
 import { startServer } from './helpers/server-process.ts';
 import { eventually } from './helpers/service.ts';
+import { bearerAt } from './helpers/tokens.ts';
 
 t.test('SIGKILL with 50 callers queued: after a restart all are still queued, in order, and answered', async (t) => {
   const r = await withRedis(t);
@@ -65,10 +66,11 @@ t.test('SIGKILL with 50 callers queued: after a restart all are still queued, in
   t.same(after, before, 'all 50 still queued, in the same order');
   t.same(await Promise.all(after.map(async (id) => (await queues.get(id))?.t0Us)), t0Before, 'with their original t0');
 
+  const admin = await bearerAt(url, 'admin');
   for (let i = 0; i < 10; i++) {
     const id = String(1000 + i);
     fsim.sw.registerUser(id, { answerAfterMs: 500, hangupAfterMs: 3000 });
-    const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: JSON.stringify(body) });
     t.equal((await post('/api/agents', { id, name: `坐席${id}`, phone: `user/${id}`, skills: { general: 5 } })).status, 201);
     t.equal((await post(`/api/agents/${id}/state`, { action: 'login' })).status, 200);
   }

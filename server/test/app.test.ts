@@ -9,6 +9,7 @@ import { createMetricsRegistry } from '../src/plugins/app/metrics.ts';
 import type { FreeswitchNodeStatus } from '../src/plugins/app/readiness.ts';
 import type { ZodTypeProvider } from '../src/plugins/app/zod.ts';
 import { createService } from '../src/service.ts';
+import { demoAuth } from './helpers/tokens.ts';
 
 function capturedLogger() {
   const lines: string[] = [];
@@ -24,7 +25,7 @@ function capturedLogger() {
 /** The app alone, with readiness answered by plain functions (no backing service involved). */
 async function appWith(t: Test, readiness = { freeswitch: (): FreeswitchNodeStatus[] => [], redis: async () => false }) {
   const { logger, lines } = capturedLogger();
-  const app = await buildApp({ config: loadConfig({ env: {} }), logger, deps: { metrics: createMetricsRegistry(), readiness } });
+  const app = await buildApp({ config: loadConfig({ env: {} }), logger, deps: { metrics: createMetricsRegistry(), readiness, auth: await demoAuth() } });
   t.teardown(() => app.close());
   return { app, lines };
 }
@@ -130,8 +131,13 @@ t.test('GET /docs/json is an OpenAPI 3 document listing the routes', async (t) =
   const doc = res.json();
   t.match(doc.openapi, /^3\.0\.\d+$/);
   t.match(doc.info, { title: 'hotline12345', version: String });
-  t.same(Object.keys(doc.paths).sort(), ['/healthz', '/metrics', '/readyz']);
-  for (const [path, item] of Object.entries(doc.paths as Record<string, { get: { responses: Record<string, { description: string; content: Record<string, { schema: unknown }> }> } }>)) {
+  t.same(Object.keys(doc.paths).sort(), ['/api/login', '/api/softphone/config', '/healthz', '/metrics', '/readyz']);
+  const paths = doc.paths as Record<string, { get: { security: unknown; responses: Record<string, { description: string; content: Record<string, { schema: unknown }> }> } }>;
+  t.same(paths['/healthz']!.get.security, [], 'probes need no token');
+  t.same(paths['/metrics']!.get.security, [{ metricsToken: [] }], 'the scrape token');
+  t.same(paths['/api/softphone/config']!.get.security, [{ bearerAuth: [] }], 'a login token');
+  for (const path of ['/healthz', '/metrics', '/readyz']) {
+    const item = paths[path]!;
     for (const [code, response] of Object.entries(item.get.responses)) {
       t.type(response.description, 'string', `${path} ${code} has a description`);
       t.ok(Object.values(response.content).every((c) => typeof c.schema === 'object'), `${path} ${code} has a schema`);
@@ -149,18 +155,19 @@ t.test('errors: 5xx messages hidden and logged, zod failures are 400 naming the 
   const app = await buildApp({
     config: loadConfig({ env: {} }),
     logger,
-    deps: { metrics: createMetricsRegistry(), readiness: { freeswitch: () => [], redis: async () => false } },
+    deps: { metrics: createMetricsRegistry(), readiness: { freeswitch: () => [], redis: async () => false }, auth: await demoAuth() },
   });
   t.teardown(() => app.close());
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get('/boom', async () => {
+  const config = { access: 'public' } as const;
+  typed.get('/boom', { config }, async () => {
     throw new Error('db password is hunter2');
   });
-  typed.get('/teapot', async () => {
+  typed.get('/teapot', { config }, async () => {
     throw Object.assign(new Error('no coffee here'), { statusCode: 418 });
   });
-  typed.get('/search', { schema: { querystring: z.object({ limit: z.coerce.number().int().min(1) }) } }, async (req) => ({ limit: req.query.limit }));
-  typed.post('/parse', async (req) => z.object({ caller: z.string() }).parse(req.body));
+  typed.get('/search', { config, schema: { querystring: z.object({ limit: z.coerce.number().int().min(1) }) } }, async (req) => ({ limit: req.query.limit }));
+  typed.post('/parse', { config }, async (req) => z.object({ caller: z.string() }).parse(req.body));
 
   const boom = await app.inject({ url: '/boom' });
   t.equal(boom.statusCode, 500);

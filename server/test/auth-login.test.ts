@@ -44,7 +44,7 @@ t.test('demo users: a good password gets a JWT with the role; a bad one or an un
 });
 
 t.test('after N failures the username is refused with 429, even with the right password', async (t) => {
-  const { login } = await httpService(t, { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '3', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '60' });
+  const { login } = await httpService(t, { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '3', HOTLINE_AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS: '3', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '60' });
   for (let i = 0; i < 3; i++) t.equal((await login('supervisor', `guess${i}`, `10.0.0.${i}`)).statusCode, 401);
   t.equal((await login('supervisor', 'demo12345', '10.9.9.9')).statusCode, 429, 'username blocked from any address');
   t.equal((await login('admin', 'demo12345', '10.9.9.9')).statusCode, 200, 'other users unaffected');
@@ -55,7 +55,7 @@ t.test('after N failures the username is refused with 429, even with the right p
 
 t.test('the window passes: logins are allowed again', async (t) => {
   let now = 1_800_000_000_000;
-  const auth = await createAuth(loadConfig({ env: { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '2', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '10' } }).auth, createLogger({ level: 'silent' }), () => now);
+  const auth = await createAuth(loadConfig({ env: { HOTLINE_AUTH_LOGIN_MAX_FAILURES: '2', HOTLINE_AUTH_LOGIN_WINDOW_SEC: '10' } }).auth, createLogger({ level: 'silent' }), { now: () => now });
   await auth.login('ops', 'x', 'ip');
   await auth.login('ops', 'y', 'ip');
   t.same(await auth.login('ops', 'demo12345', 'ip'), { ok: false, reason: 'rate-limited' });

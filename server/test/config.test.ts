@@ -28,7 +28,7 @@ t.test('defaults with an empty environment', async (t) => {
   const c = loadConfig({ env: {} });
   t.same(c.http, { host: '127.0.0.1', port: 8080 });
   t.equal(c.log.level, 'info');
-  t.same(c.redis, { keyPrefix: 'hotline' }, 'no Redis URL: the embedded launcher provides one');
+  t.same(c.redis, { keyPrefix: 'hotline', commandTimeoutMs: 5000 }, 'no Redis URL: the embedded launcher provides one');
   t.same(c.freeswitch.nodes, [
     {
       name: 'fs1',
@@ -46,9 +46,13 @@ t.test('defaults with an empty environment', async (t) => {
   t.equal(c.shutdown.graceMs, 10000);
 });
 
+/** What a service listening off loopback must have (config-exposure.ts): no demo credential. */
+const deployed = { HOTLINE_AUTH_USERS_PATH: '/etc/hotline/users.json', HOTLINE_AUTH_JWT_SECRET: 'a-deployment-secret-of-32-characters!', HOTLINE_FS_PASSWORD: 'not-the-stock-one' };
+
 t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   const c = loadConfig({
     env: {
+      ...deployed,
       HOTLINE_HTTP_HOST: '0.0.0.0',
       HOTLINE_HTTP_PORT: '9000',
       HOTLINE_LOG_LEVEL: 'debug',
@@ -71,7 +75,7 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   });
   t.same(c.http, { host: '0.0.0.0', port: 9000 });
   t.equal(c.log.level, 'debug');
-  t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test' });
+  t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test', commandTimeoutMs: 5000 });
   t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084, allowFrom: ['10.0.0.7', 'fs.local'], connectTimeoutMs: 5000 });
   t.same(c.dial.agentPhonePrefixes, ['sofia/gateway/gw_remote/']);
   t.equal(c.acd.phoneFailureLimit, 5);
@@ -100,6 +104,7 @@ t.test('the environment overrides the config file', async (t) => {
     t,
     JSON.stringify({
       http: { host: '0.0.0.0', port: 7000 },
+      auth: { usersPath: '/etc/hotline/users.json', jwtSecret: deployed.HOTLINE_AUTH_JWT_SECRET },
       log: { level: 'warn' },
       freeswitch: { nodes: [{ name: 'main', host: 'fs-a', password: 'from-file', commandTimeoutMs: 2000 }, { name: 'b' }] },
       sla: { thresholdSec: 20 },
@@ -214,10 +219,25 @@ t.test('unknownEnvVars finds likely typos, leaves the test tooling alone', async
   t.same(unknownEnvVars({ HOTLINE_HTTP_PROT: '1', HOTLINE_HTTP_PORT: '1', HOTLINE_TEST_REDIS_URL: 'x', PATH: '/bin' }), ['HOTLINE_HTTP_PROT']);
 });
 
-t.test('redactConfig hides secrets', async (t) => {
-  const c = loadConfig({ env: { HOTLINE_REDIS_URL: 'redis://user:pw@127.0.0.1:6379', HOTLINE_FS_PASSWORD: 'topsecret' } });
+t.test('redactConfig hides every secret and every credential inside a URL', async (t) => {
+  const c = loadConfig({
+    env: {
+      HOTLINE_REDIS_URL: 'redis://user:pw@127.0.0.1:6379',
+      HOTLINE_FS_PASSWORD: 'topsecret',
+      HOTLINE_AUTH_USERS_PATH: '/etc/hotline/users.json',
+      HOTLINE_AUTH_JWT_SECRET: 'jwt-secret-0123456789-0123456789-xyz',
+      HOTLINE_DESK_TICKET_WEBHOOK_URL: 'https://bot:hookpass@tickets.example/hooks/T0KENINPATH?key=querykey',
+      HOTLINE_DESK_TICKET_WEBHOOK_SECRET: 'ticket-hmac-secret',
+      HOTLINE_SLA_ALERT_WEBHOOK_URL: 'https://alerts.example/sla?token=alerttoken',
+      HOTLINE_SLA_ALERT_WEBHOOK_SECRET: 'sla-hmac-secret-xyz',
+      HOTLINE_METRICS_TOKEN: 'metrics-bearer-token',
+      HOTLINE_DESK_PHONE: JSON.stringify({ kind: 'simulated', controlUrl: 'http://ctl:ctlpass@127.0.0.1:8090' }),
+    },
+  });
   const text = JSON.stringify(redactConfig(c));
-  t.notMatch(text, /topsecret/);
-  t.notMatch(text, /:pw@/);
-  t.match(text, /127\.0\.0\.1:6379/);
+  for (const secret of ['topsecret', ':pw@', 'jwt-secret', 'hookpass', 'T0KENINPATH', 'querykey', 'ticket-hmac', 'alerttoken', 'sla-hmac', 'metrics-bearer', 'ctlpass'])
+    t.notMatch(text, secret, `${secret} is not in the logged config`);
+  t.match(text, /redis:\/\/\*\*\*@127\.0\.0\.1:6379/, 'where Redis is stays readable');
+  t.match(text, /https:\/\/\*\*\*@tickets\.example\/\*\*\*\?key=\*\*\*/, 'a webhook keeps its host only');
+  t.match(text, /"tokenTtlSec":43200/, 'settings named like secrets but not secrets stay');
 });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import type { Socket } from 'socket.io-client';
 import type { Ack, AgentSnapshot, AgentStats, CallView, PastCall } from '../src/realtime/events.ts';
-import { signature } from '../src/desk/ticket-webhook.ts';
+import { verifySignature } from '../src/webhook-signature.ts';
 import { eventually, startHarness, type Harness } from './helpers/service.ts';
 import { connected, login, mirror, socketTo, waitFor, type Mirror } from './helpers/realtime.ts';
 
@@ -26,13 +26,13 @@ const send = <T extends object = object>(socket: Socket, event: string, payload:
   socket.timeout(ms).emitWithAck(event, payload) as Promise<Ack<T>>;
 
 /** A tiny ticket system: records what it receives. */
-async function ticketSystem(t: { teardown(fn: () => unknown): void }): Promise<{ url: string; posts: { body: string; sig: string | undefined }[] }> {
-  const posts: { body: string; sig: string | undefined }[] = [];
+async function ticketSystem(t: { teardown(fn: () => unknown): void }): Promise<{ url: string; posts: { body: string; headers: Record<string, string | undefined> }[] }> {
+  const posts: { body: string; headers: Record<string, string | undefined> }[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      posts.push({ body, sig: req.headers['x-hotline-signature'] as string | undefined });
+      posts.push({ body, headers: req.headers as Record<string, string | undefined> });
       res.writeHead(201).end('{}');
     });
   });
@@ -108,7 +108,7 @@ t.test('hold, attended transfer, blind transfers, wrap-up and figures', async (t
   t.equal('error' in again && again.error.code, 'conflict', 'a second wrap-up of the same call is refused');
   await eventually('ticket delivered', () => tickets.posts.length === 1);
   const post = tickets.posts[0]!;
-  t.equal(post.sig, signature(SECRET, post.body), 'the webhook body is signed');
+  t.same(verifySignature(SECRET, post.headers, post.body, Date.now()), { ok: true }, 'the webhook body is signed, with its time');
   t.match(JSON.parse(post.body), { type: 'wrap-up', wrapUp: { callId, agentId: '1001', category: 'consultation', summary: '咨询社保卡补办流程', ticketRef: 'WO-2026-0001' }, call: { callerNumber: '13900000077', line: 'main' } });
 
   // Consult 1001 again and cancel: the caller is back with 1002.

@@ -11,6 +11,7 @@ import { createSlaService } from '../src/sla/service.ts';
 import { slaSettings } from '../src/sla/settings.ts';
 import { redisKeys } from '../src/store/keys.ts';
 import { SlaRedisStore } from '../src/store/sla-store.ts';
+import { bearer, demoAuth } from './helpers/tokens.ts';
 
 const bj = (local: string): number => Date.parse(`${local}+08:00`);
 
@@ -24,9 +25,13 @@ t.test('GET /api/sla', async (t) => {
   const nowMs = bj('2026-11-22T10:07:00');
   const sla = createSlaService({ store: new SlaRedisStore(redis, redisKeys('route')), settings: slaSettings(config.sla), logger, now: () => nowMs, registry: metrics });
   t.teardown(() => sla.stop());
-  const app = await buildApp({ config, logger, deps: { metrics, readiness: { freeswitch: () => [], redis: async () => true } } });
-  await app.register(slaRoutes, { sla });
-  t.teardown(() => app.close());
+  const auth = await demoAuth();
+  const built = await buildApp({ config, logger, deps: { metrics, readiness: { freeswitch: () => [], redis: async () => true }, auth } });
+  await built.register(slaRoutes, { sla });
+  t.teardown(() => built.close());
+  // The figures are for ops (and supervisors, admins): every request carries an ops token.
+  const headers = await bearer(auth, 'ops');
+  const app = { inject: (opts: { url: string; query?: Record<string, string> }) => built.inject({ ...opts, headers }) };
 
   const t0 = bj('2026-11-22T10:01:00') * 1000;
   await sla.record({ callId: 'a', queue: 'general', t0Us: t0, kind: 'answered', atUs: t0 + 15_000_000 });

@@ -16,6 +16,7 @@ import { slaSettings, type SlaSettingsInput } from '../src/sla/settings.ts';
 import type { SlaSnapshot } from '../src/sla/snapshot.ts';
 import { redisKeys } from '../src/store/keys.ts';
 import { SlaRedisStore } from '../src/store/sla-store.ts';
+import { verifySignature } from '../src/webhook-signature.ts';
 
 const SEC = 1_000_000;
 const bj = (local: string): number => Date.parse(`${local}+08:00`);
@@ -37,6 +38,7 @@ function capture() {
 /** A real HTTP server that records the JSON bodies POSTed to it. */
 async function webhookServer(t: Test, status = 200) {
   const bodies: Record<string, unknown>[] = [];
+  const raw: { body: string; headers: Record<string, string | undefined> }[] = [];
   const read = async (req: IncomingMessage): Promise<string> => {
     let s = '';
     for await (const chunk of req) s += String(chunk);
@@ -45,12 +47,13 @@ async function webhookServer(t: Test, status = 200) {
   const server = createServer((req, res) => {
     void read(req).then((body) => {
       bodies.push({ method: req.method, contentType: req.headers['content-type'], ...JSON.parse(body) });
+      raw.push({ body, headers: req.headers as Record<string, string | undefined> });
       res.writeHead(status).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/sla?token=s3cret`, bodies };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/sla?token=s3cret`, bodies, raw };
 }
 
 async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number | undefined> {
@@ -106,7 +109,7 @@ t.test('the SLA service', async (t) => {
     const hook = await webhookServer(t);
     const clock = { ms: bj('2026-11-22T10:00:00') };
     const prefix = `alert${++n}`;
-    const settings = { alertMinCounted: 20, alertWebhookUrl: hook.url };
+    const settings = { alertMinCounted: 20, alertWebhookUrl: hook.url, alertWebhookSecret: 'sla-webhook-secret-0123' };
     const one = service(t, { prefix, settings, clock });
     const two = service(t, { prefix, settings, clock });
     // 19 answered within 15 s: below the minimum count, nothing is judged yet (and 18/19 < 95%).
@@ -125,6 +128,7 @@ t.test('the SLA service', async (t) => {
     t.match(hook.bodies.find((b) => b.scope === 'center'), {
       method: 'POST', contentType: 'application/json', window: 'rolling24h', rate15s: 0.9, target: 0.95, counted: 20, answeredWithin: 18, at: new Date(clock.ms).toISOString(),
     });
+    for (const { body, headers } of hook.raw) t.same(verifySignature('sla-webhook-secret-0123', headers, body, Date.now()), { ok: true }, 'signed with its time, like the ticket webhook');
     const fired = [...one.lines, ...two.lines].filter((l) => l.scope === 'center' && String(l.msg).startsWith('SLA alert:'));
     t.equal(fired.length, 1, 'logged once');
     t.match(fired[0], { level: 40, rate15s: 0.9, msg: /90\.0% below target 95\.0%/ });

@@ -28,6 +28,8 @@ export interface AgentProfile {
   readonly phone: string;
   /** Skill name -> level 1..10. */
   readonly skills: Readonly<Record<string, number>>;
+  /** Teams the agent belongs to: a supervisor forces the state of agents in its groups (auth/access.ts). */
+  readonly groups?: readonly string[];
 }
 
 export interface AgentRecord extends AgentProfile {
@@ -169,7 +171,8 @@ interface Entered {
 /** The record in a new state: state-specific fields not given are dropped, never carried over by mistake. */
 function enter(a: AgentRecord, state: AgentState, at: number, f: Entered = {}): AgentRecord {
   const next: AgentRecord = { id: a.id, name: a.name, phone: a.phone, skills: a.skills, state, since: at, wrapExtended: f.wrapExtended ?? false };
-  return withDefined(next, { reason: f.reason, idleSince: f.idleSince, callId: f.callId, wrapUntil: f.wrapUntil });
+  // The profile's optional groups are profile, not state: carried over.
+  return withDefined(next, { groups: a.groups, reason: f.reason, idleSince: f.idleSince, callId: f.callId, wrapUntil: f.wrapUntil });
 }
 
 function withDefined<T extends object>(base: T, extra: Record<string, unknown>): T {

@@ -7,6 +7,8 @@ export interface Principal {
   readonly username: string;
   readonly role: Role;
   readonly agentId?: string;
+  /** A supervisor's agent groups: the agents whose state it may force (auth/access.ts). */
+  readonly groups?: readonly string[];
 }
 
 const ISSUER = 'hotline12345';
@@ -25,7 +27,7 @@ export function tokenSigner(opts: { secret?: string; ttlSec: number; now?: () =>
     async sign(p) {
       const iat = Math.floor(now() / 1000);
       const exp = iat + opts.ttlSec;
-      const token = await new SignJWT({ role: p.role, ...(p.agentId ? { agentId: p.agentId } : {}) })
+      const token = await new SignJWT({ role: p.role, ...(p.agentId ? { agentId: p.agentId } : {}), ...(p.groups?.length ? { groups: [...p.groups] } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(p.username)
         .setIssuer(ISSUER)
@@ -40,7 +42,8 @@ export function tokenSigner(opts: { secret?: string; ttlSec: number; now?: () =>
       if (typeof payload.sub !== 'string' || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role) || typeof payload.exp !== 'number')
         throw new Error('malformed token claims');
       const agentId = typeof payload.agentId === 'string' ? payload.agentId : undefined;
-      return { username: payload.sub, role: role as Role, expiresAt: payload.exp * 1000, ...(agentId ? { agentId } : {}) };
+      const groups = Array.isArray(payload.groups) && payload.groups.every((g) => typeof g === 'string') ? (payload.groups as string[]) : undefined;
+      return { username: payload.sub, role: role as Role, expiresAt: payload.exp * 1000, ...(agentId ? { agentId } : {}), ...(groups ? { groups } : {}) };
     },
   };
 }

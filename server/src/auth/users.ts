@@ -7,6 +7,9 @@ import { HASH_PATTERN } from './passwords.ts';
 export const ROLES = ['agent', 'supervisor', 'dispatcher', 'ops', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Agent groups name teams (a supervisor's, an agent's); plain words, as they end up in tokens and records. */
+export const groupNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a group name of letters, digits, "-" or "_"' });
+
 export const userSchema = z
   .strictObject({
     username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'expected letters, digits, ".", "-" or "_"' }),
@@ -14,6 +17,8 @@ export const userSchema = z
     // The ACD agent this login drives; required for role agent.
     agentId: z.string().min(1).max(64).optional(),
     passwordHash: z.string().regex(HASH_PATTERN, { error: 'expected scrypt$N$r$p$salt$key (auth/passwords.ts hashPassword)' }),
+    // A supervisor's agent groups: it may force the state of agents in any of them (auth/access.ts).
+    groups: z.array(groupNameSchema).max(100).optional(),
     // The agent's SIP password on FreeSWITCH (directory), handed to its own softphone for WebRTC registration.
     sipPassword: z.string().min(1).max(128).optional(),
   })
@@ -29,9 +34,12 @@ export const usersFileSchema = z
 // match the demo phones `npm start` registers.
 const DEMO_HASH = 'scrypt$16384$8$1$FZsWZJyJpn9UwnPPAm1WQA==$vo+8hXpOemFp1tSqflL8BFWeQobZKUVg1N8p/ldtvXs=';
 export const DEMO_PASSWORD = 'demo12345';
+export const DEMO_GROUP = 'demo';
 export const DEMO_USERS: readonly User[] = [
   ...Array.from({ length: 10 }, (_, i) => ({ username: String(1000 + i), role: 'agent' as const, agentId: String(1000 + i), passwordHash: DEMO_HASH })),
-  ...(['supervisor', 'dispatcher', 'ops', 'admin'] as const).map((role) => ({ username: role, role, passwordHash: DEMO_HASH })),
+  ...(['dispatcher', 'ops', 'admin'] as const).map((role) => ({ username: role, role, passwordHash: DEMO_HASH })),
+  // The demo agents (scripts/lib/demo-agents.ts) are in group "demo".
+  { username: 'supervisor', role: 'supervisor', groups: [DEMO_GROUP], passwordHash: DEMO_HASH },
 ];
 
 export async function loadUsers(path: string | undefined): Promise<readonly User[]> {

@@ -1,9 +1,9 @@
 // Filed wrap-ups go on to the city's ticket (work order) system as JSON POSTs. Delivery runs in the
 // background with a few attempts and growing pauses; the agent never waits for it. With a secret
-// configured the body is signed (X-Hotline-Signature: sha256=<hex HMAC of the exact body>) so the
-// receiver can tell our posts from anyone else's.
-import { createHmac } from 'node:crypto';
+// configured every attempt is signed with its time (webhook-signature.ts) so the receiver can tell
+// our posts from anyone else's, and from a replay of one of ours.
 import type { Logger } from 'pino';
+import { basicAuthOf, signatureHeaders } from '../webhook-signature.ts';
 import type { DeskCallFacts, StoredWrapUp } from '../store/desk-store.ts';
 import type { TicketSink } from './desk.ts';
 
@@ -16,6 +16,8 @@ export interface TicketWebhookOptions {
   /** Pause before retry n (1-based), ms. */
   backoffMs?: (attempt: number) => number;
   fetch?: typeof fetch;
+  /** Wall clock (ms) for the signature's timestamp. */
+  now?: () => number;
 }
 
 /** The body the ticket system receives. The caller number is unmasked: the ticket is about them. */
@@ -25,23 +27,21 @@ export interface TicketWebhookBody {
   call?: DeskCallFacts;
 }
 
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 export function ticketWebhook(opts: TicketWebhookOptions): TicketSink & { idle(): Promise<void> } {
   const doFetch = opts.fetch ?? fetch;
+  const now = opts.now ?? Date.now;
   const backoff = opts.backoffMs ?? ((n: number) => 1000 * 2 ** (n - 1));
   // The URL may carry a token: log only its host.
   const target = new URL(opts.url).host;
   const inflight = new Set<Promise<void>>();
+  const endpoint = basicAuthOf(opts.url);
 
   async function deliver(body: string, callId: string): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (opts.secret) headers['x-hotline-signature'] = signature(opts.secret, body);
     for (let attempt = 1; attempt <= opts.attempts; attempt++) {
+      // Signed per attempt: a retry is a delivery of its own, with its own time.
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...endpoint.headers, ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) };
       try {
-        const res = await doFetch(opts.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const res = await doFetch(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs) });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) return void opts.log.info({ webhook: target, callId, attempt }, 'wrap-up sent to the ticket system');
         // A 4xx other than 429 will not get better by asking again.

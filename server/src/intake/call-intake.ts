@@ -6,7 +6,7 @@ import type { FlowFile } from '../ivr/flow-schema.ts';
 import { runFlow, type IvrOutcome, type IvrSession } from '../ivr/runner.ts';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { CallFlag } from '../calls/call-record.ts';
-import { PRIORITY, type QueueStore } from '../store/queue-store.ts';
+import { PRIORITY, type QueuedCall, type QueueStore } from '../store/queue-store.ts';
 
 /** What intake needs from the call's switch session (implemented in server/src/freeswitch/). */
 export interface IntakeCall extends IvrSession {
@@ -39,6 +39,10 @@ export interface IntakeDeps {
   readonly seenBefore?: (number: string) => Promise<boolean>;
   /** A caller joined a queue: the ACD should route it. */
   readonly onQueued?: (queue: string) => void;
+  /** Pause before enqueue attempt n+1 while the store is away (ms). Default: 250 ms doubling to 5 s. */
+  readonly retryMs?: (attempt: number) => number;
+  /** False once the service stops: a retry in progress gives up. Default: always true. */
+  readonly active?: () => boolean;
 }
 
 export type IntakeResult = IvrOutcome | { kind: 'caller-left' } | { kind: 'failed'; error: string };
@@ -59,6 +63,26 @@ function flagsOf(outcome: Extract<IvrOutcome, { kind: 'queue' }>, repeat: boolea
   return flags;
 }
 
+/**
+ * Into the queue, however long the store (Redis) is away: the caller already waits in the
+ * dialplan with music, so the entry is retried while the call lives, and the caller is routed
+ * once Redis answers again.
+ */
+async function enqueueWhileLive(entry: QueuedCall, deps: IntakeDeps, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.queues.enqueue(entry);
+      if (attempt > 1) log.info({ attempts: attempt }, 'queued once the store answered again');
+      return;
+    } catch (err) {
+      const call = deps.registry.get(entry.callId);
+      if (!call || call.endedUs !== undefined || deps.active?.() === false) throw err;
+      if (attempt === 1) log.warn({ err }, 'queue store unavailable: the caller waits in the dialplan while we retry');
+      await new Promise((r) => setTimeout(r, deps.retryMs?.(attempt) ?? Math.min(250 * 2 ** (attempt - 1), 5_000)));
+    }
+  }
+}
+
 export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
   const log = deps.logger.child({ callId: call.callId, line: call.line });
   deps.registry.recordLine(call.callId, call.line);
@@ -74,13 +98,14 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
     if (outcome.kind === 'queue') {
       // t0: the moment the welcome (last IVR step) finished on the switch.
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
-      const repeat = (await deps.seenBefore?.(call.callerNumber)) ?? false;
+      // Unknown while Redis is away: served as a first-time caller rather than not at all.
+      const repeat = (await deps.seenBefore?.(call.callerNumber).catch(() => false)) ?? false;
       const priority = priorityOf(outcome, repeat);
       deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us, flags: flagsOf(outcome, repeat, call.line) });
       // Into the waiting extension first, then into the queue: a claim must never find a caller the
       // transfer has not reached yet (the transfer would tear down the agent's bridge).
       await call.wait();
-      await deps.queues.enqueue({ callId: call.callId, queue: outcome.queue, priority, t0Us, node: call.node, line: call.line });
+      await enqueueWhileLive({ callId: call.callId, queue: outcome.queue, priority, t0Us, node: call.node, line: call.line }, deps, log);
       log.info({ queue: outcome.queue, priority }, 'call queued');
       deps.onQueued?.(outcome.queue);
     } else if (outcome.kind === 'transfer') {
@@ -102,7 +127,7 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
       deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us });
       await call.wait();
-      await deps.queues.enqueue({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line });
+      await enqueueWhileLive({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line }, deps, log);
       deps.onQueued?.('general');
     } catch (e) {
       log.error({ err: e }, 'fallback to the general queue failed');

@@ -3,6 +3,7 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.ts';
+import { isRedisUnavailable } from '../store/redis-client.ts';
 import type { Ack, AckError } from './events.ts';
 
 export class CommandError extends Error {
@@ -37,6 +38,8 @@ export function command<S extends z.ZodType, R extends object>(
       (result) => reply({ ok: true, ...result }),
       (err: unknown) => {
         if (err instanceof CommandError) return reply({ error: { code: err.code, message: err.message } });
+        // Redis away: the client retries; the outage itself is logged by the health probe.
+        if (isRedisUnavailable(err)) return reply({ error: { code: 'internal', message: 'storage (Redis) unavailable: retry shortly' } });
         log.error({ err, event, socketId: socket.id }, 'realtime command failed');
         reply({ error: { code: 'internal', message: 'internal error' } });
       },

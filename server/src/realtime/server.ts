@@ -5,9 +5,10 @@
 // clients only.
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { RealtimeConfig, RedisConfig } from '../config.ts';
+import { adapterRedis } from '../store/redis-client.ts';
 import { agentNamespace } from './agent-namespace.ts';
 import type { RealtimeDeps } from './deps.ts';
 import type { AgentView, SlaView } from './events.ts';
@@ -51,8 +52,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   let pub: Redis | undefined;
   let sub: Redis | undefined;
   if (opts.config.realtime.redisAdapter && opts.config.redis.url) {
-    pub = new Redis(opts.config.redis.url, { maxRetriesPerRequest: null });
-    sub = pub.duplicate();
+    ({ pub, sub } = adapterRedis({ url: opts.config.redis.url, commandTimeoutMs: opts.config.redis.commandTimeoutMs }));
     for (const c of [pub, sub]) c.on('error', (err) => log.warn({ err }, 'realtime redis error'));
     io.adapter(createAdapter(pub, sub, { key: `${opts.config.redis.keyPrefix}:socket.io` }));
   }
@@ -70,9 +70,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     '/ops': new Feed('/ops', bound, log, onDrop),
   };
   const nsp = { agent: io.of('/agent'), dispatcher: io.of('/dispatcher'), ops: io.of('/ops') };
-  requireRole(nsp.agent, opts.auth, ['agent'], opts.now);
-  requireRole(nsp.dispatcher, opts.auth, ['dispatcher', 'supervisor', 'admin'], opts.now);
-  requireRole(nsp.ops, opts.auth, ['ops', 'supervisor', 'admin'], opts.now);
+  // Who may open which: the role table (auth/access.ts), shared with the REST routes.
+  for (const n of Object.values(nsp)) requireRole(n, opts.auth, opts.now);
   const agent = agentNamespace(nsp.agent, feeds['/agent'], opts);
   const dispatcher = dispatcherNamespace(nsp.dispatcher, feeds['/dispatcher'], opts);
   const ops = opsNamespace(nsp.ops, feeds['/ops'], opts);
@@ -122,9 +121,10 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('callRemoved', listeners.callRemoved);
       opts.hub.off('agent', listeners.agent);
       unsubscribeSla?.();
-      // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go.
-      io.disconnectSockets(true);
-      for (const n of Object.values(nsp)) n.disconnectSockets(true);
+      // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:
+      // this instance's own (`local`: through the adapter it would disconnect every instance's).
+      io.local.disconnectSockets(true);
+      for (const n of Object.values(nsp)) n.local.disconnectSockets(true);
       io.engine.close();
       // disconnect, not quit: pub/sub has no replies to wait for, and QUIT on a client that lost
       // Redis would wait for a reconnect that may never come.

@@ -1,6 +1,7 @@
 // zod schemas of the agent and queue REST API: validation, types and the OpenAPI document in one place.
 import { z } from 'zod';
 import { AGENT_STATES, MANUAL_NOT_READY_REASONS, NOT_READY_REASONS } from '../acd/agent-state.ts';
+import { groupNameSchema } from '../auth/users.ts';
 
 // Ids, skills and dial targets end up in Redis keys and FreeSWITCH dial strings: keep them plain.
 export const agentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected 1-64 letters, digits, "-" or "_"' });
@@ -14,22 +15,22 @@ export const phoneSchema = z
   .regex(/^[A-Za-z0-9_.@:/+=-]{1,128}$/, { error: 'expected a FreeSWITCH dial target such as user/1001' })
   .describe('FreeSWITCH dial target the router rings: user/<extension> (e.g. user/1001) or a prefix the site allows (HOTLINE_DIAL_AGENT_PHONE_PREFIXES) and a number; anything else is refused with 400');
 const nameSchema = z.string().trim().min(1, { error: 'expected a name' }).max(64, { error: 'expected at most 64 characters' });
-const bySchema = z.string().min(1).max(64).optional().describe('Who asks (recorded in the audit); until auth is wired the caller names itself. Default "api".');
+// Who asks is never part of a body: the audit records the token's user (auth/access.ts auditName).
+const groupsSchema = z.array(groupNameSchema).max(20, { error: 'expected at most 20 groups' }).describe('Teams the agent is in: supervisors force the state of agents in their groups');
 
 export const agentParams = z.object({ id: agentIdSchema });
 
-export const createAgentBody = z.strictObject({ id: agentIdSchema, name: nameSchema, phone: phoneSchema, skills: skillsSchema, by: bySchema });
+export const createAgentBody = z.strictObject({ id: agentIdSchema, name: nameSchema, phone: phoneSchema, skills: skillsSchema, groups: groupsSchema.optional() });
 
 export const patchAgentBody = z
-  .strictObject({ name: nameSchema.optional(), phone: phoneSchema.optional(), skills: skillsSchema.optional(), by: bySchema })
-  .refine((p) => p.name !== undefined || p.phone !== undefined || p.skills !== undefined, { error: 'expected at least one of name, phone, skills' });
+  .strictObject({ name: nameSchema.optional(), phone: phoneSchema.optional(), skills: skillsSchema.optional(), groups: groupsSchema.optional() })
+  .refine((p) => p.name !== undefined || p.phone !== undefined || p.skills !== undefined || p.groups !== undefined, { error: 'expected at least one of name, phone, skills, groups' });
 
 export const STATE_ACTIONS = ['login', 'ready', 'not-ready', 'logout', 'end-wrap-up', 'extend-wrap-up'] as const;
 export const stateBody = z
   .strictObject({
     action: z.enum(STATE_ACTIONS),
     reason: z.enum(MANUAL_NOT_READY_REASONS).optional().describe('Required with not-ready, refused otherwise'),
-    by: bySchema,
   })
   .superRefine((b, ctx) => {
     if (b.action === 'not-ready' && !b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: `expected a reason for not-ready: ${MANUAL_NOT_READY_REASONS.join(', ')}` });
@@ -42,6 +43,7 @@ export const agentView = z
     name: z.string(),
     phone: z.string(),
     skills: z.record(z.string(), z.number()),
+    groups: z.array(z.string()).readonly().default([]),
     state: z.enum(AGENT_STATES),
     reason: z.enum(NOT_READY_REASONS).optional().describe('Not-ready reason'),
     since: z.number().describe('When the current state began (ms since epoch)'),

@@ -19,13 +19,14 @@ const healthRoutes: FastifyPluginAsync = async (fastify) => {
 
   app.get(
     '/healthz',
-    { schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: healthSchema } } },
+    { config: { access: 'public' }, schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: healthSchema } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['ops'],
         summary: 'Readiness: every FreeSWITCH node connected and Redis up',

@@ -28,6 +28,8 @@ const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (fastify, { au
   app.post(
     '/api/login',
     {
+      // Public, and the failed-login budget lives in Redis.
+      config: { access: 'public', store: true },
       schema: {
         tags: ['auth'],
         summary: 'Log in: a JWT for the realtime namespaces',

@@ -5,6 +5,7 @@ const metricsRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get(
     '/metrics',
     {
+      config: { access: 'metrics' },
       schema: {
         tags: ['ops'],
         summary: 'Prometheus metrics',

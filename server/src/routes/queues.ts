@@ -28,7 +28,7 @@ const queueRoutes: FastifyPluginAsync<QueueRoutesOptions> = async (fastify, { qu
 
   app.get(
     '/api/queues',
-    { schema: { tags: ['queues'], summary: 'Live state: waiting calls by priority class, longest wait, ready agents per skill', response: { 200: queuesView } } },
+    { config: { access: 'queues:read', store: true }, schema: { tags: ['queues'], summary: 'Live state: waiting calls by priority class, longest wait, ready agents per skill', response: { 200: queuesView } } },
     async () => {
       const now = clock();
       const names = [...new Set([...skillOfQueue.keys(), ...(await queues.queues())])].sort();

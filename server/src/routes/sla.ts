@@ -60,6 +60,7 @@ const slaRoutes: FastifyPluginAsync<SlaRoutesOptions> = async (fastify, { sla })
   app.get(
     '/api/sla',
     {
+      config: { access: 'sla:read', store: true },
       schema: {
         tags: ['sla'],
         summary: 'Answer-time measures (15秒接通率, 接通率, 呼损率, ASA) for the current interval, today and the rolling 24 h',

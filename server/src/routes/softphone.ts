@@ -8,6 +8,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Auth } from '../auth/auth.ts';
 import type { Config } from '../config.ts';
+import { markPublic, principalOf } from '../plugins/app/authz.ts';
 import type { SoftphoneConfig } from '../realtime/events.ts';
 
 export interface SoftphoneRoutesOptions {
@@ -19,13 +20,10 @@ export interface SoftphoneRoutesOptions {
 export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../softphone-web/dist');
 
 const softphoneRoutes: FastifyPluginAsync<SoftphoneRoutesOptions> = async (fastify, { auth, config }) => {
-  fastify.get('/api/softphone/config', { schema: { tags: ['auth'], summary: "The agent's phone settings (Bearer token of an agent)" } }, async (req, reply) => {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer (\S+)$/.exec(header)?.[1];
-    if (!token) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'expected Authorization: Bearer <token>' });
-    const principal = await auth.verify(token).catch(() => undefined);
-    if (!principal) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'invalid or expired token' });
-    if (principal.role !== 'agent' || !principal.agentId) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'only agents have a softphone' });
+  // Not needed before login: the login page is the static bundle; this comes after, with the token.
+  fastify.get('/api/softphone/config', { config: { access: 'softphone:config' }, schema: { tags: ['auth'], summary: "The agent's phone settings" } }, async (req, reply) => {
+    const principal = principalOf(req);
+    if (!principal.agentId) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'agent token without agentId: no softphone' });
     const phone = config.desk.phone;
     if (!phone) return reply.code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'no phone is configured (desk.phone)' });
     const body: SoftphoneConfig = {
@@ -42,7 +40,11 @@ const softphoneRoutes: FastifyPluginAsync<SoftphoneRoutesOptions> = async (fasti
 
   const root = config.desk.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(path.join(root, 'index.html'))) {
-    await fastify.register(fastifyStatic, { root, prefix: '/', index: ['index.html'], wildcard: false });
+    // The softphone's files are public: its login page is among them. They hold no data or secret.
+    await fastify.register(async (files) => {
+      markPublic(files);
+      await files.register(fastifyStatic, { root, prefix: '/', index: ['index.html'], wildcard: false });
+    });
   } else {
     fastify.log.warn({ root }, 'softphone not built (npm run build -w softphone-web): / serves nothing');
   }

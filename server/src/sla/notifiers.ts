@@ -1,6 +1,7 @@
 // Where an alert change goes: the log always, a webhook when configured. A notifier never throws:
 // an unreachable webhook is logged and the SLA service carries on.
 import type { Logger } from 'pino';
+import { basicAuthOf, signatureHeaders } from '../webhook-signature.ts';
 import type { AlertEvent } from './alert.ts';
 
 export interface AlertNotifier {
@@ -50,23 +51,30 @@ export function webhookBody(e: AlertEvent): AlertWebhookBody {
 export interface WebhookNotifierOptions {
   /** Validated by config (http/https URL). */
   url: string;
+  /** Signs each POST with its time (webhook-signature.ts); absent: unsigned. */
+  secret?: string | undefined;
   timeoutMs: number;
   log: Logger;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Wall clock (ms) for the signature's timestamp. */
+  now?: () => number;
 }
 
 export function webhookNotifier(opts: WebhookNotifierOptions): AlertNotifier {
   const doFetch = opts.fetch ?? fetch;
+  const now = opts.now ?? Date.now;
   // The URL may carry a token in its query: log only where it goes, not the whole URL.
   const target = new URL(opts.url).host;
+  const endpoint = basicAuthOf(opts.url);
   return {
     async notify(e) {
       try {
-        const res = await doFetch(opts.url, {
+        const body = JSON.stringify(webhookBody(e));
+        const res = await doFetch(endpoint.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(webhookBody(e)),
+          headers: { 'content-type': 'application/json', ...endpoint.headers, ...(opts.secret ? signatureHeaders(opts.secret, body, now()) : {}) },
+          body,
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
         // Drain the body so the connection can be reused.

@@ -58,7 +58,7 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
   const metrics: SlaMetrics | undefined = deps.registry ? createSlaMetrics(deps.registry) : undefined;
   const notifiers: readonly AlertNotifier[] = deps.notifiers ?? [
     logNotifier(log),
-    ...(settings.webhookUrl ? [webhookNotifier({ url: settings.webhookUrl, timeoutMs: settings.webhookTimeoutMs, log })] : []),
+    ...(settings.webhookUrl ? [webhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, timeoutMs: settings.webhookTimeoutMs, log })] : []),
   ];
   const listeners = new Set<SlaListener>();
   const pending = new Set<Promise<unknown>>();

@@ -11,12 +11,14 @@ export interface SlaSettingsInput {
   readonly alertMinCounted?: number | undefined;
   readonly alertWebhookUrl?: string | undefined;
   readonly alertWebhookTimeoutMs?: number | undefined;
+  readonly alertWebhookSecret?: string | undefined;
   readonly evaluateIntervalMs?: number | undefined;
   readonly updateThrottleMs?: number | undefined;
 }
 
 export interface SlaSettings extends SlaRules, AlertRules {
   readonly webhookUrl: string | undefined;
+  readonly webhookSecret: string | undefined;
   readonly webhookTimeoutMs: number;
   readonly evaluateIntervalMs: number;
   readonly updateThrottleMs: number;
@@ -36,6 +38,7 @@ export function slaSettings(c: SlaSettingsInput): SlaSettings {
     target: c.target,
     minCounted: c.alertMinCounted ?? SLA_DEFAULTS.alertMinCounted,
     webhookUrl: c.alertWebhookUrl,
+    webhookSecret: c.alertWebhookSecret,
     webhookTimeoutMs: c.alertWebhookTimeoutMs ?? SLA_DEFAULTS.alertWebhookTimeoutMs,
     evaluateIntervalMs: c.evaluateIntervalMs ?? SLA_DEFAULTS.evaluateIntervalMs,
     updateThrottleMs: c.updateThrottleMs ?? SLA_DEFAULTS.updateThrottleMs,

@@ -25,6 +25,15 @@ export type AgentProfilePatch = Partial<Omit<AgentProfile, 'id'>>;
 const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
 const str = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
+function parseGroups(json: string | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(v) ? v.filter((g): g is string => typeof g === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function parseSkills(json: string | undefined): Record<string, number> {
   try {
     const v: unknown = JSON.parse(json ?? '{}');
@@ -42,6 +51,7 @@ export function agentFromHash(id: string, h: Record<string, string>): StoredAgen
     name: h.name ?? '',
     phone: h.phone ?? '',
     skills: parseSkills(h.skills),
+    groups: parseGroups(h.groups),
     state: h.state as AgentState,
     since: num(h.since) ?? 0,
     wrapExtended: h.wrapExtended === '1',
@@ -52,7 +62,7 @@ export function agentFromHash(id: string, h: Record<string, string>): StoredAgen
 }
 
 export function hashOf(a: AgentRecord): { set: string[]; del: string[] } {
-  const set = ['id', a.id, 'name', a.name, 'phone', a.phone, 'skills', JSON.stringify(a.skills), 'state', a.state, 'since', String(a.since), 'wrapExtended', a.wrapExtended ? '1' : '0'];
+  const set = ['id', a.id, 'name', a.name, 'phone', a.phone, 'skills', JSON.stringify(a.skills), 'groups', JSON.stringify(a.groups ?? []), 'state', a.state, 'since', String(a.since), 'wrapExtended', a.wrapExtended ? '1' : '0'];
   const del: string[] = [];
   for (const [k, v] of [['reason', a.reason], ['idleSince', a.idleSince], ['callId', a.callId], ['wrapUntil', a.wrapUntil]] as const) {
     if (v === undefined) del.push(k);

@@ -5,6 +5,7 @@
 //   id, name        text
 //   phone           FreeSWITCH dial target, e.g. user/1001
 //   skills          JSON object skill -> level 1..10, e.g. {"general":7,"enterprise":3}
+//   groups          JSON list of team names, e.g. ["north"] (supervisors' scope; absent: none)
 //   state           logged-out | ready | not-ready | reserved | on-call | wrap-up
 //   reason          not-ready reason (break, meal, training, meeting, ring-no-answer); absent or '' otherwise
 //   since           ms when the current state was entered
@@ -141,13 +142,13 @@ export class AgentStore {
   async create(profile: AgentProfile, by = 'admin'): Promise<StoredAgent> {
     this.allowedPhone(profile.id, profile.phone);
     const now = this.machine.now();
-    const agent: AgentRecord = { ...profile, skills: { ...profile.skills }, state: 'logged-out', since: now, wrapExtended: false };
+    const agent: AgentRecord = { ...profile, skills: { ...profile.skills }, groups: [...(profile.groups ?? [])], state: 'logged-out', since: now, wrapExtended: false };
     const out = await this.write(undefined, agent, { event: 'create', from: 'logged-out', to: 'logged-out', reason: 'created', at: now, by });
     if (out === 'EXISTS') throw new AgentExistsError(profile.id);
     return { ...agent, rev: 1 };
   }
 
-  /** Name, phone or skills; a ready agent moves between ready sets at once, keeping its idle position. */
+  /** Name, phone, skills or groups; a ready agent moves between ready sets at once, keeping its idle position. */
   async update(id: string, patch: AgentProfilePatch, by = 'admin'): Promise<StoredAgent> {
     if (patch.phone !== undefined) this.allowedPhone(id, patch.phone);
     return this.mutate(id, (cur) => {

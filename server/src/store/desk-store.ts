@@ -4,6 +4,7 @@
 // day. Figures are stored per call (`<metric>:<callId>` fields) rather than as counters: with two
 // instances seeing the same switch events, writing a fact twice must not count it twice.
 import type { Redis } from 'ioredis';
+import { callerKey } from '../calls/caller-number.ts';
 import type { RedisKeys } from './keys.ts';
 
 export const WRAP_UP_CATEGORY_NAMES = ['consultation', 'help', 'complaint', 'suggestion'] as const;
@@ -110,9 +111,11 @@ export class DeskStore {
     const claimed = await this.redis.set(this.keys.wrapUpDone(w.callId, w.agentId, handling), w.id, 'EX', 30 * 86_400, 'NX');
     if (claimed !== 'OK') return false;
     const tx = this.redis.multi().xadd(this.keys.wrapUpStream, 'MAXLEN', '~', '100000', '*', 'callId', w.callId, 'wrapUp', JSON.stringify(w));
-    if (facts) {
+    // Callers without a number get no history: they would all share one (calls/caller-number.ts).
+    const number = facts && callerKey(facts.callerNumber);
+    if (facts && number) {
       const entry: HistoryEntry = { callId: w.callId, atMs: facts.createdMs, line: facts.line, agentId: w.agentId, category: w.category, summary: w.summary };
-      const key = this.keys.callerHistory(facts.callerNumber);
+      const key = this.keys.callerHistory(number);
       tx.lpush(key, JSON.stringify(entry)).ltrim(key, 0, HISTORY_LEN - 1).expire(key, HISTORY_TTL_SEC);
     }
     await tx.exec();
@@ -120,7 +123,9 @@ export class DeskStore {
   }
 
   /** A number's earlier handled calls, newest first, leaving out `exceptCallId` (the current call). */
-  async history(number: string, exceptCallId?: string): Promise<HistoryEntry[]> {
+  async history(callerNumber: string, exceptCallId?: string): Promise<HistoryEntry[]> {
+    const number = callerKey(callerNumber);
+    if (!number) return [];
     const raw = await this.redis.lrange(this.keys.callerHistory(number), 0, HISTORY_LEN - 1);
     const out: HistoryEntry[] = [];
     for (const r of raw) {

@@ -58,6 +58,8 @@ export interface RedisKeys {
   callerHistory(number: string): string;
   /** Hash of one agent's figures for one local day: field `<metric>:<callId>`, so a replay counts once. */
   agentDay(agentId: string, day: string): string;
+  /** Counter with a TTL (the window): login attempts spent by one username or one client address. */
+  loginAttempts(kind: 'user' | 'address', id: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -87,5 +89,6 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     wrapUpDone: (id, agentId, handling) => `${prefix}:desk:wrapup:${id}:${agentId}:${handling}`,
     callerHistory: (number) => `${prefix}:desk:history:${number}`,
     agentDay: (agentId, day) => `${prefix}:desk:agent:${agentId}:${day}`,
+    loginAttempts: (kind, id) => `${prefix}:login:${kind}:${id}`,
   };
 }

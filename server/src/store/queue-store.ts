@@ -2,6 +2,7 @@
 // microseconds, so the order is "highest class first, FIFO within a class" and survives restarts.
 // ZADD NX keeps a caller's first t0 when it is enqueued again (requeue after ring-no-answer).
 import type { Redis } from 'ioredis';
+import { callerKey } from '../calls/caller-number.ts';
 import type { RedisKeys } from './keys.ts';
 
 /** Priority classes, highest first: from-110 > elder > repeat caller > normal. */
@@ -66,7 +67,9 @@ export class QueueStore {
    * Note that a number reached a queue and say whether it already had within `windowSec` (a repeat
    * caller within 24 h is served before first-time callers). One round trip: SET ... GET.
    */
-  async seenBefore(number: string, windowSec = 86_400): Promise<boolean> {
+  async seenBefore(callerNumber: string, windowSec = 86_400): Promise<boolean> {
+    // A caller without a number is nobody's repeat: all of them would share one marker.
+    const number = callerKey(callerNumber);
     if (!number) return false;
     const previous = await this.redis.set(this.keys.callerSeen(number), '1', 'EX', windowSec, 'GET');
     return previous !== null;

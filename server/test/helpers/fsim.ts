@@ -15,10 +15,10 @@ export const PROFILES = [
 
 export async function withFsim(
   t: { teardown(fn: () => unknown): void },
-  opts: { serviceSocket: string; timeScale?: number; extra?: Partial<FsimOptions>; switch?: Record<string, unknown> },
+  opts: { serviceSocket: string; timeScale?: number; extra?: Partial<FsimOptions>; switch?: Record<string, unknown>; eslPassword?: string },
 ): Promise<Fsim> {
   const fsim = await startFsim({
-    esl: { port: 0, password: ESL_PASSWORD },
+    esl: { port: 0, password: opts.eslPassword ?? ESL_PASSWORD },
     control: { port: 0 },
     dialplan: { dir: path.join(REPO, 'dialplan'), vars: { hotline_service_socket: opts.serviceSocket } },
     ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),

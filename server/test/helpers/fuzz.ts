@@ -45,9 +45,11 @@ export function randomArgs(r: () => number): unknown[] {
   return Array.from({ length: n }, () => randomValue(r));
 }
 
+/** One element of xs, drawn from the seeded generator. */
+export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
 // ---- ESL frames, as a hostile switch would send them ----
 
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: () => number, max: number): number => Math.floor(r() * max);
 
 /** A UUID from the seeded generator (8-4-4-4-12 hex), so a failing run replays exactly. */
@@ -111,4 +113,104 @@ export function randomEslFrame(r: () => number): Buffer {
   }
   if (r() < 0.1) lines.push('no colon in this line');
   return Buffer.from(`${lines.join(r() < 0.1 ? '\r\n' : '\n')}\n\n${body ?? ''}`);
+}
+
+// ---- hostile inputs for the REST and Socket.IO fuzz (security-fuzz.test.ts) ----
+
+/** Strings that break parsers, dial strings, keys and logs: CR/LF, NUL, quotes, ESL syntax, traversal, odd Unicode. */
+export const NASTY = [
+  '',
+  ' ',
+  '\r\n',
+  '1000\r\napi originate user/1 &park',
+  '1000\nbgapi originate sofia/gateway/gw_carrier/13900000000 &park',
+  "1000'; DROP TABLE agents;--",
+  '"quoted"',
+  '\u0000',
+  '%00',
+  '%ZZ',
+  '../../etc/passwd',
+  '..%2F..%2Fetc%2Fpasswd',
+  '${jndi:ldap://x}',
+  '{target}',
+  '[origination_caller_id_number=110]user/1',
+  'sofia/gateway/gw_carrier/13900000000',
+  'user/1000,user/1001|user/1002',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '１０００',
+  '\u202e0001',
+  '😀'.repeat(40),
+  'x'.repeat(65),
+  'x'.repeat(129),
+  'x'.repeat(5000),
+  '<script>alert(1)</script>',
+  'true',
+  'null',
+  '-1',
+  '1e309',
+  'NaN',
+] as const;
+
+/** A string of random code points, some from the ranges that trip decoders (controls, surrogates). */
+export function randomText(r: () => number, max = 40): string {
+  const n = Math.floor(r() * max);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const band = r();
+    const cp = band < 0.1 ? Math.floor(r() * 32) : band < 0.2 ? 0xd800 + Math.floor(r() * 0x800) : band < 0.6 ? 32 + Math.floor(r() * 95) : Math.floor(r() * 0x2fff);
+    s += String.fromCharCode(cp);
+  }
+  return s;
+}
+
+/** Any generated value as text (String() throws on the prototype-less objects randomValue can make). */
+export function asText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? 'undefined';
+  } catch {
+    return '[unprintable]';
+  }
+}
+
+/** A hostile value for a field: a nasty string, random text, a wrong type, or a random JSON value. */
+export function hostile(r: () => number): unknown {
+  const x = r();
+  if (x < 0.45) return pick(r, NASTY);
+  if (x < 0.6) return randomText(r);
+  if (x < 0.8) return pick(r, [null, 0, -1, 1.5, 1e308, true, false, [], {}, [[]], { '': '' }]);
+  return randomValue(r);
+}
+
+/**
+ * A valid value with one field replaced by `bad` (a value the field refuses): near-valid inputs go
+ * deeper than random JSON, into the checks after the schema's first rejection.
+ */
+export function withOneBad(r: () => number, valid: Record<string, unknown>, bad: Record<string, readonly unknown[]>): Record<string, unknown> {
+  const field = pick(r, Object.keys(bad));
+  return { ...valid, [field]: pick(r, bad[field]!) };
+}
+
+/** Percent-encoded; lone surrogates (which encodeURIComponent refuses) become an invalid UTF-8 escape. */
+export const encode = (s: string): string => encodeURIComponent(s.replace(/[\ud800-\udfff]/g, '\u{10FFFF}')).replace(/%F4%8F%BF%BF/g, '%ED%A0%80');
+
+/** A query string of random (sometimes prototype-polluting, repeated, or huge) parameters. */
+export function randomQuery(r: () => number): string {
+  const parts: string[] = [];
+  for (let i = Math.floor(r() * 5); i > 0; i--) {
+    const key = pick(r, ['scope', 'at', 'limit', '__proto__[admin]', 'constructor[prototype][x]', 'scope[]', 'a'.repeat(300), randomText(r, 8)]);
+    const value = pick(r, ['center', 'queue:general', 'queue:', '2026-11-22T10:00:00+08:00', 'yesterday', asText(hostile(r)), randomText(r)]);
+    parts.push(`${encode(key)}=${r() < 0.8 ? encode(value) : value.replace(/[^\x21-\x7e]/g, '%FF')}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** A path segment: a real id, a hostile string (encoded, or raw percent garbage), or an overlong one. */
+export function randomSegment(r: () => number, real: readonly string[]): string {
+  const x = r();
+  if (x < 0.3) return pick(r, real);
+  if (x < 0.75) return encode(asText(hostile(r)));
+  return pick(r, ['%ZZ', '%00', '%2e%2e', '..', '.', '%C0%AF', 'a'.repeat(3000), '%E4%B8%AD', '%']);
 }

@@ -33,6 +33,8 @@ export function startServer(env: Record<string, string>) {
       const rec = logs().find((r) => r.msg === 'listening');
       if (rec) {
         clearTimeout(timer);
+        // Parsing every line on every chunk is fine at start-up, not for a chatty run afterwards.
+        child.stdout.off('data', look);
         resolve(rec.url as string);
       }
     };

@@ -38,14 +38,19 @@ export async function startHarness(
     queues?: unknown;
     /** fsim switch settings (gateways and their numbers' behaviour). */
     fsimSwitch?: Record<string, unknown>;
-    /** Collect the service's JSON log lines here (level info unless HOTLINE_TEST_LOG_LEVEL says). */
+    /** Collect the service's JSON log lines here (level: env's HOTLINE_LOG_LEVEL, else HOTLINE_TEST_LOG_LEVEL, else info). */
     logLines?: string[];
+    /** An existing Redis (a test that stalls it); default: one of the test's own. */
+    redisUrl?: string;
+    /** fsim's ESL password; default ESL_PASSWORD. */
+    eslPassword?: string;
   } = {},
 ): Promise<Harness> {
-  const r = await withRedis(t);
+  const r = opts.redisUrl ? { url: opts.redisUrl } : await withRedis(t);
   const outboundPort = await freePort();
   const fsim = await withFsim(t, {
     serviceSocket: `127.0.0.1:${outboundPort}`,
+    ...(opts.eslPassword ? { eslPassword: opts.eslPassword } : {}),
     timeScale: opts.timeScale ?? 0.05,
     ...(opts.fsimSwitch ? { switch: opts.fsimSwitch } : {}),
     ...(opts.dialplanVars ? { extra: { dialplan: { dir: path.resolve(import.meta.dirname, '../../../dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outboundPort}`, ...opts.dialplanVars } } } } : {}),
@@ -54,7 +59,7 @@ export async function startHarness(
     HOTLINE_HTTP_PORT: '0',
     HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
     HOTLINE_REDIS_URL: r.url,
-    HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: ESL_PASSWORD, ...opts.node }]),
+    HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: opts.eslPassword ?? ESL_PASSWORD, ...opts.node }]),
     HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
     // The softphone's simulated phone, as `npm start` configures it.
     HOTLINE_DESK_PHONE: JSON.stringify({ kind: 'simulated', controlUrl: `http://127.0.0.1:${fsim.controlPort}` }),
@@ -73,7 +78,7 @@ export async function startHarness(
   const config = loadConfig({ env });
   const lines = opts.logLines;
   const logger = lines
-    ? createLogger({ level: process.env.HOTLINE_TEST_LOG_LEVEL === undefined ? 'info' : config.log.level }, { write: (l: string) => void lines.push(l) })
+    ? createLogger({ level: (opts.env?.HOTLINE_LOG_LEVEL ?? process.env.HOTLINE_TEST_LOG_LEVEL ?? 'info') as typeof config.log.level }, { write: (l: string) => void lines.push(l) })
     : createLogger(config.log);
   const service = await createService(config, logger);
   await service.start();

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { documentAccess, markPublic, securitySchemes } from '../app/authz.ts';
 import { zodToOpenApi } from '../app/zod.ts';
 
 export interface SwaggerPluginOptions {
@@ -19,10 +20,17 @@ const swaggerPlugin: FastifyPluginAsync<SwaggerPluginOptions> = async (fastify, 
         version: opts.version,
       },
       tags: [{ name: 'ops', description: 'Liveness, readiness and metrics' }],
+      components: { securitySchemes },
     },
-    transform: zodToOpenApi,
+    // Zod schemas to JSON schema, then who may call the route (plugins/app/authz.ts).
+    transform: ({ schema, url, route }) => documentAccess(zodToOpenApi({ schema, url }), route),
   });
-  await fastify.register(swaggerUi, { routePrefix: '/docs' });
+  // The docs are public: they describe an open-source API and carry no data; every operation in
+  // them says which token and roles it needs.
+  await fastify.register(async (docs) => {
+    markPublic(docs);
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
 };
 
 // Registered before any route: @fastify/swagger collects routes through an onRoute hook.
