@@ -3,14 +3,16 @@
 // number>"}` made the next citizen's call dial that number out through the carrier.
 import t from 'tap';
 import { eventually, startHarness } from './helpers/service.ts';
+import { bearer } from './helpers/tokens.ts';
 
 t.test('POST and PATCH /api/agents refuse phones the site does not allow', async (t) => {
   const h = await startHarness(t, { env: { HOTLINE_DIAL_AGENT_PHONE_PREFIXES: '["sofia/gateway/gw_remote/"]' } });
   const app = h.service.app;
   await eventually('connected', () => h.service.calls!.nodeStatus()[0]?.connected);
+  const headers = await bearer(h.service.auth, 'admin');
   const agent = (id: string, phone: string) => ({ id, name: id, phone, skills: { general: 5 } });
-  const post = (body: unknown) => app.inject({ method: 'POST', url: '/api/agents', payload: body as Record<string, unknown> });
-  const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/api/agents/${id}`, payload: body as Record<string, unknown> });
+  const post = (body: unknown) => app.inject({ method: 'POST', url: '/api/agents', headers, payload: body as Record<string, unknown> });
+  const patch = (id: string, body: unknown) => app.inject({ method: 'PATCH', url: `/api/agents/${id}`, headers, payload: body as Record<string, unknown> });
 
   t.equal((await post(agent('1000', 'user/1000'))).statusCode, 201, 'user/<extension>');
   t.equal((await post(agent('2000', 'sofia/gateway/gw_remote/13800138000'))).statusCode, 201, 'a prefix the site allows, with a number');
