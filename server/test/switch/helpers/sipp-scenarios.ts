@@ -160,10 +160,11 @@ export function phoneXml(p: PhoneScenario): string {
       <ereg regexp=".*" search_in="hdr" header="CSeq:" assign_to="invite_cseq"/>
       <ereg regexp=".*" search_in="hdr" header="To:" assign_to="invite_to"/>
     </action>`;
+  // SIPp refuses to start with a variable it assigns but never uses: capture only when needed.
   const head = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="phone">
   <recv request="INVITE" crlf="true">
-    ${capture}
+    ${p.rejectStatus ? '' : capture}
   </recv>`;
   if (p.rejectStatus) {
     return `${head}

@@ -65,6 +65,14 @@ export async function runSipp(opts: {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  if (!opts.calls) {
+    // A UAS runs until killed: one that exits at once refused its scenario (errors.log says why).
+    const early = await Promise.race([exited, new Promise((r) => setTimeout(r, 150, 'running'))]);
+    if (early !== 'running') {
+      const errors = await readFile(path.join(dir, 'errors.log'), 'utf8').catch(() => '');
+      throw new Error(`sipp ${opts.name} exited at start (${String(early)}): ${errors}${stderr}`);
+    }
+  }
   const messages = async (): Promise<string> => {
     const files = (await readdir(dir)).filter((f) => f.startsWith('messages'));
     const all = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8').catch(() => '')));

@@ -39,10 +39,15 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
   async function bare(t: Teardown, opts: WorldOptions = {}): Promise<BareWorld> {
     const redis = await withRedis(t);
     const tap = new EventTap({ port: ports.esl, password: fs.eslPassword });
-    await tap.start();
-    t.teardown(() => tap.stop());
     const procs: SippRun[] = [];
-    t.teardown(() => procs.forEach((p) => p.kill()));
+    // The switch outlives the scenario: its calls must not (the next scenario's service would find
+    // them in `show channels`).
+    t.teardown(async () => {
+      await tap.api('hupall MANAGER_REQUEST').catch(() => undefined);
+      procs.forEach((p) => p.kill());
+      tap.stop();
+    });
+    await tap.start();
     const gw = opts.gateways ?? {};
     for (const [name, ip, port, b] of [
       ['carrier', ADDR.carrier, ports.carrier, gw.carrier],
