@@ -1,0 +1,114 @@
+// The fsim backend of a World: fsim per scenario (it starts in milliseconds) at real time, running
+// the same project dialplan/ with the same site values the real switch gets where fsim reads them.
+import path from 'node:path';
+import { freePort } from '../../../../scripts/lib/free-port.ts';
+import { withRedis } from '../../../../scripts/lib/test-redis.ts';
+import { startFsim } from '../../../../scripts/fsim/src/fsim.ts';
+import type { EndpointBehaviour } from '../../../../scripts/fsim/src/core/config.ts';
+import { PROFILES, REPO } from '../../helpers/fsim.ts';
+import { EventTap } from './event-tap.ts';
+import { ESL_PASSWORD } from './freeswitch.ts';
+import { AGENT_IDS } from './world-real.ts';
+import { settingsEnv, withService } from './world-service.ts';
+import type { BareWorld, PhoneBehaviour, Site, Teardown, WorldOptions } from './world.ts';
+
+const behaviourOf = (b: PhoneBehaviour = {}): EndpointBehaviour => ({
+  answerAfterMs: b.answerAfterMs ?? 300,
+  ...(b.hangupAfterMs !== undefined ? { hangupAfterMs: b.hangupAfterMs } : {}),
+  ...(b.neverAnswer ? { neverAnswer: true } : {}),
+  ...(b.busy ? { rejectCause: 'USER_BUSY' } : {}),
+});
+
+export function fsimSite(): Site {
+  async function bare(t: Teardown, opts: WorldOptions = {}): Promise<BareWorld> {
+    const redis = await withRedis(t);
+    const outbound = await freePort();
+    const gw = opts.gateways ?? {};
+    const fsim = await startFsim({
+      esl: { port: 0, password: ESL_PASSWORD },
+      control: false,
+      // fsim's callers all come from 127.0.0.1: the 110 gateway's address is loopback here.
+      dialplan: { dir: path.join(REPO, 'dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outbound}`, gw_110_addr_regex: '^127\\.0\\.0\\.1$' } },
+      timeScale: 1,
+      switch: {
+        profiles: PROFILES,
+        heartbeatSec: 0,
+        users: AGENT_IDS,
+        defaultFileMs: 300,
+        gateways: [
+          { name: 'gw_carrier', numbers: { '*': behaviourOf(gw.carrier) } },
+          { name: 'gw_110', numbers: { '*': behaviourOf(gw.gw110) } },
+          { name: 'gw_dept', numbers: { '*': behaviourOf(gw.dept) } },
+        ],
+      },
+    });
+    t.teardown(() => fsim.close());
+    const tap = new EventTap({ port: fsim.eslPort, password: ESL_PASSWORD });
+    await tap.start();
+    t.teardown(() => tap.stop());
+    const env: Record<string, string> = {
+      HOTLINE_HTTP_PORT: '0',
+      HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
+      HOTLINE_REDIS_URL: redis.url,
+      HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: fsim.eslPort, password: ESL_PASSWORD }]),
+      HOTLINE_FS_OUTBOUND_PORT: String(outbound),
+      ...(await settingsEnv(opts)),
+      ...opts.env,
+    };
+    return {
+      backend: 'fsim',
+      tap,
+      redisUrl: redis.url,
+      env,
+      async addPhone(id, phone) {
+        fsim.sw.registerUser(id, behaviourOf(phone));
+      },
+      async call(spec) {
+        const uuid = fsim.sw.placeCall({
+          from: spec.from,
+          to: spec.to,
+          profile: 'external',
+          ...(spec.sipHeaders ? { sipHeaders: spec.sipHeaders } : {}),
+          ...(spec.dtmf ? { dtmf: cumulative(spec.dtmf) } : {}),
+          ...(spec.hangupAfterMs !== undefined ? { hangupAfterMs: spec.hangupAfterMs } : {}),
+        });
+        const done = new Promise<void>((resolve) => {
+          const check = setInterval(() => {
+            if (tap.of(uuid, 'CHANNEL_HANGUP_COMPLETE').length) {
+              clearInterval(check);
+              resolve();
+            }
+          }, 50);
+        });
+        return {
+          from: spec.from,
+          uuid: async () => uuid,
+          done,
+          async outcome() {
+            await done;
+            const answered = tap.of(uuid, 'CHANNEL_ANSWER').length > 0;
+            return answered ? '200' : (tap.of(uuid, 'CHANNEL_HANGUP_COMPLETE')[0]?.get('Hangup-Cause') ?? 'none');
+          },
+        };
+      },
+    };
+  }
+  return {
+    backend: 'fsim',
+    bare,
+    async world(t, opts = {}) {
+      return withService(t, await bare(t, opts));
+    },
+  };
+}
+
+/** fsim's DTMF times count from the call's start; the world's from the previous step. */
+function cumulative(steps: readonly { afterMs: number; digits: string }[]): { afterMs: number; digits: string }[] {
+  let at = 0;
+  return steps.map((s) => {
+    at += s.afterMs;
+    const step = { afterMs: at, digits: s.digits };
+    at += 400 * s.digits.length;
+    return step;
+  });
+}
