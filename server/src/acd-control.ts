@@ -8,6 +8,7 @@ import type { AgentPort, SwitchPort } from './acd/ports.ts';
 import { DEFAULT_QUEUES, queuesFileSchema, type QueueConfig } from './acd/queue-config.ts';
 import { Router } from './acd/router.ts';
 import { reviewWaiting } from './acd/waiting.ts';
+import { OverflowOut } from './acd/overflow.ts';
 import { recoverStaleOffers } from './acd/recovery.ts';
 import { CallTransfers, type TransferSwitch } from './acd/transfer.ts';
 import type { CallRecord, LegRecord } from './calls/call-record.ts';
@@ -193,6 +194,21 @@ export function startAcd(deps: AcdDeps): Acd {
     await sw.transfer(callId, 'hotline_callback_ok', 'hotline_queue');
   };
 
+  const overflowOut = new OverflowOut({
+    sw,
+    registry: deps.registry,
+    requeue: async (entry) => {
+      await deps.queueStore.enqueue(entry);
+      router.onQueued(entry.queue);
+    },
+    // The overflow goes out through the carrier, like a callback to a citizen.
+    dialstring: (number) => dialString(deps.settings.citizenDialTemplate, number, 'overflow number'),
+    ringSec: deps.settings.ringNoAnswerSec,
+    retryAfterSec: 60,
+    nowMs: now,
+    logger: deps.logger,
+  });
+
   const transfers = new CallTransfers({
     sw,
     calls: deps.registry,
@@ -292,6 +308,7 @@ export function startAcd(deps: AcdDeps): Acd {
           promptsBase: deps.settings.promptsBase,
           announceSlot: (callId, every) => deps.queueStore.announceSlot(callId, every),
           onMoved: (q) => router.onQueued(q),
+          overflowOut,
           secondsPerAnswer: (q) => {
             const t = answers.get(q) ?? [];
             return t.length >= 2 ? (t[t.length - 1]! - t[0]!) / 1000 / (t.length - 1) : undefined;

@@ -32,6 +32,8 @@ function setup() {
 t.test('an answered call: caller, IVR, queue, agent leg, talk, hangup, one CDR', async (t) => {
   const { reg, completed } = setup();
   reg.apply(create('A', 0, { vars: { hotline_line: 'enterprise' } }));
+  t.equal(reg.get('A')?.line, 'unknown', 'an inbound CHANNEL_CREATE names no line (it comes before routing)');
+  reg.admit({ id: 'A', node: 'fs1', line: 'enterprise', callerNumber: '13800138000', callerName: 'citizen', destination: '123457', createdUs: T0 });
   t.equal(reg.get('A')?.state, 'new');
   reg.apply(simple('channel-answer', 'A', 100));
   reg.recordIvrStep('A', 'welcome');
@@ -93,18 +95,68 @@ t.test('duplicates and late events change nothing', async (t) => {
   t.equal(reg.live().length, 0);
 });
 
-t.test('110 case headers and abandon while queued', async (t) => {
+t.test('110 case data comes only from the dialplan hand-over; forged headers are ignored (defect 1)', async (t) => {
   const { reg, completed } = setup();
-  reg.apply(create('C', 0, { vars: { hotline_line: 'from110', 'sip_h_X-110-Case-Id': 'C20261122-0001', 'sip_h_X-110-Summary': 'noise complaint' } }));
+  // A carrier call to 12345 with forged X-110 headers: CHANNEL_CREATE carries them, nothing reads them.
+  reg.apply(create('F', 0, { vars: { 'sip_h_X-110-Case-Id': 'FAKE-0001' } }));
+  reg.admit({ id: 'F', node: 'fs1', line: 'main', callerNumber: '13800138000', callerName: '', destination: '12345', createdUs: T0 });
+  t.equal(reg.get('F')?.case110, undefined, 'forged case data is not on the call');
+  reg.apply(hangup('F', 1000));
+  t.equal(buildCdr(completed[0]!).case110, null, 'nor in its CDR');
+
+  reg.apply(create('C', 0));
+  reg.admit({ id: 'C', node: 'fs1', line: 'from110', callerNumber: '110', callerName: '', destination: '12345110', createdUs: T0, case110: { 'Case-Id': 'C20261122-0001', Summary: 'noise complaint' } });
   t.same(reg.get('C')?.case110, { 'Case-Id': 'C20261122-0001', Summary: 'noise complaint' });
   reg.apply(simple('channel-answer', 'C', 50));
   reg.recordQueued('C', { queue: 'from110', priority: 3, atUs: T0 + 1_000_000 });
   reg.apply(hangup('C', 4000, 'ORIGINATOR_CANCEL'));
-  const cdr = buildCdr(completed[0]!);
+  const cdr = buildCdr(completed[1]!);
   t.equal(cdr.outcome, 'abandoned');
   t.equal(cdr.waitSec, 3);
   t.equal(cdr.hangupCause, 'ORIGINATOR_CANCEL');
   t.same(cdr.case110, { 'Case-Id': 'C20261122-0001', Summary: 'noise complaint' });
+});
+
+t.test('the hand-over opens a call CHANNEL_CREATE has not reached yet; the line cannot be lost (defect 5)', async (t) => {
+  const { reg, completed } = setup();
+  reg.admit({ id: 'L', node: 'fs1', line: 'enterprise', callerNumber: '13800138000', callerName: '', destination: '123457', createdUs: T0 });
+  reg.recordQueued('L', { queue: 'enterprise', priority: 0, atUs: T0 + 2_000_000 });
+  // The resync (or a late CHANNEL_CREATE) finds the call known: nothing is reset.
+  reg.apply(create('L', 0));
+  t.equal(reg.live().length, 1);
+  reg.apply(hangup('L', 5000));
+  const cdr = buildCdr(completed[0]!);
+  t.equal(cdr.line, 'enterprise');
+  t.equal(cdr.queue, 'enterprise');
+});
+
+t.test('a call the dialplan fallback served: learnt at hang-up, overflow leg and outcome (defect 4)', async (t) => {
+  const { reg, completed } = setup();
+  reg.apply(create('D', 0));
+  reg.apply({ ...base('D', 9000), type: 'channel-hangup-complete', cause: 'NORMAL_CLEARING', facts: { line: 'enterprise', fallback: 'service_unreachable', fallbackNumber: '4000012345', answeredUs: T0 + 100_000, bridgedUs: T0 + 2_000_000, bridgedTo: 'B-overflow', disposition: 'SUCCESS' } });
+  t.equal(completed.length, 1);
+  const cdr = buildCdr(completed[0]!);
+  t.equal(cdr.line, 'enterprise', 'line from the dialplan');
+  t.equal(cdr.outcome, 'overflow');
+  t.equal(cdr.agentId, null);
+  t.match(cdr.fallback, { reason: 'service_unreachable', number: '4000012345' });
+  t.match(cdr.legs, [{ role: 'caller' }, { uuid: 'B-overflow', role: 'external', answered: true }], 'the overflow leg is in the CDR');
+  t.match(cdr.transfers, [{ kind: 'blind', from: 'fallback', to: '4000012345' }]);
+});
+
+t.test('a transfer to an outside number from the queue is an overflow, not an answer', async (t) => {
+  const { reg, completed } = setup();
+  reg.apply(create('O', 0));
+  reg.admit({ id: 'O', node: 'fs1', line: 'main', callerNumber: '13800138000', callerName: '', destination: '12345', createdUs: T0 });
+  reg.recordQueued('O', { queue: 'elder', priority: 2, atUs: T0 + 1_000_000 });
+  reg.apply(create('X', 3000, { direction: 'outbound', destination: '4000012345', vars: { hotline_call_id: 'O', hotline_leg_role: 'external' } }));
+  reg.apply(simple('channel-answer', 'X', 4000));
+  reg.apply(bridge('O', 'X', 4020));
+  reg.apply(hangup('O', 9000));
+  reg.apply(hangup('X', 9000));
+  const cdr = buildCdr(completed[0]!);
+  t.equal(cdr.outcome, 'overflow');
+  t.equal(cdr.agentId, null);
 });
 
 t.test('unknown outbound legs and events for unknown channels are ignored', async (t) => {

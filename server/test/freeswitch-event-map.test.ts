@@ -28,21 +28,35 @@ t.test('one call to 9000 (json and plain) maps to the same domain events', async
   }
 });
 
-t.test('110 X- headers become call variables and reach the call record', async (t) => {
+t.test('raw X-110 headers on CHANNEL_CREATE are never read: only the dialplan vets case data (defect 1)', async (t) => {
   const evs = mapAll('21_sip_x_headers_inbound');
   const create = evs.find((e) => e.type === 'channel-create');
-  t.equal(create?.type === 'channel-create' && create.vars['sip_h_X-110-Case-Id'], 'C20261122-0001');
+  t.same(create?.type === 'channel-create' && Object.keys(create.vars).filter((k) => k.startsWith('sip_h_')), [], 'no sip_h_* variable kept');
   const done: CallRecord[] = [];
   const reg = new CallRegistry({ onCompleted: (c) => void done.push(c as CallRecord) });
   for (const e of evs) reg.apply(e);
   t.equal(done.length, 1, 'the call completed from real events');
-  t.equal(done[0]?.case110?.['Case-Id'], 'C20261122-0001');
-  t.equal(done[0]?.case110?.Summary, 'noise complaint', 'percent-encoded header values are decoded');
+  t.equal(done[0]?.case110, undefined, 'no case data from headers the dialplan did not vet');
+  t.equal(done[0]?.line, 'unknown', 'no line before the dialplan hands the call over');
   const json = toSwitchEvent('fs1', {
     get: (n) => ({ 'Event-Name': 'CHANNEL_CREATE', 'Unique-ID': 'u', 'Event-Sequence': '1', 'Event-Date-Timestamp': '1', 'Call-Direction': 'inbound' })[n],
-    headers: () => [['variable_sip_h_X-110-Summary', '%E5%99%AA%E9%9F%B3%E6%89%B0%E6%B0%91'], ['variable_sip_h_X-110-Bad', '100%'], ['variable_other', 'x']],
+    headers: () => [['variable_sip_h_X-110-Summary', '%E5%99%AA'], ['variable_hotline_call_id', 'c1'], ['variable_other', 'x']],
   });
-  t.same(json?.type === 'channel-create' && json.vars, { 'sip_h_X-110-Summary': '噪音扰民', 'sip_h_X-110-Bad': '100%' }, 'JSON events keep %XX: decoded once; only hotline_ and X-110 variables kept');
+  t.same(json?.type === 'channel-create' && json.vars, { hotline_call_id: 'c1' }, 'only hotline_ variables kept');
+});
+
+t.test('CHANNEL_HANGUP_COMPLETE of an inbound leg tells what the dialplan did (fallback, bridge)', async (t) => {
+  const hdr: Record<string, string> = {
+    'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Unique-ID': 'u', 'Event-Sequence': '9', 'Event-Date-Timestamp': '1796581090000000', 'Call-Direction': 'inbound',
+    'Hangup-Cause': 'NORMAL_CLEARING', variable_hotline_line: 'enterprise', variable_hotline_fallback: 'service_unreachable', variable_hotline_fallback_number: '4000012345',
+    variable_answer_uepoch: '1796581088877906', variable_bridge_uepoch: '1796581089000000', variable_last_bridge_to: '78b0f7b8-0000-4000-8000-000000000001', variable_originate_disposition: 'SUCCESS',
+  };
+  const ev = toSwitchEvent('fs1', { get: (n) => hdr[n], headers: () => Object.entries(hdr) });
+  t.same(ev?.type === 'channel-hangup-complete' && ev.facts, {
+    line: 'enterprise', fallback: 'service_unreachable', fallbackNumber: '4000012345', answeredUs: 1796581088877906, bridgedUs: 1796581089000000, bridgedTo: '78b0f7b8-0000-4000-8000-000000000001', disposition: 'SUCCESS',
+  });
+  const never = toSwitchEvent('fs1', { get: (n) => ({ ...hdr, variable_bridge_uepoch: '0', variable_last_bridge_to: undefined })[n], headers: () => [] });
+  t.equal(never?.type === 'channel-hangup-complete' && never.facts?.bridgedUs, undefined, 'bridge_uepoch 0: never bridged');
 });
 
 t.test('bridge, hold and conference events from real captures', async (t) => {

@@ -30,8 +30,11 @@ t.test('project dialplan: each line DID is tagged and handed to the service by s
     t.ok(a.includes(`export hotline_line=${line}`), `${did}: line exported to the agent leg`);
     const socketAt = a.indexOf('socket 10.1.2.3:9084 async full');
     t.ok(socketAt > 0, `${did}: socket to the configured address, async full`);
-    // The fallback follows the socket and only runs when the connect fails.
-    t.same(a.slice(socketAt + 1).map((s) => s.split(' ')[0]), ['set', 'answer', 'sleep', 'playback', 'set', 'set', 'bridge', 'hangup'], `${did}: fallback after socket`);
+    // The caller's X-110-* headers are dropped before anything can bridge the call on.
+    t.ok(a.slice(0, socketAt).includes('unset sip_h_X-110-Case-Id'), `${did}: X-110 headers dropped before the socket`);
+    // The fallback follows the socket: it runs when the connect fails or the socket closes mid-call.
+    t.same(a.slice(socketAt + 1).map((s) => s.split(' ')[0]), ['set', 'set', 'answer', 'sleep', 'playback', 'set', 'set', 'bridge', 'hangup'], `${did}: fallback after socket`);
+    t.ok(a.includes('set hotline_fallback_number=4000012345'), `${did}: the fallback names the overflow number`);
     t.equal(a.at(-2), 'bridge sofia/gateway/gw_carrier/4000012345');
     t.equal(a.at(-1), 'hangup NORMAL_TEMPORARY_FAILURE');
     t.notOk(a.some((s) => s.includes('hotline_110')), `${did}: no 110 case data`);

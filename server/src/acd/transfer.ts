@@ -146,10 +146,16 @@ export class CallTransfers {
       hotline_leg_role: target.kind === 'agent' ? 'agent' : 'external',
       hotline_leg_purpose: purpose,
       origination_caller_id_number: call.callerNumber,
-      origination_caller_id_name: call.line,
-      'sip_h_X-Hotline-Leg': uuid,
     };
-    if (target.kind === 'agent') vars.hotline_agent_id = target.agentId;
+    if (target.kind === 'agent') {
+      // Our own phones: the line as the name, and the leg's id for the softphone.
+      vars.origination_caller_id_name = call.line;
+      vars['sip_h_X-Hotline-Leg'] = uuid;
+      vars.hotline_agent_id = target.agentId;
+    } else {
+      // An outside party (a department) sees the citizen's caller id and none of our headers.
+      if (/^\+?[0-9]{3,20}$/.test(call.callerNumber)) vars.origination_caller_id_name = call.callerNumber;
+    }
     // A consulted target must outlive the consulting agent hanging up (which completes the
     // transfer): the leg a uuid_bridge leaves behind hangs up unless it has park_after_bridge.
     if (purpose === 'consult') vars.park_after_bridge = 'true';

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { CallRegistry } from '../calls/registry.ts';
 import type { SwitchPort, WaitingPort } from './ports.ts';
+import type { OverflowOut } from './overflow.ts';
 import type { QueueConfig } from './queue-config.ts';
 
 export interface WaitingDeps {
@@ -18,6 +19,8 @@ export interface WaitingDeps {
   readonly announceSlot: (callId: string, everySec: number) => Promise<boolean>;
   /** A caller moved to another queue: route it there. */
   readonly onMoved: (queue: string) => void;
+  /** Overflow to an external number: rings it while the caller waits, bridges on answer (overflow.ts). */
+  readonly overflowOut: Pick<OverflowOut, 'mayOverflow' | 'send'>;
   /** Recent average seconds between two answered calls of the queue; undefined if unknown. */
   readonly secondsPerAnswer: (queue: string) => number | undefined;
 }
@@ -42,11 +45,10 @@ export async function reviewWaiting(deps: WaitingDeps): Promise<void> {
             log.info({ to: q.overflow.queue }, 'overflow to another queue');
             deps.onMoved(q.overflow.queue);
           }
-        } else if (await deps.waiting.take(callId)) {
-          deps.registry.recordTransfer(callId, { atUs: nowMs * 1000, kind: 'blind', from: q.name, to: q.overflow.number });
+        } else if (deps.overflowOut.mayOverflow(callId) && (await deps.waiting.take(callId))) {
           log.info('overflow to an external number');
-          await deps.sw.setVar(callId, 'hotline_transfer_target', q.overflow.number);
-          await deps.sw.transfer(callId, 'hotline_transfer', 'hotline_queue');
+          // Rings for up to the ring timeout: not awaited, the review goes on with the others.
+          void deps.overflowOut.send(entry, q.overflow.number, q.name).catch((err: unknown) => log.error({ err }, 'overflow out failed'));
         }
         continue;
       }

@@ -43,6 +43,22 @@ export interface TransferRecord {
   readonly kind: 'blind' | 'attended' | 'queue' | 'to110' | 'department';
   readonly from?: string;
   readonly to: string;
+  /** The transfer did not connect: the cause (NO_ANSWER, CALL_REJECTED, ...). The caller stayed with us. */
+  readonly failed?: string;
+}
+
+/** The dialplan served the call itself because the service's socket was unreachable or closed. */
+export interface FallbackRecord {
+  /** hotline_fallback (service_unreachable). */
+  readonly reason: string;
+  /** When the switch took over, as well as it can be told afterwards: the caller leg's answer (µs). */
+  readonly atUs: number;
+  /** The overflow number dialled. */
+  readonly number?: string;
+  /** When the overflow answered and was bridged; absent if it never was. */
+  readonly bridgedUs?: number;
+  /** originate_disposition of the overflow bridge. */
+  readonly disposition?: string;
 }
 
 export interface CallRecord {
@@ -82,6 +98,8 @@ export interface CallRecord {
   handoff?: { direction: 'to110' | 'from110'; atUs: number; caseId?: string };
   recording?: { path: string; startedUs: number; stoppedUs?: number };
   held: boolean;
+  /** Set when the dialplan's fallback served the call (learnt from the caller leg's hang-up). */
+  fallback?: FallbackRecord;
   /** For a callback: the queued call (caller leg id) this call calls back. */
   callbackOf?: string;
   /** Event-Sequence of the last hold/unhold applied, so a stale one cannot flip the flag back. */

@@ -17,7 +17,14 @@ export interface Cdr {
   readonly waitSec: number | null;
   readonly talkSec: number | null;
   readonly durationSec: number | null;
-  readonly outcome: 'answered' | 'abandoned' | 'ivr-only' | 'failed';
+  /**
+   * answered: an agent of ours answered and talked to the caller. overflow: sent out of the queue
+   * (or by the dialplan's fallback) to an outside party who answered. transferred: the IVR sent
+   * the call out (110, a department) and the far end answered. abandoned: queued, then hung up
+   * unanswered. ivr-only: answered, never queued nor connected. failed: never answered, or the
+   * fallback's overflow did not connect.
+   */
+  readonly outcome: 'answered' | 'overflow' | 'transferred' | 'abandoned' | 'ivr-only' | 'failed';
   readonly queue: string | null;
   readonly priority: number | null;
   readonly agentId: string | null;
@@ -26,6 +33,8 @@ export interface Cdr {
   readonly conferenceMembers: number;
   readonly handoff: CallRecord['handoff'] | null;
   readonly case110: Record<string, string> | null;
+  /** The dialplan served the call itself (service unreachable or its socket closed mid-call). */
+  readonly fallback: CallRecord['fallback'] | null;
   readonly recordingPath: string | null;
   readonly hangupCause: string | null;
   readonly legs: readonly { uuid: string; role: string; agentId?: string; target?: string; answered: boolean; cause?: string }[];
@@ -35,9 +44,16 @@ const iso = (us: number | undefined): string | null => (us === undefined ? null 
 const secs = (fromUs: number | undefined, toUs: number | undefined): number | null =>
   fromUs === undefined || toUs === undefined ? null : Math.round((toUs - fromUs) / 1000) / 1000;
 
+function outcomeOf(call: Readonly<CallRecord>): Cdr['outcome'] {
+  if (call.legs.some((l) => l.role === 'agent' && l.answeredUs !== undefined && l.bridgedUs !== undefined)) return 'answered';
+  if (call.fallback) return call.fallback.bridgedUs !== undefined ? 'overflow' : 'failed';
+  // Connected, but to no agent of ours: someone outside (the overflow number, 110, a department).
+  if (call.connectedUs !== undefined) return call.queuedUs !== undefined ? 'overflow' : 'transferred';
+  return call.queuedUs !== undefined ? 'abandoned' : call.answeredUs !== undefined ? 'ivr-only' : 'failed';
+}
+
 export function buildCdr(call: Readonly<CallRecord>): Cdr {
-  const outcome: Cdr['outcome'] =
-    call.connectedUs !== undefined ? 'answered' : call.queuedUs !== undefined ? 'abandoned' : call.answeredUs !== undefined ? 'ivr-only' : 'failed';
+  const outcome = outcomeOf(call);
   return {
     callId: call.id,
     node: call.node,
@@ -60,6 +76,7 @@ export function buildCdr(call: Readonly<CallRecord>): Cdr {
     conferenceMembers: call.conference?.members.length ?? 0,
     handoff: call.handoff ?? null,
     case110: call.case110 ?? null,
+    fallback: call.fallback ?? null,
     recordingPath: call.recording?.path ?? null,
     hangupCause: call.hangupCause ?? null,
     legs: call.legs.map((l) => ({

@@ -3,7 +3,7 @@
 // nodes, a slow consumer): every fact is kept idempotently (first timestamp wins) and the state is
 // derived from the facts, so neither duplicates nor reordering can move a call backwards.
 import { callerLeg, legOf, type CallFlag, type CallRecord, type CallState, type ConsultRecord, type LegPurpose, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
-import type { ChannelCreate, SwitchEvent } from './switch-events.ts';
+import type { ChannelCreate, DialplanFacts, SwitchEvent } from './switch-events.ts';
 
 export interface CallRegistryHooks {
   /** Called once per call when its caller leg and every other leg have ended. */
@@ -24,7 +24,8 @@ export const VAR = {
   line: 'hotline_line',
 } as const;
 
-const CASE_110_PREFIX = 'sip_h_X-110-';
+/** The line of a call the dialplan never handed to the service (refused, or served by the fallback). */
+export const UNKNOWN_LINE = 'unknown';
 const RECENT_LIMIT = 10_000;
 
 const minTs = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
@@ -43,6 +44,23 @@ export function deriveState(call: CallRecord): CallState {
   if (call.queuedUs !== undefined) return 'queued';
   if (call.answeredUs !== undefined || call.ivrPath.length) return 'ivr';
   return 'new';
+}
+
+/**
+ * What the service learns when the dialplan hands a call over (the outbound socket's channel data).
+ * It comes after routing, so the line and the 110 case data are the ones the dialplan vetted.
+ */
+export interface AdmittedCall {
+  readonly id: string;
+  readonly node: string;
+  readonly line: string;
+  readonly callerNumber: string;
+  readonly callerName: string;
+  readonly destination: string;
+  /** Channel creation time (µs, switch clock). */
+  readonly createdUs: number;
+  /** Case data of a call the dialplan accepted from the 110 gateway. */
+  readonly case110?: Readonly<Record<string, string>>;
 }
 
 export class CallRegistry {
@@ -113,6 +131,7 @@ export class CallRegistry {
           if (leg.role === 'caller') {
             call.endedUs = minTs(call.endedUs, ev.tsUs);
             call.hangupCause ??= ev.cause;
+            if (ev.type === 'channel-hangup-complete' && ev.facts) this.applyDialplanFacts(call, leg, ev.facts, ev.tsUs);
           }
           break;
         case 'record-start':
@@ -146,11 +165,24 @@ export class CallRegistry {
   }
 
   /**
-   * The line as the dialplan tagged it. CHANNEL_CREATE comes before routing, so the variable is
-   * only known once the call reaches the service (outbound-socket channel data).
+   * The dialplan handed the call to the service: the one place its line and 110 case data come
+   * from. CHANNEL_CREATE comes before routing (it carries neither), and it may reach us after this
+   * (a call placed while the inbound connection was still subscribing is found by the resync): the
+   * record is opened here if need be, and a later CHANNEL_CREATE finds it.
    */
-  recordLine(id: string, line: string): void {
-    this.update(id, (c) => void (c.line = line));
+  admit(a: AdmittedCall): Readonly<CallRecord> | undefined {
+    // Already completed (the caller hung up before the intake began): nothing to reopen.
+    if (this.recent.has(a.id)) return undefined;
+    const known = this.calls.get(this.legToCall.get(a.id) ?? '');
+    const facts = (c: CallRecord): void => {
+      c.line = a.line;
+      if (a.case110 && Object.keys(a.case110).length) c.case110 = { ...a.case110 };
+    };
+    if (known) return this.change(known, () => facts(known));
+    const call = this.open({ id: a.id, node: a.node, line: a.line, callerNumber: a.callerNumber, callerName: a.callerName, destination: a.destination, createdUs: a.createdUs, seq: 0 });
+    facts(call);
+    this.hooks.onChanged?.(call, 'new');
+    return call;
   }
 
   /** The IVR moved the call to a step (welcome, menu:1, ...). */
@@ -186,6 +218,14 @@ export class CallRegistry {
     this.update(id, (c) => void c.transfers.push(t));
   }
 
+  /** The transfer recorded at atUs did not connect (cause): the caller stayed with us. */
+  recordTransferFailed(id: string, atUs: number, cause: string): void {
+    this.update(id, (c) => {
+      const i = c.transfers.findIndex((t) => t.atUs === atUs && t.failed === undefined);
+      if (i >= 0) c.transfers[i] = { ...c.transfers[i]!, failed: cause };
+    });
+  }
+
   recordHandoff(id: string, h: NonNullable<CallRecord['handoff']>): void {
     this.update(id, (c) => void (c.handoff = h));
   }
@@ -213,31 +253,80 @@ export class CallRegistry {
     // our other originates carry hotline_call_id.
     const callbackOf = ev.vars[VAR.callbackOf];
     if (ev.direction !== 'inbound' && !callbackOf) return undefined;
-    const case110: Record<string, string> = {};
-    for (const [k, v] of Object.entries(ev.vars)) if (k.startsWith(CASE_110_PREFIX)) case110[k.slice(CASE_110_PREFIX.length)] = v;
-    const call: CallRecord = {
+    const call = this.open({
       id: ev.uuid,
       node: ev.node,
-      line: ev.vars[VAR.line] ?? 'main',
+      // A callback leg carries its line from our originate. An inbound call's comes with admit(),
+      // once the dialplan has tagged it: CHANNEL_CREATE is raised before routing.
+      line: (callbackOf && ev.vars[VAR.line]) || UNKNOWN_LINE,
       // A callback leg dials the citizen: the citizen's number is the destination.
       callerNumber: callbackOf ? ev.destination : ev.callerNumber,
       callerName: ev.callerName,
       destination: ev.destination,
-      state: 'new',
-      legs: [{ uuid: ev.uuid, role: 'caller', createdUs: ev.tsUs, lastSeq: ev.seq }],
       createdUs: ev.tsUs,
+      seq: ev.seq,
+      ...(callbackOf ? { callbackOf } : {}),
+    });
+    this.hooks.onChanged?.(call, 'new');
+    return call;
+  }
+
+  private open(o: { id: string; node: string; line: string; callerNumber: string; callerName: string; destination: string; createdUs: number; seq: number; callbackOf?: string }): CallRecord {
+    const call: CallRecord = {
+      id: o.id,
+      node: o.node,
+      line: o.line,
+      callerNumber: o.callerNumber,
+      callerName: o.callerName,
+      destination: o.destination,
+      state: 'new',
+      legs: [{ uuid: o.id, role: 'caller', createdUs: o.createdUs, lastSeq: o.seq }],
+      createdUs: o.createdUs,
       ivrPath: [],
       flags: [],
       transfers: [],
       held: false,
       holdSeq: 0,
-      ...(Object.keys(case110).length ? { case110 } : {}),
-      ...(callbackOf ? { callbackOf } : {}),
+      ...(o.callbackOf ? { callbackOf: o.callbackOf } : {}),
     };
     this.calls.set(call.id, call);
     this.legToCall.set(call.id, call.id);
-    this.hooks.onChanged?.(call, 'new');
     return call;
+  }
+
+  /**
+   * What the dialplan did without the service, told by the caller leg's variables at hang-up: the
+   * line it tagged (a call the service never saw), and its fallback (notice, overflow bridge) when
+   * the service's socket was unreachable or closed mid-call. The overflow leg may have come and
+   * gone while we were not listening: it is added from the bridge variables if we never saw it.
+   */
+  private applyDialplanFacts(call: CallRecord, caller: LegRecord, f: DialplanFacts, endUs: number): void {
+    if (call.line === UNKNOWN_LINE && f.line) call.line = f.line;
+    if (f.answeredUs !== undefined) {
+      caller.answeredUs = minTs(caller.answeredUs, f.answeredUs);
+      call.answeredUs = minTs(call.answeredUs, f.answeredUs);
+    }
+    if (!f.fallback || call.fallback) return;
+    const atUs = call.answeredUs ?? endUs;
+    call.fallback = {
+      reason: f.fallback,
+      atUs,
+      ...(f.fallbackNumber ? { number: f.fallbackNumber } : {}),
+      ...(f.bridgedUs !== undefined ? { bridgedUs: f.bridgedUs } : {}),
+      ...(f.disposition ? { disposition: f.disposition } : {}),
+    };
+    const to = f.fallbackNumber ?? 'overflow';
+    if (f.bridgedUs === undefined) {
+      call.transfers.push({ atUs: endUs, kind: 'blind', from: 'fallback', to, failed: f.disposition ?? call.hangupCause ?? 'NOT_BRIDGED' });
+      return;
+    }
+    call.transfers.push({ atUs: f.bridgedUs, kind: 'blind', from: 'fallback', to });
+    caller.bridgedUs = minTs(caller.bridgedUs, f.bridgedUs);
+    call.connectedUs = minTs(call.connectedUs, f.bridgedUs);
+    if (f.bridgedTo && !legOf(call, f.bridgedTo) && !this.recent.has(f.bridgedTo)) {
+      call.legs.push({ uuid: f.bridgedTo, role: 'external', target: to, createdUs: f.bridgedUs, answeredUs: f.bridgedUs, bridgedUs: f.bridgedUs, endedUs: endUs, lastSeq: 0 });
+      this.legToCall.set(f.bridgedTo, call.id);
+    }
   }
 
   private applyConference(call: CallRecord, leg: LegRecord, name: string, action: string, fresh: boolean): void {

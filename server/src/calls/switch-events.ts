@@ -15,6 +15,29 @@ export interface SwitchEventBase {
 
 export type HangupCause = string;
 
+/**
+ * What the dialplan did on its own, read from the caller leg's variables at CHANNEL_HANGUP_COMPLETE
+ * (which carries every channel variable). When the service's socket cannot be reached, or closes
+ * mid-call, FreeSWITCH goes on with the dialplan's fallback (a notice, then the overflow bridge):
+ * these facts are how the service learns about it afterwards.
+ */
+export interface DialplanFacts {
+  /** hotline_line as the dialplan tagged it. */
+  readonly line?: string;
+  /** hotline_fallback: why the dialplan served the call itself (service_unreachable). */
+  readonly fallback?: string;
+  /** hotline_fallback_number: the overflow number the fallback dialled. */
+  readonly fallbackNumber?: string;
+  /** answer_uepoch (µs), when answered. */
+  readonly answeredUs?: number;
+  /** bridge_uepoch (µs), when the caller was bridged to anybody. */
+  readonly bridgedUs?: number;
+  /** last_bridge_to: the leg it was bridged to last. */
+  readonly bridgedTo?: string;
+  /** originate_disposition of the last bridge attempt (SUCCESS, NO_ANSWER, ...). */
+  readonly disposition?: string;
+}
+
 export interface ChannelCreate extends SwitchEventBase {
   readonly type: 'channel-create';
   readonly direction: 'inbound' | 'outbound';
@@ -39,7 +62,7 @@ export type SwitchEvent =
   | (SwitchEventBase & { readonly type: 'channel-hold' })
   | (SwitchEventBase & { readonly type: 'channel-unhold' })
   | (SwitchEventBase & { readonly type: 'channel-hangup'; readonly cause: HangupCause })
-  | (SwitchEventBase & { readonly type: 'channel-hangup-complete'; readonly cause: HangupCause })
+  | (SwitchEventBase & { readonly type: 'channel-hangup-complete'; readonly cause: HangupCause; readonly facts?: DialplanFacts })
   | (SwitchEventBase & { readonly type: 'channel-destroy' })
   | (SwitchEventBase & { readonly type: 'playback-start' | 'playback-stop'; readonly file: string })
   | (SwitchEventBase & { readonly type: 'record-start' | 'record-stop'; readonly path: string })

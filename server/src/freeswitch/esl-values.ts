@@ -126,3 +126,40 @@ export function agentPhone(phone: unknown, prefixes: readonly string[]): string 
   const allowed = ['user/<extension>', ...prefixes.map((p) => `${p}<number>`)].join(', ');
   throw new InvalidCommandArgument(`agent phone not allowed: expected ${allowed}`);
 }
+
+/** A custom SIP header we send: X-, then letters, digits and dashes. */
+const SIP_HEADER_NAME = /^X-[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * A SIP header value as a channel variable: percent-encoded UTF-8 (SIP header values cannot carry
+ * Chinese text raw, and the 110 system decodes them as it encodes its own X-110-* headers). Every
+ * byte outside letters, digits, `_`, `.` and `-` is encoded, so no parser's special character (`,`
+ * `'` `{` `$` space) survives, and the result is checked again.
+ */
+export function sipHeaderValue(v: string, what = 'header value'): string {
+  const encoded = [...new TextEncoder().encode(v)].map((b) => (/[A-Za-z0-9_.-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return match(/^[A-Za-z0-9_.%-]{0,768}$/, encoded, what);
+}
+
+/**
+ * `{sip_h_X-Name=value,...}` for a dial string: the headers the new leg's INVITE carries. Empty
+ * values are left out (FreeSWITCH would send an empty header).
+ */
+export function sipHeaderVars(headers: Readonly<Record<string, string>>): string {
+  const parts = Object.entries(headers)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `sip_h_${match(SIP_HEADER_NAME, k, 'SIP header name')}=${sipHeaderValue(v, `value of ${k}`)}`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+}
+
+/**
+ * A header value a SIP peer sent, as FreeSWITCH passes it on (X-110-* headers carry percent-encoded
+ * UTF-8): decoded once. A malformed escape is kept as sent.
+ */
+export function decodeSipHeader(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}

@@ -1,7 +1,7 @@
 // Raw ESL events -> the domain's SwitchEvent. Only the headers the service uses are read, and each
 // is validated: an event missing what we need is dropped (and counted) rather than half-applied.
 import { z } from 'zod';
-import type { SwitchEvent } from '../calls/switch-events.ts';
+import type { DialplanFacts, SwitchEvent } from '../calls/switch-events.ts';
 
 /** The event names the service subscribes to. CUSTOM goes last: every word after it is a subclass. */
 export const SUBSCRIBED_EVENTS = [
@@ -37,29 +37,36 @@ const base = z.object({
   'Event-Date-Timestamp': digits,
 });
 
-/** Variables copied into ChannelCreate.vars: the dialplan's line tagging and 110 case headers. */
-const VAR_PREFIXES = ['variable_hotline_', 'variable_sip_h_X-110-'];
-
 /**
- * 110 case headers carry percent-encoded UTF-8 (SIP header values cannot hold Chinese text raw), and
- * FreeSWITCH passes them on as received: decode once here. A malformed escape is kept as sent.
+ * Variables copied into ChannelCreate.vars: the ones our own originates set (hotline_call_id, ...).
+ * A caller's SIP headers (sip_h_*) are never read here: CHANNEL_CREATE comes before the dialplan
+ * has checked where the call comes from, so 110 case data is taken only from the outbound socket's
+ * channel data, where the dialplan put what it vetted (intake-call.ts).
  */
-function decodeSipHeader(v: string): string {
-  try {
-    return decodeURIComponent(v);
-  } catch {
-    return v;
-  }
-}
+const VAR_PREFIX = 'variable_hotline_';
 
 function vars(headers: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of headers) {
-    if (!VAR_PREFIXES.some((p) => k.startsWith(p))) continue;
-    const name = k.slice('variable_'.length);
-    out[name] = name.startsWith('sip_h_') ? decodeSipHeader(v) : v;
-  }
+  for (const [k, v] of headers) if (k.startsWith(VAR_PREFIX)) out[k.slice('variable_'.length)] = v;
   return out;
+}
+
+const usOf = (v: string | undefined): number | undefined => (v !== undefined && /^[1-9]\d{0,18}$/.test(v) ? Number(v) : undefined);
+
+/** The dialplan's own doings, read from the variables CHANNEL_HANGUP_COMPLETE carries (inbound legs only matter). */
+function dialplanFacts(get: HeaderLookup): DialplanFacts | undefined {
+  if (get('Call-Direction') !== 'inbound') return undefined;
+  const uuid = get('variable_last_bridge_to');
+  const facts: DialplanFacts = {
+    ...(get('variable_hotline_line') ? { line: get('variable_hotline_line') } : {}),
+    ...(get('variable_hotline_fallback') ? { fallback: get('variable_hotline_fallback') } : {}),
+    ...(get('variable_hotline_fallback_number') ? { fallbackNumber: get('variable_hotline_fallback_number') } : {}),
+    ...(usOf(get('variable_answer_uepoch')) ? { answeredUs: usOf(get('variable_answer_uepoch')) } : {}),
+    ...(usOf(get('variable_bridge_uepoch')) ? { bridgedUs: usOf(get('variable_bridge_uepoch')) } : {}),
+    ...(uuid && /^[0-9a-f-]{36}$/i.test(uuid) ? { bridgedTo: uuid } : {}),
+    ...(get('variable_originate_disposition') ? { disposition: get('variable_originate_disposition') } : {}),
+  };
+  return Object.keys(facts).length ? facts : undefined;
 }
 
 export interface RawEvent {
@@ -114,8 +121,10 @@ export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefi
       return { ...common, type: 'channel-unhold' };
     case 'CHANNEL_HANGUP':
       return { ...common, type: 'channel-hangup', cause };
-    case 'CHANNEL_HANGUP_COMPLETE':
-      return { ...common, type: 'channel-hangup-complete', cause };
+    case 'CHANNEL_HANGUP_COMPLETE': {
+      const facts = dialplanFacts(raw.get);
+      return { ...common, type: 'channel-hangup-complete', cause, ...(facts ? { facts } : {}) };
+    }
     case 'CHANNEL_DESTROY':
       return { ...common, type: 'channel-destroy' };
     case 'CHANNEL_EXECUTE_COMPLETE': {

@@ -14,6 +14,13 @@ export interface IntakeCall extends IvrSession {
   readonly node: string;
   readonly line: string;
   readonly callerNumber: string;
+  readonly callerName: string;
+  /** The number the citizen dialled. */
+  readonly destination: string;
+  /** Channel creation time (µs, switch clock). */
+  readonly createdUs: number;
+  /** 110 case data the dialplan vetted (only on a call it accepted from the 110 gateway). */
+  readonly case110?: Readonly<Record<string, string>>;
   /** Event-Date-Timestamp (µs) of the last application that completed on the call. */
   readonly lastEventUs: number | undefined;
   readonly hungUp: boolean;
@@ -23,8 +30,12 @@ export interface IntakeCall extends IvrSession {
    * The caller no longer depends on this connection: a service restart drops nobody.
    */
   wait(): Promise<void>;
-  /** Bridge the caller out (110, the provincial hotline, another number). */
-  transferOut(target: string, reason: string): Promise<void>;
+  /**
+   * Bridge the caller out (110, the provincial hotline, another number), with SIP headers for the
+   * far end. Resolves with the cause when the far end could not be reached (the caller is still
+   * with us), undefined once it was connected; rejects when the caller's call ends.
+   */
+  transferOut(target: string, reason: string, headers?: Readonly<Record<string, string>>): Promise<string | undefined>;
   hangup(cause: string): Promise<void>;
 }
 
@@ -83,9 +94,33 @@ async function enqueueWhileLive(entry: QueuedCall, deps: IntakeDeps, log: Logger
   }
 }
 
+/** The caller waits in the general queue: a flow that failed, a transfer out that did not connect. */
+async function queueInstead(call: IntakeCall, deps: IntakeDeps, log: Logger): Promise<void> {
+  const t0Us = call.lastEventUs ?? deps.now() * 1000;
+  deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us, flags: call.line === 'from110' ? ['from110'] : [] });
+  await call.wait();
+  await enqueueWhileLive({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line }, deps, log);
+  deps.onQueued?.('general');
+}
+
+/** What the 110 system receives with a police matter handed over from 12345 (X-12345-* headers). */
+function headersFor110(call: IntakeCall): Record<string, string> {
+  return { 'X-12345-Case-Id': call.callId, 'X-12345-Caller-Number': call.callerNumber, 'X-12345-Line': call.line };
+}
+
 export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<IntakeResult> {
   const log = deps.logger.child({ callId: call.callId, line: call.line });
-  deps.registry.recordLine(call.callId, call.line);
+  // The dialplan has routed the call: its line and 110 case data are known from here on.
+  deps.registry.admit({
+    id: call.callId,
+    node: call.node,
+    line: call.line,
+    callerNumber: call.callerNumber,
+    callerName: call.callerName,
+    destination: call.destination,
+    createdUs: call.createdUs,
+    ...(call.case110 ? { case110: call.case110 } : {}),
+  });
   try {
     await call.answer();
     const outcome = await runFlow(deps.flows(), call, {
@@ -110,8 +145,16 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       deps.onQueued?.(outcome.queue);
     } else if (outcome.kind === 'transfer') {
       log.info({ reason: outcome.reason }, 'IVR transfers the call out');
-      deps.registry.recordTransfer(call.callId, { atUs: call.lastEventUs ?? deps.now() * 1000, kind: outcome.reason === 'to110' ? 'to110' : 'blind', to: outcome.target });
-      await call.transferOut(outcome.target, outcome.reason);
+      const atUs = call.lastEventUs ?? deps.now() * 1000;
+      const kind = outcome.reason === 'to110' ? 'to110' : 'blind';
+      deps.registry.recordTransfer(call.callId, { atUs, kind, to: outcome.target });
+      const failed = await call.transferOut(outcome.target, outcome.reason, outcome.reason === 'to110' ? headersFor110(call) : {});
+      if (failed !== undefined) {
+        // Never drop a citizen: the far end could not be reached, so the caller waits for an agent.
+        deps.registry.recordTransferFailed(call.callId, atUs, failed);
+        log.warn({ reason: outcome.reason, cause: failed }, 'transfer out failed: the caller is queued instead');
+        await queueInstead(call, deps, log);
+      }
     } else {
       await call.hangup('NORMAL_CLEARING');
     }
@@ -124,11 +167,7 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
     log.error({ err }, 'intake failed');
     // Never leave a citizen in silence: a failed flow still reaches the general queue.
     try {
-      const t0Us = call.lastEventUs ?? deps.now() * 1000;
-      deps.registry.recordQueued(call.callId, { queue: 'general', priority: PRIORITY.normal, atUs: t0Us });
-      await call.wait();
-      await enqueueWhileLive({ callId: call.callId, queue: 'general', priority: PRIORITY.normal, t0Us, node: call.node, line: call.line }, deps, log);
-      deps.onQueued?.('general');
+      await queueInstead(call, deps, log);
     } catch (e) {
       log.error({ err: e }, 'fallback to the general queue failed');
     }

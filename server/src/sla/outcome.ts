@@ -8,6 +8,9 @@
 //   - callback and overflow are counted (they are never short), not answered, reported on their own.
 import { callerLeg, type CallRecord } from '../calls/call-record.ts';
 
+/** The queue a call served by the dialplan's fallback counts in (the intake's own fallback queue too). */
+export const FALLBACK_QUEUE = 'general';
+
 export type OutcomeKind = 'answered' | 'abandoned' | 'callback' | 'overflow';
 
 export interface Outcome {
@@ -111,8 +114,11 @@ export function queueOfCall(call: Readonly<CallRecord>): string | undefined {
  * when they happen; the first outcome recorded for a call wins (store/sla-store.ts).
  */
 export function outcomeOfCall(call: Readonly<CallRecord>): Outcome | undefined {
-  const t0Us = call.queuedUs;
-  const queue = queueOfCall(call);
+  // A call the dialplan's fallback served (the service unreachable, or its socket closed mid-call)
+  // never reached our queue, but the citizen asked for service: it counts from when the switch
+  // took over, in the general queue, as an overflow (offered, not answered by us).
+  const t0Us = call.queuedUs ?? call.fallback?.atUs;
+  const queue = queueOfCall(call) ?? (call.fallback ? FALLBACK_QUEUE : undefined);
   if (t0Us === undefined || queue === undefined) return undefined;
   const base = { callId: call.id, queue, t0Us };
   // Answered means an agent leg answered AND was bridged to the caller: an agent who picks up just
@@ -125,9 +131,11 @@ export function outcomeOfCall(call: Readonly<CallRecord>): Outcome | undefined {
   // Sent out of our queues (the ACD's overflow to an external number is a blind transfer from the
   // queue): an overflow, decided when it was sent, whether or not the far end then answers.
   // A queue-to-queue move is not one: t0 stays and the call goes on waiting with us.
-  const sentOut = call.transfers.filter((t) => t.kind !== 'queue' && t.atUs >= t0Us).sort((a, b) => a.atUs - b.atUs)[0];
+  // A transfer that failed left the caller with us (back in the queue): it decides nothing.
+  const sentOut = call.transfers.filter((t) => t.kind !== 'queue' && t.failed === undefined && t.atUs >= t0Us).sort((a, b) => a.atUs - b.atUs)[0];
   if (answerUs !== undefined && (sentOut === undefined || answerUs <= sentOut.atUs)) return { ...base, kind: 'answered', atUs: answerUs };
   if (sentOut) return { ...base, kind: 'overflow', atUs: sentOut.atUs };
+  if (call.fallback) return { ...base, kind: 'overflow', atUs: Math.max(t0Us, call.fallback.bridgedUs ?? callerLeg(call)?.endedUs ?? t0Us) };
   // Connected to someone who is not our agent, with no transfer recorded: overflow all the same.
   if (call.connectedUs !== undefined) return { ...base, kind: 'overflow', atUs: call.connectedUs };
   const endedUs = callerLeg(call)?.endedUs ?? call.endedUs;
