@@ -10,7 +10,8 @@ export const DIALPLAN: DialplanOf = ({ agents, socket }) => {
   const ext = (name: string, ...actions: string[]): string =>
     `<extension name="${name}"><condition field="destination_number" expression="^${name}$">${actions.join('')}</condition></extension>`;
   const act = (app: string, data?: string): string => `<action application="${app}"${data !== undefined ? ` data="${data}"` : ''}/>`;
-  return `<include><context name="default">
+  return `<include>
+<context name="default">
 ${ext('d_bridge', act('answer'), act('bridge', agent('agent1')))}
 ${ext('d_ring', act('ring_ready'), act('sleep', '5000'), act('hangup'))}
 ${ext('d_fail', act('answer'), act('bridge', agent('agent2')), act('playback', TONE), act('hangup'))}
@@ -22,7 +23,9 @@ ${ext('d_bridge_cancel', act('answer'), act('bridge', agent('agent5')))}
 ${ext('d_park', act('answer'), act('park'))}
 ${ext('d_target', act('playback', TONE), act('hangup'))}
 ${ext('d_conf', act('answer'), act('conference', 'diffconf@default'))}
-</context></include>`;
+</context>
+</include>
+`;
 };
 
 export interface Scenario {

@@ -186,8 +186,10 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
   const agentPorts = {} as Record<AgentName, number>;
   AGENTS.forEach((a, i) => (agentPorts[a] = 5100 + i));
   const dir = mkdtempSync(path.join(tmpdir(), 'fsim-diff-dp-'));
-  const file = path.join(dir, 'differential.xml');
-  writeFileSync(file, `<document type="freeswitch/xml"><section name="dialplan">${dialplan({ agents: agentPorts, socket: sock.port })}</section></document>`);
+  // The same file the real switch reads, included the way example-conf's freeswitch.xml does.
+  writeFileSync(path.join(dir, 'differential.xml'), dialplan({ agents: agentPorts, socket: sock.port }));
+  const file = path.join(dir, 'freeswitch.xml');
+  writeFileSync(file, '<document type="freeswitch/xml">\n<section name="dialplan" description="XML dialplan">\n<X-PRE-PROCESS cmd="include" data="differential.xml"/>\n</section>\n</document>\n');
   const fsim: Fsim = await startFsim({
     esl: { port: 0, password: 'ClueCon' },
     control: false,
