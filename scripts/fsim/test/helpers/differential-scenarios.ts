@@ -41,7 +41,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'inbound call answered and bridged to an agent',
     async run(w) {
-      w.agent('agent1', { answerAfterMs: 300, byeAfterMs: 600 });
+      await w.agent('agent1', { answerAfterMs: 300, byeAfterMs: 600 });
       w.call('d_bridge', {});
     },
   },
@@ -54,14 +54,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'failed bridge without continue_on_fail',
     async run(w) {
-      w.agent('agent2', { rejectCode: 486 });
+      await w.agent('agent2', { rejectCode: 486 });
       w.call('d_fail', {});
     },
   },
   {
     name: 'failed bridge with continue_on_fail',
     async run(w) {
-      w.agent('agent3', { rejectCode: 486 });
+      await w.agent('agent3', { rejectCode: 486 });
       w.call('d_fail_cont', {});
     },
   },
@@ -99,14 +99,14 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'originate to an agent that never answers',
     async run(w) {
-      w.agent('agent4', { neverAnswer: true });
+      await w.agent('agent4', { neverAnswer: true });
       await w.api(`originate {originate_timeout=1}${w.dial('agent4')} &park`);
     },
   },
   {
     name: "agent leg cancelled (the caller hangs up while it rings)",
     async run(w) {
-      w.agent('agent5', { neverAnswer: true });
+      await w.agent('agent5', { neverAnswer: true });
       w.call('d_bridge_cancel', { byeAfterMs: 700 });
     },
   },
@@ -130,7 +130,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'eavesdrop on a parked call',
     async run(w) {
-      w.agent('agent6', { answerAfterMs: 200, byeAfterMs: 600 });
+      await w.agent('agent6', { answerAfterMs: 200, byeAfterMs: 600 });
       w.call('d_park', {});
       const c = await w.waitEvent(created('d_park'));
       await w.waitEvent((e) => e.name === 'CHANNEL_PARK' && uuidOf(e) === uuidOf(c));

@@ -20,8 +20,8 @@ export interface World {
   readonly kind: 'real' | 'fsim';
   /** Place a call from `from` to extension `to`; resolves at once (the call runs on). */
   call(to: string, peer: CallerPeer, from?: string): void;
-  /** The agent phone answers the switch's next INVITE as `peer` says. */
-  agent(name: AgentName, peer: AgentPeer): void;
+  /** The agent phone answers the switch's next INVITE as `peer` says; resolves when it listens. */
+  agent(name: AgentName, peer: AgentPeer): Promise<void>;
   api(cmd: string): Promise<string>;
   /** The dial string of an agent phone. */
   dial(name: AgentName): string;
@@ -166,7 +166,10 @@ export async function realWorld(dialplan: DialplanOf): Promise<WorldHandle> {
     call: (to, peer, from = 'sipp') => {
       void freePort().then((port) => run(callerScenario(to, from, peer), { port, remote: `127.0.0.1:${fs.sipPort}` }));
     },
-    agent: (name, peer) => run(agentScenario(peer), { port: agentPorts[name] }),
+    agent: async (name, peer) => {
+      run(agentScenario(peer), { port: agentPorts[name] });
+      await sleep(300); // SIPp binds its port a moment after it starts
+    },
     socketPort: sock.port,
     acceptSocket: (ms) => sock.accept(ms),
     peersDone: async () => {
@@ -194,7 +197,7 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
     esl: { port: 0, password: 'ClueCon' },
     control: false,
     dialplan: { files: [file] },
-    switch: { heartbeatSec: 0, hostname: 'vm', profiles: [{ name: 'test', ip: '127.0.0.1', port: 25060, context: 'default' }] },
+    switch: { heartbeatSec: 0, hostname: 'vm', profiles: [{ name: 'test', ip: '127.0.0.1', port: 25060, context: 'default', managePresence: false }] },
   });
   const rec = await eslRecorder(fsim.eslPort);
   const sw = fsim.sw;
@@ -203,13 +206,13 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
     call: (to, peer, from = 'sipp') => {
       const uuid = sw.placeCall({ from, to, profile: 'test' });
       const off = sw.onEvent((e) => {
-        if (e.uuid !== uuid) return;
+        if (!e.headers.some(([k, v]) => k === 'Unique-ID' && v === uuid)) return;
         if (peer.byeAfterMs !== undefined && e.name === 'CHANNEL_ANSWER') setTimeout(() => sw.hangupCall(uuid), peer.byeAfterMs);
         if (peer.cancelAfterMs !== undefined && e.name === 'CHANNEL_PROGRESS') setTimeout(() => sw.hangupCall(uuid, 'ORIGINATOR_CANCEL'), peer.cancelAfterMs);
         if (e.name === 'CHANNEL_DESTROY') off();
       });
     },
-    agent: (name, peer) =>
+    agent: async (name, peer) =>
       sw.registerUser(name, {
         answerAfterMs: peer.answerAfterMs ?? 500,
         ...(peer.byeAfterMs !== undefined ? { hangupAfterMs: peer.byeAfterMs } : {}),

@@ -2,7 +2,7 @@
 // differential test: a throwaway -base dir and a temp conf made of the bundle's example-conf plus the
 // test's own dialplan file, ports of its own. Nothing is written into the bundle or the project.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,11 @@ export async function startRealSwitch(dialplanXml: string): Promise<RealSwitch> 
   cpSync(path.join(BUNDLE, 'example-conf'), confDir, { recursive: true });
   rmSync(path.join(confDir, 'dialplan', 'default.xml'));
   writeFileSync(path.join(confDir, 'dialplan', 'differential.xml'), dialplanXml);
+  // The profile as the project's carrier-facing one (dialplan/sip_profiles/external.xml) and the
+  // capture box: late negotiation (codecs at answer, not on the INVITE), no presence.
+  const sofia = path.join(confDir, 'autoload_configs', 'sofia.conf.xml');
+  writeFileSync(sofia, readFileSync(sofia, 'utf8').replace('<param name="auth-calls" value="false"/>',
+    '<param name="auth-calls" value="false"/>\n        <param name="inbound-late-negotiation" value="true"/>\n        <param name="inbound-codec-negotiation" value="generous"/>'));
   const eslPort = await freePort();
   const sipPort = await freePort();
   const rtp = 30000 + Math.floor(Math.random() * 200) * 100;
