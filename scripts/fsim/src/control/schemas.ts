@@ -26,6 +26,8 @@ export const placeCallSchema = z
     patienceMs: ms.optional(),
     hangupAfterMs: ms.optional(),
     uuid: z.uuid().optional(),
+    /** The caller's source IP (Caller-Network-Addr): the 110 gateway's address for 110 calls. */
+    fromAddr: z.ipv4().optional(),
   })
   .strict();
 

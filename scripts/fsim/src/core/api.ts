@@ -5,7 +5,7 @@ import { uptimeText } from './heartbeat.ts';
 import { parseDialString, parseInlineApp } from './dialstring.ts';
 import { bridgeLegs, dialLeg, flipCid } from './bridge.ts';
 import { park } from './apps.ts';
-import { queueDtmf } from './endpoints.ts';
+import { queueDtmf } from './dtmf.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
 import { conferenceApi } from './conference.ts';

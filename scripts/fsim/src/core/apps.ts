@@ -8,6 +8,7 @@ import { bridgeApp } from './bridge.ts';
 import { sessionTransfer } from './transfer.ts';
 import { mediaDurationMs, playFile } from './media.ts';
 import { conferenceApp } from './conference.ts';
+import { dequeueDtmf, readDtmf } from './dtmf.ts';
 
 type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
 
@@ -94,10 +95,13 @@ export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promi
   ch.parked = true;
   sw.chEvent('CHANNEL_PARK', ch);
   const sig = signal ?? ch.resetBreak();
+  // switch_ivr_park reads the channel's DTMF (the events reach ESL; nothing else happens).
+  const stopDtmf = readDtmf(sw, ch);
   await new Promise<void>((r) => {
     if (sig.aborted) return r();
     sig.addEventListener('abort', () => r(), { once: true });
   });
+  stopDtmf();
   ch.parked = false;
   sw.chEvent('CHANNEL_UNPARK', ch);
   return undefined;
@@ -120,11 +124,14 @@ async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string |
   ch.controlled = true;
   ch.socketAsync = async;
   const brk = ch.resetBreak();
+  let stopDtmf = (): void => undefined;
   const parkNow = (): void => {
     ch.beforeControlMessage = undefined;
     if (!async || ch.parked || ch.isHungUp || brk.aborted) return;
     ch.parked = true;
     sw.chEvent('CHANNEL_PARK', ch);
+    // The park loop reads DTMF between the applications the listener runs, not during them.
+    stopDtmf = readDtmf(sw, ch, undefined, () => ch.appDepth <= 1);
   };
   // The park follows `connect` on the channel's thread while the listener goes on with its next
   // commands: FreeSWITCH's listener sees CHANNEL_PARK after the reply to its first command
@@ -143,6 +150,7 @@ async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string |
     const conn = sw.outbound({ uuid: ch.uuid, host, port, async, full: flags.includes('full'), onConnected });
     await Promise.race([conn, ended]);
   } catch {
+    stopDtmf();
     ch.controlled = false;
     ch.socketAsync = false;
     if (ch.parked) {
@@ -155,6 +163,7 @@ async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string |
   // the commands already queued finish first.
   const q = sw.queues.get(ch.uuid);
   if (q && !ch.transferTo) await Promise.race([q, ended]);
+  stopDtmf();
   ch.controlled = false;
   ch.socketAsync = false;
   if (ch.parked) {
@@ -195,12 +204,12 @@ async function playAndGetDigits(sw: Switch, ch: Channel, arg: string): Promise<s
 
 /** Next DTMF digit from the channel's queue, or undefined after `ms`. */
 export async function nextDigit(sw: Switch, ch: Channel, ms: number): Promise<string | undefined> {
-  const d = ch.dtmfQueue.shift();
+  const d = dequeueDtmf(sw, ch);
   if (d !== undefined) return d;
   const ctl = new AbortController();
   ch.dtmfWaiters.push(() => ctl.abort());
   await sw.clock.sleep(ms, AbortSignal.any([ctl.signal, ch.hangupCtl.signal]));
-  return ch.dtmfQueue.shift();
+  return dequeueDtmf(sw, ch);
 }
 
 export { mediaDurationMs };

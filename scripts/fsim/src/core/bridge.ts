@@ -10,6 +10,7 @@ import { setOutgoingCancelVars, setOutgoingCreateVars } from './sofia-out.ts';
 import { createLoopbackB, loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
 import { finishWhenIdle, isTrue, leftBehind } from './after-bridge.ts';
 import { park } from './apps.ts';
+import { readDtmf } from './dtmf.ts';
 
 export interface OriginateResult {
   ok: boolean;
@@ -118,6 +119,9 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
     a.vars.set('DIALSTATUS', res.cause === 'USER_BUSY' ? 'BUSY' : res.cause === 'NO_ANSWER' ? 'NOANSWER' : res.cause);
     if (b && !b.isHungUp) sw.hangup(b, 'ORIGINATOR_CANCEL');
     if (!a.isHungUp) sw.setCallState(a, a.answered ? 'ACTIVE' : 'RINGING');
+    // mod_dptools' bridge: without continue_on_fail (true, or a list naming this cause) a failed
+    // bridge hangs the caller up with the originate's cause; with it the dialplan goes on.
+    if (!a.isHungUp && !continueOnFail(a.vars.get('continue_on_fail'), res.cause)) sw.hangup(a, res.cause);
     return undefined;
   }
   // b keeps the copy of a's profile it was originated with.
@@ -150,6 +154,12 @@ export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<st
   if (isTrue(a.vars.get('park_after_bridge'))) await park(sw, a);
   else if ((a.vars.get('hangup_after_bridge') ?? 'true') !== 'false') sw.hangup(a, b.hangupCause ?? 'NORMAL_CLEARING');
   return undefined;
+}
+
+function continueOnFail(v: string | undefined, cause: string): boolean {
+  if (!v) return false;
+  if (isTrue(v)) return true;
+  return v.split(',').map((x) => x.trim()).includes(cause);
 }
 
 function setOriginateVars(a: Channel, b: Channel, originated: string): void {
@@ -233,12 +243,17 @@ export async function bridgeLegs(
   const aSig = a.resetBreak();
   const bSig = b.resetBreak();
   b.busy = true;
+  // switch_ivr_bridge reads each leg's DTMF and sends it to the other (events on the reading leg).
+  const stopA = readDtmf(sw, a);
+  const stopB = readDtmf(sw, b);
   await new Promise<void>((r) => {
     const done = (): void => r();
     if (aSig.aborted || bSig.aborted) return r();
     aSig.addEventListener('abort', done, { once: true });
     bSig.addEventListener('abort', done, { once: true });
   });
+  stopA();
+  stopB();
   // A newer bridge may already point a leg elsewhere: only what this bridge set is cleared.
   if (a.bridgedTo === b.uuid) a.bridgedTo = undefined;
   if (b.bridgedTo === a.uuid) b.bridgedTo = undefined;

@@ -121,9 +121,13 @@ export class Channel {
   readonly hangupCtl = new AbortController();
   /** Pending dialplan transfer requested while an application runs. */
   transferTo: { dest: string; dialplan: string; context: string } | undefined;
-  /** DTMF digits received and not yet consumed by an application. */
-  dtmfQueue: string[] = [];
+  /** DTMF digits received and not yet dequeued by an application (dtmf.ts). */
+  dtmfQueue: { digit: string; source: string }[] = [];
   dtmfWaiters: (() => void)[] = [];
+  /** Applications reading DTMF as it comes (park, bridge, playback): see dtmf.ts readDtmf. */
+  readonly dtmfReaders = new Set<{ onDigit: (digit: string) => void; active: () => boolean }>();
+  /** Applications running on the channel now (an app a socket runs inside the socket app: 2). */
+  appDepth = 0;
   destroyed = false;
   /** A thread (dialplan/app loop) owns the channel; it runs the hangup states when it ends. */
   busy = false;
@@ -183,7 +187,7 @@ export class Channel {
     return this.mediaCtl.signal;
   }
 
-  pushDtmf(d: string): void {
+  pushDtmf(d: { digit: string; source: string }): void {
     this.dtmfQueue.push(d);
     const w = this.dtmfWaiters;
     this.dtmfWaiters = [];

@@ -13,6 +13,7 @@ import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
 import { parseDialString } from './dialstring.ts';
 import { dialLeg, flipCid } from './bridge.ts';
+import { readDtmf } from './dtmf.ts';
 
 interface Member {
   readonly id: number;
@@ -169,7 +170,10 @@ export async function conferenceApp(sw: Switch, ch: Channel, arg: string): Promi
   sw.fire(memberEvent(sw, conf, m, 'add-member', [...SRC.add]));
   armTick(sw, conf);
   const sig = ch.resetBreak();
+  // The member thread reads DTMF (caller controls).
+  const stopDtmf = readDtmf(sw, ch);
   await Promise.race([left, new Promise<void>((r) => (sig.aborted ? r() : sig.addEventListener('abort', () => r(), { once: true })))]);
+  stopDtmf();
   // conference_member_del: the floor goes first, then del-member.
   if (conf.floor === m) setFloor(sw, conf, undefined);
   conf.members = conf.members.filter((x) => x !== m);

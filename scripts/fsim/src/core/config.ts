@@ -8,6 +8,11 @@ export interface SofiaProfileConfig {
   readonly port: number;
   /** Context inbound calls on this profile are routed in. */
   readonly context: string;
+  /**
+   * sofia's `manage-presence` (FreeSWITCH default true): PRESENCE_IN events for the profile's
+   * channels. The project's profiles set it false (dialplan/sip_profiles/*.xml).
+   */
+  readonly managePresence?: boolean;
 }
 
 /** What a simulated far end does when the switch calls it. */

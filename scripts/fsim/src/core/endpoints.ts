@@ -8,6 +8,7 @@ import type { DialLeg } from './dialstring.ts';
 import type { Switch } from './switch.ts';
 import { setInboundVars } from './sofia-vars.ts';
 import { farEndHangup } from './state-machine.ts';
+import { queueDtmf } from './dtmf.ts';
 import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
 export type EndpointEvent =
@@ -29,6 +30,8 @@ export interface PlaceCallOptions {
   patienceMs?: number;
   hangupAfterMs?: number;
   uuid?: string;
+  /** The caller's IP address (Caller-Network-Addr, sip_network_ip; the 110 gateway's for 110 calls). Default 127.0.0.1. */
+  fromAddr?: string;
 }
 
 type Resolved = { name: string; behaviour: EndpointBehaviour; presence?: string; destination: string; username?: string } | { cause: string };
@@ -178,7 +181,7 @@ export class Endpoints {
     const cfg = sw.config;
     const prof = cfg.profiles.find((p) => p.name === o.profile) ?? cfg.profiles[0];
     const from = typeof o.from === 'string' ? { number: o.from, name: o.from } : { number: o.from.number, name: o.from.name ?? o.from.number };
-    const host = '127.0.0.1';
+    const host = o.fromAddr ?? '127.0.0.1';
     const port = this.port++;
     if (this.port > 5999) this.port = 5080;
     const ch = sw.newChannel(`sofia/${prof?.name ?? 'internal'}/${from.number}@${host}:${port}`, 'inbound', 'sofia', o.uuid ?? randomUUID());
@@ -216,19 +219,10 @@ export class Endpoints {
     ch.hangupCtl.signal.addEventListener('abort', () => {
       // Only a BYE/CANCEL from the caller's side: a hangup FreeSWITCH decides (uuid_kill, the
       // hangup application) sends the BYE and reports send_bye at CS_REPORTING (captures 02, 19).
-      if (ch.farEndHangup && (ch.hangupCause === 'ORIGINATOR_CANCEL' || ch.hangupCause === 'NORMAL_CLEARING')) ch.vars.set('sip_hangup_disposition', 'recv_bye');
+      if (ch.farEndHangup && (ch.hangupCause === 'ORIGINATOR_CANCEL' || ch.hangupCause === 'NORMAL_CLEARING'))
+        ch.vars.set('sip_hangup_disposition', ch.answered ? 'recv_bye' : 'recv_cancel');
     }, { once: true });
     void sw.routeAndExecute(ch).catch((e: unknown) => sw.log.error?.('channel thread failed', e));
     return ch.uuid;
-  }
-}
-
-/** DTMF arriving on a channel (RFC2833 from the far end, or uuid_recv_dtmf / uuid_send_dtmf). */
-export function queueDtmf(sw: Switch, ch: Channel, digits: string, source: string): void {
-  for (const d of digits) {
-    if (!/[0-9*#A-Da-d]/.test(d)) continue;
-    sw.chEvent('DTMF', ch, { post: [['DTMF-Digit', d], ['DTMF-Duration', '2000'], ['DTMF-Source', source]] });
-    ch.pushDtmf(d);
-    sw.endpoints.emit({ type: 'dtmf', uuid: ch.uuid, digit: d });
   }
 }

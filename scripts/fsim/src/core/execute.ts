@@ -21,6 +21,7 @@ export async function executeApp(sw: Switch, ch: Channel, app: string, rawArg: s
   ch.vars.set('current_application', app);
   const wasBusy = ch.busy;
   ch.busy = true;
+  ch.appDepth++;
   let response = '_none_';
   try {
     response = (await runApp(sw, ch, app, arg)) ?? '_none_';
@@ -28,6 +29,7 @@ export async function executeApp(sw: Switch, ch: Channel, app: string, rawArg: s
     sw.log.warn?.(`app ${app} failed`, e);
   } finally {
     ch.busy = wasBusy;
+    ch.appDepth--;
   }
   if (response !== '_none_') ch.vars.set('current_application_response', response);
   sw.chEvent('CHANNEL_EXECUTE_COMPLETE', ch, {

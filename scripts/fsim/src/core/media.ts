@@ -2,6 +2,7 @@
 // milliseconds, any other file config.defaultFileMs.
 import type { Channel } from './channel.ts';
 import type { Switch } from './switch.ts';
+import { readDtmf } from './dtmf.ts';
 
 /** Length in ms of one play of `file`; Infinity for endless tones (loops=-1). */
 export function mediaDurationMs(file: string, defaultMs: number): number {
@@ -39,7 +40,12 @@ export async function playFile(sw: Switch, ch: Channel, file: string, endless: b
     if (keepDtmf) ch.dtmfWaiters.push(() => dtmfCtl.abort());
     const wait = endless || !Number.isFinite(dur) ? 24 * 3600_000 : dur;
     if (keepDtmf && ch.dtmfQueue.length) dtmfCtl.abort();
+    // The playback application reads DTMF (its playback_terminators, default `*`, stop it); the
+    // endless_playback application reads none (dtmf.ts).
+    const terms = ch.vars.get('playback_terminators') ?? '*';
+    const stopDtmf = !endless && !keepDtmf ? readDtmf(sw, ch, (d) => { if (terms !== 'none' && terms.includes(d)) dtmfCtl.abort(); }) : () => undefined;
     await sw.clock.sleep(wait, AbortSignal.any([sig, dtmfCtl.signal]));
+    stopDtmf();
     const elapsed = Math.min(wait, Math.max(0, Math.round((sw.clock.nowUs() - startUs) / 1000)));
     const interrupted = sig.aborted || dtmfCtl.signal.aborted;
     const ms = interrupted ? elapsed : Number.isFinite(dur) ? dur : elapsed;

@@ -33,6 +33,7 @@ export function setCallState(sw: Switch, ch: Channel, cs: CallState): void {
 export function firePresence(sw: Switch, ch: Channel): void {
   if (!ch.presenceId) return;
   const login = ch.vars.get('sofia_profile_name') ?? 'internal';
+  if (sw.config.profiles.find((p) => p.name === login)?.managePresence === false) return;
   const status = ch.isHungUp ? 'CS_HANGUP' : ch.answered ? 'Answered' : ch.callState === 'RINGING' ? 'CS_ROUTING' : 'CS_ROUTING';
   const infoState = ch.isHungUp ? 'terminated' : ch.answered ? 'active' : ch.direction === 'inbound' ? 'ringing' : 'early';
   sw.chEvent('PRESENCE_IN', ch, {
@@ -168,6 +169,10 @@ export function farEndHangup(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING')
     ch.vars.set('sip_term_status', '200');
     ch.vars.set('proto_specific_hangup_cause', 'sip:200');
     ch.vars.set('sip_term_cause', '16');
+  }
+  // A caller's CANCEL while it rings: sofia answers 487 (differential test, real switch).
+  if (ch.endpoint === 'sofia' && ch.direction === 'inbound' && cause === 'ORIGINATOR_CANCEL' && !ch.answered) {
+    for (const [k, v] of [['sip_invite_failure_status', '487'], ['sip_term_status', '487'], ['proto_specific_hangup_cause', 'sip:487'], ['sip_term_cause', '487']] as const) ch.vars.set(k, v);
   }
   sw.hangup(ch, cause);
 }

@@ -5,8 +5,8 @@
 // When the promise settles (what the socket application's return means to the dialplan):
 // - async mode: the app parks the channel after `connect` and returns when the park ends - the
 //   channel hangs up, or leaves the park (CHANNEL_UNPARK, e.g. uuid_transfer from the inbound side),
-//   or the listener goes away after `resume`. A listener that closes without `resume` leaves the
-//   channel parked, as on FreeSWITCH, so the promise waits for the hangup.
+//   or the listener goes away (with or without `resume`: the real FreeSWITCH 1.10.12 then goes on
+//   with the next dialplan action, differential-switch.test.ts).
 // - static mode: the app runs the listener inline and returns when the listener ends.
 // The socket itself may outlive the promise: with `linger` FreeSWITCH keeps sending the channel's
 // remaining events after the hangup notice and leaves closing to the listener (capture 13).
@@ -64,9 +64,10 @@ export function createOutboundConnector(opts: OutboundConnectorOptions): Outboun
             outbound: { uuid: args.uuid, async: args.async, full: args.full },
             fire,
             onConnected: () => args.onConnected?.(),
-            onEnd: (s) => {
-              if (!args.async || s.resume || !sw.channelExists(args.uuid)) settle();
-            },
+            // The listener is gone (closed, exit, resume): the socket application returns and the
+            // dialplan goes on with its next action (the real switch: CHANNEL_UNPARK,
+            // CHANNEL_EXECUTE_COMPLETE socket, then the next CHANNEL_EXECUTE; differential test).
+            onEnd: () => settle(),
           });
           if (!sw.channelExists(args.uuid)) log?.debug('channel already gone at connect');
         } catch (err) {

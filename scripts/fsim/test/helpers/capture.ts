@@ -20,13 +20,21 @@ export interface CapturedEvent {
 
 /** Splits a byte stream into ESL messages: headers until a blank line, then Content-Length bytes. */
 export function parseMessages(buf: Buffer): EslMessage[] {
+  return parseMessagesFrom(buf, 0).messages;
+}
+
+/**
+ * The complete messages from byte `start` on, and where the first incomplete one begins (a stream
+ * read while the switch is still writing may end inside a message; parsing half a JSON event made
+ * the census test flaky).
+ */
+export function parseMessagesFrom(buf: Buffer, start: number): { messages: EslMessage[]; end: number } {
   const out: EslMessage[] = [];
-  let pos = 0;
+  let pos = start;
   while (pos < buf.length) {
     const end = buf.indexOf('\n\n', pos);
     if (end < 0) break;
     const head = buf.subarray(pos, end).toString('utf8');
-    pos = end + 2;
     const headers: [string, string][] = [];
     for (const line of head.split('\n')) {
       if (line === '') continue;
@@ -34,11 +42,12 @@ export function parseMessages(buf: Buffer): EslMessage[] {
       headers.push(i < 0 ? [line.replace(/:$/, ''), ''] : [line.slice(0, i), line.slice(i + 2)]);
     }
     const len = Number(headers.find(([k]) => k === 'Content-Length')?.[1] ?? 0);
-    const body = buf.subarray(pos, pos + len).toString('utf8');
-    pos += len;
+    if (end + 2 + len > buf.length) break;
+    const body = buf.subarray(end + 2, end + 2 + len).toString('utf8');
+    pos = end + 2 + len;
     out.push({ headers, body });
   }
-  return out;
+  return { messages: out, end: pos };
 }
 
 function decodePlain(v: string): string {

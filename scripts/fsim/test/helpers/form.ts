@@ -173,9 +173,18 @@ export function compareEvents(reference: readonly CapturedEvent[], simulated: re
     const na = evA.map(eventKey);
     const nb = evB.map(eventKey);
     if (na.join(' ') !== nb.join(' ')) out.push(`${where}: event sequence\n    capture:   ${na.join(' ')}\n    simulated: ${nb.join(' ')}`);
+    // Each event is compared with the other side's occurrence of the same name (the k-th
+    // CHANNEL_EXECUTE with the k-th CHANNEL_EXECUTE), not with whatever sits at its position: a
+    // missing or extra event is reported once in the sequence above and does not shift the rest.
+    const seenB = new Map<string, CapturedEvent[]>();
+    for (const f of evB) seenB.set(eventKey(f), [...(seenB.get(eventKey(f)) ?? []), f]);
+    const taken = new Map<string, number>();
     evA.forEach((e, i) => {
-      const f = evB[i];
-      if (f && eventKey(f) === eventKey(e)) compareEvent(`${where} event ${i + 1}`, e, f, out);
+      const k = eventKey(e);
+      const n = taken.get(k) ?? 0;
+      taken.set(k, n + 1);
+      const f = seenB.get(k)?.[n];
+      if (f) compareEvent(`${where} event ${i + 1}`, e, f, out);
     });
   });
   return out;

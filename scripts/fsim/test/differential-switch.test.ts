@@ -1,0 +1,72 @@
+// fsim held to the real switch: the same scenarios (differential-scenarios.ts) run on the real
+// FreeSWITCH 1.10.12 bundle with SIPp peers and on fsim with simulated peers, both recorded with
+// `event json ALL`; each leg's events are compared in form (differential-compare.ts). Every
+// difference left must be a known gap (differential-gaps.ts, FIDELITY-GAPS.md). Prints a JSON
+// report: per scenario the events compared and the differences left.
+import { writeFileSync } from 'node:fs';
+import t from 'tap';
+import { compareScenario } from './helpers/differential-compare.ts';
+import { explain } from './helpers/differential-gaps.ts';
+import { DIALPLAN, SCENARIOS } from './helpers/differential-scenarios.ts';
+import { fsimWorld, realWorld, type WorldHandle } from './helpers/differential-worlds.ts';
+import type { CapturedEvent } from './helpers/capture.ts';
+import { bundlePresent } from './helpers/real-switch.ts';
+
+const ONLY = process.env.FSIM_DIFF_ONLY;
+
+async function runAll(h: WorldHandle): Promise<Map<string, CapturedEvent[]>> {
+  const out = new Map<string, CapturedEvent[]>();
+  for (const s of SCENARIOS) {
+    if (ONLY && !s.name.includes(ONLY)) continue;
+    const mark = h.mark();
+    try {
+      await s.run(h.world);
+    } catch (e) {
+      out.set(s.name, []);
+      console.error(`${h.world.kind}: scenario "${s.name}" failed: ${String(e)}`);
+    }
+    await h.settle(mark, 8000);
+    out.set(s.name, h.since(mark));
+  }
+  return out;
+}
+
+t.test('fsim and the real switch agree on every scenario', { timeout: 120_000 }, async (t) => {
+  if (!bundlePresent()) {
+    if (process.env.CI) return t.fail('the FreeSWITCH bundle (../shared/freeswitch) is required in CI');
+    console.error('\n*** SKIPPED: the FreeSWITCH bundle (../shared/freeswitch) is absent: fsim is NOT held to the real switch ***\n');
+    t.comment('SKIP: FreeSWITCH bundle absent'); return;
+  }
+  const started = Date.now();
+  const [real, sim] = await Promise.all([realWorld(DIALPLAN), fsimWorld(DIALPLAN)]);
+  t.teardown(async () => {
+    await Promise.all([real.close(), sim.close()]);
+  });
+  const [r, f] = await Promise.all([runAll(real), runAll(sim)]);
+  // For diagnosis: FSIM_DIFF_DUMP=<file> writes both sides' events per scenario.
+  if (process.env.FSIM_DIFF_DUMP) {
+    const dump = (m: Map<string, CapturedEvent[]>): Record<string, [string, string][][]> => Object.fromEntries([...m].map(([k, v]) => [k, v.map((e) => e.headers)]));
+    writeFileSync(process.env.FSIM_DIFF_DUMP, JSON.stringify({ real: dump(r), fsim: dump(f) }));
+  }
+  const report = [...r.keys()].map((name) => {
+    const c = compareScenario(r.get(name) ?? [], f.get(name) ?? []);
+    const differences = c.differences.map((d) => ({ difference: d, gap: explain(name, d) ?? null }));
+    return { scenario: name, eventsCompared: c.eventsCompared, realEvents: c.realEvents, fsimEvents: c.fsimEvents, differences };
+  });
+  const unexplained = report.flatMap((s) => s.differences.filter((d) => !d.gap).map((d) => `${s.scenario}: ${d.difference}`));
+  console.log(JSON.stringify({
+    differential: report.map((s) => ({ ...s, differences: s.differences.length, unexplained: s.differences.filter((d) => !d.gap).length })),
+    totals: {
+      scenarios: report.length,
+      eventsCompared: report.reduce((n, s) => n + s.eventsCompared, 0),
+      differences: report.reduce((n, s) => n + s.differences.length, 0),
+      unexplained: unexplained.length,
+      runtimeMs: Date.now() - started,
+    },
+  }));
+  for (const s of report) {
+    t.ok(s.realEvents > 0, `${s.scenario}: the real switch produced events`);
+    for (const d of s.differences) if (d.gap) t.comment(`known gap ${d.gap}: ${s.scenario}: ${d.difference}`);
+  }
+  t.same(unexplained, [], 'no unexplained difference');
+});

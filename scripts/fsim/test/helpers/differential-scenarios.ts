@@ -1,0 +1,142 @@
+// The differential test's scenarios: one dialplan (context `default`, profile `test`) and a driver
+// per scenario that does the same things on the real switch and on fsim (see differential-worlds.ts).
+import type { AgentName, DialplanOf, World } from './differential-worlds.ts';
+import { sleep } from './differential-worlds.ts';
+
+const TONE = 'tone_stream://%(200,0,440)';
+
+export const DIALPLAN: DialplanOf = ({ agents, socket }) => {
+  const agent = (a: AgentName): string => `sofia/test/${a}@127.0.0.1:${agents[a]}`;
+  const ext = (name: string, ...actions: string[]): string =>
+    `<extension name="${name}"><condition field="destination_number" expression="^${name}$">${actions.join('')}</condition></extension>`;
+  const act = (app: string, data?: string): string => `<action application="${app}"${data !== undefined ? ` data="${data}"` : ''}/>`;
+  return `<include>
+<context name="default">
+${ext('d_bridge', act('answer'), act('bridge', agent('agent1')))}
+${ext('d_ring', act('ring_ready'), act('sleep', '5000'), act('hangup'))}
+${ext('d_fail', act('answer'), act('bridge', agent('agent2')), act('playback', TONE), act('hangup'))}
+${ext('d_fail_cont', act('set', 'continue_on_fail=true'), act('answer'), act('bridge', agent('agent3')), act('playback', TONE), act('hangup'))}
+${ext('d_endless', act('answer'), act('endless_playback', 'tone_stream://%(100,100,440);loops=-1'))}
+${ext('d_pagd', act('answer'), act('play_and_get_digits', `1 1 1 3000 # ${TONE} ${TONE} digit \\d`), act('hangup'))}
+${ext('d_socket', act('answer'), act('socket', `127.0.0.1:${socket} async full`), act('playback', TONE), act('hangup'))}
+${ext('d_bridge_cancel', act('answer'), act('bridge', agent('agent5')))}
+${ext('d_park', act('answer'), act('park'))}
+${ext('d_target', act('playback', TONE), act('hangup'))}
+${ext('d_conf', act('answer'), act('conference', 'diffconf@default'))}
+</context>
+</include>
+`;
+};
+
+export interface Scenario {
+  readonly name: string;
+  run(w: World): Promise<void>;
+}
+
+const uuidOf = (e: { get(n: string): string | undefined }): string => e.get('Unique-ID') ?? '';
+const created = (dest: string) => (e: { name: string; get(n: string): string | undefined }): boolean =>
+  e.name === 'CHANNEL_CREATE' && e.get('Caller-Destination-Number') === dest;
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'inbound call answered and bridged to an agent',
+    async run(w) {
+      await w.agent('agent1', { answerAfterMs: 300, byeAfterMs: 600 });
+      w.call('d_bridge', {});
+    },
+  },
+  {
+    name: "caller's CANCEL while ringing",
+    async run(w) {
+      w.call('d_ring', { cancelAfterMs: 300 });
+    },
+  },
+  {
+    name: 'failed bridge without continue_on_fail',
+    async run(w) {
+      await w.agent('agent2', { rejectCode: 486 });
+      w.call('d_fail', {});
+    },
+  },
+  {
+    name: 'failed bridge with continue_on_fail',
+    async run(w) {
+      await w.agent('agent3', { rejectCode: 486 });
+      w.call('d_fail_cont', {});
+    },
+  },
+  {
+    name: 'DTMF during endless_playback (not dequeued: no DTMF event)',
+    async run(w) {
+      w.call('d_endless', { byeAfterMs: 1000 });
+      const c = await w.waitEvent(created('d_endless'));
+      await w.waitEvent((e) => e.name === 'PLAYBACK_START' && uuidOf(e) === uuidOf(c));
+      await sleep(200);
+      await w.api(`uuid_recv_dtmf ${uuidOf(c)} 1`);
+    },
+  },
+  {
+    name: 'DTMF during play_and_get_digits',
+    async run(w) {
+      w.call('d_pagd', {});
+      const c = await w.waitEvent(created('d_pagd'));
+      await w.waitEvent((e) => e.name === 'PLAYBACK_STOP' && uuidOf(e) === uuidOf(c));
+      await sleep(200);
+      await w.api(`uuid_recv_dtmf ${uuidOf(c)} 5`);
+    },
+  },
+  {
+    name: "the service's outbound socket closed mid-call",
+    async run(w) {
+      w.call('d_socket', {});
+      const s = await w.acceptSocket(5000);
+      await s.command('connect');
+      await s.command('myevents');
+      await sleep(300);
+      s.close();
+    },
+  },
+  {
+    name: 'originate to an agent that never answers',
+    async run(w) {
+      await w.agent('agent4', { neverAnswer: true });
+      await w.api(`originate {originate_timeout=1}${w.dial('agent4')} &park`);
+    },
+  },
+  {
+    name: "agent leg cancelled (the caller hangs up while it rings)",
+    async run(w) {
+      await w.agent('agent5', { neverAnswer: true });
+      w.call('d_bridge_cancel', { byeAfterMs: 700 });
+    },
+  },
+  {
+    name: 'transfer of a parked call',
+    async run(w) {
+      w.call('d_park', {});
+      const c = await w.waitEvent(created('d_park'));
+      await w.waitEvent((e) => e.name === 'CHANNEL_PARK' && uuidOf(e) === uuidOf(c));
+      await w.api(`uuid_transfer ${uuidOf(c)} d_target XML default`);
+    },
+  },
+  {
+    name: 'conference join and leave',
+    async run(w) {
+      w.call('d_conf', { byeAfterMs: 600 }, 'sipp1');
+      await sleep(200);
+      w.call('d_conf', { byeAfterMs: 900 }, 'sipp2');
+    },
+  },
+  {
+    name: 'eavesdrop on a parked call',
+    async run(w) {
+      await w.agent('agent6', { answerAfterMs: 200, byeAfterMs: 600 });
+      w.call('d_park', {});
+      const c = await w.waitEvent(created('d_park'));
+      await w.waitEvent((e) => e.name === 'CHANNEL_PARK' && uuidOf(e) === uuidOf(c));
+      await w.api(`originate ${w.dial('agent6')} &eavesdrop(${uuidOf(c)})`);
+      await sleep(700);
+      await w.api(`uuid_kill ${uuidOf(c)}`);
+    },
+  },
+];
