@@ -11,6 +11,7 @@
 //   HOTLINE_DEMO_REDIS_PORT        the owned redis-server's port (6390)
 //   HOTLINE_DEMO_DATA_DIR          where Redis and the CDR file live (.data)
 //   HOTLINE_DEMO_BUILD=0           do not build the softphone first
+//   HOTLINE_DEMO_SERVICE_NODE_OPTIONS  NODE_OPTIONS for the service alone (the soak bench's --inspect)
 //   FSIM_ESL_PORT, FSIM_CONTROL_PORT, FSIM_ESL_PASSWORD   fsim's ports (8021, 8090) and password
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -109,6 +110,7 @@ const serviceEnv: NodeJS.ProcessEnv = {
     : {}),
   ...(redis ? { HOTLINE_REDIS_URL: redis.url } : {}),
   ...Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('HOTLINE_DEMO_'))),
+  ...(env.HOTLINE_DEMO_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: env.HOTLINE_DEMO_SERVICE_NODE_OPTIONS } : {}),
 };
 
 let service: Child | undefined;
