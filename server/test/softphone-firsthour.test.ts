@@ -29,14 +29,14 @@ t.test('softphone: the first hour', async (t) => {
   const page = a.page;
   await page.goto(`${base}/`);
 
-  t.test('the user name field is plain text: no numeric keypad on touch devices', async (t) => {
+  await t.test('the user name field is plain text: no numeric keypad on touch devices', async (t) => {
     t.equal(await page.getAttribute(tid('login-username'), 'inputmode'), null, 'no inputmode=numeric');
     t.equal(await page.getAttribute(tid('login-username'), 'autocapitalize'), 'none');
   });
 
-  t.test('a failed login\'s message follows a language switch', async (t) => {
+  await t.test('a failed login\'s message follows a language switch', async (t) => {
     await logIn(page, base, '1001', 'wrong-password');
-    await page.waitForFunction(() => !/登录中|Signing/.test(document.querySelector('#login-error')?.textContent ?? '') && (document.querySelector('#login-error')?.textContent ?? '') !== '');
+    await page.waitForFunction(() => !/正在登录|Signing in/.test(document.querySelector('#login-error')?.textContent ?? '') && (document.querySelector('#login-error')?.textContent ?? '') !== '');
     const zh = await page.textContent(tid('login-error'));
     t.match(zh, /[\u4e00-\u9fff]/, `Chinese first: ${zh}`);
     await page.click(tid('lang-toggle'));
@@ -50,7 +50,7 @@ t.test('softphone: the first hour', async (t) => {
   await logIn(page, base, '1001');
   await page.waitForSelector(tid('agent-state'));
 
-  t.test('after a reload, the reason box shows the agent\'s reason', async (t) => {
+  await t.test('after a reload, the reason box shows the agent\'s reason', async (t) => {
     await page.selectOption(tid('not-ready-reason'), 'meeting');
     await page.click(tid('btn-not-ready'));
     await eventually('1001 not ready (meeting)', async () => (await acd.agents.get('1001'))?.reason === 'meeting');
@@ -60,7 +60,7 @@ t.test('softphone: the first hour', async (t) => {
     await a.shot('reason-after-reload');
   });
 
-  t.test('the English header fits one row at 1280 px', async (t) => {
+  await t.test('the English header fits one row at 1280 px', async (t) => {
     await page.click(tid('lang-toggle'));
     const rows = await page.evaluate(() => {
       const bar = document.querySelector('header.state-bar')!;
@@ -76,7 +76,7 @@ t.test('softphone: the first hour', async (t) => {
   await h.control('/calls', { from: '13800138000', to: '12345', profile: 'external', hangupAfterMs: 25_000 });
   await page.waitForSelector(tid('screen-pop'), { timeout: 20_000 });
 
-  t.test('the screen pop names the IVR steps in the agent\'s language', async (t) => {
+  await t.test('the screen pop names the IVR steps in the agent\'s language', async (t) => {
     const steps = await page.$$eval('.screen-pop .ivr-path li', (els) => els.map((e) => e.textContent ?? ''));
     t.same(steps, ['欢迎语', '长者识别', '排队'], 'no internal node ids');
     await a.shot('screen-pop-ivr');
@@ -86,13 +86,13 @@ t.test('softphone: the first hour', async (t) => {
   await page.click(tid('btn-answer'));
   await page.waitForSelector(tid('call-panel'));
 
-  t.test('my figures count the call while I am still on it', async (t) => {
+  await t.test('my figures count the call while I am still on it', async (t) => {
     await page.waitForFunction((n) => Number(document.querySelector('[data-stat="answered"]')?.textContent) === n + 1, answeredBefore, { timeout: 10_000 });
     t.equal((await acd.agents.get('1001'))?.state, 'on-call', 'still on the call');
     await a.shot('figures-during-call');
   });
 
-  t.test('the transfer dialog offers ready colleagues only', async (t) => {
+  await t.test('the transfer dialog offers ready colleagues only', async (t) => {
     await page.click(tid('btn-transfer'));
     await page.waitForSelector(tid('transfer-dialog'));
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="transfer-agent"] option')].some((o) => (o as HTMLOptionElement).value === '1002'));
@@ -102,7 +102,7 @@ t.test('softphone: the first hour', async (t) => {
     await page.keyboard.press('Escape');
   });
 
-  t.test('not ready after this call', async (t) => {
+  await t.test('not ready after this call', async (t) => {
     t.notOk(await page.isVisible(tid('btn-not-ready')), 'plain not-ready is hidden during the call');
     await page.selectOption(tid('not-ready-reason'), 'training');
     await page.click(tid('btn-not-ready-after'));
