@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'kb-search': () => import('./kb-search.ts'),
   push: () => import('./push.ts'),
   route: () => import('./route.ts'),
+  soak: () => import('./soak.ts'),
 };
 
 async function list(): Promise<string> {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import { MissingProgramError, which } from './child.ts';
 import { freePort } from './free-port.ts';
 
 export interface RedisServerHandle {
@@ -24,6 +25,8 @@ export interface RedisServerOptions {
   persistent?: boolean;
   binary?: string;
   startTimeoutMs?: number;
+  /** Its own process group: a terminal's Ctrl-C then reaches only whoever started it (npm start). */
+  detached?: boolean;
 }
 
 /** Resolves once the server answers PING on its port. */
@@ -62,7 +65,10 @@ async function startOnce(opts: RedisServerOptions, port: number): Promise<RedisS
     '--save', '', '--appendonly', opts.persistent ? 'yes' : 'no',
     '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning',
   ];
-  const child = spawn(opts.binary ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const binary = opts.binary ?? 'redis-server';
+  // Say what to install instead of a spawn ENOENT stack trace.
+  if (!which(binary)) throw new MissingProgramError(binary, 'or point HOTLINE_REDIS_URL at a Redis you run (redis://host:port).');
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   let output = '';
   const keep = (d: Buffer): void => {
     output = (output + d.toString()).slice(-4000);
@@ -105,6 +111,7 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
     try {
       return await startOnce(opts, await freePort());
     } catch (err) {
+      if (err instanceof MissingProgramError) throw err;
       lastError = err;
     }
   }

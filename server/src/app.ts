@@ -120,7 +120,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
 
   await fastify.register(healthRoutes);
   await fastify.register(metricsRoutes);
-  if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
+  if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla, ...(deps.acd ? { queueNames: deps.acd.queueConfigs.map((q) => q.name) } : {}) });
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.acd) {

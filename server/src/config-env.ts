@@ -38,6 +38,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_SLA_ALERT_WEBHOOK_TIMEOUT_MS', path: ['sla', 'alertWebhookTimeoutMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_EVALUATE_INTERVAL_MS', path: ['sla', 'evaluateIntervalMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_UPDATE_THROTTLE_MS', path: ['sla', 'updateThrottleMs'], kind: 'int' },
+  { name: 'HOTLINE_SLA_ROLLING_WINDOW_SEC', path: ['sla', 'rollingWindowSec'], kind: 'int' },
   // -- acd: agents --
   { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },
@@ -60,6 +61,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_REALTIME_REDIS_ADAPTER', path: ['realtime', 'redisAdapter'], kind: 'json' },
   // -- end realtime --
   { name: 'HOTLINE_DESK_PHONE', path: ['desk', 'phone'], kind: 'json' },
+  { name: 'HOTLINE_DESK_DEMO', path: ['desk', 'demo'], kind: 'json' },
   { name: 'HOTLINE_DESK_TIME_ZONE', path: ['desk', 'timeZone'], kind: 'string' },
   { name: 'HOTLINE_DESK_STATIC_DIR', path: ['desk', 'staticDir'], kind: 'string' },
   { name: 'HOTLINE_DESK_TICKET_WEBHOOK_URL', path: ['desk', 'ticketWebhookUrl'], kind: 'string' },

@@ -148,6 +148,9 @@ export const slaSchema = z
     evaluateIntervalMs: int(1_000, 3_600_000).optional(),
     // Least time between two live-feed updates of one scope. Default 1000.
     updateThrottleMs: int(0, 60_000).optional(),
+    // Length of the rolling window the alert judges. Default 86400 (24 h, the standard's day); the
+    // demo shortens it so a burst's effect comes and goes within minutes.
+    rollingWindowSec: int(60, 86_400).optional(),
   })
   .refine((s) => s.shortAbandonSec < s.thresholdSec, {
     error: 'expected shortAbandonSec below thresholdSec',
@@ -214,7 +217,20 @@ const phoneSchema = z.discriminatedUnion('kind', [
   }),
 ], { error: 'expected {kind: "simulated", controlUrl} or {kind: "sip", wssUrl, domain}' });
 
+// What `npm start`'s demo traffic does (the launcher fills it in), so the softphone can show it.
+export const demoSchema = z.strictObject({
+  epochMs: z.number({ error: 'expected epoch milliseconds' }).int().min(0),
+  steadyEverySec: int(1, 3600),
+  burstEverySec: int(1, 86_400),
+  firstBurstSec: int(0, 86_400),
+  burstCalls: int(0, 1000),
+  burstSpreadSec: int(0, 3600),
+  robots: z.array(text('an extension')).max(1000),
+});
+
 export const deskSchema = z.strictObject({
+  // Present only under `npm start`: the switch is fsim running demo callers on this schedule.
+  demo: demoSchema.optional(),
   // Absent: the softphone has no phone configured and says so (the launcher fills in the simulator).
   phone: phoneSchema.optional(),
   // "Today" in the agents' own figures is the local day here.

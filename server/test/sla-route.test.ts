@@ -27,7 +27,7 @@ t.test('GET /api/sla', async (t) => {
   t.teardown(() => sla.stop());
   const auth = await demoAuth();
   const built = await buildApp({ config, logger, deps: { metrics, readiness: { freeswitch: () => [], redis: async () => true }, auth } });
-  await built.register(slaRoutes, { sla });
+  await built.register(slaRoutes, { sla, queueNames: ['general', 'enterprise', 'elder', 'from110'] });
   t.teardown(() => built.close());
   // The figures are for ops (and supervisors, admins): every request carries an ops token.
   const headers = await bearer(auth, 'ops');
@@ -60,6 +60,13 @@ t.test('GET /api/sla', async (t) => {
     t.match(res.json(), { scope: 'queue:general', at: '2026-11-22T02:00:59.999Z', rolling24h: { offered: 0 }, interval: { offered: 2 } });
     const later = await app.inject({ url: '/api/sla?scope=queue:general&at=2026-11-22T02:01:00Z' });
     t.match(later.json(), { rolling24h: { offered: 2, answeredWithin: 1, rate15s: 0.5 } }, 't0 at `at` is inside the window');
+  });
+
+  t.test('a queue that is not configured is 404, not a quiet queue', async (t) => {
+    const res = await app.inject({ url: '/api/sla', query: { scope: 'queue:nope' } });
+    t.equal(res.statusCode, 404);
+    t.match(res.json(), { statusCode: 404, error: 'Not Found', message: /no queue named "nope" \(configured: general, enterprise, elder, from110\)/ });
+    t.equal((await app.inject({ url: '/api/sla', query: { scope: 'queue:elder' } })).statusCode, 200, 'a configured queue with no calls yet is 200');
   });
 
   t.test('bad queries are 400 naming the parameter', async (t) => {

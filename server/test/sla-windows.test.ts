@@ -41,3 +41,12 @@ t.test('rolling 24 h: (at - 24 h, at], to the microsecond', async (t) => {
   t.ok(inRolling(atUs, atUs), 'at itself: in');
   t.notOk(inRolling(atUs + 1, atUs), 'after at: out');
 });
+
+t.test('a shorter rolling window (sla.rollingWindowSec, the demo): the same bounds', async (t) => {
+  const atUs = bj('2026-11-22T10:00:00') * 1000;
+  const windowMs = 180_000;
+  t.notOk(inRolling(atUs - windowMs * 1000, atUs, windowMs), 'exactly 3 min before: out');
+  t.ok(inRolling(atUs - windowMs * 1000 + 1, atUs, windowMs), '1 µs inside');
+  t.notOk(inRolling(atUs - 3_600_000_000, atUs, windowMs), 'an hour before: out (in the 24 h default)');
+  t.ok(inRolling(atUs - 3_600_000_000, atUs), 'the default window still holds it');
+});

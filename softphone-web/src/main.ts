@@ -4,7 +4,7 @@ import { lang, loadLang, onLangChange, t } from './i18n/i18n.ts';
 import { fetchConfig, HttpError, loadSession, saveSession, type Session } from './net/api.ts';
 import { createPhone } from './phone/phone.ts';
 import { relabel } from './ui/dom.ts';
-import { loginView } from './ui/login-view.ts';
+import { loginView, type Notice } from './ui/login-view.ts';
 import { Workspace, type ExitReason } from './ui/workspace.ts';
 import './styles.css';
 
@@ -17,7 +17,7 @@ function applyLang(): void {
   document.title = t('app.title');
 }
 
-function showLogin(notice?: string): void {
+function showLogin(notice?: Notice): void {
   workspace = undefined;
   root.replaceChildren(loginView((s) => void enter(s), notice));
 }
@@ -29,13 +29,14 @@ async function enter(session: Session): Promise<void> {
     config = await fetchConfig(session.token);
   } catch (err) {
     saveSession(undefined);
-    if (err instanceof HttpError && err.status === 401) return showLogin(t('login.expired'));
-    return showLogin(t('login.error.config', { detail: err instanceof Error ? err.message : String(err) }));
+    if (err instanceof HttpError && err.status === 401) return showLogin(() => t('login.expired'));
+    const detail = err instanceof Error ? err.message : String(err);
+    return showLogin(() => t('login.error.config', { detail }));
   }
   const phone = await createPhone(config.phone, audio);
   const ws = new Workspace(session, config, phone, (reason: ExitReason) => {
     saveSession(undefined);
-    showLogin(reason === 'expired' ? t('login.expired') : undefined);
+    showLogin(reason === 'expired' ? () => t('login.expired') : undefined);
   });
   workspace = ws;
   root.replaceChildren(ws.el);

@@ -6,7 +6,8 @@ import { AgentConflictError, AgentNotFoundError } from '../store/agent-store.ts'
 import { agentCallCommands } from './agent-commands.ts';
 import { command, CommandError } from './commands.ts';
 import type { RealtimeDeps } from './deps.ts';
-import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type SetStatePayload } from './events.ts';
+import { CENTER } from '../sla/store.ts';
+import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type CenterFigures, type SetStatePayload, type SlaView } from './events.ts';
 import type { Feed } from './feed.ts';
 import { principalOf } from './handshake.ts';
 import { agentView, callView, hasAgentLeg } from './views.ts';
@@ -44,7 +45,30 @@ function asCommandError(err: unknown): unknown {
 /** The agents a call's deltas go to: those with a leg in it (hasAgentLeg for each). */
 const agentsOf = (view: CallView): string[] => view.legs.flatMap((l) => (l.role === 'agent' && l.agentId ? [l.agentId] : []));
 
-export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget {
+interface RollingView {
+  rate15s: number | null;
+  counted: number;
+  answeredWithin: number;
+  start: string;
+  end: string;
+}
+
+/** The center figure from an SLA snapshot (sla/snapshot.ts; opaque to the realtime layer). */
+export function centerFigures(view: SlaView): CenterFigures | undefined {
+  const rolling = view.rolling24h as RollingView | undefined;
+  const alert = view.alert as { firing: boolean } | undefined;
+  if (view.scope !== CENTER || !rolling || typeof view.target !== 'number') return undefined;
+  return {
+    rate15s: rolling.rate15s,
+    counted: rolling.counted,
+    answeredWithin: rolling.answeredWithin,
+    target: view.target,
+    windowSec: Math.round((Date.parse(rolling.end) - Date.parse(rolling.start)) / 1000),
+    alertFiring: alert?.firing ?? false,
+  };
+}
+
+export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void } {
   const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
   const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
 
@@ -84,8 +108,9 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     void feed
       .open(socket, async (seq): Promise<AgentSnapshot> => {
         const calls = deps.registry.live().map(callView).filter((c) => hasAgentLeg(c, agentId));
-        const agent = await deps.agents.get(agentId);
-        return { seq, agent: agent ? agentView(agent) : null, calls };
+        const [agent, sla] = await Promise.all([deps.agents.get(agentId), deps.sla?.snapshot(CENTER)]);
+        const center = sla ? centerFigures(sla as unknown as SlaView) : undefined;
+        return { seq, agent: agent ? agentView(agent) : null, calls, center: center ?? null };
       })
       .catch((err: unknown) => {
         log.error({ err, agentId }, 'agent snapshot failed');
@@ -98,5 +123,9 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     call: (view) => feed.send('call:update', { call: view }, { keys: agentsOf(view) }),
     callRemoved: (view) => feed.send('call:removed', { callId: view.id }, { keys: agentsOf(view) }),
     agent: (view) => feed.send('agent:state', { agent: view }, { keys: [view.id] }),
+    sla: (view) => {
+      const center = centerFigures(view);
+      if (center) feed.send('center:update', { center });
+    },
   };
 }

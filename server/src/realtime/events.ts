@@ -84,10 +84,30 @@ export type SlaView = Record<string, unknown> & { scope: string };
 
 // ---- server to client ----
 
+/**
+ * The center's answer-time figure every agent sees (the wallboard's headline): the rolling window's
+ * 15-second rate and whether the alert fires. No caller data.
+ */
+export interface CenterFigures {
+  rate15s: number | null;
+  counted: number;
+  answeredWithin: number;
+  target: number;
+  /** The rolling window's length (24 h unless configured shorter, e.g. by the demo). */
+  windowSec: number;
+  alertFiring: boolean;
+}
+
 export interface AgentSnapshot {
   seq: number;
   agent: AgentView | null;
   calls: CallView[];
+  /** Null when the service does not measure answer times. */
+  center?: CenterFigures | null;
+}
+export interface CenterUpdate {
+  seq: number;
+  center: CenterFigures;
 }
 export interface DispatcherSnapshot {
   seq: number;
@@ -126,6 +146,7 @@ interface CallDeltas {
 export interface AgentServerEvents extends CallDeltas {
   snapshot: (s: AgentSnapshot) => void;
   'agent:state': (d: AgentStateUpdate) => void;
+  'center:update': (d: CenterUpdate) => void;
 }
 export interface DispatcherServerEvents extends CallDeltas {
   snapshot: (s: DispatcherSnapshot) => void;
@@ -255,8 +276,21 @@ export type PhoneConfig =
   | { kind: 'sip'; wssUrl: string; domain: string; user: string; password: string; iceServers: { urls: string }[] }
   | { kind: 'simulated'; controlUrl: string; user: string };
 
+/** What `npm start`'s demo traffic does (scripts/fsim/src/demo.ts), so the softphone can say it. */
+export interface DemoDescription {
+  epochMs: number;
+  steadyEverySec: number;
+  burstEverySec: number;
+  firstBurstSec: number;
+  burstCalls: number;
+  burstSpreadSec: number;
+  robots: string[];
+}
+
 export interface SoftphoneConfig {
   phone: PhoneConfig;
+  /** Present when the switch runs the demo's simulated callers. */
+  demo?: DemoDescription;
   /** The 15-second answer target (GB/T 33358-2016), for the screen pop's countdown. */
   answerTargetSec: number;
   wrapUpSec: number;

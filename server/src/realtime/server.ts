@@ -80,7 +80,10 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     agent.agent?.(view);
     ops.agent?.(view);
   };
-  const onSla = (view: SlaView): void => ops.sla(view);
+  const onSla = (view: SlaView): void => {
+    ops.sla(view);
+    agent.sla(view);
+  };
   const crossInstance = pub !== undefined;
 
   const listeners = {

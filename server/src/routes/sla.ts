@@ -7,6 +7,8 @@ import type { SlaSnapshot } from '../sla/snapshot.ts';
 
 export interface SlaRoutesOptions {
   sla: { snapshot(scope: string, atMs?: number): Promise<SlaSnapshot> };
+  /** The configured queues: `queue:<name>` of any other name answers 404. Absent: not checked. */
+  queueNames?: readonly string[];
 }
 
 const querySchema = z.strictObject({
@@ -22,6 +24,7 @@ const querySchema = z.strictObject({
 });
 
 const ratio = z.number().nullable();
+const notFoundSchema = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() }).describe('No such queue');
 const windowSchema = z.object({
   start: z.string(),
   end: z.string(),
@@ -55,7 +58,8 @@ const snapshotSchema = z
   })
   .describe('SLA measures of one scope');
 
-const slaRoutes: FastifyPluginAsync<SlaRoutesOptions> = async (fastify, { sla }) => {
+const slaRoutes: FastifyPluginAsync<SlaRoutesOptions> = async (fastify, { sla, queueNames }) => {
+  const known = queueNames ? new Set(queueNames) : undefined;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/sla',
@@ -65,11 +69,16 @@ const slaRoutes: FastifyPluginAsync<SlaRoutesOptions> = async (fastify, { sla })
         tags: ['sla'],
         summary: 'Answer-time measures (15秒接通率, 接通率, 呼损率, ASA) for the current interval, today and the rolling 24 h',
         querystring: querySchema,
-        response: { 200: snapshotSchema },
+        response: { 200: snapshotSchema, 404: notFoundSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { scope, at } = request.query;
+      // Zeros for a queue that does not exist would look like a quiet queue: say it is unknown.
+      const queue = scope.startsWith('queue:') ? scope.slice('queue:'.length) : undefined;
+      if (queue !== undefined && known && !known.has(queue)) {
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no queue named "${queue}" (configured: ${[...known].join(', ')})` });
+      }
       return sla.snapshot(scope, at === undefined ? undefined : Date.parse(at));
     },
   );

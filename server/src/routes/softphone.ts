@@ -33,6 +33,7 @@ const softphoneRoutes: FastifyPluginAsync<SoftphoneRoutesOptions> = async (fasti
           : { kind: 'sip', wssUrl: phone.wssUrl, domain: phone.domain, user: principal.agentId, password: auth.sipPassword(principal.username) ?? '', iceServers: phone.iceServers.map((s) => ({ urls: s.urls })) },
       answerTargetSec: config.sla.thresholdSec,
       wrapUpSec: config.acd.wrapUpSec,
+      ...(config.desk.demo ? { demo: { ...config.desk.demo, robots: [...config.desk.demo.robots] } } : {}),
     };
     // Carries a SIP password: never cached.
     return reply.header('cache-control', 'no-store').send(body);

@@ -12,7 +12,7 @@ import { addCounters, classify, emptyCounters, outcomeOfCall, queueOfCall, sumOu
 import type { SlaSettings } from './settings.ts';
 import { iso, type SlaSnapshot } from './snapshot.ts';
 import { CENTER, queueScope, scopesOf, type Scope, type SlaStore } from './store.ts';
-import { DAY_MS, INTERVAL_MS, ROLLING_MS, dayIntervalStarts, dayStart, intervalStart, localDate } from './windows.ts';
+import { DAY_MS, INTERVAL_MS, dayIntervalStarts, dayStart, intervalStart, localDate } from './windows.ts';
 
 export interface SlaServiceDeps {
   readonly store: SlaStore;
@@ -91,7 +91,7 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
     const starts = dayIntervalStarts(day, atMs);
     const [intervals, rolling, alerts] = await Promise.all([
       store.intervals(scope, starts),
-      store.rollingOutcomes(scope, atMs * 1000),
+      store.rollingOutcomes(scope, atMs * 1000, settings.rollingMs),
       states ? Promise.resolve(states) : store.alertStates(),
     ]);
     const current = intervals[intervals.length - 1] ?? emptyCounters();
@@ -107,7 +107,7 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
       minCounted: settings.minCounted,
       interval: { start: iso(iStart), end: iso(iStart + INTERVAL_MS), ...measuresOf(current) },
       today: { start: iso(day), end: iso(day + DAY_MS), date: localDate(atMs), ...measuresOf(todayCounters) },
-      rolling24h: { start: iso(atMs - ROLLING_MS), end: iso(atMs), ...measuresOf(sumOutcomes(rolling, settings)) },
+      rolling24h: { start: iso(atMs - settings.rollingMs), end: iso(atMs), ...measuresOf(sumOutcomes(rolling, settings)) },
       alert: { firing: alert?.firing ?? false, since: alert ? iso(alert.sinceMs) : null },
     };
   }

@@ -14,6 +14,7 @@ export interface SlaSettingsInput {
   readonly alertWebhookSecret?: string | undefined;
   readonly evaluateIntervalMs?: number | undefined;
   readonly updateThrottleMs?: number | undefined;
+  readonly rollingWindowSec?: number | undefined;
 }
 
 export interface SlaSettings extends SlaRules, AlertRules {
@@ -22,6 +23,8 @@ export interface SlaSettings extends SlaRules, AlertRules {
   readonly webhookTimeoutMs: number;
   readonly evaluateIntervalMs: number;
   readonly updateThrottleMs: number;
+  /** The rolling window's length (ms): 24 h unless configured shorter. */
+  readonly rollingMs: number;
 }
 
 export const SLA_DEFAULTS = {
@@ -29,6 +32,7 @@ export const SLA_DEFAULTS = {
   alertWebhookTimeoutMs: 5_000,
   evaluateIntervalMs: 60_000,
   updateThrottleMs: 1_000,
+  rollingWindowSec: 86_400,
 } as const;
 
 export function slaSettings(c: SlaSettingsInput): SlaSettings {
@@ -42,5 +46,6 @@ export function slaSettings(c: SlaSettingsInput): SlaSettings {
     webhookTimeoutMs: c.alertWebhookTimeoutMs ?? SLA_DEFAULTS.alertWebhookTimeoutMs,
     evaluateIntervalMs: c.evaluateIntervalMs ?? SLA_DEFAULTS.evaluateIntervalMs,
     updateThrottleMs: c.updateThrottleMs ?? SLA_DEFAULTS.updateThrottleMs,
+    rollingMs: (c.rollingWindowSec ?? SLA_DEFAULTS.rollingWindowSec) * 1000,
   };
 }

@@ -19,7 +19,7 @@ export interface SlaStore {
   /** Counters of the intervals starting at `startsMs`, in that order (empty counters where none). */
   intervals(scope: Scope, startsMs: readonly number[]): Promise<Counters[]>;
   /** Outcomes whose t0 is in the rolling 24 h ending at `atUs` (windows.ts inRolling). */
-  rollingOutcomes(scope: Scope, atUs: number): Promise<Outcome[]>;
+  rollingOutcomes(scope: Scope, atUs: number, rollingMs?: number): Promise<Outcome[]>;
   alertStates(): Promise<Map<Scope, AlertState>>;
   /** Store `next` unless the stored state already has the same `firing`; true when this call changed it. */
   changeAlert(scope: Scope, next: AlertState): Promise<boolean>;

@@ -3,7 +3,8 @@
 // Every window holds a call by its t0 (the moment it was offered to the human queue).
 //   interval: [start, start + 15 min), aligned to :00/:15/:30/:45 Beijing time;
 //   day:      [00:00, next 00:00) Beijing calendar day;
-//   rolling:  (at - 24 h, at]  - exactly 24 hours of t0s ending at `at` inclusive.
+//   rolling:  (at - 24 h, at]  - exactly 24 hours of t0s ending at `at` inclusive (configurable
+//             shorter: sla.rollingWindowSec).
 
 export const INTERVAL_MS = 15 * 60_000;
 export const DAY_MS = 86_400_000;
@@ -37,6 +38,6 @@ export function dayIntervalStarts(dayStartMs: number, untilMs = dayStartMs + DAY
 }
 
 /** Is a t0 (µs) inside the rolling window ending at `atUs`? Lower bound exclusive, upper inclusive. */
-export function inRolling(t0Us: number, atUs: number): boolean {
-  return t0Us > atUs - ROLLING_MS * 1000 && t0Us <= atUs;
+export function inRolling(t0Us: number, atUs: number, rollingMs = ROLLING_MS): boolean {
+  return t0Us > atUs - rollingMs * 1000 && t0Us <= atUs;
 }

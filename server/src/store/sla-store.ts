@@ -104,14 +104,14 @@ export class SlaRedisStore implements SlaStore {
     });
   }
 
-  async rollingOutcomes(scope: Scope, atUs: number): Promise<Outcome[]> {
+  async rollingOutcomes(scope: Scope, atUs: number, rollingMs = ROLLING_MS): Promise<Outcome[]> {
     // Scores are whole ms: fetch the covering ms range, then cut exactly on the µs t0 in the member.
-    const fromMs = Math.floor((atUs - ROLLING_MS * 1000) / 1000);
+    const fromMs = Math.floor((atUs - rollingMs * 1000) / 1000);
     const raw = await this.redis.zrangebyscore(this.keys.slaOutcomes(scope), fromMs, Math.floor(atUs / 1000));
     const out: Outcome[] = [];
     for (const json of raw) {
       const m = JSON.parse(json) as Member;
-      if (inRolling(m.t, atUs)) out.push({ callId: m.c, queue: m.q, kind: m.k, t0Us: m.t, atUs: m.a });
+      if (inRolling(m.t, atUs, rollingMs)) out.push({ callId: m.c, queue: m.q, kind: m.k, t0Us: m.t, atUs: m.a });
     }
     return out;
   }

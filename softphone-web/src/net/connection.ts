@@ -59,6 +59,7 @@ export class Connection {
     s.on('call:update', (data) => this.deliver({ type: 'call:update', data }, data.seq));
     s.on('call:removed', (data) => this.deliver({ type: 'call:removed', data }, data.seq));
     s.on('agent:state', (data) => this.deliver({ type: 'agent:state', data }, data.seq));
+    s.on('center:update', (data) => this.deliver({ type: 'center:update', data }, data.seq));
     s.on('disconnect', (reason) => {
       h.onEvent({ type: 'disconnected' });
       if (this.closed) return;

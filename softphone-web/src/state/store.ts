@@ -1,6 +1,6 @@
 // The softphone's view of the server: one pure reducer over the /agent namespace's events.
 // Kept DOM-free so the rules (a snapshot replaces everything, stale deltas are dropped) are tested in Node.
-import type { AgentSnapshot, AgentStateUpdate, AgentView, CallRemoved, CallUpdate, CallView } from '../../../server/src/realtime/events.ts';
+import type { AgentSnapshot, AgentStateUpdate, AgentView, CallRemoved, CallUpdate, CallView, CenterFigures, CenterUpdate } from '../../../server/src/realtime/events.ts';
 
 export interface SoftphoneState {
   /** False until the first snapshot of the current connection: deltas before it are meaningless. */
@@ -13,6 +13,8 @@ export interface SoftphoneState {
    * caller after the call is gone from the server's state.
    */
   readonly recent: readonly CallView[];
+  /** The center's rolling 15-second rate (null: the service does not measure it, or not yet). */
+  readonly center: CenterFigures | null;
 }
 
 export type ServerEvent =
@@ -20,12 +22,13 @@ export type ServerEvent =
   | { type: 'call:update'; data: CallUpdate }
   | { type: 'call:removed'; data: CallRemoved }
   | { type: 'agent:state'; data: AgentStateUpdate }
+  | { type: 'center:update'; data: CenterUpdate }
   /** The connection dropped: the next snapshot is authoritative, and deltas until then are not. */
   | { type: 'disconnected' };
 
 const RECENT_MAX = 5;
 
-export const initialState: SoftphoneState = { synced: false, seq: -1, agent: null, calls: {}, recent: [] };
+export const initialState: SoftphoneState = { synced: false, seq: -1, agent: null, calls: {}, recent: [], center: null };
 
 function remember(recent: readonly CallView[], call: CallView | undefined): readonly CallView[] {
   if (!call) return recent;
@@ -42,7 +45,7 @@ export function reduce(state: SoftphoneState, ev: ServerEvent): SoftphoneState {
       // Calls that vanished while we were away still matter to a pending wrap-up form.
       let recent = state.recent;
       for (const old of Object.values(state.calls)) if (!calls[old.id]) recent = remember(recent, old);
-      return { synced: true, seq: ev.data.seq, agent: ev.data.agent, calls, recent };
+      return { synced: true, seq: ev.data.seq, agent: ev.data.agent, calls, recent, center: ev.data.center ?? null };
     }
     case 'disconnected':
       return { ...state, synced: false };
@@ -62,6 +65,8 @@ export function reduce(state: SoftphoneState, ev: ServerEvent): SoftphoneState {
     }
     case 'agent:state':
       return { ...state, seq, agent: ev.data.agent };
+    case 'center:update':
+      return { ...state, seq, center: ev.data.center };
   }
 }
 

@@ -6,6 +6,8 @@ import { h } from './dom.ts';
 
 export const lineName = (line: string): string => tOr(`line.${line}`, line);
 export const queueName = (queue: string): string => tOr(`queue.${queue}`, queue);
+/** An IVR node in the agent's language: the built-in flows' nodes are named; a site's own show as given. */
+export const ivrStep = (node: string): string => tOr(`ivr.${node}`, node);
 
 /** The caller's name, unless the switch only repeated the number there (no caller name sent). */
 export function callerName(call: CallView): string {
@@ -22,7 +24,7 @@ function row(label: string, value: Node | string): HTMLElement {
 
 /** Line, queue, priority and IVR path as a compact definition list. */
 export function callFacts(call: CallView): HTMLElement {
-  const ivr = call.ivrPath.length ? h('ol', { class: 'ivr-path' }, ...call.ivrPath.map((s) => h('li', {}, s))) : t('pop.ivrNone');
+  const ivr = call.ivrPath.length ? h('ol', { class: 'ivr-path' }, ...call.ivrPath.map((s) => h('li', { attrs: { 'data-node': s } }, ivrStep(s)))) : t('pop.ivrNone');
   return h(
     'dl',
     { class: 'facts' },

@@ -4,11 +4,22 @@ import { lang, setLang, t } from '../i18n/i18n.ts';
 import { login, type Session } from '../net/api.ts';
 import { bind, h, setText } from './dom.ts';
 
-export function loginView(onSession: (s: Session) => void, notice?: string): HTMLElement {
-  const username = h('input', { testid: 'login-username', attrs: { id: 'login-username', name: 'username', autocomplete: 'username', inputmode: 'numeric', required: '' } });
+/** A message in whatever language is current when it is shown: re-rendered on a language switch. */
+export type Notice = () => string;
+
+export function loginView(onSession: (s: Session) => void, notice?: Notice): HTMLElement {
+  // User names are not always numbers (supervisor, dispatcher, site-specific ids): a plain text
+  // keyboard on touch devices, without auto-capitalisation or correction.
+  const username = h('input', { testid: 'login-username', attrs: { id: 'login-username', name: 'username', autocomplete: 'username', autocapitalize: 'none', autocorrect: 'off', spellcheck: 'false', required: '' } });
   const password = h('input', { testid: 'login-password', attrs: { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: '' } });
   const submit = h('button', { class: 'btn btn-primary', testid: 'login-submit', text: 'login.submit', attrs: { type: 'submit' } });
-  const error = h('p', { class: 'form-error', attrs: { role: 'alert', id: 'login-error' } }, notice ?? '');
+  let message: Notice | undefined = notice;
+  const error = h('p', { class: 'form-error', testid: 'login-error', attrs: { role: 'alert', id: 'login-error' } });
+  bind(error, (e) => (e.textContent = message?.() ?? ''));
+  const say = (m: Notice): void => {
+    message = m;
+    setText(error, m());
+  };
   const langBtn = h('button', { class: 'btn btn-quiet', testid: 'lang-toggle', attrs: { type: 'button' }, on: { click: () => setLang(lang() === 'en' ? 'zh-CN' : 'en') } });
   bind(langBtn, (b) => {
     b.textContent = t('lang.toggle');
@@ -39,11 +50,12 @@ export function loginView(onSession: (s: Session) => void, notice?: string): HTM
     if (!username.value.trim()) return username.focus();
     if (!password.value) return password.focus();
     submit.disabled = true;
-    setText(error, t('login.busy'));
+    say(() => t('login.busy'));
     const res = await login(username.value.trim(), password.value);
     submit.disabled = false;
     if (res.ok) return onSession(res.session);
-    setText(error, t(`login.error.${res.error}`));
+    const reason = res.error;
+    say(() => t(`login.error.${reason}`));
     password.value = '';
     password.focus();
   }

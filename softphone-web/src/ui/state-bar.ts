@@ -12,6 +12,28 @@ import { bind, button, h, setAttr, setText, show } from './dom.ts';
 
 type Reason = (typeof NOT_READY_REASONS)[number];
 
+const isReason = (r: string | undefined): r is Reason => (NOT_READY_REASONS as readonly string[]).includes(r ?? '');
+const AFTER_KEY = 'softphone.notReadyAfter';
+
+/** "Not ready after this call", kept per tab so a reload during the call does not lose it. */
+function loadAfter(agentId: string): Reason | undefined {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(AFTER_KEY) ?? 'null') as { agentId: string; reason: string } | null;
+    return saved?.agentId === agentId && isReason(saved.reason) ? saved.reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveAfter(agentId: string, reason: Reason | undefined): void {
+  try {
+    if (reason) sessionStorage.setItem(AFTER_KEY, JSON.stringify({ agentId, reason }));
+    else sessionStorage.removeItem(AFTER_KEY);
+  } catch {
+    // No storage: the choice lasts for this page.
+  }
+}
+
 export class StateBar {
   readonly el: HTMLElement;
   private readonly who = h('div', { class: 'who' });
@@ -23,6 +45,11 @@ export class StateBar {
   readonly ready: HTMLButtonElement;
   readonly notReady: HTMLButtonElement;
   private readonly reason: HTMLSelectElement;
+  /** Toggles "not ready after this call" while a call rings or talks. */
+  readonly notReadyAfter: HTMLButtonElement;
+  private after: Reason | undefined;
+  /** The state and reason the reason box last followed: it follows the server, not every render. */
+  private synced: string | undefined;
   private readonly extend: HTMLButtonElement;
   private readonly logout: HTMLButtonElement;
   private readonly signOut: HTMLButtonElement;
@@ -37,6 +64,8 @@ export class StateBar {
     this.reason = h('select', { testid: 'not-ready-reason', label: 'reason.label', attrs: { id: 'not-ready-reason' } });
     for (const r of NOT_READY_REASONS) this.reason.append(h('option', { text: `reason.${r}`, attrs: { value: r } }));
     this.notReady = button('btn.notReady', { class: 'btn', testid: 'btn-not-ready', shortcut: 'Alt+N', on: { click: () => void this.onNotReady() } });
+    this.notReadyAfter = button('btn.notReadyAfter', { class: 'btn', testid: 'btn-not-ready-after', on: { click: () => this.toggleAfter() } });
+    this.after = loadAfter(ctx.me);
     this.extend = button('btn.extend', { class: 'btn', testid: 'btn-extend', on: { click: () => void this.run([{ action: 'extend-wrap-up' }]) } });
     this.logout = button('btn.logout', { class: 'btn', testid: 'btn-logout', on: { click: () => void this.run([{ action: 'logout' }]) } });
     this.signOut = button('btn.signOut', { class: 'btn btn-quiet', testid: 'btn-sign-out', on: { click: onSignOut } });
@@ -53,7 +82,7 @@ export class StateBar {
       h('h1', { class: 'app-title', text: 'app.title' }),
       this.who,
       h('div', { class: 'state-box' }, this.state, this.detail, this.extend),
-      h('div', { class: 'state-actions', attrs: { role: 'group' } }, this.ready, this.reason, this.notReady, this.logout),
+      h('div', { class: 'state-actions', attrs: { role: 'group' } }, this.ready, this.reason, this.notReady, this.notReadyAfter, this.logout),
       h('div', { class: 'status' }, this.clock, this.phoneBadge, this.conn, langBtn, this.signOut),
     );
   }
@@ -70,7 +99,16 @@ export class StateBar {
     const st = agent?.state;
     let stateText = st ? tOr(`agent.state.${st}`, st) : t('agent.state.unknown');
     if (st === 'not-ready' && agent?.reason) stateText += ` · ${tOr(`reason.${agent.reason}`, agent.reason)}`;
+    if (this.after && (st === 'reserved' || st === 'on-call')) stateText += ` · ${t('agent.notReadyAfter', { reason: t(`reason.${this.after}`) })}`;
     setText(this.state, stateText);
+    // The reason box shows the agent's reason (after a reload too), not the first option; it
+    // follows the server when the state or reason changes there, and is the agent's choice between.
+    const key = `${st ?? ''}:${agent?.reason ?? ''}`;
+    if (key !== this.synced) {
+      this.synced = key;
+      if (st === 'not-ready' && agent?.reason && [...this.reason.options].some((o) => o.value === agent.reason)) this.reason.value = agent.reason;
+    }
+    this.applyAfter(st);
     setAttr(this.state, 'data-state', st ?? 'unknown');
 
     const wrapLeft = st === 'wrap-up' ? wrapUpRemainingSec(agent?.wrapUntil, view.now) : undefined;
@@ -85,6 +123,13 @@ export class StateBar {
     this.logout.disabled = offline || this.busy || !allowed.logout;
     this.extend.disabled = offline || this.busy;
     show(this.extend, allowed.extendWrapUp);
+    // While a call rings or talks, not-ready itself is refused: offer it for after the call.
+    const onCall = st === 'reserved' || st === 'on-call';
+    show(this.notReady, !onCall);
+    show(this.notReadyAfter, onCall);
+    this.notReadyAfter.disabled = offline;
+    setAttr(this.notReadyAfter, 'aria-pressed', String(this.after !== undefined));
+    if (onCall) this.reason.disabled = offline;
     this.signOut.disabled = !allowed.signOut;
     setAttr(this.ready, 'aria-pressed', String(st === 'ready'));
 
@@ -96,6 +141,32 @@ export class StateBar {
     setAttr(this.phoneBadge, 'data-status', phone.status);
     setText(this.conn, t(`conn.${this.connStatus}`));
     setAttr(this.conn, 'data-status', this.connStatus);
+  }
+
+  private toggleAfter(): void {
+    this.after = this.after ? undefined : (this.reason.value as Reason);
+    saveAfter(this.ctx.me, this.after);
+    this.ctx.refresh();
+  }
+
+  /**
+   * The call is over (wrap-up, or ready when there is no wrap-up time): go not ready with the
+   * chosen reason at once. From wrap-up no call can be offered in between; the wrap-up form can
+   * still be filed while not ready.
+   */
+  private applyAfter(st: string | undefined): void {
+    if (!this.after || this.busy) return;
+    if (st !== 'wrap-up' && st !== 'ready') {
+      if (st === 'not-ready' || st === 'logged-out') {
+        this.after = undefined;
+        saveAfter(this.ctx.me, undefined);
+      }
+      return;
+    }
+    const reason = this.after;
+    this.after = undefined;
+    saveAfter(this.ctx.me, undefined);
+    void this.run([{ action: 'not-ready', reason }]);
   }
 
   private async onReady(): Promise<void> {

@@ -1,5 +1,6 @@
-// My figures today, as the server counts them since local midnight: refreshed every 30 s and right
-// after each work order, so the agent sees the effect of the call just finished.
+// My figures today, as the server counts them since local midnight: refreshed every 30 s, right
+// after each work order and at each change of the agent's state (offered, answered, ended), so the
+// agent sees a call counted while still on it.
 import { WRAP_UP_CATEGORIES, type AgentStats } from '../../../server/src/realtime/events.ts';
 import { t, type MessageKey } from '../i18n/i18n.ts';
 import { formatClock, formatDuration, formatPercent } from '../state/format.ts';
@@ -15,6 +16,7 @@ export class StatsPanel {
   private stats: AgentStats | undefined;
   private updatedAt: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
+  private soonTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly ctx: Ctx) {
     const item = (id: string, key: MessageKey): HTMLElement => {
@@ -50,6 +52,16 @@ export class StatsPanel {
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.soonTimer);
+  }
+
+  /**
+   * Reload shortly: the server counts an offer or an answer as the switch reports it, a moment
+   * after the agent's state changed; several changes in a row make one request.
+   */
+  soon(delayMs = 500): void {
+    clearTimeout(this.soonTimer);
+    this.soonTimer = setTimeout(() => void this.load(), delayMs);
   }
 
   async load(): Promise<void> {

@@ -134,17 +134,18 @@ export class TransferDialog {
 
   private fillAgents(): void {
     const keep = this.agent.value;
-    const agents = (this.directory?.agents ?? []).filter((a) => a.id !== this.ctx.me);
+    // Only ready colleagues can take a caller (a blind transfer reserves the target, an attended
+    // one rings it): busy and logged-out colleagues are not offered at all.
+    const agents = (this.directory?.agents ?? []).filter((a) => a.id !== this.ctx.me && a.state === 'ready');
     if (!agents.length) {
-      this.agent.replaceChildren(h('option', { attrs: { value: '' } }, this.directory ? t('transfer.noAgents') : t('transfer.loading')));
+      this.agent.replaceChildren(h('option', { attrs: { value: '' } }, this.directory ? t('transfer.noReadyAgents') : t('transfer.loading')));
       return;
     }
-    // Ready colleagues first: they are the ones who can take the caller now.
-    const sorted = [...agents].sort((a, b) => Number(b.state === 'ready') - Number(a.state === 'ready') || a.id.localeCompare(b.id));
+    const sorted = [...agents].sort((a, b) => a.id.localeCompare(b.id));
     this.agent.replaceChildren(
       ...sorted.map((a) => h('option', { attrs: { value: a.id, 'data-state': a.state } }, t('transfer.agentOption', { name: a.name, id: a.id, state: tOr(`agent.state.${a.state}`, a.state) }))),
     );
-    if (keep) this.agent.value = keep;
+    if (keep && agents.some((a) => a.id === keep)) this.agent.value = keep;
   }
 
   private fillQueues(): void {

@@ -8,6 +8,7 @@ import type { Phone } from '../phone/phone.ts';
 import { activeForMe, ringingForMe } from '../state/selectors.ts';
 import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
+import { CenterStrip } from './center-strip.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
@@ -32,6 +33,7 @@ export class Workspace {
   private readonly call: CallPanel;
   private readonly wrapUp: WrapUpForm;
   private readonly stats: StatsPanel;
+  private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
@@ -52,9 +54,10 @@ export class Workspace {
         const before = this.state.agent?.state;
         this.state = reduce(this.state, ev);
         // First connection or a reconnect: (re)load the figures, which may have moved meanwhile;
-        // and when a call of ours ends (wrap-up begins), so the agent sees it counted at once.
-        const entersWrapUp = before !== 'wrap-up' && this.state.agent?.state === 'wrap-up';
-        if (ev.type === 'snapshot' || entersWrapUp) void this.stats.load();
+        // and at each of my state changes (offered, answered, call ended), so the agent sees a
+        // call counted while it is still on it.
+        if (ev.type === 'snapshot') void this.stats.load();
+        else if (before !== this.state.agent?.state) this.stats.soon();
         this.render();
       },
       onStatus: (s) => this.onConn(s),
@@ -88,6 +91,7 @@ export class Workspace {
     });
     this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
     this.stats = new StatsPanel(this.ctx);
+    this.center = new CenterStrip(config.demo);
 
     const shortcuts: Shortcut[] = [
       { code: 'KeyA', label: 'Alt+A', name: 'keys.answer', target: () => this.pop.answer },
@@ -105,6 +109,7 @@ export class Workspace {
       'div',
       { class: 'workspace' },
       this.bar.el,
+      this.center.el,
       h(
         'main',
         { class: 'layout' },
@@ -149,6 +154,7 @@ export class Workspace {
     const ringing = ringingForMe(this.state, me);
     const active = activeForMe(this.state, me);
     this.bar.update(view);
+    this.center.update(view);
     this.pop.update(view, ringing);
     this.call.update(view, active);
     this.wrapUp.update(this.state);
