@@ -36,5 +36,6 @@ export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallO
       await call.execute('bridge', dial);
     },
     hangup: (cause) => call.hangup(cause),
+    variable: (name) => call.channel.get(`variable_${name}`),
   };
 }

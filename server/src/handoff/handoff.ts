@@ -19,7 +19,8 @@ export interface HandoffOutcome {
   readonly atMs: number;
 }
 
-export interface Handoff {
+// A type, not an interface: REST responses check it against an open object schema (index signature).
+export type Handoff = {
   readonly id: string;
   readonly partner: string;
   readonly direction: 'in' | 'out';
@@ -49,7 +50,7 @@ export interface Handoff {
   returnedMs?: number;
   threeWay?: boolean;
   outcome?: HandoffOutcome;
-}
+};
 
 const digits = (what: string, min: number, max: number) => z.string({ error: `expected ${what}` }).regex(new RegExp(`^\\+?[0-9]{${min},${max}}$`), { error: `expected ${what}` });
 const words = (what: string, max: number) => z.string({ error: `expected ${what}` }).trim().min(1, { error: `expected ${what}` }).max(max, { error: `expected ${what} of at most ${max} characters` });

@@ -49,3 +49,12 @@ export function partnersFor(partners: readonly Partner[], who: { readonly role: 
   if (who.role !== 'dispatcher') return [];
   return partners.filter((p) => who.groups?.includes(p.id));
 }
+
+/** The config section `handoff` (config.ts): partners and the timings of a transfer from one. */
+export const handoffConfigSchema = z.strictObject({
+  partners: partnersSchema.default(() => partnersSchema.parse(DEFAULT_PARTNERS)),
+  /** An announced caller number matches an incoming call without a case id for this long. */
+  matchWindowSec: z.number({ error: 'expected seconds between 10 and 3600' }).int().min(10).max(3600).default(300),
+  /** The dispatcher is warned when no agent answered this long after the call was queued. */
+  answerWarnSec: z.number({ error: 'expected seconds between 5 and 3600' }).int().min(5).max(3600).default(60),
+});
