@@ -19,6 +19,7 @@ import queueRoutes from './routes/queues.ts';
 import slaRoutes from './routes/sla.ts';
 import loginRoutes from './routes/login.ts';
 import softphoneRoutes from './routes/softphone.ts';
+import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   };
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
+  /** Present when partner hotlines' handoffs run: /api/handoffs. */
+  handoffs?: HandoffRoutesOptions;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
   storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
@@ -123,6 +126,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla, ...(deps.acd ? { queueNames: deps.acd.queueConfigs.map((q) => q.name) } : {}) });
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
+  if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

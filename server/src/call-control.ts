@@ -14,13 +14,13 @@ import { switchCommands } from './freeswitch/commands.ts';
 import { dialString } from './freeswitch/esl-values.ts';
 import { createSwitchMetrics, noSwitchMetrics } from './switch-metrics.ts';
 import { parseShowChannels, resync } from './freeswitch/resync.ts';
-import { takeCall } from './intake/call-intake.ts';
+import { takeCall, type IntakeCall } from './intake/call-intake.ts';
 import { FlowStore } from './ivr/flow-store.ts';
 import type { Shutdown } from './shutdown.ts';
 import { CallStore } from './store/call-store.ts';
 import { CdrSink } from './store/cdr-sink.ts';
 import { redisKeys } from './store/keys.ts';
-import { QueueStore } from './store/queue-store.ts';
+import { PRIORITY, QueueStore } from './store/queue-store.ts';
 import { isRedisUnavailable } from './store/redis-client.ts';
 import { startAcd, type Acd } from './acd-control.ts';
 import type { AgentRecord } from './acd/agent-state.ts';
@@ -32,6 +32,8 @@ import { SlaRedisStore } from './store/sla-store.ts';
 import type { RealtimeHub } from './realtime/hub.ts';
 import { startDesk } from './desk-control.ts';
 import type { Desk } from './desk/desk.ts';
+import { startHandoffs } from './handoff-control.ts';
+import type { HandoffService } from './handoff/service.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -42,6 +44,7 @@ export interface CallControl {
   readonly acd: Acd;
   readonly desk: Desk;
   readonly sla: SlaService;
+  readonly handoffs: HandoffService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -96,15 +99,19 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     ...(deps.metrics ? { registry: deps.metrics } : {}),
   });
   sla.start();
+  // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
       // Answers count when they happen, not when the call ends (the live interval stays current).
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       deps.hub?.publish('call', call);
+      late.handoffs?.onCall(call);
     },
     onCompleted: (call) => {
       deps.hub?.publish('callRemoved', call);
+      late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       track('CDR', call.id, cdrs.write(buildCdr(call)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
@@ -113,7 +120,6 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   for (const call of await callStore.loadLive()) registry.restore(call);
 
   // The ACD needs the nodes and the nodes' handlers need the ACD: bound once both exist.
-  const late: { acd?: Acd; desk?: Desk } = {};
   const switchMetrics = deps.metrics ? createSwitchMetrics(deps.metrics) : noSwitchMetrics;
   // Nodes connected and resynced: the router offers calls only while there is one.
   const synced = new Set<string>();
@@ -188,11 +194,34 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     metrics: switchMetrics,
   });
   late.acd = acd;
-  const desk = startDesk({ config, logger: deps.logger, redis, keys, registry, acd, shutdown, now });
+  const desk = startDesk({
+    config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
+    onWrapUp: (w) => void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded')),
+  });
   late.desk = desk;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  const handoffs = startHandoffs({
+    config, logger: deps.logger, redis, keys, queues, shutdown, now,
+    ...(deps.hub ? { onChange: (h) => deps.hub!.publish('handoff', h) } : {}),
+    sendOut: async (callId, gateway, number) => {
+      const node = nodeByName.get(registry.get(callId)?.node ?? '') ?? nodes[0];
+      if (!node) throw new Error('no FreeSWITCH node configured');
+      const cmds = switchCommands((c) => node.api(c));
+      await cmds.setVar(callId, 'hotline_partner_gateway', gateway);
+      await cmds.setVar(callId, 'hotline_partner_number', number);
+      await cmds.transfer(callId, 'hotline_partner', 'hotline_queue');
+    },
+  });
+  late.handoffs = handoffs;
+  const partnerCall = async (c: IntakeCall, queue: string): Promise<number | undefined> => {
+    const partner = handoffs.partnerOfLine(c.line);
+    if (!partner) return undefined;
+    const caseId = partner.caseIdVariable ? c.variable?.(partner.caseIdVariable) : undefined;
+    const m = await handoffs.match({ callId: c.callId, line: c.line, callerNumber: c.callerNumber, caseId: caseId || undefined, queue });
+    return m ? PRIORITY[m.priority] : undefined;
+  };
   let accepting = true;
   const dial = (target: string, reason: string): string => dialString(reason === 'to110' ? config.dial.to110 : config.dial.external, target, 'transfer target');
   // Only the switch may connect to the outbound-socket listener (default: the nodes' own hosts).
@@ -224,7 +253,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           await switchCommands((c) => commands.api(c)).transfer(uuid, 'hotline_wait', 'hotline_queue');
         },
       });
-      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), onQueued: (q) => acd.router.onQueued(q), active: () => accepting }));
+      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), partnerCall, onQueued: (q) => acd.router.onQueued(q), active: () => accepting }));
     },
   );
 
@@ -247,6 +276,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     acd,
     desk,
     sla,
+    handoffs,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

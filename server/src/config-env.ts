@@ -47,6 +47,9 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_ACD_RING_NO_ANSWER_SEC', path: ['acd', 'ringNoAnswerSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_QUEUES_PATH', path: ['acd', 'queuesPath'], kind: 'string' },
   { name: 'HOTLINE_ACD_PHONE_FAILURE_LIMIT', path: ['acd', 'phoneFailureLimit'], kind: 'int' },
+  { name: 'HOTLINE_HANDOFF_PARTNERS', path: ['handoff', 'partners'], kind: 'json' },
+  { name: 'HOTLINE_HANDOFF_MATCH_WINDOW_SEC', path: ['handoff', 'matchWindowSec'], kind: 'int' },
+  { name: 'HOTLINE_HANDOFF_ANSWER_WARN_SEC', path: ['handoff', 'answerWarnSec'], kind: 'int' },
   // -- end acd: routing --
   // -- auth --
   { name: 'HOTLINE_AUTH_USERS_PATH', path: ['auth', 'usersPath'], kind: 'string' },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CONFIG_FILE_ENV, envBindings, singleNodeEnv, type Env, type EnvKind } from './config-env.ts';
 import { exposureProblems } from './config-exposure.ts';
 import { redactSecrets } from './redact.ts';
+import { handoffConfigSchema } from './handoff/partners.ts';
 
 export { CONFIG_FILE_ENV, envBindings, singleNodeEnv, unknownEnvVars, type Env, type EnvBinding } from './config-env.ts';
 
@@ -273,6 +274,7 @@ export const configSchema = z.strictObject({
   dial: dialSchema.prefault({}),
   sla: slaSchema.prefault({}),
   acd: acdSchema.prefault({}),
+  handoff: handoffConfigSchema.prefault({}),
   auth: authSchema.prefault({}),
   realtime: realtimeSchema.prefault({}),
   desk: deskSchema.prefault({}),

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Acd } from './acd-control.ts';
 import type { CallRegistry } from './calls/registry.ts';
 import type { Config } from './config.ts';
-import { Desk } from './desk/desk.ts';
+import { Desk, type TicketSink } from './desk/desk.ts';
 import { ticketWebhook } from './desk/ticket-webhook.ts';
 import type { Shutdown } from './shutdown.ts';
 import { DeskStore } from './store/desk-store.ts';
@@ -20,6 +20,8 @@ export interface DeskControlDeps {
   readonly acd: Pick<Acd, 'agents' | 'agentBecameReady'>;
   readonly shutdown: Shutdown;
   readonly now: () => number;
+  /** Also told of every filed wrap-up (a partner's transfer takes it as its outcome). */
+  readonly onWrapUp?: TicketSink['send'];
 }
 
 export function startDesk(deps: DeskControlDeps): Desk {
@@ -35,6 +37,10 @@ export function startDesk(deps: DeskControlDeps): Desk {
       })
     : undefined;
   if (tickets) deps.shutdown.add('inflight', 'ticket-webhook', () => tickets.idle());
+  const onWrapUp = deps.onWrapUp;
+  const sink: TicketSink | undefined = onWrapUp
+    ? { send: (w, c) => (tickets?.send(w, c), onWrapUp(w, c)) }
+    : tickets;
   const desk = new Desk({
     store: new DeskStore(deps.redis, deps.keys),
     agents: {
@@ -47,7 +53,7 @@ export function startDesk(deps: DeskControlDeps): Desk {
       },
     },
     calls: deps.registry,
-    ...(tickets ? { tickets } : {}),
+    ...(sink ? { tickets: sink } : {}),
     timeZone: config.desk.timeZone,
     thresholdSec: config.sla.thresholdSec,
     now: deps.now,

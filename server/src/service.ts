@@ -106,6 +106,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       auth,
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(calls ? { sla: calls.sla } : {}),
+      ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,

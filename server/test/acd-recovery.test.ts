@@ -34,8 +34,8 @@ t.test('a crashed instance left an offer behind: released and requeued, or confi
     await queues.enqueue({ callId: c, queue: 'general', priority: 0, t0Us: (NOW - 60_000) * 1000, node: 'fs1', line: 'main' });
   }
   // The dead instance claimed both pairs 10 minutes ago.
-  const c1 = await claims.claim('general', 'general', NOW - 600_000, [[0, 1]]);
-  const c2 = await claims.claim('general', 'general', NOW - 600_000, [[0, 1]]);
+  const c1 = await claims.claim([{ queue: 'general', skill: 'general', tiers: [[0, 1]] }], NOW - 600_000);
+  const c2 = await claims.claim([{ queue: 'general', skill: 'general', tiers: [[0, 1]] }], NOW - 600_000);
   t.ok(c1 && c2);
   const talking = c1!.callId === 'talking-caller' ? c1! : c2!;
   // The talking pair got as far as the bridge before the crash.

@@ -37,7 +37,7 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
   };
   const r = new Router({
     queues: [queueConfigSchema.parse({ name: 'general' })],
-    claims: { claim: async () => (agentReady && n < (opts.maxClaims ?? Infinity) ? { callId: `c${++n}`, agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
+    claims: { claim: async () => (agentReady && n < (opts.maxClaims ?? Infinity) ? { callId: `c${++n}`, queue: 'general', agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
     waiting: { list: async () => [], get: async () => undefined, remove: async (id) => void removed.push(id), move: async () => false, take: async () => false },
     agents: {
       connect: async () => true,

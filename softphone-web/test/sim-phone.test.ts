@@ -6,7 +6,7 @@ import { WebSocket as WsClient } from 'ws';
 import { startFsim } from '../../scripts/fsim/src/fsim.ts';
 import { EslTestClient } from '../../scripts/fsim/test/helpers/esl-test-client.ts';
 import { CAPTURE_DIALPLAN } from '../../scripts/fsim/test/helpers/replay.ts';
-import type { PhoneEvent } from '../src/phone/phone.ts';
+import type { PhoneEvent } from '../src/phone/phone-base.ts';
 import { SimPhone } from '../src/phone/sim-phone.ts';
 
 if (!('WebSocket' in globalThis)) Object.assign(globalThis, { WebSocket: WsClient });

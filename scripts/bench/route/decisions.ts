@@ -102,10 +102,10 @@ export class DecisionTracker {
   /** The router's ClaimPort: the real ClaimStore, timed and watched. */
   claims(claimStore: ClaimStore): ClaimPort {
     return {
-      claim: async (queue, skill, nowMs, tiers) => {
+      claim: async (scopes, nowMs) => {
         const seq = ++this.claimSeq;
         const t = process.hrtime.bigint();
-        const c = await claimStore.claim(queue, skill, nowMs, tiers);
+        const c = await claimStore.claim(scopes, nowMs);
         const us = Number(process.hrtime.bigint() - t) / 1000;
         if (this.phase !== 'warmup') (c ? this.claimUs.hit : this.claimUs.miss).push(us);
         if (c) {
@@ -113,7 +113,7 @@ export class DecisionTracker {
           if (a) a.claimed = true;
           const b = this.pendingAgents.get(c.agentId);
           if (b) b.claimed = true;
-        } else this.passEnded(queue, seq);
+        } else for (const s of scopes) this.passEnded(s.queue, seq);
         return c;
       },
       requeue: (callId) => claimStore.requeue(callId),

@@ -48,9 +48,9 @@ export async function runProbes(redis: Redis, infoConn: Redis, machine: AgentMac
   const probes = {
     claim_no_eligible_agent: {
       setup: `${nAgents} ready agents with skill general at levels 1-5; one caller in queue elder (tiers 0 s: level 6, 10 s: level 1) in its first tier`,
-      ...(await timeIt(50, () => probeClaims.claim('elder', 'general', Date.now(), [[0, 6], [10, 1]]))),
+      ...(await timeIt(50, () => probeClaims.claim([{ queue: 'elder', skill: 'general', tiers: [[0, 6], [10, 1]] }], Date.now()))),
     },
-    claim_empty_queue: await timeIt(50, () => probeClaims.claim('general', 'general', Date.now(), [[0, 1]])),
+    claim_empty_queue: await timeIt(50, () => probeClaims.claim([{ queue: 'general', skill: 'general', tiers: [[0, 1]] }], Date.now())),
     tick_agents_list: { agents: nAgents, ...(await timeIt(10, () => agents.list())) },
   };
   console.error(`route: probes ${JSON.stringify(probes)}`);

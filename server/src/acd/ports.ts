@@ -1,11 +1,12 @@
 // What the ACD needs from the rest of the service, as interfaces: the store (atomic claims, queue
 // membership), agent transitions, switch commands and call facts. Wiring supplies them.
 import type { SwitchCommands } from '../freeswitch/commands.ts';
-import type { Claim } from '../store/claim-store.ts';
+import type { Claim, ClaimScope } from '../store/claim-store.ts';
 import type { QueuedCall } from '../store/queue-store.ts';
 
 export interface ClaimPort {
-  claim(queue: string, skill: string, nowMs: number, tiers: readonly (readonly [number, number])[]): Promise<Claim | undefined>;
+  /** The best caller across every scope (class, then t0) with the longest-idle agent able to take it. */
+  claim(scopes: readonly ClaimScope[], nowMs: number): Promise<Claim | undefined>;
   requeue(callId: string): Promise<boolean>;
 }
 

@@ -1,5 +1,6 @@
 // Event-driven routing: when a caller is queued or an agent becomes ready, claim (caller, agent)
-// pairs atomically and offer each call: originate the agent's phone, bridge on answer. Ring-no-
+// pairs atomically across every queue (highest priority class first, then the oldest t0, whatever
+// queue the caller waits in) and offer each call: originate the agent's phone, bridge on answer. Ring-no-
 // answer sets that agent not-ready and puts the caller back at the head of its class; a caller who
 // hangs up while the agent rings cancels the agent leg. A 1-second tick widens skill tiers as
 // callers wait, overflows callers past their queue's maximum wait and announces positions.
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LogThrottle } from '../log-throttle.ts';
 import type { SwitchEvent } from '../calls/switch-events.ts';
-import type { Claim } from '../store/claim-store.ts';
+import type { Claim, ClaimScope } from '../store/claim-store.ts';
 import type { AgentPort, CallFacts, ClaimPort, SwitchPort, WaitingPort } from './ports.ts';
 import { skillOf, type QueueConfig } from './queue-config.ts';
 import { runCallback, type CallbackDeps } from './callback.ts';
@@ -74,8 +75,11 @@ const defaultRetryDelay = (n: number): number => Math.min(30_000, 500 * 2 ** Mat
 
 export class Router {
   private readonly offersByCall = new Map<string, Offer>();
-  private readonly routing = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
+  /** The routing pass running now, and whether another was asked for during it. */
+  private routing: Promise<void> | undefined;
+  private again = false;
+  /** What every claim looks at: all queues, so priority holds across queues sharing agents. */
+  private readonly scopes: readonly ClaimScope[];
   private readonly inflight = new Set<Promise<void>>();
   private readonly byName: Map<string, QueueConfig>;
   private readonly log: Logger;
@@ -91,6 +95,7 @@ export class Router {
 
   constructor(private readonly deps: RouterDeps) {
     this.byName = new Map(deps.queues.map((q) => [q.name, q]));
+    this.scopes = deps.queues.map((q) => ({ queue: q.name, skill: skillOf(q), tiers: q.tiers.map((t) => [t.afterSec, t.minLevel] as const) }));
     this.log = deps.logger.child({ component: 'acd' });
     this.throttle = new LogThrottle(this.log, { now: deps.now });
   }
@@ -117,17 +122,21 @@ export class Router {
     return this.offersByCall.size;
   }
 
-  onQueued(queue: string): void {
-    this.kick(queue);
+  /**
+   * A caller was queued. Every pass looks at all queues (a claim takes the best caller anywhere), so
+   * the queue name only says why routing runs.
+   */
+  onQueued(_queue: string): void {
+    this.kick();
   }
 
   onAgentReady(skills: readonly string[]): void {
-    for (const q of this.deps.queues) if (skills.includes(skillOf(q))) this.kick(q.name);
+    if (this.deps.queues.some((q) => skills.includes(skillOf(q)))) this.kick();
   }
 
-  /** Route every queue (tier widening happens as time passes: the tick calls this). */
+  /** Route again (tier widening happens as time passes: the tick calls this). */
   routeAll(): void {
-    for (const q of this.deps.queues) this.kick(q.name);
+    this.kick();
   }
 
   onSwitchEvent(ev: SwitchEvent): void {
@@ -142,7 +151,7 @@ export class Router {
 
   /** Resolves when every routing pass and offer in flight on this instance has settled (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.routing.size || this.inflight.size) await Promise.all([...this.routing.values(), ...this.inflight]);
+    while (this.routing || this.inflight.size) await Promise.all([this.routing, ...this.inflight]);
   }
 
   /** Stop the pause timer (shutdown). */
@@ -151,31 +160,30 @@ export class Router {
     this.resumeTimer = undefined;
   }
 
-  /** One routing pass per queue at a time; a request during a pass runs another pass after it. */
-  private kick(queue: string): void {
+  /** One routing pass at a time; a request during a pass runs another pass after it. */
+  private kick(): void {
     if (!this.mayOffer) return;
-    if (this.routing.has(queue)) {
-      this.again.add(queue);
+    if (this.routing) {
+      this.again = true;
       return;
     }
-    const pass = this.route(queue)
-      .catch((err: unknown) => this.log.error({ err, queue }, 'routing pass failed'))
+    this.routing = this.route()
+      .catch((err: unknown) => this.log.error({ err }, 'routing pass failed'))
       .finally(() => {
-        this.routing.delete(queue);
-        if (this.again.delete(queue)) this.kick(queue);
+        this.routing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
       });
-    this.routing.set(queue, pass);
   }
 
-  private async route(queue: string): Promise<void> {
-    const q = this.byName.get(queue);
-    if (!q) return;
-    const tiers = q.tiers.map((t) => [t.afterSec, t.minLevel] as const);
+  private async route(): Promise<void> {
     // Checked before every claim: the switch may go down, or an offer fail, during a pass.
     while (this.mayOffer) {
-      const claim = await this.deps.claims.claim(queue, skillOf(q), this.deps.now(), tiers);
+      const claim = await this.deps.claims.claim(this.scopes, this.deps.now());
       if (!claim) return;
-      const p: Promise<void> = this.offer(queue, claim).finally(() => this.inflight.delete(p));
+      const p: Promise<void> = this.offer(claim.queue, claim).finally(() => this.inflight.delete(p));
       this.inflight.add(p);
     }
   }
@@ -196,7 +204,7 @@ export class Router {
       });
       this.stats.offers++;
       if (result === 'connected') this.stats.connected++;
-      this.kick(queue);
+      this.kick();
       return;
     }
     const offer: Offer = { claim, queue, agentLeg: randomUUID(), cancelled: false, answered: false, phoneChecked: false };
@@ -245,7 +253,7 @@ export class Router {
       log.info('call connected to agent');
     } catch (err) {
       await this.offerFailed(offer, err as Error, log);
-      this.kick(queue);
+      this.kick();
     } finally {
       this.offersByCall.delete(callId);
     }

@@ -25,6 +25,9 @@ export const ACCESS = {
   'realtime:agent': ['agent'],
   'realtime:dispatcher': ['dispatcher', 'supervisor'],
   'realtime:ops': ['ops', 'supervisor'],
+  // Scoped by partner: a dispatcher its partners (its groups name them), a supervisor all.
+  'handoffs:read': ['dispatcher', 'supervisor'],
+  'handoffs:write': ['dispatcher'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -40,6 +43,8 @@ export const ACTIONS: Record<Permission, string> = {
   'realtime:agent': 'open /agent',
   'realtime:dispatcher': 'open /dispatcher',
   'realtime:ops': 'open /ops',
+  'handoffs:read': 'read partner handoffs and diversion figures',
+  'handoffs:write': 'announce or take back partner handoffs',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -82,5 +82,6 @@ export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallO
       return disposition === 'SUCCESS' ? undefined : disposition;
     },
     hangup: (cause) => call.hangup(cause),
+    variable: (name) => call.channel.get(`variable_${name}`),
   };
 }

@@ -37,6 +37,8 @@ export interface IntakeCall extends IvrSession {
    */
   transferOut(target: string, reason: string, headers?: Readonly<Record<string, string>>): Promise<string | undefined>;
   hangup(cause: string): Promise<void>;
+  /** A channel variable the dialplan set (e.g. a partner's vetted case id). */
+  variable?(name: string): string | undefined;
 }
 
 export interface IntakeDeps {
@@ -48,6 +50,11 @@ export interface IntakeDeps {
   readonly logger: Logger;
   /** Whether this number already reached a queue within 24 h (and note that it did now). */
   readonly seenBefore?: (number: string) => Promise<boolean>;
+  /**
+   * A call about to be queued on a partner hotline's line: matched to its handoff (handoff/), and
+   * the partner's priority class, or undefined for an ordinary call. A failure queues it as it is.
+   */
+  readonly partnerCall?: (call: IntakeCall, queue: string) => Promise<number | undefined>;
   /** A caller joined a queue: the ACD should route it. */
   readonly onQueued?: (queue: string) => void;
   /** Pause before enqueue attempt n+1 while the store is away (ms). Default: 250 ms doubling to 5 s. */
@@ -135,7 +142,8 @@ export async function takeCall(call: IntakeCall, deps: IntakeDeps): Promise<Inta
       const t0Us = call.lastEventUs ?? deps.now() * 1000;
       // Unknown while Redis is away: served as a first-time caller rather than not at all.
       const repeat = (await deps.seenBefore?.(call.callerNumber).catch(() => false)) ?? false;
-      const priority = priorityOf(outcome, repeat);
+      const partnerPriority = await deps.partnerCall?.(call, outcome.queue).catch((err: unknown) => void log.warn({ err }, 'partner handoff not matched'));
+      const priority = Math.max(priorityOf(outcome, repeat), partnerPriority ?? PRIORITY.normal);
       deps.registry.recordQueued(call.callId, { queue: outcome.queue, priority, atUs: t0Us, flags: flagsOf(outcome, repeat, call.line) });
       // Into the waiting extension first, then into the queue: a claim must never find a caller the
       // transfer has not reached yet (the transfer would tear down the agent's bridge).

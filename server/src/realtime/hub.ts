@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { AgentRecord } from '../acd/agent-state.ts';
 import type { CallRecord } from '../calls/call-record.ts';
+import type { Handoff } from '../handoff/handoff.ts';
 
 export interface HubEvents {
   /** A call changed (the registry's onChanged). */
@@ -11,6 +12,8 @@ export interface HubEvents {
   callRemoved: [call: Readonly<CallRecord>];
   /** An agent record was written by this instance (state change or admin edit). */
   agent: [agent: Readonly<AgentRecord>];
+  /** A handoff with a partner hotline changed (the dispatcher console). */
+  handoff: [handoff: Readonly<Handoff>];
 }
 
 export class RealtimeHub extends EventEmitter<HubEvents> {

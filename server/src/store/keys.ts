@@ -60,6 +60,20 @@ export interface RedisKeys {
   agentDay(agentId: string, day: string): string;
   /** Counter with a TTL (the window): login attempts spent by one username or one client address. */
   loginAttempts(kind: 'user' | 'address', id: string): string;
+  /** Hash: one handoff with a partner hotline (`json`, `rev` for compare-and-set). */
+  handoff(id: string): string;
+  /** A partner's case id -> handoff id (a case is announced once). */
+  handoffCase(partner: string, caseId: string): string;
+  /** With a TTL (the match window): a pre-announced caller number -> handoff id. */
+  handoffCaller(partner: string, number: string): string;
+  /** A call id -> the handoff it carries. */
+  handoffCall(callId: string): string;
+  /** Sorted set of a partner's handoff ids by creation (ms), for the console's list. */
+  handoffList(partner: string): string;
+  /** Sorted set of handoff ids not yet ended, by creation (ms): warnings and expiry look only here. */
+  readonly handoffOpen: string;
+  /** Hash of a partner's diversion figures for one local day: field `<direction>:<metric>`. */
+  handoffFigures(partner: string, day: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -90,5 +104,12 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     callerHistory: (number) => `${prefix}:desk:history:${number}`,
     agentDay: (agentId, day) => `${prefix}:desk:agent:${agentId}:${day}`,
     loginAttempts: (kind, id) => `${prefix}:login:${kind}:${id}`,
+    handoff: (id) => `${prefix}:handoff:${id}`,
+    handoffCase: (partner, caseId) => `${prefix}:handoff:case:${partner}:${caseId}`,
+    handoffCaller: (partner, number) => `${prefix}:handoff:caller:${partner}:${number}`,
+    handoffCall: (callId) => `${prefix}:handoff:call:${callId}`,
+    handoffList: (partner) => `${prefix}:handoffs:${partner}`,
+    handoffOpen: `${prefix}:handoffs:open`,
+    handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
   };
 }

@@ -3,7 +3,7 @@
 // would pick up. There is no audio; mute is only a local flag.
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
 import { Retry } from '../state/backoff.ts';
-import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
+import { DTMF_RE, PhoneBase, type Phone } from './phone-base.ts';
 
 type SimConfig = Extract<PhoneConfig, { kind: 'simulated' }>;
 

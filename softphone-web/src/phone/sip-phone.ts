@@ -4,7 +4,7 @@
 import { Registerer, SessionState, UserAgent, Web, type Invitation, type Session } from 'sip.js';
 import type { PhoneConfig } from '../../../server/src/realtime/events.ts';
 import { Retry } from '../state/backoff.ts';
-import { DTMF_RE, PhoneBase, type Phone } from './phone.ts';
+import { DTMF_RE, PhoneBase, type Phone } from './phone-base.ts';
 
 type SipConfig = Extract<PhoneConfig, { kind: 'sip' }>;
 

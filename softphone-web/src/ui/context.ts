@@ -2,7 +2,7 @@
 // report. Panels never talk to each other; the app re-renders them all from one state.
 import type { AgentView, SoftphoneConfig } from '../../../server/src/realtime/events.ts';
 import type { Connection } from '../net/connection.ts';
-import type { Phone } from '../phone/phone.ts';
+import type { Phone } from '../phone/phone-base.ts';
 import type { SoftphoneState } from '../state/store.ts';
 import type { Announcer, Toast } from './notify.ts';
 

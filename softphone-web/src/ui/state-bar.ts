@@ -3,7 +3,7 @@
 import { NOT_READY_REASONS, type SetStatePayload } from '../../../server/src/realtime/events.ts';
 import { lang, setLang, t, tOr } from '../i18n/i18n.ts';
 import type { ConnStatus } from '../net/connection.ts';
-import type { PhoneStatus } from '../phone/phone.ts';
+import type { PhoneStatus } from '../phone/phone-base.ts';
 import { allowedActions, notReadyCommands, readyCommands } from '../state/actions.ts';
 import { wrapUpRemainingSec } from '../state/countdown.ts';
 import { formatClock, formatDuration } from '../state/format.ts';

@@ -4,7 +4,7 @@ import type { SoftphoneConfig, TransferPayload } from '../../../server/src/realt
 import { t } from '../i18n/i18n.ts';
 import type { Session } from '../net/api.ts';
 import { Connection, type ConnStatus } from '../net/connection.ts';
-import type { Phone } from '../phone/phone.ts';
+import type { Phone } from '../phone/phone-base.ts';
 import { activeForMe, ringingForMe } from '../state/selectors.ts';
 import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
