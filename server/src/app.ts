@@ -18,7 +18,9 @@ import agentRoutes from './routes/agents.ts';
 import queueRoutes from './routes/queues.ts';
 import slaRoutes from './routes/sla.ts';
 import loginRoutes from './routes/login.ts';
-import softphoneRoutes from './routes/softphone.ts';
+import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
+import opsRoutes from './routes/ops.ts';
+import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
@@ -46,6 +48,8 @@ export interface AppDeps {
     queueConfigs: readonly QueueConfig[];
     onAgentStateChange: (agentId: string) => void;
   };
+  /** Present with call control: reports, forecast, wallboard and supervisor pages. */
+  ops?: OpsService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
@@ -123,6 +127,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.sla) await fastify.register(slaRoutes, { sla: deps.sla });
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
+  if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

@@ -32,6 +32,7 @@ import { SlaRedisStore } from './store/sla-store.ts';
 import type { RealtimeHub } from './realtime/hub.ts';
 import { startDesk } from './desk-control.ts';
 import type { Desk } from './desk/desk.ts';
+import { startOps, type OpsControl } from './ops-control.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -42,6 +43,7 @@ export interface CallControl {
   readonly acd: Acd;
   readonly desk: Desk;
   readonly sla: SlaService;
+  readonly ops: OpsControl;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -106,22 +108,30 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     onCompleted: (call) => {
       deps.hub?.publish('callRemoved', call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
-      track('CDR', call.id, cdrs.write(buildCdr(call)));
+      // The instance whose CDR write wins also records the call's report facts: once per call.
+      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? late.ops?.recordCall(call) : undefined)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
   for (const call of await callStore.loadLive()) registry.restore(call);
 
   // The ACD needs the nodes and the nodes' handlers need the ACD: bound once both exist.
-  const late: { acd?: Acd; desk?: Desk } = {};
+  const late: { acd?: Acd; desk?: Desk; ops?: OpsControl } = {};
   const switchMetrics = deps.metrics ? createSwitchMetrics(deps.metrics) : noSwitchMetrics;
   // Nodes connected and resynced: the router offers calls only while there is one.
   const synced = new Set<string>();
   const nodes = config.freeswitch.nodes.map((n) => {
     const node: InboundNode = new InboundNode(
-      { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger, onProtocolError: () => switchMetrics.inboundProtocolError() },
+      {
+        ...n,
+        events: SUBSCRIBED_EVENTS,
+        logger: deps.logger,
+        onProtocolError: () => switchMetrics.inboundProtocolError(),
+        onCommand: (verb, seconds, ok) => switchMetrics.eslCommand(n.name, verb, seconds, ok),
+      },
       {
         onEvent: (raw) => {
+          switchMetrics.eslEvent(n.name, raw.get('Event-Name'));
           const ev = toSwitchEvent(n.name, raw);
           if (!ev) return;
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
@@ -176,7 +186,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     queueStore: queues,
     nodes,
     now,
-    ...(deps.hub ? { onAgentChanged: (a: AgentRecord) => deps.hub!.publish('agent', a) } : {}),
+    onAgentChanged: (a: AgentRecord) => {
+      deps.hub?.publish('agent', a);
+      late.ops?.agentChanged(a);
+    },
     ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}),
     onAgentLeg: (call, leg, ev) => {
       if (ev.type === 'channel-answer') late.desk?.agentAnswered(call, leg, ev.tsUs);
@@ -190,6 +203,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({ config, logger: deps.logger, redis, keys, registry, acd, shutdown, now });
   late.desk = desk;
+  const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queueNames: acd.queues.map((q) => q.name), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  late.ops = ops;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
@@ -247,6 +262,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     acd,
     desk,
     sla,
+    ops,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

@@ -25,6 +25,11 @@ export const ACCESS = {
   'realtime:agent': ['agent'],
   'realtime:dispatcher': ['dispatcher', 'supervisor'],
   'realtime:ops': ['ops', 'supervisor'],
+  // Reports (CSV) and the staffing forecast: figures only, no caller data.
+  'reports:read': ['supervisor', 'ops', 'admin'],
+  'forecast:read': ['supervisor', 'ops', 'admin'],
+  // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
+  'supervise': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -40,6 +45,9 @@ export const ACTIONS: Record<Permission, string> = {
   'realtime:agent': 'open /agent',
   'realtime:dispatcher': 'open /dispatcher',
   'realtime:ops': 'open /ops',
+  'reports:read': 'download reports',
+  'forecast:read': 'read the staffing forecast',
+  'supervise': 'supervise calls and agents',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -80,7 +80,11 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     agent.agent?.(view);
     ops.agent?.(view);
   };
-  const onSla = (view: SlaView): void => ops.sla(view);
+  const onSla = (view: SlaView): void => {
+    ops.sla(view);
+    // The board is recomputed from Redis, so an update recorded by any instance refreshes it here.
+    opts.board?.poke();
+  };
   const crossInstance = pub !== undefined;
 
   const listeners = {
@@ -103,6 +107,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   opts.hub.on('agent', listeners.agent);
   io.on('agent', onAgent);
   io.on('sla', onSla);
+  const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view));
   const unsubscribeSla = opts.sla?.onUpdate((snap) => {
     const view = snap as unknown as SlaView;
     onSla(view);
@@ -121,6 +126,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('callRemoved', listeners.callRemoved);
       opts.hub.off('agent', listeners.agent);
       unsubscribeSla?.();
+      unsubscribeBoard?.();
       // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:
       // this instance's own (`local`: through the adapter it would disconnect every instance's).
       io.local.disconnectSockets(true);

@@ -60,6 +60,13 @@ export interface RedisKeys {
   agentDay(agentId: string, day: string): string;
   /** Counter with a TTL (the window): login attempts spent by one username or one client address. */
   loginAttempts(kind: 'user' | 'address', id: string): string;
+  /**
+   * Hash: report figures of one 15-minute interval for a scope beside the SLA counters (talk time,
+   * transfers, three-way calls), from each call's CDR, by the call's t0 like the SLA interval.
+   */
+  opsInterval(scope: string, intervalStartMs: number): string;
+  /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
+  readonly opsAudit: string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -90,5 +97,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     callerHistory: (number) => `${prefix}:desk:history:${number}`,
     agentDay: (agentId, day) => `${prefix}:desk:agent:${agentId}:${day}`,
     loginAttempts: (kind, id) => `${prefix}:login:${kind}:${id}`,
+    opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
+    opsAudit: `${prefix}:ops:audit`,
   };
 }
