@@ -203,7 +203,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({ config, logger: deps.logger, redis, keys, registry, acd, shutdown, now });
   late.desk = desk;
-  const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queueNames: acd.queues.map((q) => q.name), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   late.ops = ops;
   for (const node of nodes) node.start();
 

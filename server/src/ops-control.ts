@@ -34,7 +34,7 @@ export interface OpsControlDeps {
   readonly keys: RedisKeys;
   readonly sla: SlaService;
   readonly agents: { list(): Promise<readonly { id: string; name: string }[]> };
-  readonly queueNames: readonly string[];
+  readonly queues: readonly { readonly name: string; readonly skill: string }[];
   readonly shutdown: Shutdown;
   readonly metrics?: Registry;
   readonly now: () => number;
@@ -54,7 +54,7 @@ export function startOps(deps: OpsControlDeps): OpsControl {
     facts: store,
     sla: deps.sla,
     agents: deps.agents,
-    queueNames: deps.queueNames,
+    queues: deps.queues,
     settings: {
       weeks: config.ops.forecastWeeks,
       defaultAhtSec: config.ops.forecastDefaultAhtSec,

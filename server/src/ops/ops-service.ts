@@ -21,8 +21,8 @@ export interface OpsDeps {
   };
   readonly sla: { snapshot(scope: string, atMs?: number): Promise<SlaSnapshot> };
   readonly agents: { list(): Promise<readonly { id: string; name: string }[]> };
-  /** Queue names configured (shown even before their first call). */
-  readonly queueNames: readonly string[];
+  /** Queues configured (shown even before their first call) and the skill that serves each. */
+  readonly queues: readonly { readonly name: string; readonly skill: string }[];
   readonly settings: StaffingSettings & { readonly boardThrottleMs: number };
   readonly logger: Logger;
   readonly now?: () => number;
@@ -90,7 +90,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
   }
 
   async function scopes(): Promise<string[]> {
-    const names = new Set([...deps.queueNames, ...(await deps.counters.queues())]);
+    const names = new Set([...deps.queues.map((q) => q.name), ...(await deps.counters.queues())]);
     return [CENTER, ...[...names].sort().map(queueScope)];
   }
 
@@ -125,6 +125,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
       target: snaps[0]?.target ?? s.target,
       thresholdSec: s.thresholdSec,
       scopes: snaps,
+      queueSkills: Object.fromEntries(deps.queues.map((q) => [q.name, q.skill])),
       series: starts.map((start, i) => seriesPoint(start, counters[i]!)),
       transfers: { from110: today.from110, to110: today.to110, toPartner: today.toPartner },
       alerts: snaps.filter((x) => x.alert.firing).map((x) => ({ scope: x.scope, since: x.alert.since })),

@@ -33,6 +33,8 @@ export interface BoardView {
   thresholdSec: number;
   /** The center first, then each queue: the same snapshots GET /api/sla answers. */
   scopes: SlaSnapshot[];
+  /** The skill that serves each configured queue: the wallboard counts a queue's agents by it. */
+  queueSkills: Record<string, string>;
   /** Today's intervals so far (center). */
   series: BoardInterval[];
   /** Today (center): calls 110 transferred to us, and our transfers to 110 and to partner departments. */
