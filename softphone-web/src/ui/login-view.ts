@@ -43,6 +43,7 @@ export function loginView(onSession: (s: Session) => void, notice?: string): HTM
     const res = await login(username.value.trim(), password.value);
     submit.disabled = false;
     if (res.ok) return onSession(res.session);
+    if (res.console) return location.assign(res.console);
     setText(error, t(`login.error.${res.error}`));
     password.value = '';
     password.focus();
