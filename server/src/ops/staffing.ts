@@ -50,9 +50,9 @@ export type StaffingForecast = ({ ok: true } & DayForecast & { measured: Measure
 
 const dayStarts = (date: string): number[] => Array.from({ length: INTERVALS_PER_DAY }, (_, i) => beijingMidnight(date) + i * INTERVAL_MS);
 
-/** Handle time and patience over the 7 days before `today` (its own calls so far included). */
+/** Handle time and patience over 7 calendar days: today so far and the 6 days before. */
 export async function measure(reads: StaffingReads, scope: string, today: string, nowMs: number, s: StaffingSettings): Promise<Measured> {
-  const from = beijingMidnight(addDays(today, -7));
+  const from = beijingMidnight(addDays(today, -6));
   const starts: number[] = [];
   for (let t = from; t <= nowMs && t < from + 8 * DAY_MS; t += INTERVAL_MS) starts.push(t);
   const [counters, facts, wrap] = await Promise.all([reads.counters(scope, starts), reads.facts(scope, starts), reads.wrapUps(from, nowMs)]);
