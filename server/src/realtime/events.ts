@@ -73,6 +73,7 @@ export interface AgentView {
   callId?: string;
   wrapUntil?: number;
   skills: Record<string, number>;
+  groups?: string[];
 }
 
 export interface QueueView {
