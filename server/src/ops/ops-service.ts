@@ -38,7 +38,11 @@ export interface OpsService {
   forecast(scope: string, date: string): Promise<StaffingForecast>;
   /** Something changed (an SLA update on any instance): push a fresh board soon, throttled. */
   poke(): void;
-  onBoard(listener: BoardListener): () => void;
+  /**
+   * Boards are computed for listeners only while `wanted` says someone watches (an /ops client is
+   * connected): a service with no wallboard open reads nothing for it.
+   */
+  onBoard(listener: BoardListener, wanted?: () => boolean): () => void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -49,7 +53,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ component: 'ops' });
   const s = deps.settings;
-  const listeners = new Set<BoardListener>();
+  const listeners = new Map<BoardListener, () => boolean>();
   const forecasts = new Map<string, { atMs: number; value: StaffingForecast }>();
   let timer: NodeJS.Timeout | undefined;
   let tick: NodeJS.Timeout | undefined;
@@ -68,8 +72,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
     async wrapUps(fromMs, toMs) {
       let wrapUpMs = 0;
       let calls = 0;
-      for (const a of await deps.agents.list()) {
-        const f = await agentPeriod(a.id, fromMs, toMs);
+      for (const f of await Promise.all((await deps.agents.list()).map((a) => agentPeriod(a.id, fromMs, toMs)))) {
         wrapUpMs += f.stateMs['wrap-up'] ?? 0;
         calls += f.calls;
       }
@@ -136,7 +139,8 @@ export function createOpsService(deps: OpsDeps): OpsService {
   async function push(): Promise<void> {
     lastPush = now();
     const b = await board();
-    for (const l of listeners) {
+    for (const [l, wanted] of listeners) {
+      if (!wanted()) continue;
       try {
         l(b);
       } catch (err) {
@@ -146,7 +150,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
   }
 
   function poke(): void {
-    if (stopped || timer || listeners.size === 0) return;
+    if (stopped || timer || ![...listeners.values()].some((wanted) => wanted())) return;
     const wait = Math.max(0, lastPush + s.boardThrottleMs - now());
     timer = setTimeout(() => {
       timer = undefined;
@@ -186,8 +190,8 @@ export function createOpsService(deps: OpsDeps): OpsService {
       }
       return rows;
     },
-    onBoard(listener) {
-      listeners.add(listener);
+    onBoard(listener, wanted = () => true) {
+      listeners.set(listener, wanted);
       return () => void listeners.delete(listener);
     },
     start() {

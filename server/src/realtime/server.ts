@@ -107,7 +107,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   opts.hub.on('agent', listeners.agent);
   io.on('agent', onAgent);
   io.on('sla', onSla);
-  const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view));
+  const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view), () => feeds['/ops'].size > 0);
   const unsubscribeSla = opts.sla?.onUpdate((snap) => {
     const view = snap as unknown as SlaView;
     onSla(view);
