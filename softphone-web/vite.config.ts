@@ -1,5 +1,6 @@
 // `vite build` writes dist/, which the service serves at `/`. `vite` (dev) proxies the API and
 // Socket.IO to a service on localhost:3000 (SOFTPHONE_API to point elsewhere).
+import path from 'node:path';
 import { defineConfig } from 'vite';
 
 const api = process.env.SOFTPHONE_API ?? 'http://localhost:3000';
@@ -11,6 +12,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
+    // One page per console: the softphone, the wallboard (/wallboard, /ops), the supervisor console.
+    rollupOptions: { input: { main: path.resolve(import.meta.dirname, 'index.html'), wallboard: path.resolve(import.meta.dirname, 'wallboard.html'), supervisor: path.resolve(import.meta.dirname, 'supervisor.html') } },
   },
   server: {
     // The contract lives in ../server; the dev server must be allowed to read it.

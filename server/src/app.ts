@@ -18,8 +18,10 @@ import agentRoutes from './routes/agents.ts';
 import queueRoutes from './routes/queues.ts';
 import slaRoutes from './routes/sla.ts';
 import loginRoutes from './routes/login.ts';
-import softphoneRoutes from './routes/softphone.ts';
+import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
+import opsRoutes from './routes/ops.ts';
+import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
 import type { AgentStore } from './store/agent-store.ts';
@@ -47,6 +49,8 @@ export interface AppDeps {
     queueConfigs: readonly QueueConfig[];
     onAgentStateChange: (agentId: string) => void;
   };
+  /** Present with call control: reports, forecast, wallboard and supervisor pages. */
+  ops?: OpsService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
@@ -127,6 +131,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
+  if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

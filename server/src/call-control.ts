@@ -34,6 +34,7 @@ import { startDesk } from './desk-control.ts';
 import type { Desk } from './desk/desk.ts';
 import { startHandoffs } from './handoff-control.ts';
 import type { HandoffService } from './handoff/service.ts';
+import { startOps, type OpsControl } from './ops-control.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -45,6 +46,7 @@ export interface CallControl {
   readonly desk: Desk;
   readonly sla: SlaService;
   readonly handoffs: HandoffService;
+  readonly ops: OpsControl;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -100,7 +102,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService } = {};
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -113,7 +115,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       deps.hub?.publish('callRemoved', call);
       late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
-      track('CDR', call.id, cdrs.write(buildCdr(call)));
+      // The instance whose CDR write wins also records the call's report facts: once per call.
+      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? late.ops?.recordCall(call) : undefined)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
@@ -125,9 +128,16 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   const synced = new Set<string>();
   const nodes = config.freeswitch.nodes.map((n) => {
     const node: InboundNode = new InboundNode(
-      { ...n, events: SUBSCRIBED_EVENTS, logger: deps.logger, onProtocolError: () => switchMetrics.inboundProtocolError() },
+      {
+        ...n,
+        events: SUBSCRIBED_EVENTS,
+        logger: deps.logger,
+        onProtocolError: () => switchMetrics.inboundProtocolError(),
+        onCommand: (verb, seconds, ok) => switchMetrics.eslCommand(n.name, verb, seconds, ok),
+      },
       {
         onEvent: (raw) => {
+          switchMetrics.eslEvent(n.name, raw.get('Event-Name'));
           const ev = toSwitchEvent(n.name, raw);
           if (!ev) return;
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
@@ -182,7 +192,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     queueStore: queues,
     nodes,
     now,
-    ...(deps.hub ? { onAgentChanged: (a: AgentRecord) => deps.hub!.publish('agent', a) } : {}),
+    onAgentChanged: (a: AgentRecord) => {
+      deps.hub?.publish('agent', a);
+      late.ops?.agentChanged(a);
+    },
     ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}),
     onAgentLeg: (call, leg, ev) => {
       if (ev.type === 'channel-answer') late.desk?.agentAnswered(call, leg, ev.tsUs);
@@ -199,6 +212,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     onWrapUp: (w) => void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded')),
   });
   late.desk = desk;
+  const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  late.ops = ops;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
@@ -277,6 +292,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     desk,
     sla,
     handoffs,
+    ops,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

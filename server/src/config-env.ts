@@ -39,6 +39,11 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_SLA_EVALUATE_INTERVAL_MS', path: ['sla', 'evaluateIntervalMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_UPDATE_THROTTLE_MS', path: ['sla', 'updateThrottleMs'], kind: 'int' },
   { name: 'HOTLINE_SLA_ROLLING_WINDOW_SEC', path: ['sla', 'rollingWindowSec'], kind: 'int' },
+  { name: 'HOTLINE_OPS_FORECAST_WEEKS', path: ['ops', 'forecastWeeks'], kind: 'int' },
+  { name: 'HOTLINE_OPS_FORECAST_DEFAULT_AHT_SEC', path: ['ops', 'forecastDefaultAhtSec'], kind: 'int' },
+  { name: 'HOTLINE_OPS_FORECAST_SHRINKAGE', path: ['ops', 'forecastShrinkage'], kind: 'number' },
+  { name: 'HOTLINE_OPS_FORECAST_MODEL', path: ['ops', 'forecastModel'], kind: 'string' },
+  { name: 'HOTLINE_OPS_BOARD_THROTTLE_MS', path: ['ops', 'boardThrottleMs'], kind: 'int' },
   // -- acd: agents --
   { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },

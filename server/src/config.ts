@@ -259,6 +259,21 @@ export const metricsSchema = z.strictObject({
 });
 // -- end metrics --
 
+// -- ops: wallboard, staffing forecast, reports, supervision (ops/) --
+export const opsSchema = z.strictObject({
+  // Staffing forecast (forecast/forecast.ts): same weekday over this many weeks back.
+  forecastWeeks: int(1, 52).default(4),
+  // Handle time used until enough calls have been measured (talk + wrap-up, seconds).
+  forecastDefaultAhtSec: int(1, 7200).default(240),
+  // Share of paid agent time off the phones (breaks, training) for the scheduled head count.
+  forecastShrinkage: z.number({ error: 'expected a fraction in [0, 1)' }).min(0).lt(1).default(0.3),
+  // auto: Erlang A when enough abandons were measured to estimate patience, else Erlang C.
+  forecastModel: z.enum(['auto', 'erlang-c', 'erlang-a'], { error: 'expected auto, erlang-c or erlang-a' }).default('auto'),
+  // Least time between two wallboard figure pushes (the board is recomputed from Redis).
+  boardThrottleMs: int(100, 60_000).default(2000),
+});
+// -- end ops --
+
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
   graceMs: int(100, 600_000).default(10_000),
@@ -279,6 +294,7 @@ export const configSchema = z.strictObject({
   realtime: realtimeSchema.prefault({}),
   desk: deskSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
+  ops: opsSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 
@@ -303,6 +319,7 @@ export type ShutdownConfig = Config['shutdown'];
 export type AuthConfig = Config['auth'];
 export type RealtimeConfig = Config['realtime'];
 export type MetricsConfig = Config['metrics'];
+export type OpsConfig = Config['ops'];
 
 // ---- loading ----
 

@@ -16,6 +16,7 @@ import { startCallControl, type CallControl } from './call-control.ts';
 import { createAuth, loginLimits, type Auth } from './auth/auth.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { createRealtime, type Realtime } from './realtime/server.ts';
+import { registerRealtimeMetrics } from './realtime/metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
 import { redisKeys } from './store/keys.ts';
 import { redisLimiter } from './store/login-attempts.ts';
@@ -105,7 +106,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       metrics,
       auth,
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
-      ...(calls ? { sla: calls.sla } : {}),
+      ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
@@ -132,10 +133,14 @@ export async function createService(config: Config, logger: Logger, options: Ser
         sla: calls.sla,
         transfers: calls.acd.transfers,
         desk: calls.desk,
+        board: calls.ops.service,
       })
     : undefined;
   // Websockets are upgraded connections the HTTP server would wait for: close them in the same phase.
-  if (realtime) shutdown.add('transport', 'realtime', () => realtime.close());
+  if (realtime) {
+    shutdown.add('transport', 'realtime', () => realtime.close());
+    registerRealtimeMetrics(metrics, realtime);
+  }
 
   return {
     app,

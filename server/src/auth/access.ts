@@ -28,6 +28,11 @@ export const ACCESS = {
   // Scoped by partner: a dispatcher its partners (its groups name them), a supervisor all.
   'handoffs:read': ['dispatcher', 'supervisor'],
   'handoffs:write': ['dispatcher'],
+  // Reports (CSV) and the staffing forecast: figures only, no caller data.
+  'reports:read': ['supervisor', 'ops', 'admin'],
+  'forecast:read': ['supervisor', 'ops', 'admin'],
+  // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
+  'supervise': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -45,6 +50,9 @@ export const ACTIONS: Record<Permission, string> = {
   'realtime:ops': 'open /ops',
   'handoffs:read': 'read partner handoffs and diversion figures',
   'handoffs:write': 'announce or take back partner handoffs',
+  'reports:read': 'download reports',
+  'forecast:read': 'read the staffing forecast',
+  'supervise': 'supervise calls and agents',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -36,6 +36,8 @@ export interface InboundNodeOptions {
   readonly limits?: FrameLimits;
   /** The switch broke the protocol (the connection is dropped and reconnected): metrics. */
   readonly onProtocolError?: (reason: string) => void;
+  /** A command settled: its verb, how long it took and whether it succeeded (metrics). */
+  readonly onCommand?: (verb: string, seconds: number, ok: boolean) => void;
 }
 
 export interface InboundNodeHandlers {
@@ -112,10 +114,20 @@ export class InboundNode {
     const shown = maskCommand(command);
     const conn = this.conn;
     if (!conn || !this.ready) return Promise.reject(new FreeSwitchDisconnected(`${verbOf(command)}: node ${this.opts.name} is not connected`, this.opts.name));
-    return this.pending.run<string>(shown, timeoutMs, (done, fail) => send(conn, done, fail)).then((body) => {
-      if (body.startsWith('-ERR') || body.startsWith('-USAGE')) throw new FreeSwitchCommandError(body.trim(), this.opts.name, shown);
-      return body;
-    });
+    const started = performance.now();
+    const settled = (ok: boolean): void => this.opts.onCommand?.(verbOf(command), (performance.now() - started) / 1000, ok);
+    return this.pending.run<string>(shown, timeoutMs, (done, fail) => send(conn, done, fail)).then(
+      (body) => {
+        const failed = body.startsWith('-ERR') || body.startsWith('-USAGE');
+        settled(!failed);
+        if (failed) throw new FreeSwitchCommandError(body.trim(), this.opts.name, shown);
+        return body;
+      },
+      (err: unknown) => {
+        settled(false);
+        throw err;
+      },
+    );
   }
 
   private connect(): void {

@@ -10,6 +10,7 @@ import type { QueueStore } from '../store/queue-store.ts';
 import type { RealtimeHub } from './hub.ts';
 import type { CallTransfers } from '../acd/transfer.ts';
 import type { Desk } from '../desk/desk.ts';
+import type { OpsService } from '../ops/ops-service.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -24,5 +25,7 @@ export interface RealtimeDeps {
   /** Call commands (hold, transfers) and the desk (wrap-up, history, figures); absent: refused as unknown. */
   readonly transfers?: Pick<CallTransfers, 'hold' | 'transfer' | 'consult'>;
   readonly desk?: Pick<Desk, 'wrapUp' | 'history' | 'figures'>;
+  /** The wallboard's figures for /ops; absent: snapshots carry board null. */
+  readonly board?: Pick<OpsService, 'board' | 'onBoard' | 'poke'>;
   readonly now?: () => number;
 }

@@ -8,6 +8,7 @@
 // connection reconnects and gets a fresh snapshot, which replaces everything it held: no replay.
 // Deltas carry whole records, so applying one twice is harmless.
 import { z } from 'zod';
+import type { BoardUpdate, BoardView } from './ops-events.ts';
 
 export const NAMESPACES = ['/agent', '/dispatcher', '/ops'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
@@ -72,6 +73,7 @@ export interface AgentView {
   callId?: string;
   wrapUntil?: number;
   skills: Record<string, number>;
+  groups?: string[];
 }
 
 export interface QueueView {
@@ -119,6 +121,8 @@ export interface OpsSnapshot {
   agents: AgentView[];
   queues: QueueView[];
   sla: SlaView | null;
+  /** The wallboard's figures (realtime/ops-events.ts); null when the service computes none. */
+  board: BoardView | null;
 }
 
 export interface CallUpdate {
@@ -155,6 +159,7 @@ export interface OpsServerEvents extends CallDeltas {
   snapshot: (s: OpsSnapshot) => void;
   'agent:state': (d: AgentStateUpdate) => void;
   'sla:update': (d: SlaUpdate) => void;
+  'board:update': (d: BoardUpdate) => void;
 }
 
 // ---- client to server: every command is answered through its ack ----

@@ -4,6 +4,7 @@ import { CENTER } from '../sla/store.ts';
 import type { DeltaTarget } from './agent-namespace.ts';
 import type { RealtimeDeps } from './deps.ts';
 import type { DispatcherSnapshot, OpsSnapshot, QueueView, SlaView } from './events.ts';
+import type { BoardView } from './ops-events.ts';
 import type { Feed } from './feed.ts';
 import { agentView, callView, isDispatcherCall } from './views.ts';
 
@@ -19,14 +20,14 @@ async function queueViews(deps: RealtimeDeps): Promise<QueueView[]> {
   );
 }
 
-export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void } {
+export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void; board(view: BoardView): void } {
   const log = deps.logger.child({ component: 'realtime', namespace: '/ops' });
   nsp.on('connection', (socket) => {
     void feed
       .open(socket, async (seq): Promise<OpsSnapshot> => {
         const calls = deps.registry.live().map(callView);
-        const [agents, queues, sla] = await Promise.all([deps.agents.list(), queueViews(deps), deps.sla ? deps.sla.snapshot(CENTER) : undefined]);
-        return { seq, calls, agents: agents.map(agentView), queues, sla: sla ? (sla as unknown as SlaView) : null };
+        const [agents, queues, sla, board] = await Promise.all([deps.agents.list(), queueViews(deps), deps.sla ? deps.sla.snapshot(CENTER) : undefined, deps.board?.board()]);
+        return { seq, calls, agents: agents.map(agentView), queues, sla: sla ? (sla as unknown as SlaView) : null, board: board ?? null };
       })
       .catch((err: unknown) => {
         log.error({ err }, 'ops snapshot failed');
@@ -39,6 +40,7 @@ export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): De
     agent: (view) => feed.send('agent:state', { agent: view }),
     // Queue scopes have their own REST view; the wallboard's live figure is the center's.
     sla: (view) => view.scope === CENTER && feed.send('sla:update', { sla: view }),
+    board: (view) => feed.send('board:update', { board: view }),
   };
 }
 

@@ -83,6 +83,8 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   const onSla = (view: SlaView): void => {
     ops.sla(view);
     agent.sla(view);
+    // The board is recomputed from Redis, so an update recorded by any instance refreshes it here.
+    opts.board?.poke();
   };
   const crossInstance = pub !== undefined;
 
@@ -106,6 +108,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   opts.hub.on('agent', listeners.agent);
   io.on('agent', onAgent);
   io.on('sla', onSla);
+  const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view), () => feeds['/ops'].size > 0);
   const unsubscribeSla = opts.sla?.onUpdate((snap) => {
     const view = snap as unknown as SlaView;
     onSla(view);
@@ -124,6 +127,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('callRemoved', listeners.callRemoved);
       opts.hub.off('agent', listeners.agent);
       unsubscribeSla?.();
+      unsubscribeBoard?.();
       // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:
       // this instance's own (`local`: through the adapter it would disconnect every instance's).
       io.local.disconnectSockets(true);

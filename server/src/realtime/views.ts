@@ -49,6 +49,8 @@ export function agentView(a: Readonly<AgentRecord>): AgentView {
     callId: a.callId,
     wrapUntil: a.wrapUntil,
     skills: { ...a.skills },
+    // The supervisor console shows the agents of its groups.
+    groups: a.groups?.length ? [...a.groups] : undefined,
   });
 }
 

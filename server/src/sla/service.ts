@@ -140,6 +140,7 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
       }
     }
     metrics?.setRolling(snap.scope, snap.rolling24h);
+    metrics?.setWindows(result);
     metrics?.setFiring(snap.scope, result.alert.firing);
     return result;
   }
@@ -171,7 +172,9 @@ export function createSlaService(deps: SlaServiceDeps): SlaService {
   async function record(o: Outcome): Promise<boolean> {
     remember(o.callId);
     seenQueues.add(o.queue);
-    const fresh = await track(store.record(o, classify(o, settings), now()));
+    const add = classify(o, settings);
+    const fresh = await track(store.record(o, add, now()));
+    if (fresh) metrics?.outcome(o, add);
     if (fresh && !stopped) {
       for (const s of scopesOf(o)) dirty.add(s);
       flushTimer ??= setTimeout(flush, settings.updateThrottleMs);

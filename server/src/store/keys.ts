@@ -74,6 +74,13 @@ export interface RedisKeys {
   readonly handoffOpen: string;
   /** Hash of a partner's diversion figures for one local day: field `<direction>:<metric>`. */
   handoffFigures(partner: string, day: string): string;
+  /**
+   * Hash: report figures of one 15-minute interval for a scope beside the SLA counters (talk time,
+   * transfers, three-way calls), from each call's CDR, by the call's t0 like the SLA interval.
+   */
+  opsInterval(scope: string, intervalStartMs: number): string;
+  /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
+  readonly opsAudit: string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -111,5 +118,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffList: (partner) => `${prefix}:handoffs:${partner}`,
     handoffOpen: `${prefix}:handoffs:open`,
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
+    opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
+    opsAudit: `${prefix}:ops:audit`,
   };
 }

@@ -9,7 +9,10 @@ export interface Session {
 }
 
 export type LoginError = 'unauthorized' | 'rate-limited' | 'not-agent' | 'network' | 'server';
-export type LoginResult = { ok: true; session: Session } | { ok: false; error: LoginError };
+export type LoginResult = { ok: true; session: Session } | { ok: false; error: LoginError; console?: string };
+
+/** Where a non-agent account's console lives; the sign-in form sends such a login there. */
+export const CONSOLE_PAGES: Readonly<Record<string, string>> = { ops: '/wallboard', supervisor: '/supervisor' };
 
 export async function login(username: string, password: string): Promise<LoginResult> {
   let res: Response;
@@ -23,7 +26,13 @@ export async function login(username: string, password: string): Promise<LoginRe
   if (!res.ok) return { ok: false, error: 'server' };
   const body = (await res.json()) as { token: string; expiresAt: number; role: string; agentId?: string };
   // Supervisors and dispatchers have their own consoles; the softphone needs an agent's phone.
-  if (!body.agentId) return { ok: false, error: 'not-agent' };
+  if (!body.agentId) {
+    const page = CONSOLE_PAGES[body.role];
+    if (!page) return { ok: false, error: 'not-agent' };
+    // The console page signs in from its own session key (console/session.ts): hand the token over.
+    sessionStorage.setItem('console.session', JSON.stringify({ token: body.token, expiresAt: body.expiresAt, role: body.role, username }));
+    return { ok: false, error: 'not-agent', console: page };
+  }
   return { ok: true, session: { token: body.token, expiresAt: body.expiresAt, agentId: body.agentId, username } };
 }
 

@@ -54,6 +54,7 @@ export function loginView(onSession: (s: Session) => void, notice?: Notice): HTM
     const res = await login(username.value.trim(), password.value);
     submit.disabled = false;
     if (res.ok) return onSession(res.session);
+    if (res.console) return location.assign(res.console);
     const reason = res.error;
     say(() => t(`login.error.${reason}`));
     password.value = '';
