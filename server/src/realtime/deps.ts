@@ -10,6 +10,8 @@ import type { QueueStore } from '../store/queue-store.ts';
 import type { RealtimeHub } from './hub.ts';
 import type { CallTransfers } from '../acd/transfer.ts';
 import type { Desk } from '../desk/desk.ts';
+import type { Handoff } from '../handoff/handoff.ts';
+import type { Partner } from '../handoff/partners.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -25,4 +27,6 @@ export interface RealtimeDeps {
   readonly transfers?: Pick<CallTransfers, 'hold' | 'transfer' | 'consult'>;
   readonly desk?: Pick<Desk, 'wrapUp' | 'history' | 'figures'>;
   readonly now?: () => number;
+  /** Partner hotlines' handoffs for the dispatcher console (its snapshot: the last 24 hours). */
+  readonly handoffs?: { readonly partners: readonly Partner[]; list(partner: string, sinceMs: number): Promise<Handoff[]> };
 }
