@@ -134,6 +134,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
         transfers: calls.acd.transfers,
         desk: calls.desk,
         board: calls.ops.service,
+        handoffs: { partners: config.handoff.partners, list: (p, since) => calls!.handoffs.list(p, since) },
       })
     : undefined;
   // Websockets are upgraded connections the HTTP server would wait for: close them in the same phase.

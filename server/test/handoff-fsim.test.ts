@@ -7,6 +7,7 @@ import t from 'tap';
 import { verifySignature } from '../src/webhook-signature.ts';
 import { eventually, startHarness } from './helpers/service.ts';
 import { bearer } from './helpers/tokens.ts';
+import { connected, login, socketTo, waitFor } from './helpers/realtime.ts';
 
 t.test('a pre-announced 110 call is served before longer-waiting ordinary callers, and its outcome goes back signed', async (t) => {
   const SECRET = 'outcome-secret-0123456789';
@@ -31,6 +32,18 @@ t.test('a pre-announced 110 call is served before longer-waiting ordinary caller
   await eventually('connected', () => calls.nodeStatus()[0]?.connected);
   const app = h.service.app;
   const dispatcher = await bearer(h.service.auth, 'dispatcher');
+
+  // The dispatcher console's live feed: a 110 dispatcher, and a 119 one who must hear nothing of it.
+  const [token110, token119] = [await login(h.service, 'dispatcher'), await login(h.service, 'dispatcher119')];
+  const live = socketTo(t, h.service, '/dispatcher', token110);
+  const other119 = socketTo(t, h.service, '/dispatcher', token119);
+  const states: string[] = [];
+  const seen119: unknown[] = [];
+  live.on('handoff:update', (m: { handoff: { state: string; position?: number } }) => states.push(m.handoff.state));
+  other119.on('handoff:update', (m: unknown) => seen119.push(m));
+  const snap = waitFor<{ handoffs: unknown[] }>(live, 'snapshot');
+  await Promise.all([connected(live), connected(other119)]);
+  t.same((await snap).handoffs, [], 'the snapshot lists the partner\'s handoffs (none yet)');
 
   // Five ordinary callers wait first.
   const ordinary: string[] = [];
@@ -67,9 +80,12 @@ t.test('a pre-announced 110 call is served before longer-waiting ordinary caller
   }, 20_000);
   t.ok(talking.case110?.['Case-Id'] === 'JJ20261206-0017', 'the case reaches the call record (screen pop)');
   for (const id of ordinary) t.ok(await calls.queues.get(id), 'ordinary callers still wait');
-  await eventually('handoff answered', async () => (await get()).state === 'answered', 10_000);
+  await eventually('handoff answered', async () => (await get()).state === 'answered', 10_000).catch(async (err: unknown) => { t.comment(JSON.stringify({ states, now: await get() })); throw err; });
   t.equal((await get()).answeredBy, '1001');
   await eventually('handoff ended', async () => (await get()).state === 'ended', 20_000);
+  await eventually('console saw the end', () => states.includes('ended'), 5_000);
+  t.same([...new Set(states)], ['announced', 'queued', 'ringing', 'answered', 'ended'], 'the console followed it live, in order');
+  t.same(seen119, [], "a 119 dispatcher hears nothing of 110's handoffs");
 
   await calls.desk.wrapUp('1001', { callId: p110, category: 'complaint', summary: '已派单至城管', ticketRef: 'GD-20261206-0042' });
   const hook = await eventually('outcome webhook', () => received[0], 10_000);

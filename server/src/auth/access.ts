@@ -6,7 +6,7 @@
 //   agent       its own state and its own calls (/agent namespace, its softphone's phone settings)
 //   supervisor  reads agents, queues and SLA figures; forces the state of agents in its groups;
 //               watches the wallboard (/ops) and the 110 diversion (/dispatcher)
-//   dispatcher  the 110 console (/dispatcher); the REST handoff routes come with the 110 milestone
+//   dispatcher  its partner hotlines' handoffs (/api/handoffs, /dispatcher), scoped by its groups
 //   ops         reads figures: agents (read-only), queues, SLA, the wallboard (/ops)
 //   admin       manages agents (create, change, delete, any agent's state) and reads agents,
 //               queues and SLA; users and queues are files the admin deploys. No live caller data:

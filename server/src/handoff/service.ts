@@ -64,6 +64,7 @@ export class HandoffService {
   private readonly log: Logger;
   /** Calls this instance follows: call id -> handoff id and the last state applied. */
   private readonly following = new Map<string, { id: string; state: Handoff['state'] }>();
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: HandoffDeps) {
     this.byLine = new Map(deps.partners.map((p) => [p.line, p]));
@@ -140,7 +141,16 @@ export class HandoffService {
     const known = this.following.get(call.id);
     if (known && !advances(known.state, phase.state)) return;
     if (phase.state === 'queued') return;
-    void this.follow(call.id, phase, known?.id).catch((err: unknown) => this.log.warn({ err, callId: call.id }, 'handoff not updated'));
+    // One update at a time per call, in the order the switch reported them: concurrent updates of
+    // one handoff would only race each other's compare-and-set.
+    const prev = this.chains.get(call.id) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.follow(call.id, phase, this.following.get(call.id)?.id))
+      .catch((err: unknown) => this.log.warn({ err, callId: call.id }, 'handoff not updated'))
+      .finally(() => {
+        if (this.chains.get(call.id) === next) this.chains.delete(call.id);
+      });
+    this.chains.set(call.id, next);
   }
 
   /** The agent's wrap-up of a partner's call: the outcome the partner hears back. */
@@ -237,8 +247,8 @@ export class HandoffService {
       delete x.position;
       return figures;
     });
-    this.following.set(callId, { id, state: h?.state ?? phase.state });
     if (phase.state === 'ended') this.following.delete(callId);
+    else this.following.set(callId, { id, state: h?.state ?? phase.state });
     if (h) this.deps.onChange?.(h);
   }
 

@@ -11,6 +11,8 @@ import type { RealtimeHub } from './hub.ts';
 import type { CallTransfers } from '../acd/transfer.ts';
 import type { Desk } from '../desk/desk.ts';
 import type { OpsService } from '../ops/ops-service.ts';
+import type { Handoff } from '../handoff/handoff.ts';
+import type { Partner } from '../handoff/partners.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -28,4 +30,6 @@ export interface RealtimeDeps {
   /** The wallboard's figures for /ops; absent: snapshots carry board null. */
   readonly board?: Pick<OpsService, 'board' | 'onBoard' | 'poke'>;
   readonly now?: () => number;
+  /** Partner hotlines' handoffs for the dispatcher console (its snapshot: the last 24 hours). */
+  readonly handoffs?: { readonly partners: readonly Partner[]; list(partner: string, sinceMs: number): Promise<Handoff[]> };
 }

@@ -7,6 +7,7 @@
 // is a delta with a larger `seq` (per namespace, per connection). A client that loses the
 // connection reconnects and gets a fresh snapshot, which replaces everything it held: no replay.
 // Deltas carry whole records, so applying one twice is harmless.
+import type { Handoff } from '../handoff/handoff.ts';
 import { z } from 'zod';
 import type { BoardUpdate, BoardView } from './ops-events.ts';
 
@@ -114,6 +115,8 @@ export interface CenterUpdate {
 export interface DispatcherSnapshot {
   seq: number;
   calls: CallView[];
+  /** Handoffs of the partners this dispatcher serves (last 24 hours), newest first. */
+  handoffs: Handoff[];
 }
 export interface OpsSnapshot {
   seq: number;

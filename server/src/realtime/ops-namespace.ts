@@ -7,6 +7,9 @@ import type { DispatcherSnapshot, OpsSnapshot, QueueView, SlaView } from './even
 import type { BoardView } from './ops-events.ts';
 import type { Feed } from './feed.ts';
 import { agentView, callView, isDispatcherCall } from './views.ts';
+import type { Handoff } from '../handoff/handoff.ts';
+import { partnersFor } from '../handoff/partners.ts';
+import { principalOf } from './handshake.ts';
 
 async function queueViews(deps: RealtimeDeps): Promise<QueueView[]> {
   const names = [...new Set([...deps.queueConfigs.map((q) => q.name), ...(await deps.queues.queues())])].sort();
@@ -44,11 +47,17 @@ export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): De
   };
 }
 
-export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget {
+export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { handoff(h: Handoff): void } {
+  const partnerIds = (socket: Parameters<typeof principalOf>[0]): string[] => partnersFor(deps.handoffs?.partners ?? [], principalOf(socket)).map((p) => p.id);
+  const handoffsOf = async (ids: readonly string[]): Promise<Handoff[]> => {
+    const since = (deps.now ?? Date.now)() - 86_400_000;
+    const lists = await Promise.all(ids.map((id) => deps.handoffs?.list(id, since) ?? []));
+    return lists.flat().sort((a, b) => b.createdMs - a.createdMs);
+  };
   const log = deps.logger.child({ component: 'realtime', namespace: '/dispatcher' });
   nsp.on('connection', (socket) => {
     void feed
-      .open(socket, async (seq): Promise<DispatcherSnapshot> => ({ seq, calls: deps.registry.live().map(callView).filter(isDispatcherCall) }))
+      .open(socket, async (seq): Promise<DispatcherSnapshot> => ({ seq, calls: deps.registry.live().map(callView).filter(isDispatcherCall), handoffs: await handoffsOf(partnerIds(socket)) }))
       .catch((err: unknown) => {
         log.error({ err }, 'dispatcher snapshot failed');
         socket.disconnect(true);
@@ -57,5 +66,7 @@ export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDe
   return {
     call: (view) => isDispatcherCall(view) && feed.send('call:update', { call: view }),
     callRemoved: (view) => isDispatcherCall(view) && feed.send('call:removed', { callId: view.id }),
+    // Only to the dispatchers of the handoff's partner (and supervisors).
+    handoff: (h) => feed.send('handoff:update', { handoff: h }, (s) => partnerIds(s).includes(h.partner)),
   };
 }

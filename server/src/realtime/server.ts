@@ -17,6 +17,7 @@ import type { RealtimeHub } from './hub.ts';
 import { principalOf, requireRole } from './handshake.ts';
 import { dispatcherNamespace, opsNamespace } from './ops-namespace.ts';
 import { agentView, callView } from './views.ts';
+import type { Handoff } from '../handoff/handoff.ts';
 
 export interface RealtimeOptions extends RealtimeDeps {
   readonly config: { readonly realtime: RealtimeConfig; readonly redis: RedisConfig };
@@ -35,6 +36,7 @@ export interface Realtime {
 
 interface InterServerEvents {
   agent: (view: AgentView) => void;
+  handoff: (h: Handoff) => void;
   sla: (view: SlaView) => void;
 }
 
@@ -106,7 +108,14 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   opts.hub.on('call', listeners.call);
   opts.hub.on('callRemoved', listeners.callRemoved);
   opts.hub.on('agent', listeners.agent);
+  // A handoff changes on the instance that saw it: the others' dispatchers hear of it through the adapter.
+  const onHandoff = (h: Handoff): void => {
+    dispatcher.handoff(h);
+    if (crossInstance) io.serverSideEmit('handoff', h);
+  };
+  opts.hub.on('handoff', onHandoff);
   io.on('agent', onAgent);
+  io.on('handoff', (h: Handoff) => dispatcher.handoff(h));
   io.on('sla', onSla);
   const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view), () => feeds['/ops'].size > 0);
   const unsubscribeSla = opts.sla?.onUpdate((snap) => {
@@ -126,6 +135,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('call', listeners.call);
       opts.hub.off('callRemoved', listeners.callRemoved);
       opts.hub.off('agent', listeners.agent);
+      opts.hub.off('handoff', onHandoff);
       unsubscribeSla?.();
       unsubscribeBoard?.();
       // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:
