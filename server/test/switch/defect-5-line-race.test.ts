@@ -28,7 +28,8 @@ suite.raw('the inbound connection comes up only after the call was handed over: 
   t.teardown(() => service.stop());
   const c = await bare.call({ from: '13800000051', to: '123457', hangupAfterMs: 8000 });
   const uuid = await c.uuid();
-  await until('the dialplan handed the call over', () => bare.tap.of(uuid, 'CHANNEL_EXECUTE').some((e) => e.get('Application') === 'socket'));
+  // The service's welcome prompt: the dialplan handed the call over to the outbound socket.
+  await until('the dialplan handed the call over', () => bare.tap.played(uuid).length > 0, 20_000);
   await new Promise((r) => setTimeout(r, 1500));
   // Now the inbound connection can reach the switch: it connects, resyncs, finds the call.
   const proxy = net.createServer((sock) => {
