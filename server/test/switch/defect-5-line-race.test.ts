@@ -32,14 +32,20 @@ suite.raw('the inbound connection comes up only after the call was handed over: 
   await until('the dialplan handed the call over', () => bare.tap.played(uuid).length > 0, 20_000);
   await new Promise((r) => setTimeout(r, 1500));
   // Now the inbound connection can reach the switch: it connects, resyncs, finds the call.
+  const open = new Set<net.Socket>();
   const proxy = net.createServer((sock) => {
     const up = net.connect(eslPort, '127.0.0.1');
+    open.add(sock).add(up);
     sock.pipe(up).pipe(sock);
     sock.on('error', () => up.destroy());
     up.on('error', () => sock.destroy());
   });
   await new Promise<void>((r) => proxy.listen(late, '127.0.0.1', () => r()));
-  t.teardown(() => new Promise<void>((r) => proxy.close(() => r())));
+  // close() waits for open connections: end them (the service may still hold one).
+  t.teardown(() => {
+    proxy.close();
+    for (const s of open) s.destroy();
+  });
   await until('service connected', () => service.calls?.nodeStatus()[0]?.connected, 20_000);
   await c.done;
   const redis = new Redis(bare.redisUrl);
