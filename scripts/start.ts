@@ -144,7 +144,14 @@ async function restartService(): Promise<void> {
   }
 }
 
-async function stopAll(code = 0): Promise<never> {
+let stopped: Promise<never> | undefined;
+/** Ctrl-C reaches the launcher once from the terminal and again from npm: one stop. */
+function stopAll(code = 0): Promise<never> {
+  stopped ??= stopInOrder(code);
+  return stopped;
+}
+
+async function stopInOrder(code: number): Promise<never> {
   stopping = true;
   // The service first (it finishes its calls' bookkeeping against a live switch and Redis), then
   // the switch, then Redis (which writes its append-only file on SIGTERM).

@@ -8,6 +8,10 @@ import t from 'tap';
 import { haveChromium, openBrowser } from './helpers/browser.ts';
 import { startLauncher } from './helpers/launcher.ts';
 
+// Three minutes of demo plus start and stop: more than the 120 s per file of .taprc. The root
+// test's own timeout reaches the runner (tap reads "# timeout=" from the file's output).
+t.setTimeout(330_000);
+
 const tid = (id: string): string => `[data-testid="${id}"]`;
 const BURST_AT_SEC = 55;
 

@@ -63,3 +63,16 @@ t.test('restarting the service alone keeps 5 waiting callers in order; then they
   t.notMatch(tail, /ECONNREFUSED/, 'no connection errors while stopping');
   t.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
 });
+
+t.test('without redis-server, npm start says what to install instead of a spawn stack trace', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, PATH: '/nonexistent', HOTLINE_DEMO_BUILD: '0', HOTLINE_REDIS_URL: '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  t.equal(res.status, 1, 'exits 1');
+  t.match(res.stderr, /redis-server is not installed[\s\S]*sudo apt-get install -y redis-server/, 'names the apt-get line');
+  t.notMatch(res.stderr, /ENOENT|at .*\.ts:\d+/, 'no stack trace');
+});

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { MissingProgramError } from '../../../scripts/lib/child.ts';
 import { REPO } from './fsim.ts';
 
 export const CHROMIUM = process.env.HOTLINE_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -29,6 +30,8 @@ export const haveChromium = (): boolean => existsSync(CHROMIUM);
 
 /** A browser with a fresh user-data-dir (launchPersistentContext is how playwright takes one). */
 export async function openBrowser(t: { teardown(fn: () => unknown): void }, name: string): Promise<{ context: BrowserContext; page: Page; errors: string[]; shot(step: string): Promise<void> }> {
+  // Say what to install rather than fail inside playwright with a spawn error.
+  if (!haveChromium()) throw new MissingProgramError(CHROMIUM, 'or set HOTLINE_TEST_CHROMIUM to a Chromium binary.');
   const profile = await mkdtemp(path.join(tmpdir(), `chromium-${name}-`));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
