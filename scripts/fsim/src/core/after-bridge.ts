@@ -8,8 +8,8 @@
 // originator): park_after_bridge=true parks it (CS_PARK, CHANNEL_PARK; it can be bridged or
 // transferred again later), otherwise it hangs up with NORMAL_CLEARING.
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
-import { park } from './apps.ts';
+import type { SwitchCore } from './switch-core.ts';
+import { park } from './park.ts';
 
 export function isTrue(v: string | undefined): boolean {
   return !!v && /^(true|yes|on|enabled|active|allow|1)$/i.test(v.trim());
@@ -22,7 +22,7 @@ export function takeLeg(ch: Channel): number {
 }
 
 /** The leg whose bridge is over and that nobody has taken: park_after_bridge or hang up. */
-export function leftBehind(sw: Switch, ch: Channel): void {
+export function leftBehind(sw: SwitchCore, ch: Channel): void {
   // Already parked (the end of the bridge settled it): nothing more to do.
   if (ch.isHungUp || ch.destroyed || ch.parked) return;
   if (isTrue(ch.vars.get('park_after_bridge'))) parkAfterBridge(sw, ch);
@@ -34,7 +34,7 @@ export function leftBehind(sw: Switch, ch: Channel): void {
  * (no CHANNEL_EXECUTE). It waits, as any parked leg, for a uuid_bridge, a uuid_transfer or a
  * hangup; this function is the leg's thread meanwhile.
  */
-export function parkAfterBridge(sw: Switch, ch: Channel): void {
+export function parkAfterBridge(sw: SwitchCore, ch: Channel): void {
   const claim = ch.claim;
   ch.busy = true;
   sw.request(ch, 'CS_PARK');
@@ -55,7 +55,7 @@ export function parkAfterBridge(sw: Switch, ch: Channel): void {
  * Run the hangup states of a hung-up leg once nothing runs on it any more: an application queued
  * as a private event (uuid_hold's music on the partner) keeps the leg busy until it has stopped.
  */
-export function finishWhenIdle(sw: Switch, ch: Channel): void {
+export function finishWhenIdle(sw: SwitchCore, ch: Channel): void {
   if (!ch.isHungUp || ch.destroyed) return;
   if (!ch.busy) return sw.finish(ch);
   const q = sw.queues.get(ch.uuid);

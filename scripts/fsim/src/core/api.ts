@@ -1,10 +1,10 @@
 // API commands (api / bgapi bodies), formatted as FreeSWITCH 1.10.12 prints them.
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import type { Channel } from './channel.ts';
 import { uptimeText } from './heartbeat.ts';
 import { parseDialString, parseInlineApp } from './dialstring.ts';
 import { bridgeLegs, dialLeg, flipCid } from './bridge.ts';
-import { park } from './apps.ts';
+import { park } from './park.ts';
 import { queueDtmf } from './dtmf.ts';
 import { playFile } from './media.ts';
 import { showChannels } from './show.ts';
@@ -18,7 +18,7 @@ import { finishWhenIdle, leftBehind, takeLeg } from './after-bridge.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 
-export async function runApi(sw: Switch, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
+export async function runApi(sw: SwitchCore, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
   try {
     return await runCommand(sw, command, args, opts);
   } finally {
@@ -28,7 +28,7 @@ export async function runApi(sw: Switch, command: string, args: string, opts?: {
   }
 }
 
-async function runCommand(sw: Switch, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
+async function runCommand(sw: SwitchCore, command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
   const a = args.trim();
   const w = a.split(/\s+/).filter(Boolean);
   const chOf = (u: string | undefined) => (u ? sw.channels.get(u) : undefined);
@@ -195,7 +195,7 @@ async function runCommand(sw: Switch, command: string, args: string, opts?: { jo
 }
 
 /** originate <dialstring> <&app(arg) | ext [dialplan] [context]> [cid_name] [cid_num] [timeout] */
-async function originate(sw: Switch, a: string, jobUuid?: string): Promise<string> {
+async function originate(sw: SwitchCore, a: string, jobUuid?: string): Promise<string> {
   const m = /^(\{[^}]*\})?(\S+)\s*(.*)$/.exec(a);
   if (!m) return '-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n';
   const dial = (m[1] ?? '') + (m[2] ?? '');
@@ -268,7 +268,7 @@ function profileField(ch: Channel, name: string): string | undefined {
   return f[name] || undefined;
 }
 
-function sofiaStatus(sw: Switch): string {
+function sofiaStatus(sw: SwitchCore): string {
   const line = '='.repeat(97);
   const rows: string[] = [];
   for (const p of sw.config.profiles) {

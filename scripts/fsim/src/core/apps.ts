@@ -2,15 +2,16 @@
 // (undefined = "_none_"). Long-running ones wait on simulated time and stop early on
 // hangup / uuid_break (the channel's break signal).
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { setAckVars } from './sofia-vars.ts';
 import { bridgeApp } from './bridge.ts';
 import { sessionTransfer } from './transfer.ts';
 import { mediaDurationMs, playFile } from './media.ts';
 import { conferenceApp } from './conference.ts';
 import { dequeueDtmf, readDtmf } from './dtmf.ts';
+import { park } from './park.ts';
 
-type App = (sw: Switch, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
+type App = (sw: SwitchCore, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
 
 const APPS: Record<string, App> = {
   answer: async (sw, ch) => {
@@ -56,7 +57,7 @@ const APPS: Record<string, App> = {
   conference: (sw, ch, arg) => conferenceApp(sw, ch, arg),
 };
 
-export async function runApp(sw: Switch, ch: Channel, app: string, arg: string): Promise<string | undefined> {
+export async function runApp(sw: SwitchCore, ch: Channel, app: string, arg: string): Promise<string | undefined> {
   const f = APPS[app];
   if (!f) {
     // switch_core_session_execute_application: "Invalid Application", then the channel is hung
@@ -74,37 +75,11 @@ function setVar(ch: Channel, arg: string): void {
   ch.vars.set(arg.slice(0, i), arg.slice(i + 1));
 }
 
-function waitHangup(_sw: Switch, ch: Channel): Promise<void> {
+function waitHangup(_sw: SwitchCore, ch: Channel): Promise<void> {
   return new Promise((r) => {
     if (ch.isHungUp) return r();
     ch.hangupCtl.signal.addEventListener('abort', () => r(), { once: true });
   });
-}
-
-/**
- * switch_ivr_park: CHANNEL_PARK, wait for hangup/break/transfer, CHANNEL_UNPARK. A channel that is
- * already parked (CF_CONTROLLED: the park loop or an async socket application holds it) is refused
- * at once - "Cannot park channels that are under control already" in the log, no PARK/UNPARK, the
- * park application's CHANNEL_EXECUTE_COMPLETE follows its CHANNEL_EXECUTE (capture 23).
- */
-export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promise<string | undefined> {
-  if (ch.parked || ch.controlled) {
-    sw.log.debug?.(`Cannot park channels that are under control already ${ch.uuid}`);
-    return undefined;
-  }
-  ch.parked = true;
-  sw.chEvent('CHANNEL_PARK', ch);
-  const sig = signal ?? ch.resetBreak();
-  // switch_ivr_park reads the channel's DTMF (the events reach ESL; nothing else happens).
-  const stopDtmf = readDtmf(sw, ch);
-  await new Promise<void>((r) => {
-    if (sig.aborted) return r();
-    sig.addEventListener('abort', () => r(), { once: true });
-  });
-  stopDtmf();
-  ch.parked = false;
-  sw.chEvent('CHANNEL_UNPARK', ch);
-  return undefined;
 }
 
 /**
@@ -113,7 +88,7 @@ export async function park(sw: Switch, ch: Channel, signal?: AbortSignal): Promi
  * transfer from the inbound side, hangup). Static mode: the listener runs in the channel's thread
  * and the app returns when it ends; no park.
  */
-async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
+async function socketApp(sw: SwitchCore, ch: Channel, arg: string): Promise<string | undefined> {
   const [hp = '', ...flags] = arg.trim().split(/\s+/);
   const i = hp.lastIndexOf(':');
   const host = i > 0 ? hp.slice(0, i) : hp;
@@ -173,7 +148,7 @@ async function socketApp(sw: Switch, ch: Channel, arg: string): Promise<string |
   return undefined;
 }
 
-async function playAndGetDigits(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
+async function playAndGetDigits(sw: SwitchCore, ch: Channel, arg: string): Promise<string | undefined> {
   const [minS = '1', maxS = '1', triesS = '1', timeoutS = '5000', terms = '#', file = '', invalid = '', varName = '', re = '', digitTimeoutS] = arg.trim().split(/\s+/);
   const min = Number(minS), max = Number(maxS), tries = Number(triesS), timeout = Number(timeoutS);
   const digitTimeout = digitTimeoutS ? Number(digitTimeoutS) : timeout;
@@ -203,7 +178,7 @@ async function playAndGetDigits(sw: Switch, ch: Channel, arg: string): Promise<s
 }
 
 /** Next DTMF digit from the channel's queue, or undefined after `ms`. */
-export async function nextDigit(sw: Switch, ch: Channel, ms: number): Promise<string | undefined> {
+export async function nextDigit(sw: SwitchCore, ch: Channel, ms: number): Promise<string | undefined> {
   const d = dequeueDtmf(sw, ch);
   if (d !== undefined) return d;
   const ctl = new AbortController();
@@ -212,4 +187,4 @@ export async function nextDigit(sw: Switch, ch: Channel, ms: number): Promise<st
   return dequeueDtmf(sw, ch);
 }
 
-export { mediaDurationMs };
+export { mediaDurationMs, park };

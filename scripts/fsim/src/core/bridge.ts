@@ -2,14 +2,14 @@
 // CHANNEL_OUTGOING (profile attached, no variables), CHANNEL_STATE CS_INIT, CHANNEL_CREATE, CHANNEL_ORIGINATE, CS_ROUTING,
 // CS_CONSUME_MEDIA, CHANNEL_PROGRESS + CALLSTATE RINGING, then CODEC x2, CHANNEL_ANSWER, ACTIVE.
 import type { CallerProfile, Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { parseDialString } from './dialstring.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { EndpointBehaviour } from './config.ts';
 import { setOutgoingCancelVars, setOutgoingCreateVars } from './sofia-out.ts';
 import { createLoopbackB, loopbackOutcome, setLoopbackAVars, startLoopbackB } from './loopback.ts';
 import { finishWhenIdle, isTrue, leftBehind } from './after-bridge.ts';
-import { park } from './apps.ts';
+import { park } from './park.ts';
 import { readDtmf } from './dtmf.ts';
 
 export interface OriginateResult {
@@ -19,7 +19,7 @@ export interface OriginateResult {
 }
 
 /** Dial one leg; resolves when it answers or fails. `aLeg` is the originator when bridging. */
-export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; timeoutSec?: number; cidName?: string; cidNumber?: string }): Promise<OriginateResult> {
+export async function dialLeg(sw: SwitchCore, leg: DialLeg, opts: { aLeg?: Channel; timeoutSec?: number; cidName?: string; cidNumber?: string }): Promise<OriginateResult> {
   const resolved = sw.endpoints.resolve(leg);
   if ('cause' in resolved) return { ok: false, cause: resolved.cause };
   const { name, behaviour, presence, destination } = resolved;
@@ -86,7 +86,7 @@ export async function dialLeg(sw: Switch, leg: DialLeg, opts: { aLeg?: Channel; 
  * callee becomes the caller ("Outbound Call" / the dialled number), the leg counts as having hit
  * the dialplan, and sofia tells the phone (CALL_UPDATE, Direction RECV) (captures 05, 11, 22).
  */
-export function flipCid(sw: Switch, ch: Channel): void {
+export function flipCid(sw: SwitchCore, ch: Channel): void {
   const p = ch.profile;
   if (!p) return;
   if (ch.endpoint === 'loopback') ch.vars.set('endpoint_disposition', 'ANSWER');
@@ -103,7 +103,7 @@ export function flipCid(sw: Switch, ch: Channel): void {
 }
 
 /** The bridge application: dial, then bridge until one side hangs up. */
-export async function bridgeApp(sw: Switch, a: Channel, arg: string): Promise<string | undefined> {
+export async function bridgeApp(sw: SwitchCore, a: Channel, arg: string): Promise<string | undefined> {
   const legs = parseDialString(arg);
   // An answered a-leg waits for the b-leg in RING_WAIT (capture 23); an unanswered one shows nothing
   // until the b-leg answers (capture 18).
@@ -173,7 +173,7 @@ function setOriginateVars(a: Channel, b: Channel, originated: string): void {
 
 /** Bridge two answered legs until either hangs up or a break/transfer ends it. */
 export async function bridgeLegs(
-  sw: Switch, a: Channel, b: Channel,
+  sw: SwitchCore, a: Channel, b: Channel,
   opts: { uuidBridge?: boolean; app?: boolean; originateCauses?: string; aProfileCopy?: CallerProfile } = {},
 ): Promise<void> {
   const now = sw.clock.nowUs();

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FsEvent, Header } from '../types.ts';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { parseDialString } from './dialstring.ts';
 import { dialLeg, flipCid } from './bridge.ts';
 import { readDtmf } from './dtmf.ts';
@@ -40,11 +40,11 @@ interface Conference {
   destroyed: boolean;
 }
 
-const registry = new WeakMap<Switch, Map<string, Conference>>();
+const registry = new WeakMap<SwitchCore, Map<string, Conference>>();
 // Member ids count per switch, across conferences (mod_conference's global id counter).
-const memberIds = new WeakMap<Switch, number>();
+const memberIds = new WeakMap<SwitchCore, number>();
 
-function confs(sw: Switch): Map<string, Conference> {
+function confs(sw: SwitchCore): Map<string, Conference> {
   let m = registry.get(sw);
   if (!m) registry.set(sw, (m = new Map()));
   return m;
@@ -58,7 +58,7 @@ function confHeaders(c: Conference): Header[] {
 }
 
 /** conference_member_add_event_data: conference data, Floor, the channel's basic data, member flags. */
-function memberEvent(sw: Switch, c: Conference, m: Member, action: string, file: [string, string, number]): FsEvent {
+function memberEvent(sw: SwitchCore, c: Conference, m: Member, action: string, file: [string, string, number]): FsEvent {
   const ev = sw.eb.channel('CUSTOM', m.ch, {
     subclass: 'conference::maintenance', vars: false, other: sw.otherOf(m.ch),
     pre: [...confHeaders(c), ['Floor', String(c.floor === m)]],
@@ -86,7 +86,7 @@ function withSource(ev: FsEvent, [file, func, line]: [string, string, number]): 
   return { ...ev, headers };
 }
 
-function confEvent(sw: Switch, c: Conference, extra: Header[], file: [string, string, number]): FsEvent {
+function confEvent(sw: SwitchCore, c: Conference, extra: Header[], file: [string, string, number]): FsEvent {
   return withSource(sw.eb.plain('CUSTOM', [...confHeaders(c), ...extra], undefined, 'conference::maintenance', 'conference::maintenance'), file);
 }
 
@@ -102,7 +102,7 @@ const SRC = {
 } as const satisfies Record<string, [string, string, number]>;
 
 /** conference_member_set_floor_holder: floor-change with the new holder's data, or none. */
-function setFloor(sw: Switch, c: Conference, m: Member | undefined): void {
+function setFloor(sw: SwitchCore, c: Conference, m: Member | undefined): void {
   if (c.floor === m) return;
   const old = c.floor;
   c.floor = m;
@@ -119,7 +119,7 @@ function setFloor(sw: Switch, c: Conference, m: Member | undefined): void {
 }
 
 /** One conference thread tick: pick a floor holder, destroy an empty conference. */
-function armTick(sw: Switch, c: Conference): void {
+function armTick(sw: SwitchCore, c: Conference): void {
   if (c.tickArmed || c.destroyed) return;
   c.tickArmed = true;
   sw.clock.after(20, () => {
@@ -139,7 +139,7 @@ function armTick(sw: Switch, c: Conference): void {
 }
 
 /** The `conference` application: join NAME[@profile] until hangup or kick. */
-export async function conferenceApp(sw: Switch, ch: Channel, arg: string): Promise<string | undefined> {
+export async function conferenceApp(sw: SwitchCore, ch: Channel, arg: string): Promise<string | undefined> {
   const [spec = ''] = arg.trim().split(/\s+/);
   const [rawName = '', profile = 'default'] = spec.split('@');
   const name = rawName.replace(/\+.*$/, '');
@@ -183,7 +183,7 @@ export async function conferenceApp(sw: Switch, ch: Channel, arg: string): Promi
 }
 
 /** `conference` API. */
-export async function conferenceApi(sw: Switch, args: string): Promise<string> {
+export async function conferenceApi(sw: SwitchCore, args: string): Promise<string> {
   const w = args.trim().split(/\s+/).filter(Boolean);
   const [name, sub = '', ...rest] = w;
   if (!name || name === 'list') {
@@ -221,7 +221,7 @@ function listText(c: Conference): string {
 }
 
 /** mute|unmute|kick|hup <id|all|last|non_moderator>: one line per member, in list order. */
-function memberCommand(sw: Switch, c: Conference, sub: string, who: string): string {
+function memberCommand(sw: SwitchCore, c: Conference, sub: string, who: string): string {
   let targets: Member[];
   if (who === 'all' || who === 'non_moderator') targets = [...c.members];
   else if (who === 'last') targets = c.members.slice(0, 1);
@@ -258,7 +258,7 @@ function memberCommand(sw: Switch, c: Conference, sub: string, who: string): str
 }
 
 /** conference NAME dial <dialstring> [cid_number] [cid_name]: the answered leg joins NAME. */
-async function dial(sw: Switch, name: string, c: Conference | undefined, rest: string[]): Promise<string> {
+async function dial(sw: SwitchCore, name: string, c: Conference | undefined, rest: string[]): Promise<string> {
   const [dialString = '', cidNum, cidName] = rest;
   const leg = parseDialString(dialString)[0];
   if (!leg) return 'Call Requested: result: [INVALID_NUMBER_FORMAT]\n';
@@ -279,7 +279,7 @@ async function dial(sw: Switch, name: string, c: Conference | undefined, rest: s
 
 type Json = string | number | boolean | Json[] | { [k: string]: Json };
 
-function confJson(sw: Switch, c: Conference): Json {
+function confJson(sw: SwitchCore, c: Conference): Json {
   const now = sw.clock.nowUs();
   return {
     conference_name: c.name, member_count: c.members.length, ghost_count: 0, rate: 8000,

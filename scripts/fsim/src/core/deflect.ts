@@ -4,9 +4,9 @@
 // call with BLIND_TRANSFER (capture 25).
 import type { Header } from '../types.ts';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
-export function deflect(sw: Switch, ch: Channel, _target: string): string {
+export function deflect(sw: SwitchCore, ch: Channel, _target: string): string {
   if (!ch.answered) return '-ERR Cannot deflect an unanswered channel\n';
   if (ch.endpoint !== 'sofia') return '-ERR Unsupported endpoint\n';
   const v = ch.vars;

@@ -5,10 +5,10 @@
 // endless_playback and sleep read no digits, so a caller's keys there raise no event (they stay
 // queued for the next application that reads them).
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
 /** Digits arriving on a channel. */
-export function queueDtmf(sw: Switch, ch: Channel, digits: string, source: string): void {
+export function queueDtmf(sw: SwitchCore, ch: Channel, digits: string, source: string): void {
   for (const d of digits) {
     if (!/[0-9*#A-Da-d]/.test(d)) continue;
     ch.pushDtmf({ digit: d, source });
@@ -18,14 +18,14 @@ export function queueDtmf(sw: Switch, ch: Channel, digits: string, source: strin
 }
 
 /** switch_channel_dequeue_dtmf: the next queued digit, with its DTMF event; undefined if none. */
-export function dequeueDtmf(sw: Switch, ch: Channel): string | undefined {
+export function dequeueDtmf(sw: SwitchCore, ch: Channel): string | undefined {
   const q = ch.dtmfQueue.shift();
   if (!q) return undefined;
   sw.chEvent('DTMF', ch, { post: [['DTMF-Digit', q.digit], ['DTMF-Duration', '2000'], ['DTMF-Source', q.source]] });
   return q.digit;
 }
 
-function drain(sw: Switch, ch: Channel): void {
+function drain(sw: SwitchCore, ch: Channel): void {
   const active = (): ((d: string) => void)[] => [...ch.dtmfReaders].filter((r) => r.active()).map((r) => r.onDigit);
   while (ch.dtmfQueue.length && active().length) {
     const d = dequeueDtmf(sw, ch);
@@ -38,7 +38,7 @@ function drain(sw: Switch, ch: Channel): void {
  * is dequeued at once and handed to `onDigit` (a park, a bridge, a playback with terminators),
  * as long as `active()` says so (a socket's park reads none while an application it runs does).
  */
-export function readDtmf(sw: Switch, ch: Channel, onDigit: (d: string) => void = () => undefined, active: () => boolean = () => true): () => void {
+export function readDtmf(sw: SwitchCore, ch: Channel, onDigit: (d: string) => void = () => undefined, active: () => boolean = () => true): () => void {
   const reader = { onDigit, active };
   ch.dtmfReaders.add(reader);
   drain(sw, ch);

@@ -5,20 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { Channel } from './channel.ts';
 import type { EndpointBehaviour } from './config.ts';
 import type { DialLeg } from './dialstring.ts';
-import type { Switch } from './switch.ts';
+import type { EndpointEvent, EndpointEventListener, EndpointsPort, ResolvedLeg, SwitchCore } from './switch-core.ts';
 import { setInboundVars } from './sofia-vars.ts';
 import { farEndHangup } from './state-machine.ts';
 import { queueDtmf } from './dtmf.ts';
 import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
-export type EndpointEvent =
-  | { type: 'ringing'; uuid: string; to: string; from: string }
-  | { type: 'answered'; uuid: string }
-  | { type: 'hangup'; uuid: string; cause: string }
-  | { type: 'media'; uuid: string; state: 'started' | 'stopped'; file: string }
-  | { type: 'dtmf'; uuid: string; digit: string }
-  | { type: 'bridged'; uuid: string; peer: string };
-export type EndpointEventListener = (ev: EndpointEvent) => void;
+export type { EndpointEvent, EndpointEventListener } from './switch-core.ts';
 
 export interface PlaceCallOptions {
   from: string | { number: string; name?: string };
@@ -34,16 +27,14 @@ export interface PlaceCallOptions {
   fromAddr?: string;
 }
 
-type Resolved = { name: string; behaviour: EndpointBehaviour; presence?: string; destination: string; username?: string } | { cause: string };
-
-export class Endpoints {
+export class Endpoints implements EndpointsPort {
   private readonly users = new Map<string, EndpointBehaviour>();
   private readonly listeners = new Set<EndpointEventListener>();
   private readonly manual = new Map<string, (outcome: string) => void>();
   private readonly timers = new Set<() => void>();
   private port = 5080;
 
-  constructor(private readonly sw: Switch) {}
+  constructor(private readonly sw: SwitchCore) {}
 
   on(l: EndpointEventListener): () => void {
     this.listeners.add(l);
@@ -82,7 +73,7 @@ export class Endpoints {
   }
 
   /** Which channel name / behaviour a dial leg gets, or the cause it fails with at once. */
-  resolve(leg: DialLeg): Resolved {
+  resolve(leg: DialLeg): ResolvedLeg {
     const cfg = this.sw.config;
     const prof = cfg.profiles[0];
     if (leg.kind === 'user') {

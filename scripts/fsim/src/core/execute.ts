@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Header } from '../types.ts';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { runApp } from './apps.ts';
 
 /** Run one application with CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE around it. */
-export async function executeApp(sw: Switch, ch: Channel, app: string, rawArg: string, eventUuid?: string): Promise<string> {
+export async function executeApp(sw: SwitchCore, ch: Channel, app: string, rawArg: string, eventUuid?: string): Promise<string> {
   if (ch.isHungUp) return '';
   const arg = sw.expand(rawArg, ch.vars.toObject());
   const appUuid = eventUuid ?? randomUUID();
@@ -39,7 +39,7 @@ export async function executeApp(sw: Switch, ch: Channel, app: string, rawArg: s
 }
 
 /** Route (CS_ROUTING) and execute (CS_EXECUTE) in a loop, as transfers re-enter routing. */
-export async function routeAndExecute(sw: Switch, ch: Channel, transferred = false): Promise<void> {
+export async function routeAndExecute(sw: SwitchCore, ch: Channel, transferred = false): Promise<void> {
   ch.busy = true;
   try {
     for (let pass = transferred ? 1 : 0; pass < 20 && !ch.isHungUp; pass++) {

@@ -1,8 +1,8 @@
 // HEARTBEAT (switch_core.c send_heartbeat, every 20 s by default) and the uptime text that
 // `status` and HEARTBEAT's Up-Time share.
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
-export function fireHeartbeat(sw: Switch): void {
+export function fireHeartbeat(sw: SwitchCore): void {
   if (sw.closed) return;
   const up = sw.clock.nowUs() - sw.startedUs;
   sw.fire(sw.eb.plain('HEARTBEAT', [

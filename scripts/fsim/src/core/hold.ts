@@ -6,10 +6,10 @@
 // CHANNEL_EXECUTE_COMPLETE (see sendmsg.ts queuePrivate).
 import type { Header, SendMsg } from '../types.ts';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { queuePrivate } from './sendmsg.ts';
 
-export function broadcast(sw: Switch, ch: Channel, path: string, opts: { loop?: boolean } = {}): Promise<void> {
+export function broadcast(sw: SwitchCore, ch: Channel, path: string, opts: { loop?: boolean } = {}): Promise<void> {
   const prefix: Header[] = sw.eb.base('COMMAND', 'switch_ivr_async.c', 'switch_ivr_broadcast', 5731);
   const headers = new Map<string, string>([
     ['call-command', 'execute'], ['execute-app-name', 'playback'], ['execute-app-arg', path],
@@ -27,7 +27,7 @@ export function breakMedia(ch: Channel, all: boolean): void {
 }
 
 /** switch_ivr_hold: HELD, music on hold to the partner (a looping broadcast), CHANNEL_HOLD. */
-export function hold(sw: Switch, ch: Channel): void {
+export function hold(sw: SwitchCore, ch: Channel): void {
   if (ch.held) return;
   ch.held = true;
   ch.times.lastHold = sw.clock.nowUs();
@@ -52,7 +52,7 @@ export function hold(sw: Switch, ch: Channel): void {
  * switch_ivr_unhold: UNHELD then ACTIVE, the partner's broadcast stopped (its PLAYBACK_STOP,
  * EXECUTE_COMPLETE and the COMMAND come first), then CHANNEL_UNHOLD (capture 18).
  */
-export async function unhold(sw: Switch, ch: Channel): Promise<void> {
+export async function unhold(sw: SwitchCore, ch: Channel): Promise<void> {
   if (!ch.held) return;
   ch.held = false;
   const now = sw.clock.nowUs();

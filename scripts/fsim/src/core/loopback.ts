@@ -5,7 +5,7 @@
 // Both use L16 at 8 kHz (128 kbit/s) from the start and fire no CODEC events.
 import type { Channel } from './channel.ts';
 import type { DialLeg } from './dialstring.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
 const L16 = { name: 'L16', rate: '8000', bitRate: '128000' };
 
@@ -19,7 +19,7 @@ function codecVars(ch: Channel): void {
 }
 
 /** Variables of the -a leg at CHANNEL_CREATE. */
-export function setLoopbackAVars(sw: Switch, ch: Channel, leg: DialLeg): void {
+export function setLoopbackAVars(sw: SwitchCore, ch: Channel, leg: DialLeg): void {
   const v = ch.vars;
   v.set('direction', 'outbound');
   v.set('is_outbound', 'true');
@@ -34,7 +34,7 @@ export function setLoopbackAVars(sw: Switch, ch: Channel, leg: DialLeg): void {
 }
 
 /** Create the -b leg and link the pair (before -a's CHANNEL_CREATE, which shows the link). */
-export function createLoopbackB(sw: Switch, a: Channel, leg: DialLeg): Channel {
+export function createLoopbackB(sw: SwitchCore, a: Channel, leg: DialLeg): Channel {
   const b = sw.newChannel(`loopback/${leg.target}-b`, 'inbound', 'loopback');
   const ap = a.profile;
   b.hitDialplan = true;
@@ -64,7 +64,7 @@ export function createLoopbackB(sw: Switch, a: Channel, leg: DialLeg): Channel {
 }
 
 /** Start the -b leg's thread: CHANNEL_CREATE, then it routes like an inbound call. */
-export function startLoopbackB(sw: Switch, b: Channel): void {
+export function startLoopbackB(sw: SwitchCore, b: Channel): void {
   sw.request(b, 'CS_INIT');
   sw.run(b, 'CS_INIT');
   sw.request(b, 'CS_ROUTING');
@@ -74,7 +74,7 @@ export function startLoopbackB(sw: Switch, b: Channel): void {
 }
 
 /** How dialling the -a leg ends: 'answered' once -b answers, else the cause. */
-export function loopbackOutcome(sw: Switch, a: Channel, timeoutMs: number, originator: Channel | undefined): Promise<string> {
+export function loopbackOutcome(sw: SwitchCore, a: Channel, timeoutMs: number, originator: Channel | undefined): Promise<string> {
   return new Promise((resolve) => {
     let done = false;
     const cleanup: (() => void)[] = [];
@@ -100,7 +100,7 @@ export function loopbackOutcome(sw: Switch, a: Channel, timeoutMs: number, origi
 }
 
 /** The other half of a loopback pair, if it is still there. */
-export function loopbackPeerOf(sw: Switch, ch: Channel): Channel | undefined {
+export function loopbackPeerOf(sw: SwitchCore, ch: Channel): Channel | undefined {
   const p = ch.loopbackPeer ? sw.channels.get(ch.loopbackPeer) : undefined;
   return p && !p.destroyed ? p : undefined;
 }

@@ -1,7 +1,7 @@
 // Playback timing. There is no audio: a tone_stream lasts what its spec says, silence_stream its
 // milliseconds, any other file config.defaultFileMs.
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { readDtmf } from './dtmf.ts';
 
 /** Length in ms of one play of `file`; Infinity for endless tones (loops=-1). */
@@ -22,7 +22,7 @@ export function mediaDurationMs(file: string, defaultMs: number): number {
 }
 
 /** switch_ivr_play_file: PLAYBACK_START, wait, playback_* variables, PLAYBACK_STOP. */
-export async function playFile(sw: Switch, ch: Channel, file: string, endless: boolean, keepDtmf = false): Promise<string | undefined> {
+export async function playFile(sw: SwitchCore, ch: Channel, file: string, endless: boolean, keepDtmf = false): Promise<string | undefined> {
   if (ch.isHungUp) return undefined;
   if (!ch.answered && !ch.times.progressMedia) sw.answer(ch);
   const files = file.split('!').filter(Boolean);

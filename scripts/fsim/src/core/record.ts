@@ -3,7 +3,7 @@
 // MEDIA_BUG_STOP (capture 20). A recording still running when the channel hangs up is stopped the
 // same way as the media bugs are closed.
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
 interface Recording {
   readonly path: string;
@@ -18,7 +18,7 @@ function recordingsOf(ch: Channel): Map<string, Recording> {
   return m;
 }
 
-export function startRecord(sw: Switch, ch: Channel, path: string): string {
+export function startRecord(sw: SwitchCore, ch: Channel, path: string): string {
   const recs = recordingsOf(ch);
   if (recs.has(path)) return '-ERR Cannot record session!\n';
   recs.set(path, { path, startUs: sw.clock.nowUs() });
@@ -31,7 +31,7 @@ export function startRecord(sw: Switch, ch: Channel, path: string): string {
 }
 
 /** `all` stops every recording; an unknown path is an error. */
-export function stopRecord(sw: Switch, ch: Channel, path: string): string {
+export function stopRecord(sw: SwitchCore, ch: Channel, path: string): string {
   const recs = recordingsOf(ch);
   const targets = path === 'all' ? [...recs.values()] : [recs.get(path)].filter((r): r is Recording => !!r);
   if (!targets.length) return '-ERR Cannot stop record session!\n';

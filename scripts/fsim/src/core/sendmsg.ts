@@ -15,9 +15,9 @@
 // CHANNEL_EXECUTE_COMPLETE).
 import type { FsEvent, Header, SendMsg } from '../types.ts';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 
-export async function handleSendmsg(sw: Switch, uuid: string, msg: SendMsg, opts: { controlled?: boolean } = {}): Promise<string> {
+export async function handleSendmsg(sw: SwitchCore, uuid: string, msg: SendMsg, opts: { controlled?: boolean } = {}): Promise<string> {
   const ch = sw.channels.get(uuid);
   if (!ch || ch.destroyed) return `-ERR invalid session id [${uuid}]`;
   // The socket application's park lands right after the listener's first message (apps.ts).
@@ -46,7 +46,7 @@ export async function handleSendmsg(sw: Switch, uuid: string, msg: SendMsg, opts
  * own (switch_ivr_broadcast's COMMAND, `prefix`), those - then the message headers, then
  * Event-Name PRIVATE_COMMAND with a second set of base headers, then the channel data.
  */
-export function queuePrivate(sw: Switch, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): Promise<void> {
+export function queuePrivate(sw: SwitchCore, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): Promise<void> {
   const job = async (): Promise<void> => {
     // The park loop reads a frame (20 ms) between looks at the private event queue: a parked
     // channel runs a queued sendmsg a tick later (capture 13: CHANNEL_EXECUTE 21 ms after the
@@ -68,7 +68,7 @@ export function queuePrivate(sw: Switch, ch: Channel, msg: SendMsg, opts: { comm
  * total_loops set before each run; the loop also stops when the channel is gone or when one run
  * took less than half a second (a guard against spinning on an application that fails at once).
  */
-async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void> {
+async function parseExecute(sw: SwitchCore, ch: Channel, msg: SendMsg): Promise<void> {
   const h = msg.headers;
   const app = h.get('execute-app-name');
   if (!app) return;
@@ -101,7 +101,7 @@ async function parseExecute(sw: Switch, ch: Channel, msg: SendMsg): Promise<void
  * command line and the message's header block), then the base headers switch_event_prep_for_delivery
  * appends, then the channel's basic data and caller profile; no channel variables.
  */
-function privateCommand(sw: Switch, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): FsEvent {
+function privateCommand(sw: SwitchCore, ch: Channel, msg: SendMsg, opts: { commandLine?: string; prefix?: Header[] }): FsEvent {
   const own: Header[] = [...msg.headers.entries()];
   const first: Header[] = opts.prefix ?? [['Command', `${opts.commandLine ?? 'sendmsg'}\n${own.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`]];
   const ev = sw.eb.channel('PRIVATE_COMMAND', ch, { other: sw.otherOf(ch), vars: false, ...(msg.body !== undefined ? { body: msg.body } : {}) });

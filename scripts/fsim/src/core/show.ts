@@ -1,9 +1,9 @@
 // `show channels|calls [as json] | count`, in FreeSWITCH's column order (capture 26).
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { formatLocal } from './clock.ts';
 
-function row(sw: Switch, c: Channel): Record<string, string> {
+function row(sw: SwitchCore, c: Channel): Record<string, string> {
   const p = c.profile;
   const peer = c.bridgedTo ? sw.channels.get(c.bridgedTo) : undefined;
   return {
@@ -24,7 +24,7 @@ function row(sw: Switch, c: Channel): Record<string, string> {
 const CALL_KEYS = ['uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest', 'presence_id', 'presence_data', 'accountcode', 'callstate', 'callee_name', 'callee_num', 'callee_direction', 'call_uuid', 'hostname', 'sent_callee_name', 'sent_callee_num'];
 const B_KEYS = ['uuid', 'direction', 'created', 'created_epoch', 'name', 'state', 'cid_name', 'cid_num', 'ip_addr', 'dest', 'presence_id', 'presence_data', 'accountcode', 'callstate', 'callee_name', 'callee_num', 'callee_direction', 'sent_callee_name', 'sent_callee_num'];
 
-export function showChannels(sw: Switch, args: string): string {
+export function showChannels(sw: SwitchCore, args: string): string {
   const w = args.split(/\s+/).filter(Boolean);
   const what = w[0] ?? '';
   const live = [...sw.channels.values()].filter((c) => !c.destroyed);

@@ -5,23 +5,23 @@
 import type { Header } from '../types.ts';
 import type { Channel, CallState, ChannelState } from './channel.ts';
 import { CALLSTATE_NUMBERS } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { setHangupVars, setLocalSdp, setMediaVars } from './sofia-vars.ts';
 import { loopbackPeerOf } from './loopback.ts';
 
 /** Request a state (Channel-State-Number changes). */
-export function requestState(sw: Switch, ch: Channel, s: ChannelState): void {
+export function requestState(sw: SwitchCore, ch: Channel, s: ChannelState): void {
   if (!ch.isHungUp || s === 'CS_HANGUP' || s === 'CS_REPORTING' || s === 'CS_DESTROY') ch.state = s;
 }
 
 /** The state machine thread picks the requested state up: CHANNEL_STATE. */
-export function runState(sw: Switch, ch: Channel, s: ChannelState): void {
+export function runState(sw: SwitchCore, ch: Channel, s: ChannelState): void {
   ch.runningState = s;
   if (ch.state !== s && STATE_ORDER(ch.state) < STATE_ORDER(s)) ch.state = s;
   sw.chEvent('CHANNEL_STATE', ch);
 }
 
-export function setCallState(sw: Switch, ch: Channel, cs: CallState): void {
+export function setCallState(sw: SwitchCore, ch: Channel, cs: CallState): void {
   if (ch.callState === cs) return;
   const orig = ch.callState;
   ch.callState = cs;
@@ -30,7 +30,7 @@ export function setCallState(sw: Switch, ch: Channel, cs: CallState): void {
   });
 }
 
-export function firePresence(sw: Switch, ch: Channel): void {
+export function firePresence(sw: SwitchCore, ch: Channel): void {
   if (!ch.presenceId) return;
   const login = ch.vars.get('sofia_profile_name') ?? 'internal';
   if (sw.config.profiles.find((p) => p.name === login)?.managePresence === false) return;
@@ -47,7 +47,7 @@ export function firePresence(sw: Switch, ch: Channel): void {
   });
 }
 
-export function codecEvents(sw: Switch, ch: Channel): void {
+export function codecEvents(sw: SwitchCore, ch: Channel): void {
   if (ch.mediaUp) return;
   ch.mediaUp = true;
   const c = ch.codec;
@@ -57,7 +57,7 @@ export function codecEvents(sw: Switch, ch: Channel): void {
   sw.chEvent('CODEC', ch, { sourceKey: 'CODEC_WRITE', post: wr });
 }
 
-export function markPreAnswered(sw: Switch, ch: Channel): void {
+export function markPreAnswered(sw: SwitchCore, ch: Channel): void {
   if (ch.isHungUp || ch.times.progressMedia || ch.answered) return;
   if (ch.endpoint === 'sofia') setMediaVars(ch, sw.profileIp(ch));
   sw.codecEvents(ch);
@@ -68,7 +68,7 @@ export function markPreAnswered(sw: Switch, ch: Channel): void {
   sw.setCallState(ch, 'EARLY');
 }
 
-export function markRingReady(sw: Switch, ch: Channel): void {
+export function markRingReady(sw: SwitchCore, ch: Channel): void {
   if (ch.isHungUp || ch.times.progress) return;
   ch.times.progress = sw.clock.nowUs();
   sw.chEvent('CHANNEL_PROGRESS', ch);
@@ -76,7 +76,7 @@ export function markRingReady(sw: Switch, ch: Channel): void {
 }
 
 /** switch_channel_mark_answered for an inbound leg (after pre-answer) or a far end answering. */
-export function markAnswered(sw: Switch, ch: Channel): void {
+export function markAnswered(sw: SwitchCore, ch: Channel): void {
   if (ch.isHungUp || ch.answered) return;
   // A loopback -b leg answering answers its -a leg first (capture 05).
   const lp = ch.endpoint === 'loopback' && ch.direction === 'inbound' ? loopbackPeerOf(sw, ch) : undefined;
@@ -97,13 +97,13 @@ export function markAnswered(sw: Switch, ch: Channel): void {
   sw.endpoints.emit({ type: 'answered', uuid: ch.uuid });
 }
 
-export function profileIp(sw: Switch, ch: Channel): string {
+export function profileIp(sw: SwitchCore, ch: Channel): string {
   const name = ch.vars.get('sofia_profile_name');
   return sw.config.profiles.find((p) => p.name === name)?.ip ?? sw.config.profiles[0]?.ip ?? '127.0.0.1';
 }
 
 /** switch_channel_hangup: CHANNEL_HANGUP now; the rest runs when the channel's thread winds down. */
-export function hangupChannel(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING'): void {
+export function hangupChannel(sw: SwitchCore, ch: Channel, cause = 'NORMAL_CLEARING'): void {
   if (ch.isHungUp || ch.destroyed) return;
   ch.hangupCause = cause;
   ch.answerState = 'hangup';
@@ -124,7 +124,7 @@ export function hangupChannel(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING'
 }
 
 /** CS_HANGUP -> CS_REPORTING -> CS_DESTROY, as the state machine runs them. */
-export function finishChannel(sw: Switch, ch: Channel): void {
+export function finishChannel(sw: SwitchCore, ch: Channel): void {
   if (ch.destroyed || ch.finishing) return;
   sw.hangupState(ch);
   ch.finishing = true;
@@ -144,7 +144,7 @@ export function finishChannel(sw: Switch, ch: Channel): void {
   destroyChannel(sw, ch);
 }
 
-function destroyChannel(sw: Switch, ch: Channel): void {
+function destroyChannel(sw: SwitchCore, ch: Channel): void {
   if (ch.destroyed) return;
   ch.destroyWhenReleased = undefined;
   sw.request(ch, 'CS_DESTROY');
@@ -162,7 +162,7 @@ function destroyChannel(sw: Switch, ch: Channel): void {
  * (sip_term_status, proto_specific_hangup_cause, sip_term_cause on CHANNEL_HANGUP: captures 18,
  * 23, census 27), and reports recv_bye (endpoints.ts).
  */
-export function farEndHangup(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING'): void {
+export function farEndHangup(sw: SwitchCore, ch: Channel, cause = 'NORMAL_CLEARING'): void {
   if (ch.isHungUp) return;
   ch.farEndHangup = true;
   if (ch.endpoint === 'sofia' && cause === 'NORMAL_CLEARING' && ch.answered) {
@@ -181,7 +181,7 @@ export function farEndHangup(sw: Switch, ch: Channel, cause = 'NORMAL_CLEARING')
  * switch_core_session_read_lock for a holder outside the channel's thread: until the returned
  * release runs, a hung-up channel stops after CHANNEL_HANGUP_COMPLETE. Release is idempotent.
  */
-export function holdSession(sw: Switch, ch: Channel): () => void {
+export function holdSession(sw: SwitchCore, ch: Channel): () => void {
   ch.sessionHolds++;
   let released = false;
   return () => {
@@ -193,7 +193,7 @@ export function holdSession(sw: Switch, ch: Channel): () => void {
 }
 
 /** The CS_HANGUP half of finishing: the state machine enters CS_HANGUP (callstate HANGUP). */
-export function enterHangupState(sw: Switch, ch: Channel): void {
+export function enterHangupState(sw: SwitchCore, ch: Channel): void {
   if (ch.destroyed || ch.hangupRun) return;
   ch.hangupRun = true;
   const peer = ch.bridgedTo ? sw.channels.get(ch.bridgedTo) : undefined;
@@ -203,7 +203,7 @@ export function enterHangupState(sw: Switch, ch: Channel): void {
 }
 
 /** The bridged peer hung up: hangup_after_bridge (default true for bridge app a-legs). */
-export function onPeerHangup(sw: Switch, ch: Channel, _peer: Channel): void {
+export function onPeerHangup(sw: SwitchCore, ch: Channel, _peer: Channel): void {
   ch.bridgeEnded?.();
 }
 

@@ -2,7 +2,8 @@
 // The state machine lives in state-machine.ts, application runs in execute.ts, sendmsg in
 // sendmsg.ts, applications in apps.ts, API commands in api.ts, simulated far ends in endpoints.ts.
 import { randomUUID } from 'node:crypto';
-import type { EventListener, FsEvent, Header, OutboundConnector, SendMsg, SwitchFacade } from '../types.ts';
+import type { EventListener, FsEvent, Header, OutboundConnector, SendMsg } from '../types.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { Channel } from './channel.ts';
 import type { CallState, ChannelState } from './channel.ts';
 import type { Clock } from './clock.ts';
@@ -30,7 +31,7 @@ export interface SwitchOptions {
   logger?: Logger;
 }
 
-export class Switch implements SwitchFacade {
+export class Switch implements SwitchCore {
   readonly coreUuid = randomUUID();
   readonly config: SwitchConfig;
   readonly clock: Clock;

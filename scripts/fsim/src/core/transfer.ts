@@ -4,15 +4,15 @@
 // (the interrupted application's CHANNEL_EXECUTE_COMPLETE shows Channel-State-Number 2, capture 09).
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './channel.ts';
-import type { Switch } from './switch.ts';
+import type { SwitchCore } from './switch-core.ts';
 import { takeLeg } from './after-bridge.ts';
 
-function transferSource(sw: Switch, what: string): string {
+function transferSource(sw: SwitchCore, what: string): string {
   return `${Math.floor(sw.clock.nowUs() / 1e6)}:${randomUUID()}:${what}`;
 }
 
 /** A new caller profile for the channel (switch_caller_profile_clone + index bump). */
-function newProfile(sw: Switch, ch: Channel, source: string, keepLogical = false): void {
+function newProfile(sw: SwitchCore, ch: Channel, source: string, keepLogical = false): void {
   const p = ch.profile;
   if (!p) return;
   p.profileIndex += 1;
@@ -29,7 +29,7 @@ function newProfile(sw: Switch, ch: Channel, source: string, keepLogical = false
  * logical direction alone (api originate's transfer of its fresh leg into an extension keeps
  * Caller-Logical-Direction outbound, capture 10).
  */
-export function transferProfile(sw: Switch, ch: Channel, dest: string, dialplan: string, context: string, keepLogical = false): void {
+export function transferProfile(sw: SwitchCore, ch: Channel, dest: string, dialplan: string, context: string, keepLogical = false): void {
   const p = ch.profile;
   if (!p) return;
   const src = transferSource(sw, `bl_xfer:${dest}/${context}/${dialplan}`);
@@ -42,7 +42,7 @@ export function transferProfile(sw: Switch, ch: Channel, dest: string, dialplan:
 }
 
 /** uuid_transfer / the transfer application: leave the current extension and route `dest`. */
-export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
+export function sessionTransfer(sw: SwitchCore, ch: Channel, dest: string, dialplan = 'XML', context = 'default'): void {
   if (!ch.profile || ch.isHungUp) return;
   // The transfer takes the leg (CF_TRANSFER): out of a bridge it is in, or of a uuid_bridge about
   // to start. That bridge ends without hanging this leg up; its partner, left behind, hangs up or
@@ -66,7 +66,7 @@ export function sessionTransfer(sw: Switch, ch: Channel, dest: string, dialplan 
 }
 
 /** uuid_bridge's transfer of each leg into the bridge (Transfer-Source ...:uuid_br:<other>). */
-export function uuidBridgeProfile(sw: Switch, ch: Channel, other: Channel): void {
+export function uuidBridgeProfile(sw: SwitchCore, ch: Channel, other: Channel): void {
   const p = ch.profile;
   if (!p) return;
   ch.vars.set('original_destination_number', p.destinationNumber);

@@ -1,6 +1,7 @@
 // The two worlds the differential test drives with the same scenarios: the real FreeSWITCH (SIPp
 // peers, see sipp.ts) and fsim (simulated endpoints with the same behaviour). Both record every
 // event over ESL (`event json ALL`) and run the same dialplan file.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -204,13 +205,15 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
   return handle('fsim', rec, {
     agentPorts,
     call: (to, peer, from = 'sipp') => {
-      const uuid = sw.placeCall({ from, to, profile: 'test' });
+      // Listen before placing: the call's first applications run synchronously inside placeCall.
+      const uuid = randomUUID();
       const off = sw.onEvent((e) => {
         if (!e.headers.some(([k, v]) => k === 'Unique-ID' && v === uuid)) return;
         if (peer.byeAfterMs !== undefined && e.name === 'CHANNEL_ANSWER') setTimeout(() => sw.hangupCall(uuid), peer.byeAfterMs);
         if (peer.cancelAfterMs !== undefined && e.name === 'CHANNEL_PROGRESS') setTimeout(() => sw.hangupCall(uuid, 'ORIGINATOR_CANCEL'), peer.cancelAfterMs);
         if (e.name === 'CHANNEL_DESTROY') off();
       });
+      sw.placeCall({ from, to, profile: 'test', uuid });
     },
     agent: async (name, peer) =>
       sw.registerUser(name, {
