@@ -79,6 +79,8 @@ export function fsimSite(): Site {
               resolve();
             }
           }, 50);
+          // A call still up when fsim closes never ends: the poll must not keep the test process alive.
+          check.unref();
         });
         return {
           from: spec.from,
@@ -97,7 +99,14 @@ export function fsimSite(): Site {
     backend: 'fsim',
     bare,
     async world(t, opts = {}) {
-      return withService(t, await bare(t, opts));
+      // The outbound port comes from freePort: another process may take it first; try again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await withService(t, await bare(t, opts));
+        } catch (err) {
+          if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+        }
+      }
     },
   };
 }
