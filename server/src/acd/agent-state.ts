@@ -4,7 +4,7 @@
 //   logged-out --login--> ready <--ready / not-ready{reason}--> not-ready
 //   ready --reserve{callId}--> reserved --connect--> on-call --endCall--> wrap-up --end / expiry--> ready
 //   reserved --ringNoAnswer--> not-ready(ring-no-answer)     reserved --cancelReservation--> ready
-//   reserved --phoneFailure--> not-ready(phone-failure)
+//   reserved --phoneFailure--> not-ready(phone-failure)   reserved --endCall--> wrap-up (answered and hung up before the connect)
 //   wrap-up --extendWrapUp (once)--> wrap-up                   wrap-up --not-ready{reason}--> not-ready
 //   ready | not-ready | wrap-up --logout--> logged-out          (never while reserved or on-call)
 //
@@ -153,7 +153,10 @@ const FROM: Record<AgentCommandType, readonly AgentState[]> = {
   phoneFailure: ['reserved'],
   cancelReservation: ['reserved'],
   connect: ['reserved'],
-  endCall: ['on-call'],
+  // From reserved too: the agent's phone can answer and hang up before the router records the
+  // connect (a short call, a busy host). The call was handled, so it ends like any other; the late
+  // connect is then refused instead of leaving the agent on a call that no longer exists.
+  endCall: ['on-call', 'reserved'],
   endWrapUp: ['wrap-up'],
   extendWrapUp: ['wrap-up'],
   wrapUpExpired: ['wrap-up'],
