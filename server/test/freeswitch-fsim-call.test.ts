@@ -92,6 +92,8 @@ const EXPECTED_SEQUENCE: string[] = [
   'CHANNEL_EXECUTE(set)', 'CHANNEL_EXECUTE_COMPLETE(set)',
   'CHANNEL_EXECUTE(export)', 'CHANNEL_EXECUTE_COMPLETE(export)',
   'CHANNEL_EXECUTE(export)', 'CHANNEL_EXECUTE_COMPLETE(export)',
+  // the carrier's X-110-* header variables unset (only the dialplan's vetted 110 case data is trusted)
+  ...Array.from({ length: 6 }, () => ['CHANNEL_EXECUTE(unset)', 'CHANNEL_EXECUTE_COMPLETE(unset)']).flat(),
   // the socket application parks the channel and hands it to us
   'CHANNEL_EXECUTE(socket)', 'CHANNEL_PARK',
   // PRIVATE_COMMAND follows a sendmsg's application once it has run, if the channel had media when
