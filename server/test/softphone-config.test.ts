@@ -65,5 +65,5 @@ t.test('the built softphone is served at /', async (t) => {
   const res = await service.app.inject({ method: 'GET', url: '/' });
   t.equal(res.statusCode, 200, 'softphone-web/dist is built (npm test builds it first)');
   t.match(res.body, /<div id="app">/);
-  t.match(res.body, /\/assets\/index-[\w-]+\.js/, 'the built bundle, not the source entry');
+  t.match(res.body, /\/assets\/main-[\w-]+\.js/, 'the built bundle (entry "main" of vite.config.ts), not the source entry');
 });
