@@ -54,7 +54,8 @@ export class FsimLog {
       const leg = this.agentLegs.get(uuid);
       if (caller) {
         if (ev.name === 'CHANNEL_EXECUTE_COMPLETE' && h(ev, 'Application') === 'playback' && caller.t0Us === undefined) caller.t0Us = ts(ev);
-        if (ev.name === 'CHANNEL_EXECUTE' && h(ev, 'Application') === 'endless_playback' && caller.waitingUs === undefined) caller.waitingUs = ts(ev);
+        // Waiting: the first application in hotline_wait (hold music, `playback` since it must read the callback key).
+        if (ev.name === 'CHANNEL_EXECUTE' && h(ev, 'Caller-Destination-Number') === 'hotline_wait' && caller.waitingUs === undefined) caller.waitingUs = ts(ev);
         if (ev.name === 'CHANNEL_HANGUP') {
           caller.hangupUs = ts(ev);
           caller.hangupCause = h(ev, 'Hangup-Cause');
