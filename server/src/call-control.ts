@@ -148,7 +148,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         onConnected: async () => {
           // Only legs known before asking can have ended in the gap: events keep flowing while the
           // answer is on its way, and a call that starts meanwhile is not in it.
-          const known = registry.live().filter((c) => c.node === n.name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined).map((l) => l.uuid));
+          const known = registry.live().filter((c) => c.node === n.name).flatMap((c) => c.legs.filter((l) => l.endedUs === undefined || registry.awaitingEnd(l.uuid)).map((l) => l.uuid));
           try {
             const rows = parseShowChannels(await node.api('show channels as json'));
             const res = resync(n.name, rows, {

@@ -144,6 +144,24 @@ t.test('a call the dialplan fallback served: learnt at hang-up, overflow leg and
   t.match(cdr.transfers, [{ kind: 'blind', from: 'fallback', to: '4000012345' }]);
 });
 
+t.test('CHANNEL_HANGUP comes first: the call waits for HANGUP_COMPLETE and its fallback facts (defect 4)', async (t) => {
+  const { reg, completed } = setup();
+  reg.apply(create('H', 0));
+  reg.apply({ ...base('H', 9000), type: 'channel-hangup', cause: 'NORMAL_CLEARING' });
+  t.equal(completed.length, 0, 'no CDR without the variables of HANGUP_COMPLETE');
+  t.ok(reg.awaitingEnd('H'));
+  reg.apply({ ...base('H', 9010), type: 'channel-hangup-complete', cause: 'NORMAL_CLEARING', facts: { fallback: 'service_unreachable', fallbackNumber: '4000012345', answeredUs: T0 + 100_000, bridgedUs: T0 + 2_000_000, disposition: 'SUCCESS' } });
+  t.equal(completed.length, 1);
+  t.equal(reg.awaitingEnd('H'), false);
+  t.equal(buildCdr(completed[0]!).outcome, 'overflow');
+  // HANGUP_COMPLETE lost in a disconnect: the resync completes the call.
+  reg.apply(create('G', 0));
+  reg.apply({ ...base('G', 9000), type: 'channel-hangup', cause: 'NORMAL_CLEARING' });
+  reg.closeLeg('G', T0 + 10_000_000, 'RESYNC_GONE');
+  t.equal(completed.length, 2);
+  t.equal(completed[1]?.hangupCause, 'NORMAL_CLEARING');
+});
+
 t.test('a transfer to an outside number from the queue is an overflow, not an answer', async (t) => {
   const { reg, completed } = setup();
   reg.apply(create('O', 0));

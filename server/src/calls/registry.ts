@@ -68,6 +68,12 @@ export class CallRegistry {
   private readonly legToCall = new Map<string, string>();
   /** Legs of completed calls: late events for them are dropped instead of opening a new call. */
   private readonly recent = new Set<string>();
+  /**
+   * Caller legs past CHANNEL_HANGUP whose CHANNEL_HANGUP_COMPLETE has not come yet: only the latter
+   * carries the dialplan's fallback facts (hotline_fallback, bridge_uepoch), so the call is not
+   * completed (its CDR written) before it.
+   */
+  private readonly awaitingComplete = new Set<string>();
 
   constructor(private readonly hooks: CallRegistryHooks) {}
 
@@ -82,6 +88,11 @@ export class CallRegistry {
 
   live(): Readonly<CallRecord>[] {
     return [...this.calls.values()];
+  }
+
+  /** A leg that hung up but whose CHANNEL_HANGUP_COMPLETE is still due (resync closes it if it never comes). */
+  awaitingEnd(uuid: string): boolean {
+    return this.awaitingComplete.has(uuid);
   }
 
   /** Put back a call loaded from the store (after a restart). */
@@ -126,6 +137,8 @@ export class CallRegistry {
           break;
         case 'channel-hangup':
         case 'channel-hangup-complete':
+          if (leg.role === 'caller' && ev.type === 'channel-hangup' && leg.endedUs === undefined) this.awaitingComplete.add(leg.uuid);
+          if (ev.type === 'channel-hangup-complete') this.awaitingComplete.delete(leg.uuid);
           leg.endedUs = minTs(leg.endedUs, ev.tsUs);
           leg.cause ??= ev.cause;
           if (leg.role === 'caller') {
@@ -153,7 +166,9 @@ export class CallRegistry {
   closeLeg(uuid: string, tsUs: number, cause: string): Readonly<CallRecord> | undefined {
     const call = this.calls.get(this.legToCall.get(uuid) ?? '');
     const leg = call && legOf(call, uuid);
-    if (!call || !leg || leg.endedUs !== undefined) return call;
+    if (!call || !leg) return call;
+    // Hung up, but its HANGUP_COMPLETE was lost in the gap: complete the call without its facts.
+    if (leg.endedUs !== undefined) return this.awaitingComplete.delete(uuid) ? this.change(call, () => undefined) : call;
     return this.change(call, () => {
       leg.endedUs = tsUs;
       leg.cause = cause;
@@ -342,7 +357,7 @@ export class CallRegistry {
     fn();
     call.state = deriveState(call);
     this.hooks.onChanged?.(call, before);
-    if (call.state === 'ended' && call.legs.every((l) => l.endedUs !== undefined)) this.complete(call);
+    if (call.state === 'ended' && call.legs.every((l) => l.endedUs !== undefined && !this.awaitingComplete.has(l.uuid))) this.complete(call);
     return call;
   }
 
@@ -350,6 +365,7 @@ export class CallRegistry {
     this.calls.delete(call.id);
     for (const l of call.legs) {
       this.legToCall.delete(l.uuid);
+      this.awaitingComplete.delete(l.uuid);
       this.recent.add(l.uuid);
     }
     // Bounded memory: forget the oldest completed legs first (a Set iterates in insertion order).

@@ -7,7 +7,7 @@ import { startFsim } from '../../../../scripts/fsim/src/fsim.ts';
 import type { EndpointBehaviour } from '../../../../scripts/fsim/src/core/config.ts';
 import { PROFILES, REPO } from '../../helpers/fsim.ts';
 import { EventTap } from './event-tap.ts';
-import { ESL_PASSWORD } from './freeswitch.ts';
+import { ADDR, ESL_PASSWORD } from './freeswitch.ts';
 import { AGENT_IDS } from './world-real.ts';
 import { settingsEnv, withService } from './world-service.ts';
 import type { BareWorld, PhoneBehaviour, Site, Teardown, WorldOptions } from './world.ts';
@@ -27,8 +27,8 @@ export function fsimSite(): Site {
     const fsim = await startFsim({
       esl: { port: 0, password: ESL_PASSWORD },
       control: false,
-      // fsim's callers all come from 127.0.0.1: the 110 gateway's address is loopback here.
-      dialplan: { dir: path.join(REPO, 'dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outbound}`, gw_110_addr_regex: '^127\\.0\\.0\\.1$' } },
+      // Callers come from the carrier's or the 110 gateway's address, as on the real switch.
+      dialplan: { dir: path.join(REPO, 'dialplan'), vars: { hotline_service_socket: `127.0.0.1:${outbound}`, gw_110_addr_regex: `^${ADDR.gw110.replaceAll('.', '\\.')}$` } },
       timeScale: 1,
       switch: {
         profiles: PROFILES,
@@ -68,6 +68,7 @@ export function fsimSite(): Site {
           from: spec.from,
           to: spec.to,
           profile: 'external',
+          fromAddr: spec.via === 'gw110' ? ADDR.gw110 : ADDR.carrier,
           ...(spec.sipHeaders ? { sipHeaders: spec.sipHeaders } : {}),
           ...(spec.dtmf ? { dtmf: cumulative(spec.dtmf) } : {}),
           ...(spec.hangupAfterMs !== undefined ? { hangupAfterMs: spec.hangupAfterMs } : {}),
