@@ -19,6 +19,8 @@ let session: ConsoleSession | undefined;
 let status: OpsStatus = 'connecting';
 let notice = '';
 let pending = false;
+/** The reason chosen per agent: the table is rebuilt on every live update, the choice must survive it. */
+const chosenReason = new Map<string, string>();
 
 function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
   const e = document.createElement(tag);
@@ -62,9 +64,11 @@ function render(): void {
   const rows = agents.map((a) => {
     const call = a.callId ? conn!.state.calls.get(a.callId) : undefined;
     const waited = call?.queuedMs !== undefined && call.connectedMs !== undefined ? (call.connectedMs - call.queuedMs) / 1000 : call?.queuedMs !== undefined ? (now - call.queuedMs) / 1000 : null;
-    const reason = h('select', { 'data-testid': `sv-reason-${a.id}`, 'aria-label': ct('sv.forceNotReady') }, ...REASONS.map((r) => h('option', { value: r }, ctOr(`reason.${r}`, r))));
+    const reason = h('select', { 'data-testid': `sv-reason-${a.id}`, 'aria-label': ct('sv.forceNotReady') }, ...REASONS.map((r) => h('option', { value: r }, ctOr(`reason.${r}`, r)))) as HTMLSelectElement;
+    reason.value = chosenReason.get(a.id) ?? REASONS[0]!;
+    reason.addEventListener('change', () => chosenReason.set(a.id, reason.value));
     const notReady = h('button', { type: 'button', 'data-testid': `sv-not-ready-${a.id}` }, ct('sv.forceNotReady'));
-    notReady.addEventListener('click', () => void force(a.id, { action: 'not-ready', reason: (reason as HTMLSelectElement).value }));
+    notReady.addEventListener('click', () => void force(a.id, { action: 'not-ready', reason: reason.value }));
     const logout = h('button', { type: 'button', 'data-testid': `sv-logout-${a.id}` }, ct('sv.forceLogout'));
     logout.addEventListener('click', () => void force(a.id, { action: 'logout' }));
     const state = ctOr(`state.${a.state}`, a.state) + (a.reason ? ` · ${ctOr(`reason.${a.reason}`, a.reason)}` : '');
