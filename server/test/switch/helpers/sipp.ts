@@ -3,7 +3,8 @@
 // agent phone. Each writes its scenario and message trace to its own temp dir; the trace tells a
 // test which final response a caller got.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import dgram from 'node:dgram';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../../../scripts/lib/free-port.ts';
@@ -14,11 +15,27 @@ export function haveSipp(): boolean {
   return spawnSync(SIPP_BIN, ['-v'], { stdio: 'ignore' }).status !== null && !spawnSync(SIPP_BIN, ['-v']).error;
 }
 
-/** A media port pair (RTP, RTCP) for SIPp: even, from the kernel's free ports. */
-async function mediaPort(): Promise<number> {
-  const p = await freePort();
-  return p - (p % 2);
+/** Whether a UDP port is free on this address right now (SIP and RTP are UDP; a TCP check says nothing). */
+function udpFree(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, ip, () => s.close(() => resolve(true)));
+  });
 }
+
+/** A UDP port on ip with the next span-1 ports free too, the first even when asked (RTP, RTCP, video pair). */
+async function udpPorts(ip: string, span: number, even: boolean): Promise<number> {
+  for (;;) {
+    const p0 = await freePort();
+    const p = even ? p0 - (p0 % 2) : p0;
+    let ok = true;
+    for (let i = 0; i < span && ok; i++) ok = await udpFree(ip, p + i);
+    if (ok) return p;
+  }
+}
+
+const BIND_FAILED = /Unable to bind/i;
 
 export interface SippRun {
   readonly child: ChildProcess;
@@ -46,37 +63,47 @@ export async function runSipp(opts: {
   const dir = await mkdtemp(path.join(tmpdir(), `sipp-${opts.name}-`));
   const sf = path.join(dir, 'scenario.xml');
   await writeFile(sf, opts.xml);
-  const sipPort = opts.sipPort ?? (await freePort());
-  const args = [
-    ...(opts.remote ? [opts.remote] : []),
-    '-sf', sf,
-    '-i', opts.ip,
-    '-p', String(sipPort),
-    '-mi', opts.ip,
-    '-mp', String(await mediaPort()),
-    // -aa answers the gateways' OPTIONS pings (and INFO/NOTIFY) outside any scenario.
-    '-aa',
-    '-nostdin',
-    '-trace_msg', '-message_file', path.join(dir, 'messages.log'),
-    '-trace_err', '-error_file', path.join(dir, 'errors.log'),
-    ...(opts.calls ? ['-m', String(opts.calls), '-l', '1', '-timeout', '180s'] : []),
-  ];
-  const child = spawn(SIPP_BIN, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  if (!opts.calls) {
-    // A UAS runs until killed: one that exits at once refused its scenario (errors.log says why).
+  // Ports are checked free on the address SIPp binds, but another process can take one before SIPp
+  // does (the suite starts hundreds of SIPp runs): SIPp then exits at once with "Unable to bind", and
+  // we start it again on fresh ports rather than lose the call.
+  for (let attempt = 1; ; attempt++) {
+    const sipPort = opts.sipPort ?? (await udpPorts(opts.ip, 1, false));
+    await rm(path.join(dir, 'errors.log'), { force: true });
+    const args = [
+      ...(opts.remote ? [opts.remote] : []),
+      '-sf', sf,
+      '-i', opts.ip,
+      '-p', String(sipPort),
+      '-mi', opts.ip,
+      // SIPp's media uses the port, +1 (RTCP) and +2/+3 (video pair).
+      '-mp', String(await udpPorts(opts.ip, 4, true)),
+      // -aa answers the gateways' OPTIONS pings (and INFO/NOTIFY) outside any scenario.
+      '-aa',
+      '-nostdin',
+      '-trace_msg', '-message_file', path.join(dir, 'messages.log'),
+      '-trace_err', '-error_file', path.join(dir, 'errors.log'),
+      ...(opts.calls ? ['-m', String(opts.calls), '-l', '1', '-timeout', '180s'] : []),
+    ];
+    const child = spawn(SIPP_BIN, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const early = await Promise.race([exited, new Promise((r) => setTimeout(r, 150, 'running'))]);
     if (early !== 'running') {
       const errors = await readFile(path.join(dir, 'errors.log'), 'utf8').catch(() => '');
-      throw new Error(`sipp ${opts.name} exited at start (${String(early)}): ${errors}${stderr}`);
+      if (BIND_FAILED.test(errors + stderr) && attempt < 5) continue;
+      // A UAS runs until killed: one that exits at once refused its scenario (errors.log says why).
+      if (!opts.calls) throw new Error(`sipp ${opts.name} exited at start (${String(early)}): ${errors}${stderr}`);
     }
+    return sippRun(child, dir, sipPort, exited, () => stderr);
   }
+}
+
+function sippRun(child: ChildProcess, dir: string, sipPort: number, exited: Promise<number | null>, stderr: () => string): SippRun {
   const messages = async (): Promise<string> => {
     const files = (await readdir(dir)).filter((f) => f.startsWith('messages'));
     const all = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8').catch(() => '')));
-    return all.join('\n') + stderr;
+    return all.join('\n') + stderr();
   };
   return {
     child,

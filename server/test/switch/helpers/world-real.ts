@@ -98,7 +98,12 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
         procs.push(run);
         return {
           from: spec.from,
-          uuid: () => until(`caller leg of ${spec.from}`, () => tap.callerLeg(spec.from)),
+          uuid: () =>
+            until(`caller leg of ${spec.from}`, () => tap.callerLeg(spec.from)).catch(async (err: Error) => {
+              // Say what SIPp saw, so a lost call is told apart from a slow switch.
+              const code = run.child.exitCode;
+              throw new Error(`${err.message} (sipp ${code === null ? 'still running' : `exited ${code}`}): ${(await run.messages()).slice(-1500)}`);
+            }),
           done: run.exited.then(() => undefined),
           async outcome() {
             await run.exited;
