@@ -215,4 +215,11 @@ export const en: Record<MessageKey, string> = {
   'demo.text': '{robots} robot agents; a caller every {every} s (12345, elders, enterprise line 12345+7, from 110); a burst of {burst} callers every {burstEvery} min',
   'demo.next': 'next burst in {t}',
   'demo.now': 'burst under way',
+  'directory.title': 'Department directory',
+  'directory.search': 'Search: name, pinyin initials, number',
+  'directory.none': 'No department matches',
+  'directory.error': 'Directory unavailable',
+  'directory.transfer': 'Transfer',
+  'directory.needCall': 'Transfer the current call to this number',
+  'directory.hours': 'Hours {hours}',
 };

@@ -213,6 +213,13 @@ export const zhCN = {
   'demo.text': '{robots} 个机器人坐席；每 {every} 秒一位来电（12345、长者、企业专线 12345+7、110 转入）；每 {burstEvery} 分钟一次 {burst} 位来电的高峰',
   'demo.next': '下次高峰 {t} 后',
   'demo.now': '高峰来电中',
+  'directory.title': '部门通讯录',
+  'directory.search': '搜索部门：名称、拼音首字母、号码',
+  'directory.none': '无匹配的部门',
+  'directory.error': '通讯录暂不可用',
+  'directory.transfer': '转接',
+  'directory.needCall': '通话中可转接到该号码',
+  'directory.hours': '服务时间 {hours}',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

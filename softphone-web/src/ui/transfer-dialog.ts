@@ -77,18 +77,19 @@ export class TransferDialog {
     return this.el.open;
   }
 
-  async open(callId: string, returnFocus: HTMLElement): Promise<void> {
+  /** `number`: a department's number chosen in the directory, preset as the external target. */
+  async open(callId: string, returnFocus: HTMLElement, number?: string): Promise<void> {
     this.callId = callId;
     this.returnFocus = returnFocus;
     setText(this.error, '');
-    // Every transfer starts from the same defaults: blind, to a colleague.
+    // Every transfer starts from the same defaults: blind, to a colleague (or to the number given).
     this.blind.checked = true;
-    this.kind.value = 'agent';
-    this.number.value = '';
+    this.kind.value = number ? 'external' : 'agent';
+    this.number.value = number ?? '';
     this.fillAgents();
     this.el.showModal();
     this.sync();
-    this.kind.focus();
+    (number ? this.submit : this.kind).focus();
     // Fresh states every time: who is ready changes by the second.
     try {
       const { directory } = await this.ctx.conn.send('directory:get', {});

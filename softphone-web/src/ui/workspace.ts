@@ -9,6 +9,7 @@ import { activeForMe, ringingForMe } from '../state/selectors.ts';
 import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
 import { CenterStrip } from './center-strip.ts';
+import { DirectoryPanel } from './directory-panel.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
@@ -35,6 +36,7 @@ export class Workspace {
   private readonly stats: StatsPanel;
   private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
+  private readonly directory: DirectoryPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
   private readonly announcer = new Announcer();
@@ -92,6 +94,7 @@ export class Workspace {
     this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
+    this.directory = new DirectoryPanel(session.token, (callId, number, back) => void this.transfer.open(callId, back, number));
 
     const shortcuts: Shortcut[] = [
       { code: 'KeyA', label: 'Alt+A', name: 'keys.answer', target: () => this.pop.answer },
@@ -114,7 +117,7 @@ export class Workspace {
         'main',
         { class: 'layout' },
         h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.idle),
-        h('aside', { class: 'side' }, this.stats.el, shortcutLegend(shortcuts)),
+        h('aside', { class: 'side' }, this.stats.el, this.directory.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
       this.toast.el,
@@ -125,6 +128,7 @@ export class Workspace {
     const tick = setInterval(() => this.render(), TICK_MS);
     this.cleanups.push(() => clearInterval(tick));
     this.stats.start();
+    this.directory.start();
     this.cleanups.push(() => this.stats.stop());
     void phone.start().catch((err: unknown) => this.toast.error(describeError(err)));
     this.render();
@@ -135,6 +139,7 @@ export class Workspace {
     this.pop.relabel();
     this.call.relabel();
     this.stats.render();
+    this.directory.relabel();
     this.render();
   }
 
@@ -157,6 +162,7 @@ export class Workspace {
     this.center.update(view);
     this.pop.update(view, ringing);
     this.call.update(view, active);
+    this.directory.update(active?.call.id);
     this.wrapUp.update(this.state);
     if (!active && this.transfer.isOpen) this.transfer.close();
     const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted;
