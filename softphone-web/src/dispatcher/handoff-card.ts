@@ -50,7 +50,7 @@ function now(h: Handoff, nowMs: number): string {
   }
 }
 
-export function handoffCard(h: Handoff, opts: { nowMs: number; partnerName: string; onTakeBack: (h: Handoff) => void }): HTMLElement {
+export function handoffCard(h: Handoff, opts: { nowMs: number; partnerName: string; onTakeBack?: ((h: Handoff) => void) | undefined }): HTMLElement {
   const reached = STEPS.indexOf(h.state as (typeof STEPS)[number]);
   const steps = el(
     'ol',
@@ -77,8 +77,9 @@ export function handoffCard(h: Handoff, opts: { nowMs: number; partnerName: stri
     el('p', { class: 'hf-now', 'data-testid': 'handoff-now' }, now(h, opts.nowMs)),
   );
   if (h.warnedMs !== undefined && (h.state === 'queued' || h.state === 'ringing')) {
-    const back = el('button', { class: 'btn btn-danger', type: 'button', 'data-testid': 'handoff-take-back' }, dt('dp.takeBack', { partner: h.partner }));
-    back.addEventListener('click', () => opts.onTakeBack(h));
+    // Only the partner's dispatcher may take its caller back (a supervisor watches).
+    const back = opts.onTakeBack ? el('button', { class: 'btn btn-danger', type: 'button', 'data-testid': 'handoff-take-back' }, dt('dp.takeBack', { partner: h.partner })) : '';
+    if (back) back.addEventListener('click', () => opts.onTakeBack?.(h));
     card.append(el('div', { class: 'hf-warn', role: 'alert', 'data-testid': 'handoff-warning' }, el('span', {}, dt('dp.warn')), back));
   }
   if (h.state === 'answered' || h.state === 'ended') {

@@ -68,7 +68,7 @@ function render(): void {
   statusEl.textContent = dt(`dp.conn.${status}` as DispatcherKey);
   statusEl.dataset.status = status;
   const list = [...conn.state.handoffs.values()].sort((a, b) => b.createdMs - a.createdMs);
-  listEl.replaceChildren(...(list.length ? list.map((h) => handoffCard(h, { nowMs, partnerName: names.get(h.partner) ?? h.partner, onTakeBack: (x) => void takeBack(x.id) })) : [el('p', { class: 'idle' }, dt('dp.none'))]));
+  listEl.replaceChildren(...(list.length ? list.map((h) => handoffCard(h, { nowMs, partnerName: names.get(h.partner) ?? h.partner, onTakeBack: session?.role === 'dispatcher' ? (x) => void takeBack(x.id) : undefined })) : [el('p', { class: 'idle' }, dt('dp.none'))]));
   figuresEl.replaceChildren(figuresPanel(figures, names, () => void downloadCsv()));
 }
 
