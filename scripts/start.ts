@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLOWS } from '../server/src/ivr/default-flows.ts';
 import { answers, requireProgram, startChild, waitUntil, type Child } from './lib/child.ts';
 import { seedDemoAgents, ROBOTS, HUMANS } from './lib/demo-agents.ts';
+import { seedDemoDirectory } from './lib/demo-directory.ts';
 import { startRedisServer, type RedisServerHandle } from './lib/redis-server.ts';
 import { DEFAULT_SCHEDULE, DEMO_ELDER_NUMBERS, type DemoSchedule } from './fsim/src/demo.ts';
 
@@ -127,6 +128,7 @@ async function startService(): Promise<void> {
   });
   await waitUntil('the service', () => answers(`${base}/healthz`), 60_000, child);
   if (withDemo) await seedDemoAgents(base);
+  if (withDemo) await seedDemoDirectory(base);
 }
 
 async function restartService(): Promise<void> {
