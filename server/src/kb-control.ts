@@ -120,7 +120,11 @@ export function startKb(deps: KbControlDeps): KbService {
       kb.upsert(e);
       changed++;
     }
-    for (const e of [...kb.entries()]) if (!seen.has(e.id)) (kb.remove(e.id), changed++);
+    for (const e of [...kb.entries()]) {
+      if (seen.has(e.id)) continue;
+      kb.remove(e.id);
+      changed++;
+    }
     applySynonyms(data.synonyms);
     if (changed || data.version !== version) log.debug({ version: data.version, changed }, 'knowledge base re-read from Redis');
     version = data.version;
