@@ -209,7 +209,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
-    onWrapUp: (w) => void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded')),
+    onWrapUp: (w, facts) => {
+      void late.ops?.recordKbAnswer(w, facts).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'knowledge-base answer not counted'));
+      void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));
+    },
   });
   late.desk = desk;
   const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });

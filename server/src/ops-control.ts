@@ -23,6 +23,11 @@ export interface OpsControl {
   readonly store: OpsStore;
   /** A completed call whose CDR this instance wrote: its report facts. */
   recordCall(call: Readonly<CallRecord>): Promise<void>;
+  /**
+   * A filed wrap-up: if the agent marked it answered from the knowledge base, count the call in the
+   * interval (and queue) of its t0, like its SLA outcome, so the rate's two figures match.
+   */
+  recordKbAnswer(wrapUp: { callId: string; kbEntryId?: string | undefined }, call: { queue?: string; queuedMs?: number; createdMs: number } | undefined): Promise<void>;
   /** Every agent record this instance wrote (handle-time metric). */
   agentChanged(agent: Readonly<AgentRecord>): void;
 }
@@ -85,6 +90,11 @@ export function startOps(deps: OpsControlDeps): OpsControl {
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
+    },
+    async recordKbAnswer(w, call) {
+      if (!w.kbEntryId || !call) return;
+      const scopes = call.queue === undefined ? [CENTER] : [CENTER, queueScope(call.queue)];
+      if (await store.recordKbAnswered(w.callId, w.kbEntryId, scopes, intervalStart(call.queuedMs ?? call.createdMs))) service.poke();
     },
     agentChanged(a) {
       if (a.state === 'on-call') return void onCallSince.set(a.id, a.since);

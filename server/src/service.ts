@@ -20,7 +20,8 @@ import { registerRealtimeMetrics } from './realtime/metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
 import { redisKeys } from './store/keys.ts';
 import { redisLimiter } from './store/login-attempts.ts';
-import { probeRedis, storeRedis, type RedisClientSettings } from './store/redis-client.ts';
+import { probeRedis, storeRedis, subscriberRedis, type RedisClientSettings } from './store/redis-client.ts';
+import { startKb, type KbService } from './kb-control.ts';
 import { watchRedis, type RedisHealth } from './store/redis-health.ts';
 
 export interface ServiceOptions {
@@ -45,6 +46,8 @@ export interface Service {
   readonly auth: Auth;
   /** Socket.IO namespaces; present with call control. */
   readonly realtime: Realtime | undefined;
+  /** The knowledge base (one search index per instance, kept equal to Redis); present when Redis is configured. */
+  readonly kb: KbService | undefined;
   /** Whether Redis answers (probed twice a second); present when Redis is configured. */
   readonly redisHealth: RedisHealth | undefined;
   /** Listen on config.http (and config.metrics.port); resolves with the bound addresses (useful with port 0). */
@@ -97,6 +100,11 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const freeswitch =
     options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
+  const kb =
+    store && settings
+      ? startKb({ redis: store, subscriber: logConnection(subscriberRedis(settings), redisLog, 'kb-subscriber'), keys: redisKeys(config.redis.keyPrefix), logger, shutdown, now: Date.now })
+      : undefined;
+
   // The failed-login budget is shared by every instance through Redis when there is one.
   const auth = await createAuth(config.auth, logger, store ? { limiter: redisLimiter(store, redisKeys(config.redis.keyPrefix), loginLimits(config.auth)) } : {});
   const app = await buildApp({
@@ -105,6 +113,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     deps: {
       metrics,
       auth,
+      ...(kb ? { kb } : {}),
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
@@ -151,6 +160,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     calls,
     auth,
     realtime,
+    kb,
     redisHealth,
     async start() {
       logger.info({ config: redactConfig(config) }, 'starting');
@@ -159,6 +169,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
         await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
       }
       redisHealth?.start();
+      // Not fatal either: the version check loads it once Redis answers.
+      await kb?.ready.catch((err: unknown) => logger.warn({ err }, 'knowledge base not loaded at start'));
       await app.listen({ host: config.http.host, port: config.http.port });
       const { address, port } = app.server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;

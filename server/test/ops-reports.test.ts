@@ -52,7 +52,7 @@ t.test('a call: talk, transfers by agents, partner and 110, three-way; counted a
   const f = callFacts(call);
   t.equal(f.queue, 'general', 'the first queue it entered, as the SLA counts it');
   t.equal(f.atUs, 5_000_000);
-  t.same(f.facts, { handled: 1, talkUs: 60_000_000, transfers: 1, threeWay: 1, from110: 1, to110: 0, toPartner: 1 }, 'the overflow between queues is not an agent transfer');
+  t.same(f.facts, { handled: 1, talkUs: 60_000_000, transfers: 1, threeWay: 1, from110: 1, to110: 0, toPartner: 1, kbAnswered: 0 }, 'the overflow between queues is not an agent transfer');
   const row = callRow('x', 'y', 'center', { ...emptyCounters(), offered: 4, shortAbandons: 1, answered: 2, answeredWithin: 2, abandoned: 1, answerWaitUs: 10e6 }, { ...emptyFacts(), handled: 2, talkUs: 150e6 });
   t.match(row, { counted: 3, rate15s: 0.667, answerRate: 0.667, abandonRate: 0.333, asaSec: 5, ahtSec: 75 });
 });

@@ -51,6 +51,7 @@ export interface WrapUpInput {
   category: WrapUpCategoryName;
   summary: string;
   ticketRef?: string;
+  kbEntryId?: string;
 }
 
 const factsOf = (c: Readonly<CallRecord>): DeskCallFacts => ({
@@ -143,13 +144,14 @@ export class Desk {
       category: input.category,
       summary: input.summary,
       ...(input.ticketRef ? { ticketRef: input.ticketRef } : {}),
+      ...(input.kbEntryId ? { kbEntryId: input.kbEntryId } : {}),
       atMs: this.deps.now(),
     };
     if (!(await this.deps.store.fileWrapUp(wrapUp, handling, facts))) throw new DeskError('conflict', `call ${input.callId} is already wrapped up`);
     await this.deps.store.recordDay(agentId, this.dayOf(wrapUp.atMs), 'wrapup', input.callId, input.category);
     this.deps.tickets?.send(wrapUp, facts);
     if (agent.state === 'wrap-up' && agent.callId === input.callId) await this.deps.agents.endWrapUp(agentId);
-    this.deps.logger.info({ callId: input.callId, agentId, category: input.category }, 'wrap-up filed');
+    this.deps.logger.info({ callId: input.callId, agentId, category: input.category, ...(input.kbEntryId ? { kbEntryId: input.kbEntryId } : {}) }, 'wrap-up filed');
     return wrapUp;
   }
 

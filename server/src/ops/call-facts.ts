@@ -6,11 +6,13 @@
 import type { CallRecord } from '../calls/call-record.ts';
 import { queueOfCall } from '../sla/outcome.ts';
 
-export const CALL_FACT_FIELDS = ['handled', 'talkUs', 'transfers', 'threeWay', 'from110', 'to110', 'toPartner'] as const;
+// kbAnswered is not from the CDR: an agent's wrap-up marks the call answered from the knowledge
+// base (ops-control.ts recordKbAnswer), counted once per call in the interval of its t0.
+export const CALL_FACT_FIELDS = ['handled', 'talkUs', 'transfers', 'threeWay', 'from110', 'to110', 'toPartner', 'kbAnswered'] as const;
 export type CallFactField = (typeof CALL_FACT_FIELDS)[number];
 export type CallFacts = Record<CallFactField, number>;
 
-export const emptyFacts = (): CallFacts => ({ handled: 0, talkUs: 0, transfers: 0, threeWay: 0, from110: 0, to110: 0, toPartner: 0 });
+export const emptyFacts = (): CallFacts => ({ handled: 0, talkUs: 0, transfers: 0, threeWay: 0, from110: 0, to110: 0, toPartner: 0, kbAnswered: 0 });
 
 export function addFacts(into: CallFacts, add: Partial<CallFacts>): CallFacts {
   for (const f of CALL_FACT_FIELDS) into[f] += add[f] ?? 0;

@@ -109,7 +109,9 @@ export function createOpsService(deps: OpsDeps): OpsService {
         return undefined;
       }),
     ]);
-    const today = sumIntervals(counters, facts).facts;
+    const sums = sumIntervals(counters, facts);
+    const today = sums.facts;
+    const answered = sums.counters.answered;
     const boardForecast: BoardForecast | null = !fc
       ? null
       : fc.ok
@@ -131,6 +133,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
       queueSkills: Object.fromEntries(deps.queues.map((q) => [q.name, q.skill])),
       series: starts.map((start, i) => seriesPoint(start, counters[i]!)),
       transfers: { from110: today.from110, to110: today.to110, toPartner: today.toPartner },
+      kb: { answered, kbAnswered: today.kbAnswered, rate: answered > 0 ? Math.round(Math.min(1, today.kbAnswered / answered) * 1000) / 1000 : null },
       alerts: snaps.filter((x) => x.alert.firing).map((x) => ({ scope: x.scope, since: x.alert.since })),
       forecast: boardForecast,
     };

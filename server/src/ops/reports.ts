@@ -31,6 +31,10 @@ export interface CallRow {
   readonly from110: number;
   readonly to110: number;
   readonly toPartner: number;
+  /** Answered calls whose agent marked them answered from the knowledge base. */
+  readonly kbAnswered: number;
+  /** kbAnswered / answered (the knowledge base's answer rate). */
+  readonly kbAnswerRate: number | null;
 }
 
 const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -59,6 +63,8 @@ export function callRow(period: string, startIso: string, scope: string, c: Coun
     from110: f.from110,
     to110: f.to110,
     toPartner: f.toPartner,
+    kbAnswered: f.kbAnswered,
+    kbAnswerRate: m.answered > 0 ? round3(Math.min(1, f.kbAnswered / m.answered)) : null,
   };
 }
 
@@ -147,6 +153,8 @@ export const CALL_COLUMNS: readonly [keyof CallRow, string][] = [
   ['from110', '110转入 from110'],
   ['to110', '转110 to110'],
   ['toPartner', '转部门 toPartner'],
+  ['kbAnswered', '知识库解答 kbAnswered'],
+  ['kbAnswerRate', '知识库解答率 kbAnswerRate'],
 ];
 
 export function callRowsCsv(rows: readonly CallRow[]): string {
