@@ -116,7 +116,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       // The instance whose CDR write wins also records the call's report facts: once per call.
-      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? late.ops?.recordCall(call) : undefined)));
+      // ... and its transfers to partner hotlines (the `out` side of the diversion figures).
+      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call)]) : undefined)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
