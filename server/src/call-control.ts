@@ -63,6 +63,8 @@ export interface CallControlDeps {
   readonly hub?: RealtimeHub;
   /** False while Redis does not answer: the ACD pauses routing (store/redis-health.ts). */
   readonly storeHealthy?: () => boolean;
+  /** Whether a knowledge-base entry exists: a wrap-up marked answered from the KB must name one. */
+  readonly kbEntryExists?: (id: string) => boolean;
 }
 
 export async function startCallControl(deps: CallControlDeps): Promise<CallControl> {
@@ -212,6 +214,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
+    ...(deps.kbEntryExists ? { kbEntryExists: deps.kbEntryExists } : {}),
     onWrapUp: (w, facts) => {
       void late.ops?.recordKbAnswer(w, facts).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'knowledge-base answer not counted'));
       void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));

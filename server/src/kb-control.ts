@@ -175,6 +175,8 @@ export function startKb(deps: KbControlDeps): KbService {
   });
 
   const today = (): number => beijingDayNumber(deps.now());
+  // One collator: localeCompare builds one per call, slow over 30,000 entries.
+  const collator = new Intl.Collator('zh-CN');
   const must = (id: string): KbEntry => {
     const e = kb.get(id);
     if (!e) throw new KbError('not-found', `knowledge-base entry ${id}: no such entry`);
@@ -217,7 +219,7 @@ export function startKb(deps: KbControlDeps): KbService {
       const all = [...kb.entries()].filter(
         (e) => (!status || e.status === status) && (!needle || [e.id, e.question, e.answer, e.category, e.department, e.region, ...e.tags].some((s) => s.toLowerCase().includes(needle))),
       );
-      all.sort((a, b) => a.category.localeCompare(b.category, 'zh-CN') || a.question.localeCompare(b.question, 'zh-CN'));
+      all.sort((a, b) => collator.compare(a.category, b.category) || collator.compare(a.question, b.question));
       return { total: all.length, entries: all.slice(offset, offset + limit) };
     },
     async create(draft, by, id = `kb-${randomUUID().slice(0, 8)}`) {

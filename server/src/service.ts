@@ -93,20 +93,21 @@ export async function createService(config: Config, logger: Logger, options: Ser
   // outage (bounded: redis-client.ts) instead of failing them at once.
   const store = settings ? logConnection(storeRedis(settings), redisLog, 'store') : undefined;
   if (store) shutdown.add('store', 'store-redis', () => store.quit().catch(() => store.disconnect()));
-  let calls: CallControl | undefined;
-  const hub = new RealtimeHub();
-  hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
-  if (store && options.callControl !== false) {
-    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}) });
-  }
-  // Without call control no node can be connected, so the service reports not ready.
-  const freeswitch =
-    options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
-
+  // Before call control: a wrap-up marked answered from the KB is checked against it.
   const kb =
     store && settings
       ? startKb({ redis: store, subscriber: logConnection(subscriberRedis(settings), redisLog, 'kb-subscriber'), keys: redisKeys(config.redis.keyPrefix), logger, shutdown, now: Date.now })
       : undefined;
+
+  let calls: CallControl | undefined;
+  const hub = new RealtimeHub();
+  hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
+  if (store && options.callControl !== false) {
+    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}), ...(kb ? { kbEntryExists: (id: string) => kb.get(id) !== undefined } : {}) });
+  }
+  // Without call control no node can be connected, so the service reports not ready.
+  const freeswitch =
+    options.freeswitch ?? calls?.nodeStatus ?? (() => config.freeswitch.nodes.map((n) => ({ name: n.name, connected: false })));
 
   // The failed-login budget is shared by every instance through Redis when there is one.
   const auth = await createAuth(config.auth, logger, store ? { limiter: redisLimiter(store, redisKeys(config.redis.keyPrefix), loginLimits(config.auth)) } : {});

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { createService, type Service } from '../src/service.ts';
 import { redisKeys } from '../src/store/keys.ts';
+import { OpsStore } from '../src/store/ops-store.ts';
 import { eventually } from './helpers/service.ts';
 import { roleHeaders } from './helpers/tokens.ts';
 
@@ -193,4 +194,18 @@ t.test('knowledge-base REST', async (t) => {
     t.ok(b.kb!.get('quiet'), 'found by re-reading Redis');
     t.same(b.kb!.export('json'), (await b.kb!.sync(), b.kb!.export('json')));
   });
+});
+
+t.test('a call answered from the KB counts once, in its interval and queue, however often it is wrapped up', async (t) => {
+  const r = await withRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.quit());
+  const ops = new OpsStore(redis, redisKeys());
+  const start = Date.parse('2026-12-06T02:00:00Z');
+  const scopes = ['center', 'queue:general'];
+  t.equal(await ops.recordKbAnswered('call-1', 'gjj-001', scopes, start), true);
+  t.equal(await ops.recordKbAnswered('call-1', 'sb-001', scopes, start), false, 'a second wrap-up of the same call (a transfer came back) does not count again');
+  t.equal(await ops.recordKbAnswered('call-2', 'sb-001', ['center'], start), true);
+  t.match(await ops.intervals('center', [start]), [{ kbAnswered: 2 }]);
+  t.match(await ops.intervals('queue:general', [start]), [{ kbAnswered: 1 }]);
 });

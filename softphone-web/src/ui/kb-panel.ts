@@ -29,16 +29,19 @@ interface SearchReply {
 const TYPE_PAUSE_MS = 150;
 const CONTEXT_PAUSE_MS = 400;
 
-/** The words a call gives the knowledge base: its line, the 110 case data, the wrap-up typed so far. */
-export function contextQuery(call: CallView | undefined, typed: string): string {
+/**
+ * The queries a call gives the knowledge base, freshest first: the wrap-up typed so far, then the
+ * call itself (its line, the 110 case data). Searched apart, so that the agent's own words are not
+ * drowned by a long case summary.
+ */
+export function contextQueries(call: CallView | undefined, typed: string): string[] {
   const parts: string[] = [];
   if (call) {
     // The main line says nothing about the topic; the enterprise line (12345+7) and 110 do.
     if (call.line !== 'main') parts.push(lineName(call.line));
-    for (const v of Object.values(call.case110 ?? {})) parts.push(v);
+    for (const [k, v] of Object.entries(call.case110 ?? {})) if (!/id$/i.test(k)) parts.push(v);
   }
-  if (typed.trim()) parts.push(typed.trim());
-  return parts.join(' ').slice(0, 200);
+  return [typed.trim(), parts.join(' ')].filter(Boolean).map((q) => q.slice(0, 200));
 }
 
 export class KbPanel {
@@ -93,16 +96,17 @@ export class KbPanel {
   update(call: CallView | undefined, typed: string, inWrapUp: boolean): void {
     this.canUse = call !== undefined || inWrapUp;
     if (!this.canUse && this.chosen) this.use(undefined);
-    const q = contextQuery(call, typed);
+    const qs = contextQueries(call, typed);
+    const q = qs.join('\n');
     if (q === this.lastContext) return;
     this.lastContext = q;
     clearTimeout(this.contextTimer);
-    if (!q) {
+    if (!qs.length) {
       this.suggestions.replaceChildren();
       show(this.suggestTitle, false);
       return;
     }
-    this.contextTimer = setTimeout(() => void this.suggest(q), CONTEXT_PAUSE_MS);
+    this.contextTimer = setTimeout(() => void this.suggest(qs, q), CONTEXT_PAUSE_MS);
   }
 
   /** The wrap-up was filed or dropped: the next call starts with no entry chosen. */
@@ -136,11 +140,13 @@ export class KbPanel {
     this.results.replaceChildren(...r.hits.map((x) => this.item(x.entry, 'kb-hit')));
   }
 
-  private async suggest(q: string): Promise<void> {
-    const r = await this.fetchHits(q, 3);
-    if (!r || q !== this.lastContext) return;
-    this.suggestions.replaceChildren(...r.hits.map((x) => this.item(x.entry, 'kb-suggest')));
-    show(this.suggestTitle, r.hits.length > 0);
+  private async suggest(queries: readonly string[], key: string): Promise<void> {
+    const replies = await Promise.all(queries.map((q) => this.fetchHits(q, 3)));
+    if (key !== this.lastContext) return;
+    const seen = new Set<string>();
+    const entries = replies.flatMap((r) => r?.hits ?? []).map((x) => x.entry).filter((e) => !seen.has(e.id) && seen.add(e.id));
+    this.suggestions.replaceChildren(...entries.slice(0, 5).map((e) => this.item(e, 'kb-suggest')));
+    show(this.suggestTitle, entries.length > 0);
   }
 
   private item(e: KbEntryView, kind: 'kb-hit' | 'kb-suggest'): HTMLElement {
