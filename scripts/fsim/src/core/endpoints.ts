@@ -9,6 +9,7 @@ import type { EndpointEvent, EndpointEventListener, EndpointsPort, ResolvedLeg, 
 import { setInboundVars } from './sofia-vars.ts';
 import { farEndHangup } from './state-machine.ts';
 import { queueDtmf } from './dtmf.ts';
+import { referNotifyDelayMs } from './deflect.ts';
 import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
 export type { EndpointEvent, EndpointEventListener } from './switch-core.ts';
@@ -25,6 +26,8 @@ export interface PlaceCallOptions {
   uuid?: string;
   /** The caller's IP address (Caller-Network-Addr, sip_network_ip; the 110 gateway's for 110 calls). Default 127.0.0.1. */
   fromAddr?: string;
+  /** The caller's phone, asked to transfer (uuid_deflect's REFER), sends its final NOTIFY this long after its 100 Trying (default at once). */
+  referNotifyAfterMs?: number;
 }
 
 export class Endpoints implements EndpointsPort {
@@ -190,6 +193,7 @@ export class Endpoints implements EndpointsPort {
       callId: `${randomUUID()}@${host}`, fromTag: Math.random().toString(36).slice(2, 12), sessionId: sw.sessionId(),
       stampUs: now, ...(o.sipHeaders ? { headers: o.sipHeaders } : {}),
     });
+    if (o.referNotifyAfterMs !== undefined) referNotifyDelayMs.set(ch, o.referNotifyAfterMs);
     sw.request(ch, 'CS_INIT');
     sw.run(ch, 'CS_INIT');
     sw.request(ch, 'CS_ROUTING');

@@ -28,9 +28,12 @@ ${ext('d_conf', act('answer'), act('conference', 'diffconf@default'))}
 `;
 };
 
+/** What a scenario saw besides the events (API replies, their timing), compared key by key. */
+export type Notes = Record<string, string>;
+
 export interface Scenario {
   readonly name: string;
-  run(w: World): Promise<void>;
+  run(w: World): Promise<void | Notes>;
 }
 
 const uuidOf = (e: { get(n: string): string | undefined }): string => e.get('Unique-ID') ?? '';
@@ -137,6 +140,27 @@ export const SCENARIOS: readonly Scenario[] = [
       await w.api(`originate ${w.dial('agent6')} &eavesdrop(${uuidOf(c)})`);
       await sleep(700);
       await w.api(`uuid_kill ${uuidOf(c)}`);
+    },
+  },
+  {
+    name: 'uuid_deflect of a parked caller (its phone accepts the REFER)',
+    async run(w) {
+      const notifyAfterMs = 400;
+      w.call('d_park', { acceptRefer: true, referNotifyAfterMs: notifyAfterMs });
+      const c = await w.waitEvent(created('d_park'));
+      await w.waitEvent((e) => e.name === 'CHANNEL_PARK' && uuidOf(e) === uuidOf(c));
+      const started = Date.now();
+      const reply = await w.api(`uuid_deflect ${uuidOf(c)} sip:dispatcher@127.0.0.1:5073`);
+      const tookMs = Date.now() - started;
+      const hangup = await w.waitEvent((e) => e.name === 'CHANNEL_HANGUP' && uuidOf(e) === uuidOf(c));
+      // The reply's timing: sofia holds the api until the phone's final NOTIFY (sent 400 ms after
+      // its 100 Trying), so it never comes sooner, and the caller is gone by then.
+      return {
+        reply: JSON.stringify(reply),
+        'reply waits for the final NOTIFY': String(tookMs >= notifyAfterMs),
+        'reply within a second of it': String(tookMs < notifyAfterMs + 1000),
+        'hangup cause': hangup.get('Hangup-Cause') ?? '',
+      };
     },
   },
 ];

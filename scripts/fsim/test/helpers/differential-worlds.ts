@@ -213,7 +213,7 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
         if (peer.cancelAfterMs !== undefined && e.name === 'CHANNEL_PROGRESS') setTimeout(() => sw.hangupCall(uuid, 'ORIGINATOR_CANCEL'), peer.cancelAfterMs);
         if (e.name === 'CHANNEL_DESTROY') off();
       });
-      sw.placeCall({ from, to, profile: 'test', uuid });
+      sw.placeCall({ from, to, profile: 'test', uuid, ...(peer.acceptRefer && peer.referNotifyAfterMs !== undefined ? { referNotifyAfterMs: peer.referNotifyAfterMs } : {}) });
     },
     agent: async (name, peer) =>
       sw.registerUser(name, {
