@@ -78,6 +78,8 @@ t.test('fsim and the real switch agree on every scenario', { timeout: 120_000 },
     },
   }) + "\n");
   for (const s of report) {
+    const left = s.differences.filter((d) => !d.gap).length;
+    t.comment(`differential: ${s.scenario}: ${s.eventsCompared} events compared, ${s.differences.length} differences left (${s.differences.length - left} known gaps, ${left} unexplained)`);
     t.ok(s.realEvents > 0, `${s.scenario}: the real switch produced events`);
     for (const d of s.differences) if (d.gap) t.comment(`known gap ${d.gap}: ${s.scenario}: ${d.difference}`);
   }

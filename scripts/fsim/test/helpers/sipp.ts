@@ -204,6 +204,24 @@ ${end}
 <Reference variables="cs,cseqn,remote_from"/>`);
 }
 
+/** A phone registering `user` (digest auth) with its Contact at `contactPort`: one REGISTER, 401, REGISTER, 200. */
+export function registerScenario(o: { user: string; password: string; domain: string; contactPort: number }): string {
+  const req = (cseq: number, auth: string): string => `REGISTER sip:${o.domain} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:${o.user}@${o.domain}>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${o.user}@${o.domain}>
+Call-ID: [call_id]
+CSeq: ${cseq} REGISTER
+Contact: <sip:${o.user}@127.0.0.1:${o.contactPort}>
+${auth}Expires: 3600
+Max-Forwards: 70
+Content-Length: 0`;
+  return wrap(`<send retrans="500">${cdata(req(1, ''))}</send>
+<recv response="401" auth="true"/>
+<send retrans="500">${cdata(req(2, `[authentication username=${o.user} password=${o.password}]\n`))}</send>
+<recv response="200"/>`);
+}
+
 export interface SippRun {
   readonly done: Promise<number | null>;
   kill(): void;
