@@ -21,6 +21,8 @@ import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
+import kbRoutes from './routes/kb.ts';
+import type { KbService } from './kb-control.ts';
 import directoryRoutes from './routes/directory.ts';
 import type { DirectoryService } from './directory/service.ts';
 import type { OpsService } from './ops/ops-service.ts';
@@ -53,6 +55,8 @@ export interface AppDeps {
   };
   /** Present with call control: reports, forecast, wallboard and supervisor pages. */
   ops?: OpsService;
+  /** Present with Redis: the knowledge base, /api/kb and the editor page /kb. */
+  kb?: KbService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
@@ -137,6 +141,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

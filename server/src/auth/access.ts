@@ -8,9 +8,10 @@
 //               watches the wallboard (/ops) and the 110 diversion (/dispatcher)
 //   dispatcher  its partner hotlines' handoffs (/api/handoffs, /dispatcher), scoped by its groups
 //   ops         reads figures: agents (read-only), queues, SLA, the wallboard (/ops)
+//   editor      the knowledge base: writes entries, publishes them, imports, exports, synonyms
 //   admin       manages agents (create, change, delete, any agent's state) and reads agents,
 //               queues and SLA; users and queues are files the admin deploys. No live caller data:
-//               the admin does not open /ops or /dispatcher.
+//               the admin does not open /ops or /dispatcher. Also edits the knowledge base.
 import type { Principal } from './tokens.ts';
 import type { Role } from './users.ts';
 
@@ -36,6 +37,9 @@ export const ACCESS = {
   'directory:manage': ['admin'],
   // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
   'supervise': ['supervisor'],
+  // Knowledge base: agents and above search and read what is published; editors (and the admin) write.
+  'kb:read': ['agent', 'supervisor', 'ops', 'admin', 'editor'],
+  'kb:write': ['editor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -58,6 +62,8 @@ export const ACTIONS: Record<Permission, string> = {
   'directory:read': 'search the department directory',
   'directory:manage': 'create, change or delete directory entries',
   'supervise': 'supervise calls and agents',
+  'kb:read': 'search the knowledge base',
+  'kb:write': 'edit the knowledge base',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -83,6 +83,18 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: knowledge-base entries, id -> JSON (kb/entry.ts). */
+  readonly kbEntries: string;
+  /** The knowledge base's synonym table as text (kb/synonyms.ts); absent: the built-in table. */
+  readonly kbSynonyms: string;
+  /** Counter bumped by every knowledge-base change: an instance that sees it move reloads. */
+  readonly kbVersion: string;
+  /** Pub/sub channel: one message per knowledge-base change, so other instances apply it at once. */
+  readonly kbChanges: string;
+  /** Stream: who changed which knowledge-base entry, and how. */
+  readonly kbAudit: string;
+  /** Marker: this call counted once as answered from the knowledge base (two wrap-ups never count twice). */
+  kbAnswered(callId: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -123,5 +135,11 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     directory: `${prefix}:directory`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    kbEntries: `${prefix}:kb:entries`,
+    kbSynonyms: `${prefix}:kb:synonyms`,
+    kbVersion: `${prefix}:kb:version`,
+    kbChanges: `${prefix}:kb:changes`,
+    kbAudit: `${prefix}:kb:audit`,
+    kbAnswered: (callId) => `${prefix}:kb:answered:${callId}`,
   };
 }

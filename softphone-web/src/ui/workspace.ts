@@ -6,13 +6,14 @@ import type { Session } from '../net/api.ts';
 import { Connection, type ConnStatus } from '../net/connection.ts';
 import type { Phone } from '../phone/phone-base.ts';
 import { activeForMe, ringingForMe } from '../state/selectors.ts';
-import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
+import { findCall, initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
 import { CenterStrip } from './center-strip.ts';
 import { DirectoryPanel } from './directory-panel.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
+import { KbPanel } from './kb-panel.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
 import { StateBar } from './state-bar.ts';
@@ -37,6 +38,7 @@ export class Workspace {
   private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
   private readonly directory: DirectoryPanel;
+  private readonly kb: KbPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
   private readonly announcer = new Announcer();
@@ -91,7 +93,11 @@ export class Workspace {
       transferPending: () => this.pendingTransfer,
       agentName: (id) => this.transfer.agentName(id),
     });
-    this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
+    this.wrapUp = new WrapUpForm(this.ctx, () => {
+      void this.stats.load();
+      this.kb.clearChoice();
+    });
+    this.kb = new KbPanel(() => session.token, (entry) => this.wrapUp.setKbEntry(entry));
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
     this.directory = new DirectoryPanel(session.token, (callId, number, back) => void this.transfer.open(callId, back, number));
@@ -117,7 +123,7 @@ export class Workspace {
         'main',
         { class: 'layout' },
         h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.idle),
-        h('aside', { class: 'side' }, this.stats.el, this.directory.el, shortcutLegend(shortcuts)),
+        h('aside', { class: 'side' }, this.kb.el, this.stats.el, this.directory.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
       this.toast.el,
@@ -138,6 +144,7 @@ export class Workspace {
   relabel(): void {
     this.pop.relabel();
     this.call.relabel();
+    this.kb.relabel();
     this.stats.render();
     this.directory.relabel();
     this.render();
@@ -164,6 +171,10 @@ export class Workspace {
     this.call.update(view, active);
     this.directory.update(active?.call.id);
     this.wrapUp.update(this.state);
+    // The call in hand for the KB's suggestions: talking, else ringing, else the one wrapped up.
+    const agent = this.state.agent;
+    const wrapping = agent?.state === 'wrap-up' && agent.callId ? findCall(this.state, agent.callId) : undefined;
+    this.kb.update(active?.call ?? ringing[0]?.call ?? wrapping, this.wrapUp.typed(), this.wrapUp.mount.mounted);
     if (!active && this.transfer.isOpen) this.transfer.close();
     const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted;
     show(this.idle, !busy);
