@@ -8,7 +8,8 @@ import path from 'node:path';
 import { startFsim, type Fsim } from '../../src/fsim.ts';
 import { eventsOf, parseMessagesFrom, type CapturedEvent } from './capture.ts';
 import { EslTestClient, listenOnce } from './esl-test-client.ts';
-import { freePort, INTERNAL_PASSWORD, INTERNAL_USERS, startRealSwitch, type RealSwitch } from './real-switch.ts';
+import type { INTERNAL_USERS} from './real-switch.ts';
+import { freePort, INTERNAL_PASSWORD, startRealSwitch, type RealSwitch } from './real-switch.ts';
 import { agentScenario, callerScenario, registerScenario, runSipp, type AgentPeer, type CallerPeer, type SippRun } from './sipp.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
