@@ -21,6 +21,7 @@ import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
+import qaRoutes, { type QaRoutesOptions } from './routes/qa.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -53,6 +54,8 @@ export interface AppDeps {
   ops?: OpsService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
+  /** Present with call control: recordings, the QA sample and scores, the QA page. */
+  qa?: Omit<QaRoutesOptions, 'staticDir'>;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
   handoffs?: HandoffRoutesOptions;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
@@ -132,6 +135,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.qa) await fastify.register(qaRoutes, { ...deps.qa, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

@@ -8,6 +8,7 @@
 //               watches the wallboard (/ops) and the 110 diversion (/dispatcher)
 //   dispatcher  its partner hotlines' handoffs (/api/handoffs, /dispatcher), scoped by its groups
 //   ops         reads figures: agents (read-only), queues, SLA, the wallboard (/ops)
+//   qa          quality inspectors (质检): the daily QA sample, its recordings, scoring them
 //   admin       manages agents (create, change, delete, any agent's state) and reads agents,
 //               queues and SLA; users and queues are files the admin deploys. No live caller data:
 //               the admin does not open /ops or /dispatcher.
@@ -33,6 +34,10 @@ export const ACCESS = {
   'forecast:read': ['supervisor', 'ops', 'admin'],
   // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
   'supervise': ['supervisor'],
+  // Quality (issue #14): recordings hold callers' voices; every playback is audited.
+  'recordings:play': ['qa', 'supervisor', 'admin'],
+  'qa:read': ['qa', 'supervisor', 'admin'],
+  'qa:score': ['qa'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -53,6 +58,9 @@ export const ACTIONS: Record<Permission, string> = {
   'reports:read': 'download reports',
   'forecast:read': 'read the staffing forecast',
   'supervise': 'supervise calls and agents',
+  'recordings:play': 'play call recordings',
+  'qa:read': 'read the QA sample and scores',
+  'qa:score': 'score calls on the QA scorecard',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -81,6 +81,14 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: what QA needs of one answered call (agent, queue, day, recording, survey, complaint). */
+  qaCall(callId: string): string;
+  /** Set of the answered call ids of one day (YYYY-MM-DD, Beijing), the QA sample's candidates. */
+  qaDay(day: string): string;
+  /** JSON: the QA sample drawn for one day (its seed and calls), drawn once. */
+  qaSample(day: string): string;
+  /** JSON: a call's QA score (items, total, by whom, when). */
+  qaScore(callId: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -120,5 +128,9 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    qaCall: (id) => `${prefix}:qa:call:${id}`,
+    qaDay: (day) => `${prefix}:qa:day:${day}`,
+    qaSample: (day) => `${prefix}:qa:sample:${day}`,
+    qaScore: (id) => `${prefix}:qa:score:${id}`,
   };
 }
