@@ -13,7 +13,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     // One page per console: the softphone, the wallboard (/wallboard, /ops), the supervisor console,
-    // the knowledge-base editor (/kb), the partner hotlines' dispatcher console (/dispatcher).
+    // the knowledge-base editor (/kb), the partner hotlines' dispatcher console (/dispatcher), QA (/qa).
     rollupOptions: {
       input: {
         main: path.resolve(import.meta.dirname, 'index.html'),
@@ -21,6 +21,7 @@ export default defineConfig({
         supervisor: path.resolve(import.meta.dirname, 'supervisor.html'),
         kb: path.resolve(import.meta.dirname, 'kb.html'),
         dispatcher: path.resolve(import.meta.dirname, 'dispatcher.html'),
+        qa: path.resolve(import.meta.dirname, 'qa.html'),
       },
     },
   },

@@ -25,6 +25,7 @@ import kbRoutes from './routes/kb.ts';
 import type { KbService } from './kb-control.ts';
 import directoryRoutes from './routes/directory.ts';
 import type { DirectoryService } from './directory/service.ts';
+import qaRoutes, { type QaRoutesOptions } from './routes/qa.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   kb?: KbService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
+  /** Present with call control: recordings, the QA sample and scores, the QA page. */
+  qa?: Omit<QaRoutesOptions, 'staticDir'>;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
   handoffs?: HandoffRoutesOptions;
   /** Present with Redis: the department directory (/api/directory). */
@@ -142,6 +145,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.qa) await fastify.register(qaRoutes, { ...deps.qa, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { buildCdr } from './calls/cdr.ts';
 import { bridgeHooks } from './quality/bridge-hooks.ts';
+import type { QaService } from './quality/qa-service.ts';
+import { startQa } from './qa-control.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
@@ -48,6 +50,7 @@ export interface CallControl {
   readonly sla: SlaService;
   readonly handoffs: HandoffService;
   readonly ops: OpsControl;
+  readonly qa: QaService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -96,6 +99,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     background.add(q);
   };
 
+  const qa = startQa({ config, redis, keys, logger: deps.logger, now, shutdown });
   const sla = createSlaService({
     store: new SlaRedisStore(redis, keys),
     settings: slaSettings(config.sla),
@@ -120,7 +124,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       // The instance whose CDR write wins also records the call's report facts: once per call.
       // ... and its transfers to partner hotlines (the `out` side of the diversion figures).
-      track('CDR', call.id, cdrs.write(buildCdr(call, config.survey.keys)).then((fresh) => (fresh ? Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call)]) : undefined)));
+      const cdr = buildCdr(call, config.survey.keys);
+      track('CDR', call.id, cdrs.write(cdr).then((fresh) => (fresh ? Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call), qa.recordCdr(cdr)]) : undefined)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
@@ -217,6 +222,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     ...(deps.kbEntryExists ? { kbEntryExists: deps.kbEntryExists } : {}),
     onWrapUp: (w, facts) => {
       void late.ops?.recordKbAnswer(w, facts).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'knowledge-base answer not counted'));
+      // A complaint (投诉) is always in the agent's QA sample.
+      if (w.category === 'complaint') track('QA', w.callId, qa.markComplaint(w.callId));
       void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));
     },
   });
@@ -302,6 +309,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     sla,
     handoffs,
     ops,
+    qa,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

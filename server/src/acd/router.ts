@@ -258,9 +258,10 @@ export class Router {
       }
       await this.deps.bridgeHooks?.before(callId).catch((err: unknown) => log.warn({ err }, 'survey not armed'));
       await this.bridge(callId, offer.agentLeg);
-      await this.deps.bridgeHooks?.after(callId).catch((err: unknown) => log.warn({ err }, 'recording not started'));
       await this.deps.agents.connect(agentId, callId);
       await this.deps.waiting.remove(callId);
+      // After the agent's state: the recording's start must not hold the agent's on-call back.
+      await this.deps.bridgeHooks?.after(callId).catch((err: unknown) => log.warn({ err }, 'recording not started'));
       this.stats.connected++;
       this.switchFailures = 0;
       this.phoneFailures.delete(agentId);

@@ -9,6 +9,7 @@
 //   dispatcher  its partner hotlines' handoffs (/api/handoffs, /dispatcher), scoped by its groups
 //   ops         reads figures: agents (read-only), queues, SLA, the wallboard (/ops)
 //   editor      the knowledge base: writes entries, publishes them, imports, exports, synonyms
+//   qa          quality inspectors (质检): the daily QA sample, its recordings, scoring them
 //   admin       manages agents (create, change, delete, any agent's state) and reads agents,
 //               queues and SLA; users and queues are files the admin deploys. No live caller data:
 //               the admin does not open /ops or /dispatcher. Also edits the knowledge base.
@@ -40,6 +41,10 @@ export const ACCESS = {
   // Knowledge base: agents and above search and read what is published; editors (and the admin) write.
   'kb:read': ['agent', 'supervisor', 'ops', 'admin', 'editor'],
   'kb:write': ['editor', 'admin'],
+  // Quality (issue #14): recordings hold callers' voices; every playback is audited.
+  'recordings:play': ['qa', 'supervisor', 'admin'],
+  'qa:read': ['qa', 'supervisor', 'admin'],
+  'qa:score': ['qa'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -64,6 +69,9 @@ export const ACTIONS: Record<Permission, string> = {
   'supervise': 'supervise calls and agents',
   'kb:read': 'search the knowledge base',
   'kb:write': 'edit the knowledge base',
+  'recordings:play': 'play call recordings',
+  'qa:read': 'read the QA sample and scores',
+  'qa:score': 'score calls on the QA scorecard',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -32,7 +32,9 @@ const minTs = (a: number | undefined, b: number): number => (a === undefined ? b
 
 export function deriveState(call: CallRecord): CallState {
   const caller = callerLeg(call);
-  if (caller?.endedUs !== undefined) return 'ended';
+  // In the survey the caller only answers the switch's question: the call is over for the center
+  // (not waiting, not talking); it completes when the caller leg hangs up.
+  if (caller?.endedUs !== undefined || call.survey) return 'ended';
   // The caller waits on hold in the switch while its agent consults the transfer target.
   if (call.consult) return 'held';
   if (call.connectedUs !== undefined) {
@@ -155,6 +157,10 @@ export class CallRegistry {
           break;
         case 'conference':
           this.applyConference(call, leg, ev.conference, ev.action, fresh);
+          break;
+        case 'execute-complete':
+          // The dialplan's hotline_survey extension begins with this `set`.
+          if (leg.role === 'caller' && ev.app === 'set' && ev.data === 'hotline_survey=offered') call.survey ??= {};
           break;
         default:
           break;
@@ -317,7 +323,7 @@ export class CallRegistry {
    */
   private applyDialplanFacts(call: CallRecord, caller: LegRecord, f: DialplanFacts, endUs: number): void {
     if (call.line === UNKNOWN_LINE && f.line) call.line = f.line;
-    if (f.survey && !call.survey) call.survey = { ...f.survey };
+    if (f.survey) call.survey = { ...call.survey, ...f.survey };
     if (f.answeredUs !== undefined) {
       caller.answeredUs = minTs(caller.answeredUs, f.answeredUs);
       call.answeredUs = minTs(call.answeredUs, f.answeredUs);

@@ -72,6 +72,8 @@ export type SwitchEvent =
   | (SwitchEventBase & {
       readonly type: 'execute-complete';
       readonly app: string;
+      /** Application-Data, as the dialplan or the service gave it. */
+      readonly data?: string;
       readonly response: string;
       readonly appUuid?: string;
     })

@@ -132,7 +132,8 @@ export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefi
       return { ...common, type: 'channel-destroy' };
     case 'CHANNEL_EXECUTE_COMPLETE': {
       const appUuid = raw.get('Application-UUID');
-      return { ...common, type: 'execute-complete', app: raw.get('Application') ?? '', response: raw.get('Application-Response') ?? '', ...(appUuid ? { appUuid } : {}) };
+      const data = raw.get('Application-Data');
+      return { ...common, type: 'execute-complete', app: raw.get('Application') ?? '', response: raw.get('Application-Response') ?? '', ...(appUuid ? { appUuid } : {}), ...(data ? { data } : {}) };
     }
     case 'PLAYBACK_START':
     case 'PLAYBACK_STOP':

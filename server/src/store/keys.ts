@@ -95,6 +95,14 @@ export interface RedisKeys {
   readonly kbAudit: string;
   /** Marker: this call counted once as answered from the knowledge base (two wrap-ups never count twice). */
   kbAnswered(callId: string): string;
+  /** Hash: what QA needs of one answered call (agent, queue, day, recording, survey, complaint). */
+  qaCall(callId: string): string;
+  /** Set of the answered call ids of one day (YYYY-MM-DD, Beijing), the QA sample's candidates. */
+  qaDay(day: string): string;
+  /** JSON: the QA sample drawn for one day (its seed and calls), drawn once. */
+  qaSample(day: string): string;
+  /** JSON: a call's QA score (items, total, by whom, when). */
+  qaScore(callId: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -141,5 +149,9 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     kbChanges: `${prefix}:kb:changes`,
     kbAudit: `${prefix}:kb:audit`,
     kbAnswered: (callId) => `${prefix}:kb:answered:${callId}`,
+    qaCall: (id) => `${prefix}:qa:call:${id}`,
+    qaDay: (day) => `${prefix}:qa:day:${day}`,
+    qaSample: (day) => `${prefix}:qa:sample:${day}`,
+    qaScore: (id) => `${prefix}:qa:score:${id}`,
   };
 }

@@ -44,6 +44,10 @@ suite.scenario('the agent hangs up first, the caller presses nothing: not rated'
   await w.addAgent('1031', { general: 5 }, { answerAfterMs: 300, hangupAfterMs: 1500 });
   const c = await w.call({ from: '13812340032', to: '12345', hangupAfterMs: 20_000 });
   const uuid = await c.uuid();
+  await until('the caller in the survey', () => executed(w, uuid, 'set').some((e) => e.get('Application-Data') === 'hotline_survey=offered'), 15_000);
+  const during = w.calls.registry.get(uuid);
+  t.equal(during?.state, 'ended', 'while the caller answers the survey the call is over for the center (not waiting again)');
+  t.equal(await w.calls.queues.get(uuid), undefined, 'and not in a queue');
   await c.done;
   t.ok(executed(w, uuid, 'play_and_get_digits').length, 'the caller was asked');
   t.equal(w.tap.of(uuid, 'DTMF').length, 0, 'no key reached the switch');

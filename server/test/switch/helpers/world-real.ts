@@ -2,6 +2,7 @@
 // come from the carrier's address (127.0.0.2) or the 110 gateway's (127.0.0.3); the gateways' far
 // ends listen on those addresses and the departments' (127.0.0.4) at the ports vars.xml names;
 // desk phones register to the internal profile with digest authentication.
+import path from 'node:path';
 import { freePort } from '../../../../scripts/lib/free-port.ts';
 import { withRedis } from '../../../../scripts/lib/test-redis.ts';
 import { EventTap } from './event-tap.ts';
@@ -62,6 +63,8 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       HOTLINE_REDIS_URL: redis.url,
       HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: ports.esl, password: fs.eslPassword }]),
       HOTLINE_FS_OUTBOUND_PORT: String(ports.outbound),
+      // Recordings under the instance's own folder (deleted with it), never the site default.
+      HOTLINE_RECORDING_DIR: path.join(path.dirname(fs.confDir), 'recordings'),
       ...(await settingsEnv(opts)),
       ...opts.env,
     };
