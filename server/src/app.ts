@@ -21,6 +21,8 @@ import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
+import superviseRoutes from './routes/supervise.ts';
+import type { Supervision } from './ops/supervision.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -51,6 +53,8 @@ export interface AppDeps {
   };
   /** Present with call control: reports, forecast, wallboard and supervisor pages. */
   ops?: OpsService;
+  /** Present with call control: listen/whisper/barge, queue moves, messages to agents. */
+  supervision?: Supervision;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
@@ -132,6 +136,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.acd && deps.supervision) await fastify.register(superviseRoutes, { supervision: deps.supervision, agents: deps.acd.agents });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

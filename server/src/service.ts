@@ -106,7 +106,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       metrics,
       auth,
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
-      ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
+      ...(calls ? { sla: calls.sla, ops: calls.ops.service, supervision: calls.ops.supervision } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {

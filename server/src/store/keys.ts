@@ -81,6 +81,8 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: a supervisor's live listen/whisper/barge session (its phone's leg, the agent, the mode). */
+  opsSupervision(username: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -120,5 +122,6 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    opsSupervision: (username) => `${prefix}:ops:supervision:${username}`,
   };
 }
