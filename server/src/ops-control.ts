@@ -8,7 +8,7 @@ import { Histogram, type Registry } from 'prom-client';
 import type { AgentRecord } from './acd/agent-state.ts';
 import type { CallRecord } from './calls/call-record.ts';
 import type { Config } from './config.ts';
-import { callFacts } from './ops/call-facts.ts';
+import { agentHolds, callFacts } from './ops/call-facts.ts';
 import { createOpsService, type OpsService } from './ops/ops-service.ts';
 import { createSupervision, type AgentNotice, type Supervision, type SupervisionDeps } from './ops/supervision.ts';
 import { eavesdropCommands } from './freeswitch/eavesdrop.ts';
@@ -16,7 +16,7 @@ import { agentPhone } from './freeswitch/esl-values.ts';
 import type { InboundNode } from './freeswitch/inbound-node.ts';
 import type { SlaService } from './sla/service.ts';
 import { CENTER, queueScope } from './sla/store.ts';
-import { intervalStart } from './sla/windows.ts';
+import { intervalStart, localDate } from './sla/windows.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { RedisKeys } from './store/keys.ts';
 import { OpsStore } from './store/ops-store.ts';
@@ -129,6 +129,9 @@ export function startOps(deps: OpsControlDeps): OpsControl {
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
+      // Hold counts on the day the call was connected (talk time, which includes it, is folded the same way).
+      const day = localDate(Math.floor((call.connectedUs ?? atUs) / 1000));
+      for (const [agentId, ms] of agentHolds(call)) await store.addAgentHold(agentId, day, ms);
     },
     agentChanged(a) {
       if (a.state === 'on-call') return void onCallSince.set(a.id, a.since);

@@ -42,3 +42,14 @@ export function callFacts(call: Readonly<CallRecord>): CallFactsOf {
   if (call.line === 'from110' || call.flags.includes('from110')) facts.from110 = 1;
   return { atUs: call.queuedUs ?? call.createdUs, queue: call.queuedUs === undefined ? undefined : queueOfCall(call), facts };
 }
+
+/** Each agent's time on hold in this call (its legs' CHANNEL_HOLD..UNHOLD), ms; agents never holding are left out. */
+export function agentHolds(call: Readonly<CallRecord>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of call.legs) {
+    if (l.role !== 'agent' || !l.agentId) continue;
+    const us = (l.holdUs ?? 0) + (l.holdSinceUs !== undefined && l.endedUs !== undefined ? Math.max(0, l.endedUs - l.holdSinceUs) : 0);
+    if (us > 0) out.set(l.agentId, (out.get(l.agentId) ?? 0) + Math.round(us / 1000));
+  }
+  return out;
+}

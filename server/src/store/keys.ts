@@ -81,6 +81,8 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: one agent's figures of one Beijing day kept apart from its audit trail (holdMs). */
+  opsAgentDay(agentId: string, date: string): string;
   /** Hash: a supervisor's live listen/whisper/barge session (its phone's leg, the agent, the mode). */
   opsSupervision(username: string): string;
 }
@@ -122,6 +124,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    opsAgentDay: (agentId, date) => `${prefix}:ops:agent:${agentId}:d:${date}`,
     opsSupervision: (username) => `${prefix}:ops:supervision:${username}`,
   };
 }

@@ -45,6 +45,16 @@ export class OpsStore {
     await m.exec();
   }
 
+  /** Add an agent's hold time of one call to its day (written once per call, like recordCall). */
+  async addAgentHold(agentId: string, date: string, ms: number): Promise<void> {
+    const key = this.keys.opsAgentDay(agentId, date);
+    await this.redis.multi().hincrby(key, 'holdMs', Math.round(ms)).expire(key, this.ttlSec).exec();
+  }
+
+  async agentHoldMs(agentId: string, date: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.opsAgentDay(agentId, date), 'holdMs')) ?? 0);
+  }
+
   async intervals(scope: string, startsMs: readonly number[]): Promise<CallFacts[]> {
     if (!startsMs.length) return [];
     const m = this.redis.multi();

@@ -1,7 +1,7 @@
 // Distinct tones per party, to tell who hears whom: each SIPp endpoint streams its own tone
 // (rtp_stream of an A-law WAV written at test time), the switch records a leg in stereo
 // (RECORD_STEREO: left what the endpoint sent, right what the switch sent it), and the Goertzel
-// filter below measures each tone's share in a stretch of a recording.
+// filter below measures each tone's amplitude in a stretch of a recording.
 import { readFile } from 'node:fs/promises';
 
 /** G.711 A-law encode of one 16-bit sample (ITU-T G.711). */
@@ -70,24 +70,55 @@ export async function readWav(file: string): Promise<StereoPcm> {
   throw new Error(`${file}: no data chunk`);
 }
 
-/** Power of one frequency in samples [from, to) (Goertzel), relative to the stretch's total power. */
-export function toneShare(x: Int16Array, rate: number, hz: number, fromSec: number, toSec: number): number {
+/** A tone at or above this amplitude (of 6000 sent) is heard; those not mixed in measure under 100. */
+export const HEARD_LEVEL = 400;
+
+/** Amplitude of one frequency in samples [from, to) (Goertzel), in 16-bit linear units. */
+export function toneLevel(x: Int16Array, rate: number, hz: number, fromSec: number, toSec: number): number {
   const a = Math.max(0, Math.floor(fromSec * rate));
   const b = Math.min(x.length, Math.floor(toSec * rate));
   if (b - a < 160) return 0;
-  const k = (2 * Math.PI * hz) / rate;
-  const coeff = 2 * Math.cos(k);
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / rate);
   let s1 = 0;
   let s2 = 0;
-  let total = 0;
   for (let i = a; i < b; i++) {
-    const v = x[i]! / 32768;
-    total += v * v;
-    const s0 = v + coeff * s1 - s2;
+    const s0 = x[i]! + coeff * s1 - s2;
     s2 = s1;
     s1 = s0;
   }
-  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  // A pure tone filling the stretch gives power = total * N / 2.
-  return total > 0 ? power / (total * (b - a) / 2) : 0;
+  return Math.round((2 * Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - coeff * s1 * s2))) / (b - a));
+}
+
+/**
+ * The real switch's view of who hears whom: every party's leg is recorded in stereo for `ms`
+ * (started now, so the recorder's media bug sits after an eavesdrop bug already on the leg and
+ * sees the mixed frames the endpoint is sent), and each other party's tone is measured in what the
+ * switch sent that endpoint.
+ */
+export async function recordedHearing(
+  sw: { api(cmd: string): Promise<string> },
+  dir: string,
+  parties: Readonly<Record<string, { uuid: string; hz: number }>>,
+  ms: number,
+): Promise<{ heard: Record<string, string[]>; levels: Record<string, Record<string, number>> }> {
+  const names = Object.keys(parties);
+  const stamp = Date.now();
+  const file = (n: string) => `${dir}/${n}-${stamp}.wav`;
+  for (const n of names) {
+    await sw.api(`uuid_setvar ${parties[n]!.uuid} RECORD_STEREO true`);
+    await sw.api(`uuid_record ${parties[n]!.uuid} start ${file(n)}`);
+  }
+  await new Promise((r) => setTimeout(r, ms));
+  for (const n of names) await sw.api(`uuid_record ${parties[n]!.uuid} stop ${file(n)}`).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 200));
+  const heard: Record<string, string[]> = {};
+  const levels: Record<string, Record<string, number>> = {};
+  for (const n of names) {
+    const wav = await readWav(file(n));
+    const end = wav.right.length / wav.rate;
+    // The first 300 ms are left out: a mode change just made settles within a few frames.
+    levels[n] = Object.fromEntries(names.filter((o) => o !== n).map((o) => [o, toneLevel(wav.right, wav.rate, parties[o]!.hz, 0.3, end - 0.1)]));
+    heard[n] = names.filter((o) => o !== n && levels[n]![o]! >= HEARD_LEVEL);
+  }
+  return { heard, levels };
 }
