@@ -12,6 +12,7 @@ import { CenterStrip } from './center-strip.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
+import { SupervisorNotice } from './supervisor-notice.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
 import { StateBar } from './state-bar.ts';
@@ -37,6 +38,7 @@ export class Workspace {
   private readonly transfer: TransferDialog;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
+  private readonly notice = new SupervisorNotice();
   private readonly announcer = new Announcer();
   private readonly cleanups: (() => void)[] = [];
   private pendingTransfer: string | undefined;
@@ -61,6 +63,7 @@ export class Workspace {
         this.render();
       },
       onStatus: (s) => this.onConn(s),
+      onNotice: (n) => this.notice.show(n),
     });
     this.ctx = {
       me: session.agentId,
@@ -110,6 +113,7 @@ export class Workspace {
       { class: 'workspace' },
       this.bar.el,
       this.center.el,
+      this.notice.el,
       h(
         'main',
         { class: 'layout' },
@@ -132,6 +136,7 @@ export class Workspace {
 
   /** After a language switch: panels rebuild their call-dependent parts on the next render. */
   relabel(): void {
+    this.notice.relabel();
     this.pop.relabel();
     this.call.relabel();
     this.stats.render();
