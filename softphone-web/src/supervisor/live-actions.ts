@@ -121,7 +121,7 @@ export function waitingPanel(h: El, ctx: ActionContext, calls: readonly CallView
     { class: 'panel' },
     h('h2', {}, ct('sv.waitingTitle')),
     rows.length
-      ? h('table', { class: 'queues sv', 'data-testid': 'sv-waiting' }, h('thead', {}, h('tr', {}, h('th', {}, ct('sv.call')), h('th', {}, ct('sv.moveTo')), h('th', {}, ct('sv.waited')), h('th', {}, ct('sv.actions')))), h('tbody', {}, ...rows))
+      ? h('table', { class: 'queues sv', 'data-testid': 'sv-waiting' }, h('thead', {}, h('tr', {}, h('th', {}, ct('sv.call')), h('th', {}, ct('sv.queue')), h('th', {}, ct('sv.waited')), h('th', {}, ct('sv.actions')))), h('tbody', {}, ...rows))
       : h('p', {}, ct('sv.noWaiting')),
   );
 }

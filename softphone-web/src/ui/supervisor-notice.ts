@@ -28,7 +28,8 @@ export class SupervisorNotice {
 
   relabel(): void {
     if (!this.last) return;
-    const time = new Date(this.last.at).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+    // The browser's own time zone, as the header clock shows it.
+    const time = new Date(this.last.at).toLocaleTimeString('zh-CN', { hour12: false });
     setText(this.head, t(this.last.all ? 'notice.fromAll' : 'notice.from', { from: this.last.from, time }));
   }
 }
