@@ -87,6 +87,14 @@ export function startOps(deps: OpsControlDeps): OpsControl {
   });
   service.start();
   const { live } = deps;
+  // A supervisor's phone that would be refused at the first listen stops the start instead.
+  for (const [user, phone] of Object.entries(config.ops.supervisorPhones)) {
+    try {
+      agentPhone(phone, live.agentPhonePrefixes);
+    } catch (err) {
+      throw new Error(`ops.supervisorPhones.${user}: ${(err as Error).message}`, { cause: err });
+    }
+  }
   const eavesdrop = new Map(live.nodes.map((n) => [n.name, eavesdropCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
   const supervision = createSupervision({
     calls: live.calls,
