@@ -23,6 +23,10 @@ import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
 import superviseRoutes from './routes/supervise.ts';
 import type { Supervision } from './ops/supervision.ts';
+import kbRoutes from './routes/kb.ts';
+import type { KbService } from './kb-control.ts';
+import directoryRoutes from './routes/directory.ts';
+import type { DirectoryService } from './directory/service.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -55,10 +59,14 @@ export interface AppDeps {
   ops?: OpsService;
   /** Present with call control: listen/whisper/barge, queue moves, messages to agents. */
   supervision?: Supervision;
+  /** Present with Redis: the knowledge base, /api/kb and the editor page /kb. */
+  kb?: KbService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
   handoffs?: HandoffRoutesOptions;
+  /** Present with Redis: the department directory (/api/directory). */
+  directory?: DirectoryService;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
   storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
@@ -135,8 +143,10 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
+  if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd && deps.supervision) await fastify.register(superviseRoutes, { supervision: deps.supervision, agents: deps.acd.agents });
+  if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

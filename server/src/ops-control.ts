@@ -16,6 +16,7 @@ import { agentPhone } from './freeswitch/esl-values.ts';
 import type { InboundNode } from './freeswitch/inbound-node.ts';
 import type { SlaService } from './sla/service.ts';
 import { CENTER, queueScope } from './sla/store.ts';
+import { agentFactsScope } from './ops/reports.ts';
 import { intervalStart, localDate } from './sla/windows.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { RedisKeys } from './store/keys.ts';
@@ -29,6 +30,11 @@ export interface OpsControl {
   readonly supervision: Supervision;
   /** A completed call whose CDR this instance wrote: its report facts. */
   recordCall(call: Readonly<CallRecord>): Promise<void>;
+  /**
+   * A filed wrap-up: if the agent marked it answered from the knowledge base, count the call in the
+   * interval (and queue) of its t0, like its SLA outcome, so the rate's two figures match.
+   */
+  recordKbAnswer(wrapUp: { callId: string; kbEntryId?: string | undefined }, call: { queue?: string; queuedMs?: number; createdMs: number } | undefined): Promise<void>;
   /** Every agent record this instance wrote (handle-time metric). */
   agentChanged(agent: Readonly<AgentRecord>): void;
 }
@@ -133,13 +139,20 @@ export function startOps(deps: OpsControlDeps): OpsControl {
     store,
     supervision,
     async recordCall(call) {
-      const { atUs, queue, facts } = callFacts(call);
+      const { atUs, queue, agentId, facts } = callFacts(call, deps.config.survey.keys);
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
+      // Per agent too, for the survey's rates per agent (reports' agent rows).
+      if (agentId) scopes.push(agentFactsScope(agentId));
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
       // Hold counts on the day the call was connected (talk time, which includes it, is folded the same way).
       const day = localDate(Math.floor((call.connectedUs ?? atUs) / 1000));
       for (const [agentId, ms] of agentHolds(call)) await store.addAgentHold(agentId, day, ms);
+    },
+    async recordKbAnswer(w, call) {
+      if (!w.kbEntryId || !call) return;
+      const scopes = call.queue === undefined ? [CENTER] : [CENTER, queueScope(call.queue)];
+      if (await store.recordKbAnswered(w.callId, w.kbEntryId, scopes, intervalStart(call.queuedMs ?? call.createdMs))) service.poke();
     },
     agentChanged(a) {
       if (a.state === 'on-call') return void onCallSince.set(a.id, a.since);

@@ -74,6 +74,8 @@ export interface RedisKeys {
   readonly handoffOpen: string;
   /** Hash of a partner's diversion figures for one local day: field `<direction>:<metric>`. */
   handoffFigures(partner: string, day: string): string;
+  /** Hash: the department directory, entry id -> JSON (directory/). */
+  readonly directory: string;
   /**
    * Hash: report figures of one 15-minute interval for a scope beside the SLA counters (talk time,
    * transfers, three-way calls), from each call's CDR, by the call's t0 like the SLA interval.
@@ -85,6 +87,18 @@ export interface RedisKeys {
   opsAgentDay(agentId: string, date: string): string;
   /** Hash: a supervisor's live listen/whisper/barge session (its phone's leg, the agent, the mode). */
   opsSupervision(username: string): string;
+  /** Hash: knowledge-base entries, id -> JSON (kb/entry.ts). */
+  readonly kbEntries: string;
+  /** The knowledge base's synonym table as text (kb/synonyms.ts); absent: the built-in table. */
+  readonly kbSynonyms: string;
+  /** Counter bumped by every knowledge-base change: an instance that sees it move reloads. */
+  readonly kbVersion: string;
+  /** Pub/sub channel: one message per knowledge-base change, so other instances apply it at once. */
+  readonly kbChanges: string;
+  /** Stream: who changed which knowledge-base entry, and how. */
+  readonly kbAudit: string;
+  /** Marker: this call counted once as answered from the knowledge base (two wrap-ups never count twice). */
+  kbAnswered(callId: string): string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -122,9 +136,16 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffList: (partner) => `${prefix}:handoffs:${partner}`,
     handoffOpen: `${prefix}:handoffs:open`,
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
+    directory: `${prefix}:directory`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
     opsAgentDay: (agentId, date) => `${prefix}:ops:agent:${agentId}:d:${date}`,
     opsSupervision: (username) => `${prefix}:ops:supervision:${username}`,
+    kbEntries: `${prefix}:kb:entries`,
+    kbSynonyms: `${prefix}:kb:synonyms`,
+    kbVersion: `${prefix}:kb:version`,
+    kbChanges: `${prefix}:kb:changes`,
+    kbAudit: `${prefix}:kb:audit`,
+    kbAnswered: (callId) => `${prefix}:kb:answered:${callId}`,
   };
 }

@@ -6,13 +6,14 @@ import type { Session } from '../net/api.ts';
 import { Connection, type ConnStatus } from '../net/connection.ts';
 import type { Phone } from '../phone/phone-base.ts';
 import { activeForMe, ringingForMe } from '../state/selectors.ts';
-import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
+import { findCall, initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
 import { CenterStrip } from './center-strip.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
 import { SupervisorNotice } from './supervisor-notice.ts';
+import { KbPanel } from './kb-panel.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
 import { StateBar } from './state-bar.ts';
@@ -36,6 +37,7 @@ export class Workspace {
   private readonly stats: StatsPanel;
   private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
+  private readonly kb: KbPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
   private readonly notice = new SupervisorNotice();
@@ -92,7 +94,11 @@ export class Workspace {
       transferPending: () => this.pendingTransfer,
       agentName: (id) => this.transfer.agentName(id),
     });
-    this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
+    this.wrapUp = new WrapUpForm(this.ctx, () => {
+      void this.stats.load();
+      this.kb.clearChoice();
+    });
+    this.kb = new KbPanel(() => session.token, (entry) => this.wrapUp.setKbEntry(entry));
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
 
@@ -118,7 +124,7 @@ export class Workspace {
         'main',
         { class: 'layout' },
         h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.idle),
-        h('aside', { class: 'side' }, this.stats.el, shortcutLegend(shortcuts)),
+        h('aside', { class: 'side' }, this.kb.el, this.stats.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
       this.toast.el,
@@ -139,6 +145,7 @@ export class Workspace {
     this.notice.relabel();
     this.pop.relabel();
     this.call.relabel();
+    this.kb.relabel();
     this.stats.render();
     this.render();
   }
@@ -163,6 +170,10 @@ export class Workspace {
     this.pop.update(view, ringing);
     this.call.update(view, active);
     this.wrapUp.update(this.state);
+    // The call in hand for the KB's suggestions: talking, else ringing, else the one wrapped up.
+    const agent = this.state.agent;
+    const wrapping = agent?.state === 'wrap-up' && agent.callId ? findCall(this.state, agent.callId) : undefined;
+    this.kb.update(active?.call ?? ringing[0]?.call ?? wrapping, this.wrapUp.typed(), this.wrapUp.mount.mounted);
     if (!active && this.transfer.isOpen) this.transfer.close();
     const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted;
     show(this.idle, !busy);

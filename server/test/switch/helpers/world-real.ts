@@ -84,6 +84,7 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       redisUrl: redis.url,
       env,
       hears: (parties, ms) => recordedHearing(tap, media, parties, ms),
+      agentWsUrl: `ws://${ADDR.switch}:${ports.ws}`,
       async addPhone(id, phone) {
         const uas = await runSipp({ name: `phone${id}`, xml: phoneXml(scenarioOf(phone, await tone(phone.toneHz))), ip: ADDR.agents });
         procs.push(uas);
