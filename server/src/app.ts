@@ -21,6 +21,8 @@ import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
+import superviseRoutes from './routes/supervise.ts';
+import type { Supervision } from './ops/supervision.ts';
 import kbRoutes from './routes/kb.ts';
 import type { KbService } from './kb-control.ts';
 import directoryRoutes from './routes/directory.ts';
@@ -56,6 +58,8 @@ export interface AppDeps {
   };
   /** Present with call control: reports, forecast, wallboard and supervisor pages. */
   ops?: OpsService;
+  /** Present with call control: listen/whisper/barge, queue moves, messages to agents. */
+  supervision?: Supervision;
   /** Present with Redis: the knowledge base, /api/kb and the editor page /kb. */
   kb?: KbService;
   /** Logins (POST /api/login) and the token check of every protected route. */
@@ -144,6 +148,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.acd && deps.supervision) await fastify.register(superviseRoutes, { supervision: deps.supervision, agents: deps.acd.agents });
   if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.qa) await fastify.register(qaRoutes, { ...deps.qa, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {

@@ -228,7 +228,22 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     },
   });
   late.desk = desk;
-  const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+  const ops = startOps({
+    config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    live: {
+      calls: registry,
+      agentById: acd.agents,
+      waiting: queues,
+      nodes,
+      agentPhonePrefixes: config.dial.agentPhonePrefixes,
+      moved: (callId, t, q) => {
+        registry.recordTransfer(callId, t);
+        registry.recordQueued(callId, q);
+      },
+      requeued: (queue) => acd.router.onQueued(queue),
+      notify: (n) => deps.hub?.publish('notice', n),
+    },
+  });
   late.ops = ops;
   for (const node of nodes) node.start();
 

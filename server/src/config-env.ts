@@ -44,6 +44,8 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_OPS_FORECAST_SHRINKAGE', path: ['ops', 'forecastShrinkage'], kind: 'number' },
   { name: 'HOTLINE_OPS_FORECAST_MODEL', path: ['ops', 'forecastModel'], kind: 'string' },
   { name: 'HOTLINE_OPS_BOARD_THROTTLE_MS', path: ['ops', 'boardThrottleMs'], kind: 'int' },
+  { name: 'HOTLINE_OPS_SUPERVISOR_PHONES', path: ['ops', 'supervisorPhones'], kind: 'json' },
+  { name: 'HOTLINE_OPS_SUPERVISOR_RING_SEC', path: ['ops', 'supervisorRingSec'], kind: 'int' },
   // -- acd: agents --
   { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },

@@ -266,6 +266,13 @@ export const opsSchema = z.strictObject({
   forecastModel: z.enum(['auto', 'erlang-c', 'erlang-a'], { error: 'expected auto, erlang-c or erlang-a' }).default('auto'),
   // Least time between two wallboard figure pushes (the board is recomputed from Redis).
   boardThrottleMs: int(100, 60_000).default(2000),
+  // Each supervisor's own phone (username -> dial string, same forms as agent phones: user/<ext>
+  // or an allowed prefix + number): listen, whisper and barge ring it (ops/supervision.ts).
+  supervisorPhones: z
+    .record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'expected a user name' }), z.string().regex(/^[A-Za-z0-9_.@:/+-]{1,160}$/, { error: 'expected a dial string' }))
+    .default({}),
+  // How long a supervisor's phone rings before listening is given up.
+  supervisorRingSec: int(5, 120).default(30),
 });
 // -- end ops --
 

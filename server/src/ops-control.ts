@@ -8,12 +8,16 @@ import { Histogram, type Registry } from 'prom-client';
 import type { AgentRecord } from './acd/agent-state.ts';
 import type { CallRecord } from './calls/call-record.ts';
 import type { Config } from './config.ts';
-import { callFacts } from './ops/call-facts.ts';
+import { agentHolds, callFacts } from './ops/call-facts.ts';
 import { createOpsService, type OpsService } from './ops/ops-service.ts';
+import { createSupervision, type AgentNotice, type Supervision, type SupervisionDeps } from './ops/supervision.ts';
+import { eavesdropCommands } from './freeswitch/eavesdrop.ts';
+import { agentPhone } from './freeswitch/esl-values.ts';
+import type { InboundNode } from './freeswitch/inbound-node.ts';
 import type { SlaService } from './sla/service.ts';
 import { CENTER, queueScope } from './sla/store.ts';
 import { agentFactsScope } from './ops/reports.ts';
-import { intervalStart } from './sla/windows.ts';
+import { intervalStart, localDate } from './sla/windows.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { RedisKeys } from './store/keys.ts';
 import { OpsStore } from './store/ops-store.ts';
@@ -22,6 +26,8 @@ import { SlaRedisStore } from './store/sla-store.ts';
 export interface OpsControl {
   readonly service: OpsService;
   readonly store: OpsStore;
+  /** Listen, whisper, barge, queue moves, messages to agents (absent without the switch parts). */
+  readonly supervision: Supervision;
   /** A completed call whose CDR this instance wrote: its report facts. */
   recordCall(call: Readonly<CallRecord>): Promise<void>;
   /**
@@ -44,6 +50,17 @@ export interface OpsControlDeps {
   readonly shutdown: Shutdown;
   readonly metrics?: Registry;
   readonly now: () => number;
+  /** What supervision acts on: calls, agents, waiting callers, the switch nodes, the agents' sockets. */
+  readonly live: {
+    readonly calls: SupervisionDeps['calls'];
+    readonly agentById: SupervisionDeps['agents'];
+    readonly waiting: SupervisionDeps['waiting'];
+    readonly nodes: readonly InboundNode[];
+    readonly agentPhonePrefixes: readonly string[];
+    readonly moved: SupervisionDeps['moved'];
+    readonly requeued: SupervisionDeps['requeued'];
+    readonly notify: (n: AgentNotice) => void;
+  };
 }
 
 const HANDLE_BUCKETS = [10, 30, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 3600];
@@ -75,6 +92,40 @@ export function startOps(deps: OpsControlDeps): OpsControl {
     now: deps.now,
   });
   service.start();
+  const { live } = deps;
+  // A supervisor's phone that would be refused at the first listen stops the start instead.
+  for (const [user, phone] of Object.entries(config.ops.supervisorPhones)) {
+    try {
+      agentPhone(phone, live.agentPhonePrefixes);
+    } catch (err) {
+      throw new Error(`ops.supervisorPhones.${user}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const eavesdrop = new Map(live.nodes.map((n) => [n.name, eavesdropCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
+  const supervision = createSupervision({
+    calls: live.calls,
+    agents: live.agentById,
+    switchFor: (node) => {
+      const cmds = eavesdrop.get(node) ?? eavesdrop.values().next().value;
+      if (!cmds) throw new Error('no FreeSWITCH node configured');
+      return cmds;
+    },
+    // The supervisor's phone is held to the same forms as an agent's (user/<ext> or an allowed prefix).
+    phoneOf: (username) => {
+      const phone = config.ops.supervisorPhones[username];
+      return phone === undefined ? undefined : agentPhone(phone, live.agentPhonePrefixes);
+    },
+    sessions: store,
+    waiting: live.waiting,
+    queueNames: deps.queues.map((q) => q.name),
+    moved: live.moved,
+    requeued: live.requeued,
+    notify: live.notify,
+    audit: (e) => store.audit(e),
+    ringSec: config.ops.supervisorRingSec,
+    logger: deps.logger,
+    now: deps.now,
+  });
   deps.shutdown.add('inflight', 'ops', () => service.stop());
 
   const talk = deps.metrics && histogram(deps.metrics, 'hotline_call_talk_seconds', 'Seconds from connection to hang-up of answered calls, by the queue they count in', ['queue']);
@@ -86,6 +137,7 @@ export function startOps(deps: OpsControlDeps): OpsControl {
   return {
     service,
     store,
+    supervision,
     async recordCall(call) {
       const { atUs, queue, agentId, facts } = callFacts(call, deps.config.survey.keys);
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
@@ -93,6 +145,9 @@ export function startOps(deps: OpsControlDeps): OpsControl {
       if (agentId) scopes.push(agentFactsScope(agentId));
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
+      // Hold counts on the day the call was connected (talk time, which includes it, is folded the same way).
+      const day = localDate(Math.floor((call.connectedUs ?? atUs) / 1000));
+      for (const [agentId, ms] of agentHolds(call)) await store.addAgentHold(agentId, day, ms);
     },
     async recordKbAnswer(w, call) {
       if (!w.kbEntryId || !call) return;

@@ -120,7 +120,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       ...(kb ? { kb } : {}),
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(store ? { directory: new DirectoryService({ store: new DirectoryStore(store, redisKeys(config.redis.keyPrefix)), now: Date.now, newId: randomUUID }) } : {}),
-      ...(calls ? { sla: calls.sla, ops: calls.ops.service, qa: { qa: calls.qa, audit: (e) => calls!.ops.store.audit(e) } } : {}),
+      ...(calls ? { sla: calls.sla, ops: calls.ops.service, supervision: calls.ops.supervision, qa: { qa: calls.qa, audit: (e) => calls!.ops.store.audit(e) } } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {

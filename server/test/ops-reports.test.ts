@@ -2,7 +2,7 @@
 // trail), a call's facts, report rows and the CSV (BOM, quoting, no formula injection).
 import t from 'tap';
 import { foldAgentPeriod, type Transition } from '../src/ops/agent-time.ts';
-import { callFacts } from '../src/ops/call-facts.ts';
+import { agentHolds, callFacts } from '../src/ops/call-facts.ts';
 import { agentRow, agentRowsCsv, callRow, toCsv } from '../src/ops/reports.ts';
 import { emptyCounters } from '../src/sla/outcome.ts';
 import { emptyFacts } from '../src/ops/call-facts.ts';
@@ -34,11 +34,11 @@ t.test('an agent day from its trail', async (t) => {
   t.equal(f.loggedInMs, 55 * M, 'logged in 55 of the 60 minutes');
   t.equal(f.calls, 1);
   t.equal(f.ringNoAnswer, 1);
-  const row = agentRow('2026-12-07', '1001', '王芳', f);
-  t.match(row, { calls: 1, talkSec: 230, wrapUpSec: 60, readySec: 1800, notReadySec: 1188, loggedInSec: 3300, ringNoAnswer: 1, notReadyByReason: { break: 900, 'ring-no-answer': 288 } });
+  const row = agentRow('2026-12-07', '1001', '王芳', f, emptyFacts(), 42_000);
+  t.match(row, { calls: 1, talkSec: 230, holdSec: 42, wrapUpSec: 60, readySec: 1800, notReadySec: 1188, loggedInSec: 3300, ringNoAnswer: 1, notReadyByReason: { break: 900, 'ring-no-answer': 288 } });
   const csv = agentRowsCsv([row], ['break', 'ring-no-answer']);
   t.ok(csv.startsWith('\uFEFF日期 date,'), 'BOM and the Chinese heading first');
-  t.match(csv, /\r\n2026-12-07,1001,王芳,1,230,60,22,1800,1188,900,288,3300,1,0,0,0,\r\n$/, 'no survey answers: 0 asked, no rate');
+  t.match(csv, /\r\n2026-12-07,1001,王芳,1,230,42,60,22,1800,1188,900,288,3300,1,0,0,0,\r\n$/, 'hold after talk; no survey answers: 0 asked, no rate');
   t.same(foldAgentPeriod(undefined, [], 0, M).stateMs, {}, 'no trail: nothing');
 });
 
@@ -61,6 +61,18 @@ t.test('a call: talk, transfers by agents, partner and 110, three-way; counted a
   t.match(row, { counted: 3, rate15s: 0.667, answerRate: 0.667, abandonRate: 0.333, asaSec: 5, ahtSec: 75, satisfactionRate: null });
   const sat = callRow('x', 'y', 'center', emptyCounters(), { ...emptyFacts(), surveyed: 5, satisfied: 2, basicallySatisfied: 1, notSatisfied: 1, notRated: 1 });
   t.match(sat, { surveyed: 5, notRated: 1, satisfactionRate: 0.75 }, 'satisfaction rate: (satisfied + basically) / rated, not-rated left out');
+});
+
+t.test("an agent's hold time in a call: its legs' closed holds, and one still open when the leg ended", async (t) => {
+  const call = {
+    legs: [
+      { uuid: 'c1', role: 'caller', createdUs: 0, lastSeq: 0, holdUs: 9_000_000 },
+      { uuid: 'a1', role: 'agent', agentId: '1001', createdUs: 0, lastSeq: 0, holdUs: 12_000_000 },
+      { uuid: 'a2', role: 'agent', agentId: '1001', createdUs: 0, lastSeq: 0, holdSinceUs: 50_000_000, endedUs: 53_500_000 },
+      { uuid: 'a3', role: 'agent', agentId: '1002', createdUs: 0, lastSeq: 0 },
+    ],
+  } as unknown as CallRecord;
+  t.same([...agentHolds(call)], [['1001', 15_500]], "the caller's hold is not an agent's; an agent never on hold is left out");
 });
 
 t.test('CSV cells: quoting and no formulas', async (t) => {

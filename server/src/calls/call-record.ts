@@ -32,6 +32,10 @@ export interface LegRecord {
   bridgedUs?: number;
   endedUs?: number;
   cause?: string;
+  /** Time this leg spent on hold (CHANNEL_HOLD to CHANNEL_UNHOLD or its end), µs; absent: never held. */
+  holdUs?: number;
+  /** On hold since (switch timestamp, µs). */
+  holdSinceUs?: number;
   /** Highest Event-Sequence applied to this leg: older or repeated events are facts, not state changes. */
   lastSeq: number;
 }

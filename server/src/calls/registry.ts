@@ -30,6 +30,13 @@ const RECENT_LIMIT = 10_000;
 
 const minTs = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
 
+/** A leg's hold ends (unhold, hang-up): its time on hold is added up. */
+function endHold(leg: LegRecord, atUs: number): void {
+  if (leg.holdSinceUs === undefined) return;
+  leg.holdUs = (leg.holdUs ?? 0) + Math.max(0, atUs - leg.holdSinceUs);
+  delete leg.holdSinceUs;
+}
+
 export function deriveState(call: CallRecord): CallState {
   const caller = callerLeg(call);
   // In the survey the caller only answers the switch's question: the call is over for the center
@@ -136,9 +143,13 @@ export class CallRegistry {
             call.held = ev.type === 'channel-hold';
             call.holdSeq = ev.seq;
           }
+          // Per leg, the time on hold (the agent report's hold time).
+          if (fresh && ev.type === 'channel-hold') leg.holdSinceUs ??= ev.tsUs;
+          if (fresh && ev.type === 'channel-unhold') endHold(leg, ev.tsUs);
           break;
         case 'channel-hangup':
         case 'channel-hangup-complete':
+          endHold(leg, ev.tsUs);
           if (leg.role === 'caller' && ev.type === 'channel-hangup' && leg.endedUs === undefined) this.awaitingComplete.add(leg.uuid);
           if (ev.type === 'channel-hangup-complete') this.awaitingComplete.delete(leg.uuid);
           leg.endedUs = minTs(leg.endedUs, ev.tsUs);

@@ -54,3 +54,14 @@ export function callFacts(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): 
   }
   return { atUs: call.queuedUs ?? call.createdUs, queue: call.queuedUs === undefined ? undefined : queueOfCall(call), agentId: call.agentId, facts };
 }
+
+/** Each agent's time on hold in this call (its legs' CHANNEL_HOLD..UNHOLD), ms; agents never holding are left out. */
+export function agentHolds(call: Readonly<CallRecord>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of call.legs) {
+    if (l.role !== 'agent' || !l.agentId) continue;
+    const us = (l.holdUs ?? 0) + (l.holdSinceUs !== undefined && l.endedUs !== undefined ? Math.max(0, l.endedUs - l.holdSinceUs) : 0);
+    if (us > 0) out.set(l.agentId, (out.get(l.agentId) ?? 0) + Math.round(us / 1000));
+  }
+  return out;
+}

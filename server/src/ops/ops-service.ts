@@ -18,6 +18,8 @@ export interface OpsDeps {
   readonly facts: {
     intervals(scope: string, startsMs: readonly number[]): Promise<CallFacts[]>;
     transitions(agentId: string, fromMs: number, toMs: number): Promise<{ before: Transition | undefined; entries: Transition[] }>;
+    /** An agent's time on hold on one Beijing day (ms). */
+    agentHoldMs(agentId: string, date: string): Promise<number>;
   };
   readonly sla: { snapshot(scope: string, atMs?: number): Promise<SlaSnapshot> };
   readonly agents: { list(): Promise<readonly { id: string; name: string }[]> };
@@ -189,10 +191,10 @@ export function createOpsService(deps: OpsDeps): OpsService {
       const to = Math.min(now(), from + DAY_MS);
       const rows: AgentRow[] = [];
       for (const a of await deps.agents.list()) {
-        const f = await agentPeriod(a.id, from, to);
+        const [f, holdMs] = await Promise.all([agentPeriod(a.id, from, to), deps.facts.agentHoldMs(a.id, date)]);
         const starts = Array.from({ length: INTERVALS_PER_DAY }, (_, i) => from + i * INTERVAL_MS);
         const survey = sumIntervals([], await deps.facts.intervals(agentFactsScope(a.id), starts)).facts;
-        if (f.loggedInMs > 0 || f.calls > 0 || survey.surveyed > 0) rows.push(agentRow(date, a.id, a.name, f, survey));
+        if (f.loggedInMs > 0 || f.calls > 0 || survey.surveyed > 0) rows.push(agentRow(date, a.id, a.name, f, survey, holdMs));
       }
       return rows;
     },

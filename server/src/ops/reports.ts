@@ -100,7 +100,10 @@ export interface AgentRow {
   readonly agentId: string;
   readonly name: string;
   readonly calls: number;
+  /** On a call (hold included), seconds. */
   readonly talkSec: number;
+  /** Of which on hold (the agent's legs between CHANNEL_HOLD and CHANNEL_UNHOLD), seconds. */
+  readonly holdSec: number;
   readonly wrapUpSec: number;
   readonly reservedSec: number;
   readonly readySec: number;
@@ -118,7 +121,7 @@ export interface AgentRow {
 
 const sec = (ms: number | undefined): number => Math.round((ms ?? 0) / 100) / 10;
 
-export function agentRow(date: string, agentId: string, name: string, f: AgentPeriodFigures, survey: CallFacts = emptyFacts()): AgentRow {
+export function agentRow(date: string, agentId: string, name: string, f: AgentPeriodFigures, survey: CallFacts = emptyFacts(), holdMs = 0): AgentRow {
   const notReadyByReason: Record<string, number> = {};
   let notReady = 0;
   for (const [field, ms] of Object.entries(f.stateMs)) {
@@ -132,6 +135,7 @@ export function agentRow(date: string, agentId: string, name: string, f: AgentPe
     name,
     calls: f.calls,
     talkSec: sec(f.stateMs['on-call']),
+    holdSec: sec(holdMs),
     wrapUpSec: sec(f.stateMs['wrap-up']),
     reservedSec: sec(f.stateMs.reserved),
     readySec: sec(f.stateMs.ready),
@@ -202,9 +206,9 @@ export function callRowsCsv(rows: readonly CallRow[]): string {
 }
 
 export function agentRowsCsv(rows: readonly AgentRow[], reasons: readonly string[]): string {
-  const header = ['日期 date', '坐席 agentId', '姓名 name', '接听 calls', '通话秒 talkSec', '整理秒 wrapUpSec', '振铃秒 reservedSec', '就绪秒 readySec', '未就绪秒 notReadySec', ...reasons.map((r) => `未就绪:${r} notReady:${r}`), '登录秒 loggedInSec', '未接 ringNoAnswer', '参评 surveyed', '不满意 notSatisfied', '未评价 notRated', '满意率 satisfactionRate'];
+  const header = ['日期 date', '坐席 agentId', '姓名 name', '接听 calls', '通话秒 talkSec', '保持秒 holdSec', '整理秒 wrapUpSec', '振铃秒 reservedSec', '就绪秒 readySec', '未就绪秒 notReadySec', ...reasons.map((r) => `未就绪:${r} notReady:${r}`), '登录秒 loggedInSec', '未接 ringNoAnswer', '参评 surveyed', '不满意 notSatisfied', '未评价 notRated', '满意率 satisfactionRate'];
   return toCsv(
     header,
-    rows.map((r) => [r.date, r.agentId, r.name, r.calls, r.talkSec, r.wrapUpSec, r.reservedSec, r.readySec, r.notReadySec, ...reasons.map((x) => r.notReadyByReason[x] ?? 0), r.loggedInSec, r.ringNoAnswer, r.surveyed, r.notSatisfied, r.notRated, r.satisfactionRate]),
+    rows.map((r) => [r.date, r.agentId, r.name, r.calls, r.talkSec, r.holdSec, r.wrapUpSec, r.reservedSec, r.readySec, r.notReadySec, ...reasons.map((x) => r.notReadyByReason[x] ?? 0), r.loggedInSec, r.ringNoAnswer, r.surveyed, r.notSatisfied, r.notRated, r.satisfactionRate]),
   );
 }

@@ -9,6 +9,7 @@ import type { RealtimeDeps } from './deps.ts';
 import { CENTER } from '../sla/store.ts';
 import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type CenterFigures, type SetStatePayload, type SlaView } from './events.ts';
 import type { Feed } from './feed.ts';
+import type { AgentNotice } from '../ops/supervision.ts';
 import { principalOf } from './handshake.ts';
 import { agentView, callView, hasAgentLeg } from './views.ts';
 
@@ -68,7 +69,7 @@ export function centerFigures(view: SlaView): CenterFigures | undefined {
   };
 }
 
-export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void } {
+export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void; notice(n: AgentNotice): void } {
   const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
   const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
 
@@ -123,6 +124,8 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     call: (view) => feed.send('call:update', { call: view }, { keys: agentsOf(view) }),
     callRemoved: (view) => feed.send('call:removed', { callId: view.id }, { keys: agentsOf(view) }),
     agent: (view) => feed.send('agent:state', { agent: view }, { keys: [view.id] }),
+    // A supervisor's message: to the sockets of the agents it names.
+    notice: (n) => feed.send('agent:notice', { notice: { id: n.id, from: n.from, text: n.text, at: n.at, all: n.all } }, { keys: n.to }),
     sla: (view) => {
       const center = centerFigures(view);
       if (center) feed.send('center:update', { center });

@@ -150,10 +150,16 @@ interface CallDeltas {
   'call:update': (d: CallUpdate) => void;
   'call:removed': (d: CallRemoved) => void;
 }
+/** A supervisor's message to this agent (all: to every agent). Not state: shown, not reduced. */
+export interface AgentNoticeEvent {
+  seq: number;
+  notice: { id: string; from: string; text: string; at: number; all: boolean };
+}
 export interface AgentServerEvents extends CallDeltas {
   snapshot: (s: AgentSnapshot) => void;
   'agent:state': (d: AgentStateUpdate) => void;
   'center:update': (d: CenterUpdate) => void;
+  'agent:notice': (d: AgentNoticeEvent) => void;
 }
 /** A handoff of one of the dispatcher's partners changed (state, position, warning, outcome). */
 export interface HandoffUpdate {

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { AgentRecord } from '../acd/agent-state.ts';
 import type { CallRecord } from '../calls/call-record.ts';
 import type { Handoff } from '../handoff/handoff.ts';
+import type { AgentNotice } from '../ops/supervision.ts';
 
 export interface HubEvents {
   /** A call changed (the registry's onChanged). */
@@ -14,6 +15,8 @@ export interface HubEvents {
   agent: [agent: Readonly<AgentRecord>];
   /** A handoff with a partner hotline changed (the dispatcher console). */
   handoff: [handoff: Readonly<Handoff>];
+  /** A supervisor's message to one agent or all (the softphone shows it). */
+  notice: [notice: Readonly<AgentNotice>];
 }
 
 export class RealtimeHub extends EventEmitter<HubEvents> {

@@ -17,6 +17,7 @@ import type { RealtimeHub } from './hub.ts';
 import { principalOf, requireRole } from './handshake.ts';
 import { dispatcherNamespace, opsNamespace } from './ops-namespace.ts';
 import { agentView, callView } from './views.ts';
+import type { AgentNotice } from '../ops/supervision.ts';
 import type { Handoff } from '../handoff/handoff.ts';
 
 export interface RealtimeOptions extends RealtimeDeps {
@@ -38,6 +39,7 @@ interface InterServerEvents {
   agent: (view: AgentView) => void;
   handoff: (h: Handoff) => void;
   sla: (view: SlaView) => void;
+  notice: (n: AgentNotice) => void;
 }
 
 export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): Realtime {
@@ -116,6 +118,13 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
   opts.hub.on('handoff', onHandoff);
   io.on('agent', onAgent);
   io.on('handoff', (h: Handoff) => dispatcher.handoff(h));
+  // A supervisor's message reaches the agents connected to any instance.
+  const onNotice = (n: AgentNotice): void => {
+    agent.notice(n);
+    if (crossInstance) io.serverSideEmit('notice', n);
+  };
+  opts.hub.on('notice', onNotice);
+  io.on('notice', (n: AgentNotice) => agent.notice(n));
   io.on('sla', onSla);
   const unsubscribeBoard = opts.board?.onBoard((view) => ops.board(view), () => feeds['/ops'].size > 0);
   const unsubscribeSla = opts.sla?.onUpdate((snap) => {
@@ -136,6 +145,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('callRemoved', listeners.callRemoved);
       opts.hub.off('agent', listeners.agent);
       opts.hub.off('handoff', onHandoff);
+      opts.hub.off('notice', onNotice);
       unsubscribeSla?.();
       unsubscribeBoard?.();
       // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:

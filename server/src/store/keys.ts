@@ -83,6 +83,10 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: one agent's figures of one Beijing day kept apart from its audit trail (holdMs). */
+  opsAgentDay(agentId: string, date: string): string;
+  /** Hash: a supervisor's live listen/whisper/barge session (its phone's leg, the agent, the mode). */
+  opsSupervision(username: string): string;
   /** Hash: knowledge-base entries, id -> JSON (kb/entry.ts). */
   readonly kbEntries: string;
   /** The knowledge base's synonym table as text (kb/synonyms.ts); absent: the built-in table. */
@@ -143,6 +147,8 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     directory: `${prefix}:directory`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    opsAgentDay: (agentId, date) => `${prefix}:ops:agent:${agentId}:d:${date}`,
+    opsSupervision: (username) => `${prefix}:ops:supervision:${username}`,
     kbEntries: `${prefix}:kb:entries`,
     kbSynonyms: `${prefix}:kb:synonyms`,
     kbVersion: `${prefix}:kb:version`,

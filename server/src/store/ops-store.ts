@@ -18,6 +18,16 @@ export interface OpsAuditEntry {
   readonly detail?: string;
 }
 
+/** A supervisor's listen/whisper/barge session: its phone's leg eavesdrops on an agent's leg. */
+export interface SupervisionSession {
+  readonly legUuid: string;
+  readonly callId: string;
+  readonly agentId: string;
+  readonly node: string;
+  readonly mode: string;
+  readonly since: number;
+}
+
 export class OpsStore {
   constructor(
     private readonly redis: Redis,
@@ -33,6 +43,16 @@ export class OpsStore {
       m.expire(key, this.ttlSec);
     }
     await m.exec();
+  }
+
+  /** Add an agent's hold time of one call to its day (written once per call, like recordCall). */
+  async addAgentHold(agentId: string, date: string, ms: number): Promise<void> {
+    const key = this.keys.opsAgentDay(agentId, date);
+    await this.redis.multi().hincrby(key, 'holdMs', Math.round(ms)).expire(key, this.ttlSec).exec();
+  }
+
+  async agentHoldMs(agentId: string, date: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.opsAgentDay(agentId, date), 'holdMs')) ?? 0);
   }
 
   /**
@@ -85,6 +105,19 @@ export class OpsStore {
   async audit(entry: OpsAuditEntry): Promise<void> {
     const fields = ['at', String(entry.at), 'by', entry.by, 'action', entry.action, 'target', entry.target, ...(entry.detail ? ['detail', entry.detail] : [])];
     await this.redis.xadd(this.keys.opsAudit, 'MAXLEN', '~', '100000', '*', ...fields);
+  }
+
+  async supervision(username: string): Promise<SupervisionSession | undefined> {
+    const h = await this.redis.hgetall(this.keys.opsSupervision(username));
+    if (!h.legUuid) return undefined;
+    return { legUuid: h.legUuid, callId: h.callId ?? '', agentId: h.agentId ?? '', node: h.node ?? '', mode: h.mode ?? 'listen', since: Number(h.since ?? 0) };
+  }
+
+  async setSupervision(username: string, s: SupervisionSession | undefined): Promise<void> {
+    const key = this.keys.opsSupervision(username);
+    if (!s) return void (await this.redis.del(key));
+    // A session outlives no call: a day bounds one the service never saw end.
+    await this.redis.multi().del(key).hset(key, { ...s, since: String(s.since) }).expire(key, 86_400).exec();
   }
 
   /** Newest first. */

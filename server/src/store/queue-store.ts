@@ -31,6 +31,20 @@ redis.call('HSET', entry, 'queue', toQueue)
 return 1
 `;
 
+/**
+ * Put a waiting caller at the head of its class: its score goes just below the class's lowest.
+ * The score only orders the class (and widens skill tiers); the caller's t0 for the SLA stays in
+ * its entry hash. A requeue after ring-no-answer puts it back at its t0.
+ */
+const TO_HEAD = `
+local z, callId = KEYS[1], ARGV[1]
+if not redis.call('ZSCORE', z, callId) then return 0 end
+local head = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+if head[1] == callId then return 1 end
+redis.call('ZADD', z, tonumber(head[2]) - 1, callId)
+return 1
+`;
+
 const MARK_CALLBACK = `
 if redis.call('ZSCORE', KEYS[2], ARGV[1]) == false then return 0 end
 if redis.call('HEXISTS', KEYS[1], 'callbackNumber') == 1 then return 0 end
@@ -52,6 +66,13 @@ export class QueueStore {
     const res = await this.redis.eval(MOVE, 3, this.keys.queuedCall(callId), this.keys.queueClass(q.queue, q.priority), this.keys.queueClass(toQueue, q.priority), toQueue, callId);
     if (res === 1) await this.redis.sadd(this.keys.queues, toQueue);
     return res === 1;
+  }
+
+  /** Move a waiting caller to the head of its priority class; false if it was not waiting. */
+  async toHead(callId: string): Promise<boolean> {
+    const q = await this.get(callId);
+    if (!q) return false;
+    return (await this.redis.eval(TO_HEAD, 1, this.keys.queueClass(q.queue, q.priority), callId)) === 1;
   }
 
   /** Take a waiting caller out of its queue for good; false if another instance (or an offer) took it first. */

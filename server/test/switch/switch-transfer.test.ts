@@ -26,6 +26,9 @@ suite.scenario('hold and unhold: the agent leg is held, the bridge stays', async
   await until('CHANNEL_UNHOLD', () => w.tap.of(leg.uuid, 'CHANNEL_UNHOLD')[0]);
   t.equal(w.tap.of(uuid, 'CHANNEL_UNBRIDGE').length, 0, 'the caller stayed bridged throughout');
   t.equal(w.calls.registry.get(uuid)?.state, 'talking');
+  const held = w.calls.registry.get(uuid)?.legs.find((l) => l.uuid === leg.uuid)?.holdUs ?? 0;
+  const onHold = w.tap.of(leg.uuid, 'CHANNEL_UNHOLD')[0]!.tsUs - w.tap.of(leg.uuid, 'CHANNEL_HOLD')[0]!.tsUs;
+  t.equal(held, onHold, "the agent leg's hold time (the agent report's hold) is the switch's HOLD..UNHOLD");
 }, { world: { env: ENV } });
 
 suite.scenario('blind transfer to a queue: the next agent of that queue gets the caller, t0 kept', async (t, w) => {

@@ -2,7 +2,7 @@
 // input), commands are promises of their ack. Socket.IO reconnects by itself after network drops;
 // a server-side disconnect (slow client dropped, token ended) needs an explicit connect().
 import { io, type Socket } from 'socket.io-client';
-import type { AckError, AgentClientEvents, AgentServerEvents } from '../../../server/src/realtime/events.ts';
+import type { AckError, AgentClientEvents, AgentNoticeEvent, AgentServerEvents } from '../../../server/src/realtime/events.ts';
 import { Retry } from '../state/backoff.ts';
 import type { ServerEvent } from '../state/store.ts';
 
@@ -29,6 +29,8 @@ const TRANSFER_TIMEOUT_MS = 120_000;
 export interface ConnectionHandlers {
   onEvent(ev: ServerEvent): void;
   onStatus(status: ConnStatus): void;
+  /** A supervisor's message (not state: shown as it comes). */
+  onNotice?(n: AgentNoticeEvent['notice']): void;
 }
 
 export class Connection {
@@ -60,6 +62,7 @@ export class Connection {
     s.on('call:removed', (data) => this.deliver({ type: 'call:removed', data }, data.seq));
     s.on('agent:state', (data) => this.deliver({ type: 'agent:state', data }, data.seq));
     s.on('center:update', (data) => this.deliver({ type: 'center:update', data }, data.seq));
+    s.on('agent:notice', (data) => h.onNotice?.(data.notice));
     s.on('disconnect', (reason) => {
       h.onEvent({ type: 'disconnected' });
       if (this.closed) return;

@@ -1,7 +1,9 @@
 // The supervisor console (/supervisor): the agents of the supervisor's groups, live over /ops, with
 // their state and time in it, the current call and how long its caller waited; forcing an agent
 // not ready (with a reason) or logged out goes through POST /api/agents/:id/state, which checks the
-// groups and audits the change as supervisor:<name> in the agent's trail.
+// groups and audits the change as supervisor:<name> in the agent's trail. Listening, whispering
+// and barging on the supervisor's phone, moving waiting callers and messaging agents are in
+// live-actions.ts.
 import { lang, loadLang, setLang } from '../i18n/i18n.ts';
 import { mmss } from '../console/board-model.ts';
 import { consoleLoginForm } from '../console/login-form.ts';
@@ -9,6 +11,7 @@ import { ct, ctOr } from '../console/messages.ts';
 import { OpsConnection, type OpsStatus } from '../console/ops-connection.ts';
 import { loadConsoleSession, saveConsoleSession, type ConsoleSession } from '../console/session.ts';
 import '../wallboard/wallboard.css';
+import { api, listenButtons, messageForm, sessionBar, waitingPanel, type ActionContext, type Session } from './live-actions.ts';
 import './supervisor.css';
 
 const ROLES = ['supervisor'];
@@ -21,6 +24,25 @@ let notice = '';
 let pending = false;
 /** The reason chosen per agent: the table is rebuilt on every live update, the choice must survive it. */
 const chosenReason = new Map<string, string>();
+/** The queue chosen per waiting caller, for the same reason. */
+const chosenQueue = new Map<string, string>();
+let supervising: Session | null = null;
+let visibleAgents: string[] = [];
+
+const actions = (): ActionContext => ({
+  token: session!.token,
+  session: supervising,
+  setSession: (s) => {
+    supervising = s;
+    schedule();
+  },
+  run: (work) =>
+    void work()
+      .then((done) => (notice = done))
+      .catch((err: unknown) => (notice = ct('sv.failed', { message: (err as Error).message })))
+      .finally(schedule),
+});
+const message = messageForm(h, actions, () => visibleAgents);
 
 function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
   const e = document.createElement(tag);
@@ -56,6 +78,11 @@ function render(): void {
   const now = Date.now();
   const groups = groupsOf(session.token);
   const agents = [...conn.state.agents.values()].filter((a) => (a.groups ?? []).some((g) => groups.includes(g))).sort((a, b) => a.id.localeCompare(b.id));
+  visibleAgents = agents.map((a) => a.id);
+  // The switch ends the session with the call: no mode buttons for a call that is over.
+  if (supervising && conn.state.agents.get(supervising.agentId)?.callId !== supervising.callId) supervising = null;
+  message.refresh();
+  const ctx = actions();
   const langBtn = h('button', { class: 'lang', 'data-testid': 'lang-toggle', type: 'button' }, ct('lang.toggle'));
   langBtn.addEventListener('click', () => {
     setLang(lang() === 'en' ? 'zh-CN' : 'en');
@@ -80,19 +107,22 @@ function render(): void {
       h('td', {}, mmss((now - a.since) / 1000)),
       h('td', { 'data-testid': `sv-call-${a.id}` }, call ? `${call.callerNumber} · ${ctOr(`queue.${call.queue ?? ''}`, call.queue ?? '')}` : '—'),
       h('td', {}, mmss(waited)),
-      h('td', { class: 'actions' }, reason, notReady, logout),
+      h('td', { class: 'actions' }, ...listenButtons(h, ctx, a.id, a.state === 'on-call' && call !== undefined), reason, notReady, logout),
     );
   });
   const th = (k: Parameters<typeof ct>[0]) => h('th', {}, ct(k));
   root.replaceChildren(
     h('header', { class: 'wb-head' }, h('h1', {}, ct('sv.title')), h('span', {}, ct('sv.groups', { groups: groups.join(', ') })), h('span', { class: `wb-conn ${status}`, 'data-testid': 'wb-conn' }, ct(`wb.conn.${status}`)), langBtn),
     h('p', { class: 'sv-notice', role: 'status', 'data-testid': 'sv-notice' }, notice),
+    sessionBar(h, ctx),
     h(
       'section',
       { class: 'panel' },
       h('table', { class: 'queues sv', 'data-testid': 'sv-agents' }, h('thead', {}, h('tr', {}, th('sv.agent'), th('sv.state'), th('sv.inState'), th('sv.call'), th('sv.callerWait'), th('sv.actions'))), h('tbody', {}, ...rows)),
       rows.length ? '' : h('p', {}, ct('sv.noAgents')),
     ),
+    waitingPanel(h, ctx, [...conn.state.calls.values()], conn.state.queues, chosenQueue, now),
+    message.el,
   );
 }
 
@@ -116,6 +146,13 @@ function start(s: ConsoleSession): void {
     schedule();
   });
   render();
+  // A session started earlier (another tab, before a reload) shows with its mode.
+  void api<{ session: Session | null }>(s.token, 'GET', '/api/supervise')
+    .then((r) => {
+      supervising = r.session;
+      schedule();
+    })
+    .catch(() => undefined);
 }
 
 loadLang();

@@ -13,6 +13,7 @@ import { DirectoryPanel } from './directory-panel.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
+import { SupervisorNotice } from './supervisor-notice.ts';
 import { KbPanel } from './kb-panel.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
@@ -41,6 +42,7 @@ export class Workspace {
   private readonly kb: KbPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
+  private readonly notice = new SupervisorNotice();
   private readonly announcer = new Announcer();
   private readonly cleanups: (() => void)[] = [];
   private pendingTransfer: string | undefined;
@@ -65,6 +67,7 @@ export class Workspace {
         this.render();
       },
       onStatus: (s) => this.onConn(s),
+      onNotice: (n) => this.notice.show(n),
     });
     this.ctx = {
       me: session.agentId,
@@ -119,6 +122,7 @@ export class Workspace {
       { class: 'workspace' },
       this.bar.el,
       this.center.el,
+      this.notice.el,
       h(
         'main',
         { class: 'layout' },
@@ -142,6 +146,7 @@ export class Workspace {
 
   /** After a language switch: panels rebuild their call-dependent parts on the next render. */
   relabel(): void {
+    this.notice.relabel();
     this.pop.relabel();
     this.call.relabel();
     this.kb.relabel();

@@ -10,6 +10,7 @@ import { mediaDurationMs, playFile } from './media.ts';
 import { conferenceApp } from './conference.ts';
 import { dequeueDtmf, readDtmf } from './dtmf.ts';
 import { park } from './park.ts';
+import { eavesdropApp } from './eavesdrop.ts';
 
 type App = (sw: SwitchCore, ch: Channel, arg: string) => Promise<string | undefined> | string | undefined;
 
@@ -53,7 +54,7 @@ const APPS: Record<string, App> = {
   play_and_get_digits: (sw, ch, arg) => playAndGetDigits(sw, ch, arg),
   deflect: (sw, ch) => { sw.hangup(ch, 'BLIND_TRANSFER'); return undefined; },
   record_session: () => undefined,
-  eavesdrop: async (sw, ch) => { await waitHangup(sw, ch); return undefined; },
+  eavesdrop: (sw, ch, arg) => eavesdropApp(sw, ch, arg),
   conference: (sw, ch, arg) => conferenceApp(sw, ch, arg),
 };
 
@@ -75,12 +76,6 @@ function setVar(ch: Channel, arg: string): void {
   ch.vars.set(arg.slice(0, i), arg.slice(i + 1));
 }
 
-function waitHangup(_sw: SwitchCore, ch: Channel): Promise<void> {
-  return new Promise((r) => {
-    if (ch.isHungUp) return r();
-    ch.hangupCtl.signal.addEventListener('abort', () => r(), { once: true });
-  });
-}
 
 /**
  * mod_event_socket's socket application. Async mode: once the listener has sent `connect` the app

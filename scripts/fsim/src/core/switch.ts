@@ -21,6 +21,7 @@ import {
 } from './state-machine.ts';
 import { Endpoints } from './endpoints.ts';
 import type { EndpointEventListener, PlaceCallOptions } from './endpoints.ts';
+import { audioSources } from './eavesdrop.ts';
 
 export interface SwitchOptions {
   config?: Partial<SwitchConfig>;
@@ -229,6 +230,10 @@ export class Switch implements SwitchCore {
     // The simulated far end hangs up (control API): its BYE, not one FreeSWITCH sends.
     farEndHangup(this, ch, cause);
     return true;
+  }
+  /** Whose audio reaches this leg (no audio is simulated: the bridge and eavesdrop mixes, eavesdrop.ts). */
+  audioSources(uuid: string): string[] {
+    return audioSources(this, uuid);
   }
   sendDtmf(uuid: string, digits: string): boolean {
     return this.endpoints.sendDtmf(uuid, digits);

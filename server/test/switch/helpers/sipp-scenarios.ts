@@ -41,6 +41,9 @@ ${sdp}`)}</send>
   <recv request="ACK" next="${label}"/>`;
 }
 
+/** Loop an A-law WAV as PCMA RTP (SIPp's rtp_stream: file, loops (-1 endless), payload type). */
+const toneStream = (file: string): string => `<nop><action><exec rtp_stream="${file},-1,8"/></action></nop>`;
+
 const DTMF_FILE: Record<string, string> = { '*': 'star', '#': 'pound' };
 
 export interface CallerScenario {
@@ -49,6 +52,8 @@ export interface CallerScenario {
   headers?: Readonly<Record<string, string>>;
   /** Play PCMA audio from SIPp's pcap once answered. */
   audio?: boolean;
+  /** Instead: stream this A-law WAV (tones.ts) in a loop once answered (SIPp rtp_stream, PCMA). */
+  toneFile?: string;
   /** RFC 2833 digits, each `afterMs` after the previous step (the answer for the first). */
   dtmf?: readonly { afterMs: number; digits: string }[];
   /** Hang up this long after the answer (and after the DTMF) unless the switch hangs up first. */
@@ -59,7 +64,8 @@ export interface CallerScenario {
 export function callerXml(c: CallerScenario): string {
   const headers = Object.entries(c.headers ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('');
   const steps: string[] = [];
-  if (c.audio) steps.push(`<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`);
+  if (c.toneFile) steps.push(toneStream(c.toneFile));
+  else if (c.audio) steps.push(`<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`);
   for (const d of c.dtmf ?? []) {
     steps.push(`<pause milliseconds="${d.afterMs}"/>`);
     for (const digit of d.digits) {
@@ -147,6 +153,8 @@ export interface PhoneScenario {
   rejectStatus?: number;
   /** Play PCMA audio once answered. */
   audio?: boolean;
+  /** Instead: stream this A-law WAV (tones.ts) in a loop once answered. */
+  toneFile?: string;
 }
 
 const REASON: Record<number, string> = { 486: 'Busy Here', 603: 'Decline', 480: 'Temporarily Unavailable' };
@@ -181,7 +189,7 @@ Content-Length: 0`)}</send>
   }
   const ring = p.neverAnswer ? '' : ` timeout="${p.answerAfterMs ?? 300}" ontimeout="answer"`;
   const hangup = p.hangupAfterMs === undefined ? '' : ` timeout="${p.hangupAfterMs}" ontimeout="hangup"`;
-  const audio = p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
+  const audio = p.toneFile ? toneStream(p.toneFile) : p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
   return `${head}
   <send>${cdata(`SIP/2.0 180 Ringing
 [last_Via:]

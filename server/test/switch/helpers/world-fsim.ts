@@ -60,6 +60,18 @@ export function fsimSite(): Site {
       tap,
       redisUrl: redis.url,
       env,
+      async hears(parties, ms) {
+        await new Promise((r) => setTimeout(r, ms));
+        const names = Object.keys(parties);
+        const heard: Record<string, string[]> = {};
+        const levels: Record<string, Record<string, number>> = {};
+        for (const name of names) {
+          const sources = new Set(fsim.sw.audioSources(parties[name]!.uuid));
+          heard[name] = names.filter((n) => n !== name && sources.has(parties[n]!.uuid));
+          levels[name] = Object.fromEntries(names.filter((n) => n !== name).map((n) => [n, sources.has(parties[n]!.uuid) ? 1 : 0]));
+        }
+        return { heard, levels };
+      },
       async addPhone(id, phone) {
         fsim.sw.registerUser(id, behaviourOf(phone));
       },

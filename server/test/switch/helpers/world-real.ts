@@ -5,7 +5,11 @@
 import path from 'node:path';
 import { freePort } from '../../../../scripts/lib/free-port.ts';
 import { withRedis } from '../../../../scripts/lib/test-redis.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { EventTap } from './event-tap.ts';
+import { alawToneWav, recordedHearing } from './tones.ts';
 import { ADDR, AGENT_PASSWORD, DOMAIN, startFreeswitch, type RealSwitch, type SitePorts } from './freeswitch.ts';
 import { runSipp, type SippRun } from './sipp.ts';
 import { callerXml, phoneXml, registerXml, type PhoneScenario } from './sipp-scenarios.ts';
@@ -25,7 +29,8 @@ async function sitePorts(): Promise<SitePorts> {
   };
 }
 
-const scenarioOf = (b: PhoneBehaviour = {}): PhoneScenario => ({
+const scenarioOf = (b: PhoneBehaviour = {}, toneFile?: string): PhoneScenario => ({
+  ...(toneFile ? { toneFile } : {}),
   ...(b.answerAfterMs !== undefined ? { answerAfterMs: b.answerAfterMs } : {}),
   ...(b.hangupAfterMs !== undefined ? { hangupAfterMs: b.hangupAfterMs } : {}),
   ...(b.neverAnswer ? { neverAnswer: true } : {}),
@@ -49,6 +54,14 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       tap.stop();
     });
     await tap.start();
+    const media = await mkdtemp(path.join(tmpdir(), 'hotline-media-'));
+    t.teardown(() => rm(media, { recursive: true, force: true }));
+    const tone = async (hz: number | undefined): Promise<string | undefined> => {
+      if (hz === undefined) return undefined;
+      const file = path.join(media, `tone-${hz}.wav`);
+      await writeFile(file, alawToneWav(2000, hz));
+      return file;
+    };
     const gw = opts.gateways ?? {};
     for (const [name, ip, port, b] of [
       ['carrier', ADDR.carrier, ports.carrier, gw.carrier],
@@ -73,9 +86,10 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       tap,
       redisUrl: redis.url,
       env,
+      hears: (parties, ms) => recordedHearing(tap, media, parties, ms),
       agentWsUrl: `ws://${ADDR.switch}:${ports.ws}`,
       async addPhone(id, phone) {
-        const uas = await runSipp({ name: `phone${id}`, xml: phoneXml(scenarioOf(phone)), ip: ADDR.agents });
+        const uas = await runSipp({ name: `phone${id}`, xml: phoneXml(scenarioOf(phone, await tone(phone.toneHz))), ip: ADDR.agents });
         procs.push(uas);
         const reg = await runSipp({
           name: `reg${id}`,
@@ -91,6 +105,7 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
           name: `call${spec.from}`,
           xml: callerXml({
             from: spec.from, to: spec.to, audio: spec.audio ?? true,
+            ...(spec.toneHz !== undefined ? { toneFile: (await tone(spec.toneHz))! } : {}),
             ...(spec.sipHeaders ? { headers: spec.sipHeaders } : {}),
             ...(spec.dtmf ? { dtmf: spec.dtmf } : {}),
             ...(spec.hangupAfterMs !== undefined ? { hangupAfterMs: spec.hangupAfterMs } : {}),

@@ -22,6 +22,8 @@ export interface PhoneBehaviour {
   neverAnswer?: boolean;
   /** Refuse with 486 Busy Here. */
   busy?: boolean;
+  /** Send this tone (Hz) once answered, to tell its audio apart (real: SIPp rtp_stream; fsim: no audio). */
+  toneHz?: number;
 }
 
 export interface CallSpec {
@@ -36,6 +38,21 @@ export interface CallSpec {
   hangupAfterMs?: number;
   /** Send audio (real: PCMA from SIPp's pcap). */
   audio?: boolean;
+  /** Send this tone (Hz) instead, to tell its audio apart. */
+  toneHz?: number;
+}
+
+/** A party of a call whose audio is told apart by its tone. */
+export interface Party {
+  readonly uuid: string;
+  readonly hz: number;
+}
+
+export interface Heard {
+  /** Per party, the parties whose audio reached it during the measure. */
+  readonly heard: Record<string, string[]>;
+  /** Per party and source, the tone's amplitude (real: 16-bit linear; fsim: 1 or 0). */
+  readonly levels: Record<string, Record<string, number>>;
 }
 
 export interface CallHandle {
@@ -69,6 +86,12 @@ export interface BareWorld {
   /** A desk phone for user/<id>: registered (real) with this behaviour. */
   addPhone(id: string, phone: PhoneBehaviour): Promise<void>;
   call(spec: CallSpec): Promise<CallHandle>;
+  /**
+   * Who hears whom for `ms` from now. Real: each party's leg is recorded in stereo by the switch
+   * (uuid_record, RECORD_STEREO: right = what the switch sent that endpoint) and each other
+   * party's tone is measured in it; fsim: its model of the bridge and eavesdrop mixes.
+   */
+  hears(parties: Readonly<Record<string, Party>>, ms: number): Promise<Heard>;
 }
 
 export interface World extends BareWorld {
