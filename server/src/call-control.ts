@@ -35,6 +35,8 @@ import type { Desk } from './desk/desk.ts';
 import { startHandoffs } from './handoff-control.ts';
 import type { HandoffService } from './handoff/service.ts';
 import { startOps, type OpsControl } from './ops-control.ts';
+import { startRevisits } from './revisit-control.ts';
+import type { RevisitService } from './revisit/service.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -47,6 +49,7 @@ export interface CallControl {
   readonly sla: SlaService;
   readonly handoffs: HandoffService;
   readonly ops: OpsControl;
+  readonly revisits: RevisitService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -102,7 +105,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl } = {};
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -116,7 +119,13 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       // The instance whose CDR write wins also records the call's report facts: once per call.
-      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? late.ops?.recordCall(call) : undefined)));
+      const cdr = buildCdr(call);
+      track('CDR', call.id, cdrs.write(cdr).then(async (fresh) => {
+        if (!fresh) return;
+        await late.ops?.recordCall(call);
+        // Rule: every unsatisfied rating gets a revisit (revisit/rules.ts reads the rating field).
+        await late.revisits?.fromCdr(cdr as unknown as Record<string, unknown>);
+      }));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
@@ -142,6 +151,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           if (!ev) return;
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
           late.acd?.onSwitchEvent(ev);
+          late.revisits?.onSwitchEvent(ev);
           registry.apply(ev);
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
@@ -209,11 +219,17 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
-    onWrapUp: (w) => void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded')),
+    onWrapUp: (w, facts) => {
+      void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));
+      // Rule: every complaint gets a revisit.
+      void late.revisits?.fromWrapUp({ ...w, ...(facts ? { callerNumber: facts.callerNumber } : {}) }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'revisit for the complaint not created'));
+    },
   });
   late.desk = desk;
   const ops = startOps({ config, logger: deps.logger, redis, keys, sla, agents: acd.agents, queues: acd.queues.map((q) => ({ name: q.name, skill: q.skill ?? q.name })), shutdown, now, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   late.ops = ops;
+  const revisits = startRevisits({ config, logger: deps.logger, redis, keys, acd, nodes, shutdown, now, ...(deps.hub ? { hub: deps.hub } : {}), ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}) });
+  late.revisits = revisits;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
@@ -293,6 +309,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     sla,
     handoffs,
     ops,
+    revisits,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

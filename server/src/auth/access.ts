@@ -33,6 +33,9 @@ export const ACCESS = {
   'forecast:read': ['supervisor', 'ops', 'admin'],
   // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
   'supervise': ['supervisor'],
+  // Revisit calls: supervisors and admins create them; the list masks citizens' numbers.
+  'revisits:read': ['supervisor', 'ops', 'admin'],
+  'revisits:write': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -53,6 +56,8 @@ export const ACTIONS: Record<Permission, string> = {
   'reports:read': 'download reports',
   'forecast:read': 'read the staffing forecast',
   'supervise': 'supervise calls and agents',
+  'revisits:read': 'read revisit tasks and figures',
+  'revisits:write': 'create revisit tasks',
 };
 
 /** The permission that opens each Socket.IO namespace. */

@@ -10,6 +10,8 @@ import { CENTER } from '../sla/store.ts';
 import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, type CallView, type CenterFigures, type SetStatePayload, type SlaView } from './events.ts';
 import type { Feed } from './feed.ts';
 import { principalOf } from './handshake.ts';
+import { revisitCommands } from './revisit-commands.ts';
+import type { RevisitCard } from './revisit-events.ts';
 import { agentView, callView, hasAgentLeg } from './views.ts';
 
 export interface DeltaTarget {
@@ -68,7 +70,7 @@ export function centerFigures(view: SlaView): CenterFigures | undefined {
   };
 }
 
-export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void } {
+export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void; revisit(agentId: string, card: RevisitCard | null): void } {
   const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
   const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
 
@@ -104,6 +106,7 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     }, log);
 
     agentCallCommands(socket, agentId, deps, log);
+    revisitCommands(socket, agentId, deps, log);
 
     void feed
       .open(socket, async (seq): Promise<AgentSnapshot> => {
@@ -123,6 +126,7 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     call: (view) => feed.send('call:update', { call: view }, { keys: agentsOf(view) }),
     callRemoved: (view) => feed.send('call:removed', { callId: view.id }, { keys: agentsOf(view) }),
     agent: (view) => feed.send('agent:state', { agent: view }, { keys: [view.id] }),
+    revisit: (agentId, card) => feed.send('revisit:update', { card }, { keys: [agentId] }),
     sla: (view) => {
       const center = centerFigures(view);
       if (center) feed.send('center:update', { center });

@@ -10,6 +10,7 @@
 import type { Handoff } from '../handoff/handoff.ts';
 import { z } from 'zod';
 import type { BoardUpdate, BoardView } from './ops-events.ts';
+import type { RevisitClientEvents, RevisitUpdate } from './revisit-events.ts';
 
 export const NAMESPACES = ['/agent', '/dispatcher', '/ops'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
@@ -154,6 +155,8 @@ export interface AgentServerEvents extends CallDeltas {
   snapshot: (s: AgentSnapshot) => void;
   'agent:state': (d: AgentStateUpdate) => void;
   'center:update': (d: CenterUpdate) => void;
+  /** My revisit preview card (realtime/revisit-events.ts). */
+  'revisit:update': (d: RevisitUpdate) => void;
 }
 export interface DispatcherServerEvents extends CallDeltas {
   snapshot: (s: DispatcherSnapshot) => void;
@@ -258,7 +261,7 @@ export interface AgentStats {
   wrapUps: Record<WrapUpCategory, number>;
 }
 
-export interface AgentClientEvents {
+export interface AgentClientEvents extends RevisitClientEvents {
   'agent:set-state': (p: SetStatePayload, ack: (a: Ack<{ agent: AgentView }>) => void) => void;
   'call:hangup': (p: HangupPayload, ack: (a: Ack) => void) => void;
   'call:hold': (p: HoldPayload, ack: (a: Ack) => void) => void;

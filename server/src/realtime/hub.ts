@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { AgentRecord } from '../acd/agent-state.ts';
 import type { CallRecord } from '../calls/call-record.ts';
 import type { Handoff } from '../handoff/handoff.ts';
+import type { RevisitCard } from '../revisit/ports.ts';
 
 export interface HubEvents {
   /** A call changed (the registry's onChanged). */
@@ -14,6 +15,8 @@ export interface HubEvents {
   agent: [agent: Readonly<AgentRecord>];
   /** A handoff with a partner hotline changed (the dispatcher console). */
   handoff: [handoff: Readonly<Handoff>];
+  /** An agent's revisit preview card changed (null: none any more). */
+  revisit: [agentId: string, card: RevisitCard | null];
 }
 
 export class RealtimeHub extends EventEmitter<HubEvents> {

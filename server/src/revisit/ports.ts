@@ -2,7 +2,9 @@
 // (the ACD's state machine, so a queue call is never offered to an agent busy with a revisit), the
 // switch, and where to tell an agent's softphone. Wiring (revisit-control.ts) supplies them.
 import type { SwitchPort } from '../acd/ports.ts';
-import type { RevisitTask } from './task.ts';
+import type { RevisitCard } from './task.ts';
+
+export type { CallPhase, RevisitCard } from './task.ts';
 
 export type RevisitAgentCommand = 'reserve' | 'cancelReservation' | 'connect' | 'endCall' | 'endWrapUp';
 
@@ -17,19 +19,6 @@ export interface RevisitAgents {
 }
 
 export type RevisitSwitch = Pick<SwitchPort, 'originateInBackground' | 'bridge' | 'kill'>;
-
-/** Where the call stands, for the agent's card. */
-export type CallPhase = 'ringing-agent' | 'ringing-citizen' | 'talking' | 'ended';
-
-/** What the agent's softphone shows: the whole task (number unmasked: it is the agent's case) and the call. */
-export interface RevisitCard {
-  readonly task: RevisitTask;
-  readonly phase?: CallPhase;
-  /** The agent's leg, so the softphone can answer it at once (the agent asked for this call). */
-  readonly agentLeg?: string;
-  /** Why the citizen was not reached (hangup cause). */
-  readonly cause?: string;
-}
 
 export interface RevisitNotify {
   /** The agent's card changed; null: nothing offered any more. */

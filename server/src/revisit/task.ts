@@ -81,3 +81,16 @@ export function maskNumber(n: string): string {
   if (n.length <= 7) return `${n.slice(0, 1)}***${n.slice(-2)}`;
   return `${n.slice(0, 3)}****${n.slice(-4)}`;
 }
+
+/** Where a revisit call stands, for the agent's card. */
+export type CallPhase = 'ringing-agent' | 'ringing-citizen' | 'talking' | 'ended';
+
+/** What the agent's softphone shows: the whole task (number unmasked: it is the agent's case) and the call. */
+export interface RevisitCard {
+  readonly task: RevisitTask;
+  readonly phase?: CallPhase;
+  /** The agent's leg, so the softphone can answer it at once (the agent asked for this call). */
+  readonly agentLeg?: string;
+  /** Why the citizen (or the agent's phone) was not reached (hangup cause). */
+  readonly cause?: string;
+}
