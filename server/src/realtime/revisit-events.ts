@@ -13,6 +13,9 @@ export interface RevisitUpdate {
   card: RevisitCard | null;
 }
 
+/** The call id an agent is reserved, on a call or in wrap-up under during a revisit (revisit/task.ts). */
+export const isRevisitCall = (callId: string): boolean => callId.startsWith('revisit-');
+
 const taskId = z.uuid();
 
 export const revisitTaskPayload = z.strictObject({ taskId });

@@ -3,6 +3,7 @@
 // a server-side disconnect (slow client dropped, token ended) needs an explicit connect().
 import { io, type Socket } from 'socket.io-client';
 import type { AckError, AgentClientEvents, AgentServerEvents } from '../../../server/src/realtime/events.ts';
+import type { RevisitCard } from '../../../server/src/realtime/revisit-events.ts';
 import { Retry } from '../state/backoff.ts';
 import type { ServerEvent } from '../state/store.ts';
 
@@ -29,6 +30,8 @@ const TRANSFER_TIMEOUT_MS = 120_000;
 export interface ConnectionHandlers {
   onEvent(ev: ServerEvent): void;
   onStatus(status: ConnStatus): void;
+  /** My revisit card changed (pushed by the server; not part of the reducer's state). */
+  onRevisit?(card: RevisitCard | null): void;
 }
 
 export class Connection {
@@ -60,6 +63,10 @@ export class Connection {
     s.on('call:removed', (data) => this.deliver({ type: 'call:removed', data }, data.seq));
     s.on('agent:state', (data) => this.deliver({ type: 'agent:state', data }, data.seq));
     s.on('center:update', (data) => this.deliver({ type: 'center:update', data }, data.seq));
+    s.on('revisit:update', (data) => {
+      this.lastSeq = data.seq;
+      h.onRevisit?.(data.card);
+    });
     s.on('disconnect', (reason) => {
       h.onEvent({ type: 'disconnected' });
       if (this.closed) return;

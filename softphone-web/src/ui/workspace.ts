@@ -12,6 +12,7 @@ import { CenterStrip } from './center-strip.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
+import { RevisitPanel } from './revisit-card.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
 import { StateBar } from './state-bar.ts';
@@ -35,6 +36,7 @@ export class Workspace {
   private readonly stats: StatsPanel;
   private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
+  private readonly revisit: RevisitPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
   private readonly announcer = new Announcer();
@@ -58,9 +60,17 @@ export class Workspace {
         // call counted while it is still on it.
         if (ev.type === 'snapshot') void this.stats.load();
         else if (before !== this.state.agent?.state) this.stats.soon();
+        // A revisit card may have been pushed by another instance: ask for mine on every (re)connect
+        // and whenever I become reserved or leave wrap-up.
+        const now = this.state.agent?.state;
+        if (ev.type === 'snapshot' || (before !== now && (now === 'reserved' || now === 'ready'))) void this.revisit.reload();
         this.render();
       },
       onStatus: (s) => this.onConn(s),
+      onRevisit: (card) => {
+        this.revisit.set(card);
+        this.refresh();
+      },
     });
     this.ctx = {
       me: session.agentId,
@@ -90,6 +100,7 @@ export class Workspace {
       agentName: (id) => this.transfer.agentName(id),
     });
     this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
+    this.revisit = new RevisitPanel(this.ctx);
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
 
@@ -113,7 +124,7 @@ export class Workspace {
       h(
         'main',
         { class: 'layout' },
-        h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.idle),
+        h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.revisit.mount.anchor, this.idle, this.revisit.takeMount.anchor),
         h('aside', { class: 'side' }, this.stats.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
@@ -159,7 +170,8 @@ export class Workspace {
     this.call.update(view, active);
     this.wrapUp.update(this.state);
     if (!active && this.transfer.isOpen) this.transfer.close();
-    const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted;
+    const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted || this.revisit.active;
+    this.revisit.update(this.state.agent, busy);
     show(this.idle, !busy);
     setText(this.idle, this.state.agent?.state === 'ready' ? t('idle.ready') : t('idle.notReady'));
     const first = ringing[0];

@@ -2,6 +2,7 @@
 // the server holds the agent in wrap-up for a call; if wrap-up time runs out with a summary typed,
 // the draft stays on screen (marked late) rather than silently losing the agent's words.
 import { WRAP_UP_CATEGORIES, wrapUpPayload, type AgentView, type WrapUpCategory } from '../../../server/src/realtime/events.ts';
+import { isRevisitCall } from '../../../server/src/realtime/revisit-events.ts';
 import { t } from '../i18n/i18n.ts';
 import { CommandFailed } from '../net/connection.ts';
 import { findCall, type SoftphoneState } from '../state/store.ts';
@@ -70,7 +71,8 @@ export class WrapUpForm {
 
   update(state: SoftphoneState): void {
     const agent: AgentView | null = state.agent;
-    const episode = agent?.state === 'wrap-up' && agent.callId ? `${agent.callId}@${agent.since}` : undefined;
+    // A revisit call's wrap-up is the revisit outcome form's (revisit-card.ts), not a work order.
+    const episode = agent?.state === 'wrap-up' && agent.callId && !isRevisitCall(agent.callId) ? `${agent.callId}@${agent.since}` : undefined;
     const wrapping = episode && !this.submitted.has(episode) ? episode : undefined;
     if (wrapping && wrapping !== this.episode) {
       this.reset(agent?.callId, wrapping);
