@@ -171,6 +171,8 @@ export class RevisitService {
       const now = this.deps.now();
       if (!withinHours(now, this.deps.settings.hours)) return;
       for (const agentId of await this.deps.agents.readyWithSkill(this.deps.settings.skill)) {
+        // Wrap-up ran out before this agent recorded its last revisit's outcome: the form comes first.
+        if (this.preview.taskOf(agentId)) continue;
         if (!(await this.offerNext(agentId))) break;
       }
     } catch (err) {
@@ -301,11 +303,16 @@ export class RevisitService {
     }
   }
 
-  /** Previews nobody acted on (or whose instance died) go back to the list; their agents are released. */
+  /**
+   * Previews nobody acted on (or whose instance died) go back to the list; their agents are
+   * released. A call whose outcome never came (the agent signed out, the instance died) is put
+   * back after an hour, once its agent has moved on: the attempt stays counted.
+   */
   private async releaseStale(): Promise<void> {
     const now = this.deps.now();
     for (const id of await this.deps.store.offeredBefore(now - this.deps.settings.previewTimeoutSec * 1000)) {
       const task = await this.deps.store.get(id);
+      if (task?.state === 'dialing' && task.agentId && (task.offeredMs ?? 0) < now - 3_600_000) await this.abandoned(task, task.agentId, now);
       if (!task || task.state !== 'offered' || !task.agentId) continue;
       const agentId = task.agentId;
       const back = await this.deps.store.mutate(id, (t) => (t.state === 'offered' && t.offeredMs === task.offeredMs ? withoutAgent({ ...t, state: 'pending' }) : undefined));
@@ -315,6 +322,13 @@ export class RevisitService {
       this.deps.notify.card(agentId, null);
       this.log.info({ taskId: id, agentId }, 'revisit preview timed out; back in the list');
     }
+  }
+
+  private async abandoned(task: RevisitTask, agentId: string, now: number): Promise<void> {
+    if (this.preview.taskOf(agentId) === task.id) return;
+    if ((await this.deps.agents.get(agentId))?.callId === revisitCallId(task.id)) return;
+    const back = await this.deps.store.mutate(task.id, (t) => (t.state === 'dialing' && t.offeredMs === task.offeredMs ? withoutAgent({ ...t, state: 'pending', dueMs: nextSlot(now, this.deps.settings.hours) }) : undefined));
+    if (back) await this.deps.store.audit({ action: 'outcome-missing', taskId: task.id, by: 'system', atMs: now, detail: agentId });
   }
 
   private async mine(agentId: string, taskId: string, states: readonly RevisitState[]): Promise<RevisitTask> {
