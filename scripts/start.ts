@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLOWS } from '../server/src/ivr/default-flows.ts';
 import { answers, requireProgram, startChild, waitUntil, type Child } from './lib/child.ts';
 import { seedDemoAgents, ROBOTS, HUMANS } from './lib/demo-agents.ts';
+import { seedDemoKb } from './lib/demo-kb.ts';
 import { startRedisServer, type RedisServerHandle } from './lib/redis-server.ts';
 import { DEFAULT_SCHEDULE, DEMO_ELDER_NUMBERS, type DemoSchedule } from './fsim/src/demo.ts';
 
@@ -127,6 +128,17 @@ async function startService(): Promise<void> {
   });
   await waitUntil('the service', () => answers(`${base}/healthz`), 60_000, child);
   if (withDemo) await seedDemoAgents(base);
+  // The knowledge base's demo entries, when it has none (an editor's changes survive restarts).
+  try {
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'editor', password: 'demo12345' }) });
+    const { token } = (await login.json()) as { token?: string };
+    if (token) {
+      const added = await seedDemoKb(base, { authorization: `Bearer ${token}` });
+      if (added) say(`knowledge base: ${added} demo entries imported (editor page ${base}/kb)`);
+    }
+  } catch (err) {
+    say(`knowledge base: demo entries not imported (${(err as Error).message})`);
+  }
 }
 
 async function restartService(): Promise<void> {
@@ -184,6 +196,7 @@ hotline12345 is running (embedded defaults; launcher pid ${process.pid})
   switch (fsim)  ESL 127.0.0.1:${eslPort} password ${eslPassword}, control API http://127.0.0.1:${controlPort}
   demo traffic   ${withDemo ? `robot agents ${ROBOTS[0]}-${ROBOTS[ROBOTS.length - 1]}; a caller every ${schedule.steadyEverySec} s on 12345 (some elders), 12345+7 and from 110; a burst of ${schedule.burstCalls} callers every ${schedule.burstEverySec / 60} min (first ${schedule.firstBurstSec / 60} min from now)` : 'off'}
   softphone      ${base}/  log in as ${HUMANS.join(' or ')} (password demo12345): simulated audio, answer with the button
+  knowledge base ${base}/kb  log in as editor (password demo12345) to edit; agents search it in the softphone
   figures        ${base}/api/sla  (POST /api/login as ops / demo12345, then Authorization: Bearer <token>)
 Type r and Enter (or kill -HUP ${process.pid}) to restart the service alone; Ctrl-C stops everything.`);
 

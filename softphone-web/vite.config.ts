@@ -12,8 +12,17 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
-    // One page per console: the softphone, the wallboard (/wallboard, /ops), the supervisor console.
-    rollupOptions: { input: { main: path.resolve(import.meta.dirname, 'index.html'), wallboard: path.resolve(import.meta.dirname, 'wallboard.html'), supervisor: path.resolve(import.meta.dirname, 'supervisor.html') } },
+    // One page per console: the softphone, the wallboard (/wallboard, /ops), the supervisor console,
+    // the knowledge-base editor (/kb), the partner hotlines' dispatcher console (/dispatcher).
+    rollupOptions: {
+      input: {
+        main: path.resolve(import.meta.dirname, 'index.html'),
+        wallboard: path.resolve(import.meta.dirname, 'wallboard.html'),
+        supervisor: path.resolve(import.meta.dirname, 'supervisor.html'),
+        kb: path.resolve(import.meta.dirname, 'kb.html'),
+        dispatcher: path.resolve(import.meta.dirname, 'dispatcher.html'),
+      },
+    },
   },
   server: {
     // The contract lives in ../server; the dev server must be allowed to read it.

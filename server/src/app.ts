@@ -21,6 +21,10 @@ import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
+import kbRoutes from './routes/kb.ts';
+import type { KbService } from './kb-control.ts';
+import directoryRoutes from './routes/directory.ts';
+import type { DirectoryService } from './directory/service.ts';
 import revisitRoutes, { type RevisitRoutesOptions } from './routes/revisits.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
@@ -52,10 +56,14 @@ export interface AppDeps {
   };
   /** Present with call control: reports, forecast, wallboard and supervisor pages. */
   ops?: OpsService;
+  /** Present with Redis: the knowledge base, /api/kb and the editor page /kb. */
+  kb?: KbService;
   /** Logins (POST /api/login) and the token check of every protected route. */
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
   handoffs?: HandoffRoutesOptions;
+  /** Present with Redis: the department directory (/api/directory). */
+  directory?: DirectoryService;
   /** Present with call control: /api/revisits and the ticket system's signed revisit requests. */
   revisits?: RevisitRoutesOptions;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
@@ -134,8 +142,10 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
+  if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.revisits) await fastify.register(revisitRoutes, deps.revisits);
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
+  if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {
     await fastify.register(agentRoutes, { agents: deps.acd.agents, onStateChange: deps.acd.onAgentStateChange });
     await fastify.register(queueRoutes, { agents: deps.acd.agents, queues: deps.acd.queues, queueConfigs: deps.acd.queueConfigs });

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { buildCdr } from './calls/cdr.ts';
+import { bridgeHooks } from './quality/bridge-hooks.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
@@ -65,6 +66,8 @@ export interface CallControlDeps {
   readonly hub?: RealtimeHub;
   /** False while Redis does not answer: the ACD pauses routing (store/redis-health.ts). */
   readonly storeHealthy?: () => boolean;
+  /** Whether a knowledge-base entry exists: a wrap-up marked answered from the KB must name one. */
+  readonly kbEntryExists?: (id: string) => boolean;
 }
 
 export async function startCallControl(deps: CallControlDeps): Promise<CallControl> {
@@ -119,10 +122,11 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       // The instance whose CDR write wins also records the call's report facts: once per call.
-      const cdr = buildCdr(call);
+      // ... and its transfers to partner hotlines (the `out` side of the diversion figures).
+      const cdr = buildCdr(call, config.survey.keys);
       track('CDR', call.id, cdrs.write(cdr).then(async (fresh) => {
         if (!fresh) return;
-        await late.ops?.recordCall(call);
+        await Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call)]);
         // Rule: every unsatisfied rating gets a revisit (revisit/rules.ts reads the rating field).
         await late.revisits?.fromCdr(cdr as unknown as Record<string, unknown>);
       }));
@@ -212,6 +216,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       else late.desk?.agentLegEnded(call, leg, ev.tsUs);
     },
     onTransferred: (agentId, callId) => late.desk?.transferred(agentId, callId),
+    bridgeHooks: (sw) => bridgeHooks({ survey: config.survey, recording: config.recording, promptsBase: config.ivr.promptsBase }, { sw, call: (id) => registry.get(id), now }),
     onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
     switchUp: () => synced.size > 0,
     metrics: switchMetrics,
@@ -219,7 +224,9 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   late.acd = acd;
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
+    ...(deps.kbEntryExists ? { kbEntryExists: deps.kbEntryExists } : {}),
     onWrapUp: (w, facts) => {
+      void late.ops?.recordKbAnswer(w, facts).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'knowledge-base answer not counted'));
       void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));
       // Rule: every complaint gets a revisit.
       void late.revisits?.fromWrapUp({ ...w, ...(facts ? { callerNumber: facts.callerNumber } : {}) }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'revisit for the complaint not created'));

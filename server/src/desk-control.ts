@@ -20,6 +20,8 @@ export interface DeskControlDeps {
   readonly acd: Pick<Acd, 'agents' | 'agentBecameReady'>;
   readonly shutdown: Shutdown;
   readonly now: () => number;
+  /** Whether a knowledge-base entry exists (a wrap-up answered from the KB names one). */
+  readonly kbEntryExists?: (id: string) => boolean;
   /** Also told of every filed wrap-up (a partner's transfer takes it as its outcome). */
   readonly onWrapUp?: TicketSink['send'];
 }
@@ -54,6 +56,7 @@ export function startDesk(deps: DeskControlDeps): Desk {
     },
     calls: deps.registry,
     ...(sink ? { tickets: sink } : {}),
+    ...(deps.kbEntryExists ? { kbEntryExists: deps.kbEntryExists } : {}),
     timeZone: config.desk.timeZone,
     thresholdSec: config.sla.thresholdSec,
     now: deps.now,

@@ -12,6 +12,7 @@ import { callFacts } from './ops/call-facts.ts';
 import { createOpsService, type OpsService } from './ops/ops-service.ts';
 import type { SlaService } from './sla/service.ts';
 import { CENTER, queueScope } from './sla/store.ts';
+import { agentFactsScope } from './ops/reports.ts';
 import { intervalStart } from './sla/windows.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { RedisKeys } from './store/keys.ts';
@@ -23,6 +24,11 @@ export interface OpsControl {
   readonly store: OpsStore;
   /** A completed call whose CDR this instance wrote: its report facts. */
   recordCall(call: Readonly<CallRecord>): Promise<void>;
+  /**
+   * A filed wrap-up: if the agent marked it answered from the knowledge base, count the call in the
+   * interval (and queue) of its t0, like its SLA outcome, so the rate's two figures match.
+   */
+  recordKbAnswer(wrapUp: { callId: string; kbEntryId?: string | undefined }, call: { queue?: string; queuedMs?: number; createdMs: number } | undefined): Promise<void>;
   /** Every agent record this instance wrote (handle-time metric). */
   agentChanged(agent: Readonly<AgentRecord>): void;
 }
@@ -81,10 +87,17 @@ export function startOps(deps: OpsControlDeps): OpsControl {
     service,
     store,
     async recordCall(call) {
-      const { atUs, queue, facts } = callFacts(call);
+      const { atUs, queue, agentId, facts } = callFacts(call, deps.config.survey.keys);
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
+      // Per agent too, for the survey's rates per agent (reports' agent rows).
+      if (agentId) scopes.push(agentFactsScope(agentId));
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
+    },
+    async recordKbAnswer(w, call) {
+      if (!w.kbEntryId || !call) return;
+      const scopes = call.queue === undefined ? [CENTER] : [CENTER, queueScope(call.queue)];
+      if (await store.recordKbAnswered(w.callId, w.kbEntryId, scopes, intervalStart(call.queuedMs ?? call.createdMs))) service.poke();
     },
     agentChanged(a) {
       if (a.state === 'on-call') return void onCallSince.set(a.id, a.since);

@@ -2,6 +2,7 @@
 // embedded launcher start the whole service in-process through createService; server.ts adds only
 // the process concerns (env, signals, exit codes). ESL, the store and realtime are added here as
 // they land; each registers its closer in the right shutdown phase.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -18,9 +19,12 @@ import { RealtimeHub } from './realtime/hub.ts';
 import { createRealtime, type Realtime } from './realtime/server.ts';
 import { registerRealtimeMetrics } from './realtime/metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
+import { DirectoryService } from './directory/service.ts';
+import { DirectoryStore } from './store/directory-store.ts';
 import { redisKeys } from './store/keys.ts';
 import { redisLimiter } from './store/login-attempts.ts';
-import { probeRedis, storeRedis, type RedisClientSettings } from './store/redis-client.ts';
+import { probeRedis, storeRedis, subscriberRedis, type RedisClientSettings } from './store/redis-client.ts';
+import { startKb, type KbService } from './kb-control.ts';
 import { watchRedis, type RedisHealth } from './store/redis-health.ts';
 
 export interface ServiceOptions {
@@ -45,6 +49,8 @@ export interface Service {
   readonly auth: Auth;
   /** Socket.IO namespaces; present with call control. */
   readonly realtime: Realtime | undefined;
+  /** The knowledge base (one search index per instance, kept equal to Redis); present when Redis is configured. */
+  readonly kb: KbService | undefined;
   /** Whether Redis answers (probed twice a second); present when Redis is configured. */
   readonly redisHealth: RedisHealth | undefined;
   /** Listen on config.http (and config.metrics.port); resolves with the bound addresses (useful with port 0). */
@@ -87,11 +93,17 @@ export async function createService(config: Config, logger: Logger, options: Ser
   // outage (bounded: redis-client.ts) instead of failing them at once.
   const store = settings ? logConnection(storeRedis(settings), redisLog, 'store') : undefined;
   if (store) shutdown.add('store', 'store-redis', () => store.quit().catch(() => store.disconnect()));
+  // Before call control: a wrap-up marked answered from the KB is checked against it.
+  const kb =
+    store && settings
+      ? startKb({ redis: store, subscriber: logConnection(subscriberRedis(settings), redisLog, 'kb-subscriber'), keys: redisKeys(config.redis.keyPrefix), logger, shutdown, now: Date.now })
+      : undefined;
+
   let calls: CallControl | undefined;
   const hub = new RealtimeHub();
   hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
   if (store && options.callControl !== false) {
-    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}) });
+    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}), ...(kb ? { kbEntryExists: (id: string) => kb.get(id) !== undefined } : {}) });
   }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =
@@ -105,7 +117,9 @@ export async function createService(config: Config, logger: Logger, options: Ser
     deps: {
       metrics,
       auth,
+      ...(kb ? { kb } : {}),
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
+      ...(store ? { directory: new DirectoryService({ store: new DirectoryStore(store, redisKeys(config.redis.keyPrefix)), now: Date.now, newId: randomUUID }) } : {}),
       ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls
@@ -161,6 +175,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
     calls,
     auth,
     realtime,
+    kb,
     redisHealth,
     async start() {
       logger.info({ config: redactConfig(config) }, 'starting');
@@ -169,6 +184,8 @@ export async function createService(config: Config, logger: Logger, options: Ser
         await redis.connect().catch((err: unknown) => logger.warn({ err }, 'redis not reachable at start'));
       }
       redisHealth?.start();
+      // Not fatal either: the version check loads it once Redis answers.
+      await kb?.ready.catch((err: unknown) => logger.warn({ err }, 'knowledge base not loaded at start'));
       await app.listen({ host: config.http.host, port: config.http.port });
       const { address, port } = app.server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;

@@ -63,10 +63,10 @@ t.test('rules from wrap-ups and CDRs', async (t) => {
   t.equal(taskFromWrapUp({ callId: 'c1', category: 'complaint', summary: 'x' }), undefined);
 
   const cdr = { callId: 'c2', callerNumber: '13900000002', outcome: 'answered' };
-  t.match(taskFromCdr({ ...cdr, [SURVEY_FIELD]: 'unsatisfied' }), { number: '13900000002', reason: 'unsatisfied', callId: 'c2' }, 'every unsatisfied rating');
-  t.match(taskFromCdr({ ...cdr, [SURVEY_FIELD]: { rating: 'unsatisfied', atMs: 1 } }), { reason: 'unsatisfied' }, 'the rating as a record');
-  for (const r of ['satisfied', 'basic', 'not-rated', undefined]) t.equal(taskFromCdr({ ...cdr, [SURVEY_FIELD]: r }), undefined, `${String(r)}: no revisit`);
-  t.equal(taskFromCdr({ ...cdr, callerNumber: '', [SURVEY_FIELD]: 'unsatisfied' }), undefined, 'no number');
+  t.match(taskFromCdr({ ...cdr, [SURVEY_FIELD]: 'not-satisfied' }), { number: '13900000002', reason: 'unsatisfied', callId: 'c2' }, 'every unsatisfied rating');
+  t.match(taskFromCdr({ ...cdr, [SURVEY_FIELD]: { rating: 'not-satisfied', digit: '3' } }), { reason: 'unsatisfied' }, 'the rating as a record');
+  for (const r of ['satisfied', 'basically-satisfied', 'not-rated', undefined, null]) t.equal(taskFromCdr({ ...cdr, [SURVEY_FIELD]: r }), undefined, `${String(r)}: no revisit`);
+  t.equal(taskFromCdr({ ...cdr, callerNumber: '', [SURVEY_FIELD]: 'not-satisfied' }), undefined, 'no number');
 });
 
 t.test('masking', async (t) => {

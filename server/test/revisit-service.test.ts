@@ -105,6 +105,6 @@ t.test('offers follow calling hours, previews time out, due windows expire, rule
   const w = { callId: 'call-1', category: 'complaint', summary: '投诉', callerNumber: '13900000003' };
   t.ok(await svc.fromWrapUp(w), 'a complaint makes a task');
   t.equal(await svc.fromWrapUp(w), undefined, 'the same complaint again does not');
-  t.equal(await svc.fromCdr({ callId: 'call-2', callerNumber: '13900000004', survey: 'basic' }), undefined, 'a basic rating does not');
-  t.match(await svc.fromCdr({ callId: 'call-2', callerNumber: '13900000004', survey: 'unsatisfied' }), { reason: 'unsatisfied', by: 'rule:unsatisfied' }, 'an unsatisfied rating does');
+  t.equal(await svc.fromCdr({ callId: 'call-2', callerNumber: '13900000004', survey: { rating: 'basically-satisfied', digit: '2' } }), undefined, 'a basic rating does not');
+  t.match(await svc.fromCdr({ callId: 'call-2', callerNumber: '13900000004', survey: { rating: 'not-satisfied', digit: '3' } }), { reason: 'unsatisfied', by: 'rule:unsatisfied' }, 'an unsatisfied rating does');
 });

@@ -8,9 +8,10 @@
 //               watches the wallboard (/ops) and the 110 diversion (/dispatcher)
 //   dispatcher  its partner hotlines' handoffs (/api/handoffs, /dispatcher), scoped by its groups
 //   ops         reads figures: agents (read-only), queues, SLA, the wallboard (/ops)
+//   editor      the knowledge base: writes entries, publishes them, imports, exports, synonyms
 //   admin       manages agents (create, change, delete, any agent's state) and reads agents,
 //               queues and SLA; users and queues are files the admin deploys. No live caller data:
-//               the admin does not open /ops or /dispatcher.
+//               the admin does not open /ops or /dispatcher. Also edits the knowledge base.
 import type { Principal } from './tokens.ts';
 import type { Role } from './users.ts';
 
@@ -31,8 +32,14 @@ export const ACCESS = {
   // Reports (CSV) and the staffing forecast: figures only, no caller data.
   'reports:read': ['supervisor', 'ops', 'admin'],
   'forecast:read': ['supervisor', 'ops', 'admin'],
+  // The department directory: agents search it to transfer callers; admins keep it.
+  'directory:read': ['agent', 'supervisor', 'admin'],
+  'directory:manage': ['admin'],
   // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
   'supervise': ['supervisor'],
+  // Knowledge base: agents and above search and read what is published; editors (and the admin) write.
+  'kb:read': ['agent', 'supervisor', 'ops', 'admin', 'editor'],
+  'kb:write': ['editor', 'admin'],
   // Revisit calls: supervisors and admins create them; the list masks citizens' numbers.
   'revisits:read': ['supervisor', 'ops', 'admin'],
   'revisits:write': ['supervisor', 'admin'],
@@ -55,7 +62,11 @@ export const ACTIONS: Record<Permission, string> = {
   'handoffs:write': 'announce or take back partner handoffs',
   'reports:read': 'download reports',
   'forecast:read': 'read the staffing forecast',
+  'directory:read': 'search the department directory',
+  'directory:manage': 'create, change or delete directory entries',
   'supervise': 'supervise calls and agents',
+  'kb:read': 'search the knowledge base',
+  'kb:write': 'edit the knowledge base',
   'revisits:read': 'read revisit tasks and figures',
   'revisits:write': 'create revisit tasks',
 };

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { HASH_PATTERN } from './passwords.ts';
 
-export const ROLES = ['agent', 'supervisor', 'dispatcher', 'ops', 'admin'] as const;
+export const ROLES = ['agent', 'supervisor', 'dispatcher', 'ops', 'admin', 'editor'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Agent groups name teams (a supervisor's, an agent's); plain words, as they end up in tokens and records. */
@@ -37,7 +37,7 @@ export const DEMO_PASSWORD = 'demo12345';
 export const DEMO_GROUP = 'demo';
 export const DEMO_USERS: readonly User[] = [
   ...Array.from({ length: 10 }, (_, i) => ({ username: String(1000 + i), role: 'agent' as const, agentId: String(1000 + i), passwordHash: DEMO_HASH })),
-  ...(['ops', 'admin'] as const).map((role) => ({ username: role, role, passwordHash: DEMO_HASH })),
+  ...(['ops', 'admin', 'editor'] as const).map((role) => ({ username: role, role, passwordHash: DEMO_HASH })),
   // A dispatcher's groups name the partner hotlines whose console it opens (handoff/partners.ts).
   { username: 'dispatcher', role: 'dispatcher', groups: ['110'], passwordHash: DEMO_HASH },
   ...['119', '120', '122', '12388'].map((p) => ({ username: `dispatcher${p}`, role: 'dispatcher' as const, groups: [p], passwordHash: DEMO_HASH })),

@@ -28,6 +28,8 @@ export interface DeskDeps {
   readonly agents: DeskAgents;
   readonly calls: { get(callId: string): Readonly<CallRecord> | undefined };
   readonly tickets?: TicketSink;
+  /** Whether a knowledge-base entry exists; absent: any well-formed id is taken. */
+  readonly kbEntryExists?: (id: string) => boolean;
   readonly timeZone: string;
   /** The answer target in seconds (GB/T 33358: 15). */
   readonly thresholdSec: number;
@@ -51,6 +53,7 @@ export interface WrapUpInput {
   category: WrapUpCategoryName;
   summary: string;
   ticketRef?: string;
+  kbEntryId?: string;
 }
 
 const factsOf = (c: Readonly<CallRecord>): DeskCallFacts => ({
@@ -131,6 +134,8 @@ export class Desk {
   async wrapUp(agentId: string, input: WrapUpInput): Promise<StoredWrapUp> {
     const agent = await this.deps.agents.get(agentId);
     if (!agent) throw new DeskError('not-found', `agent ${agentId}: no such agent`);
+    if (input.kbEntryId && this.deps.kbEntryExists && !this.deps.kbEntryExists(input.kbEntryId))
+      throw new DeskError('not-found', `knowledge-base entry ${input.kbEntryId}: no such entry (answered from the KB names the entry used)`);
     if (agent.state === 'on-call' && agent.callId === input.callId) throw new DeskError('conflict', `call ${input.callId}: file the wrap-up once the call has ended`);
     const handling = await this.deps.agents.handlingEnded(agentId, input.callId);
     if (handling === undefined) throw new DeskError('conflict', `call ${input.callId} is not a call you have finished`);
@@ -143,13 +148,14 @@ export class Desk {
       category: input.category,
       summary: input.summary,
       ...(input.ticketRef ? { ticketRef: input.ticketRef } : {}),
+      ...(input.kbEntryId ? { kbEntryId: input.kbEntryId } : {}),
       atMs: this.deps.now(),
     };
     if (!(await this.deps.store.fileWrapUp(wrapUp, handling, facts))) throw new DeskError('conflict', `call ${input.callId} is already wrapped up`);
     await this.deps.store.recordDay(agentId, this.dayOf(wrapUp.atMs), 'wrapup', input.callId, input.category);
     this.deps.tickets?.send(wrapUp, facts);
     if (agent.state === 'wrap-up' && agent.callId === input.callId) await this.deps.agents.endWrapUp(agentId);
-    this.deps.logger.info({ callId: input.callId, agentId, category: input.category }, 'wrap-up filed');
+    this.deps.logger.info({ callId: input.callId, agentId, category: input.category, ...(input.kbEntryId ? { kbEntryId: input.kbEntryId } : {}) }, 'wrap-up filed');
     return wrapUp;
   }
 

@@ -9,7 +9,8 @@ import { calendarDateSchema, formatZodIssues } from '../validation.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
-export const kbEntrySchema = z
+/** The fields alone, before the rules across them (REST bodies pick from it). */
+export const kbEntryFields = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (1 to 64)'),
     question: text(200).min(1),
@@ -26,7 +27,9 @@ export const kbEntrySchema = z
     tags: z.array(text(50).min(1).regex(/^[^|]*$/, "no '|'")).max(50).default([]),
     status: z.enum(['draft', 'published']).default('draft'),
   })
-  .strict()
+  .strict();
+
+export const kbEntrySchema = kbEntryFields
   .refine((e) => e.status === 'draft' || e.validFrom !== null, { message: 'a published entry needs validFrom', path: ['validFrom'] })
   .refine((e) => e.validFrom === null || e.validTo === null || e.validTo >= e.validFrom, { message: 'validTo is before validFrom', path: ['validTo'] });
 

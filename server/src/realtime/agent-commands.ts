@@ -52,7 +52,7 @@ export function agentCallCommands(socket: Socket, agentId: string, deps: Realtim
   }), log);
 
   command(socket, 'call:wrap-up', wrapUpPayload, mapped(async (p) => {
-    const w = await desk.wrapUp(agentId, { callId: p.callId, category: p.category, summary: p.summary, ...(p.ticketRef ? { ticketRef: p.ticketRef } : {}) });
+    const w = await desk.wrapUp(agentId, { callId: p.callId, category: p.category, summary: p.summary, ...(p.ticketRef ? { ticketRef: p.ticketRef } : {}), ...(p.kbEntryId ? { kbEntryId: p.kbEntryId } : {}) });
     return { wrapUp: w };
   }), log);
 

@@ -158,8 +158,14 @@ export interface AgentServerEvents extends CallDeltas {
   /** My revisit preview card (realtime/revisit-events.ts). */
   'revisit:update': (d: RevisitUpdate) => void;
 }
+/** A handoff of one of the dispatcher's partners changed (state, position, warning, outcome). */
+export interface HandoffUpdate {
+  seq: number;
+  handoff: Handoff;
+}
 export interface DispatcherServerEvents extends CallDeltas {
   snapshot: (s: DispatcherSnapshot) => void;
+  'handoff:update': (d: HandoffUpdate) => void;
 }
 export interface OpsServerEvents extends CallDeltas {
   snapshot: (s: OpsSnapshot) => void;
@@ -216,6 +222,8 @@ export const wrapUpPayload = z.strictObject({
   category: z.enum(WRAP_UP_CATEGORIES),
   summary: z.string().trim().min(1).max(2000),
   ticketRef: z.string().trim().max(64).regex(/^[A-Za-z0-9_/-]*$/).optional(),
+  /** Answered from the knowledge base: the entry the agent used (the KB answer rate counts it). */
+  kbEntryId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'expected a knowledge-base entry id' }).optional(),
 });
 export type WrapUpPayload = z.output<typeof wrapUpPayload>;
 
@@ -232,6 +240,7 @@ export interface WrapUpRecord {
   category: WrapUpCategory;
   summary: string;
   ticketRef?: string;
+  kbEntryId?: string;
   atMs: number;
 }
 

@@ -1,16 +1,16 @@
 // Rules that create revisit tasks by themselves: every complaint (a wrap-up filed with category
 // complaint) and every unsatisfied satisfaction rating on a CDR. Pure: a record in, the task to
 // create (or nothing) out; the service de-duplicates by call and reason.
+import type { Cdr } from '../calls/cdr.ts';
+import type { SurveyRating } from '../calls/survey.ts';
 import type { CreateRevisit } from './task.ts';
 
 /**
- * The CDR field carrying the citizen's satisfaction rating (满意度), and the value that asks for a
- * revisit. The survey itself belongs to the quality work (branch qa), which adds the field to the
- * CDR: values satisfied | basic | unsatisfied | not-rated. Read here, and only here, so the
- * integrator changes one line if the name differs.
+ * The CDR field carrying the citizen's satisfaction rating (满意度: calls/cdr.ts `survey`, a record
+ * `{ rating, digit }`), and the rating that asks for a revisit. Read here, and only here.
  */
-export const SURVEY_FIELD = 'survey';
-export const UNSATISFIED = 'unsatisfied';
+export const SURVEY_FIELD = 'survey' satisfies keyof Cdr;
+export const UNSATISFIED = 'not-satisfied' satisfies SurveyRating;
 
 /** Wrap-up category that always gets a revisit (投诉). */
 export const COMPLAINT_CATEGORY = 'complaint';

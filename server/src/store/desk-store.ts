@@ -26,6 +26,8 @@ export interface StoredWrapUp {
   category: WrapUpCategoryName;
   summary: string;
   ticketRef?: string;
+  /** Answered from the knowledge base with this entry. */
+  kbEntryId?: string;
   atMs: number;
 }
 

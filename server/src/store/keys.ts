@@ -74,6 +74,8 @@ export interface RedisKeys {
   readonly handoffOpen: string;
   /** Hash of a partner's diversion figures for one local day: field `<direction>:<metric>`. */
   handoffFigures(partner: string, day: string): string;
+  /** Hash: the department directory, entry id -> JSON (directory/). */
+  readonly directory: string;
   /**
    * Hash: report figures of one 15-minute interval for a scope beside the SLA counters (talk time,
    * transfers, three-way calls), from each call's CDR, by the call's t0 like the SLA interval.
@@ -81,6 +83,18 @@ export interface RedisKeys {
   opsInterval(scope: string, intervalStartMs: number): string;
   /** Stream: supervisors' actions (listen, whisper, barge, forced states, queue moves, messages). */
   readonly opsAudit: string;
+  /** Hash: knowledge-base entries, id -> JSON (kb/entry.ts). */
+  readonly kbEntries: string;
+  /** The knowledge base's synonym table as text (kb/synonyms.ts); absent: the built-in table. */
+  readonly kbSynonyms: string;
+  /** Counter bumped by every knowledge-base change: an instance that sees it move reloads. */
+  readonly kbVersion: string;
+  /** Pub/sub channel: one message per knowledge-base change, so other instances apply it at once. */
+  readonly kbChanges: string;
+  /** Stream: who changed which knowledge-base entry, and how. */
+  readonly kbAudit: string;
+  /** Marker: this call counted once as answered from the knowledge base (two wrap-ups never count twice). */
+  kbAnswered(callId: string): string;
   /** String: one revisit task as JSON (revisit/task.ts), with its `rev` for compare-and-set. */
   revisitTask(id: string): string;
   /** Sorted set of pending revisit task ids by due time (ms): the offer looks only at the head. */
@@ -132,8 +146,15 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffList: (partner) => `${prefix}:handoffs:${partner}`,
     handoffOpen: `${prefix}:handoffs:open`,
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
+    directory: `${prefix}:directory`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
+    kbEntries: `${prefix}:kb:entries`,
+    kbSynonyms: `${prefix}:kb:synonyms`,
+    kbVersion: `${prefix}:kb:version`,
+    kbChanges: `${prefix}:kb:changes`,
+    kbAudit: `${prefix}:kb:audit`,
+    kbAnswered: (callId) => `${prefix}:kb:answered:${callId}`,
     revisitTask: (id) => `${prefix}:revisit:task:${id}`,
     revisitDue: `${prefix}:revisit:due`,
     revisitAll: `${prefix}:revisit:all`,

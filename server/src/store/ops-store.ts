@@ -35,6 +35,16 @@ export class OpsStore {
     await m.exec();
   }
 
+  /**
+   * A call answered from the knowledge base, counted once per call (a call wrapped up twice, after
+   * a transfer came back, counts once): false if it was counted already.
+   */
+  async recordKbAnswered(callId: string, entryId: string, scopes: readonly string[], intervalStartMs: number): Promise<boolean> {
+    if ((await this.redis.set(this.keys.kbAnswered(callId), entryId, 'EX', this.ttlSec, 'NX')) !== 'OK') return false;
+    await this.recordCall(scopes, intervalStartMs, { kbAnswered: 1 });
+    return true;
+  }
+
   async intervals(scope: string, startsMs: readonly number[]): Promise<CallFacts[]> {
     if (!startsMs.length) return [];
     const m = this.redis.multi();

@@ -49,6 +49,12 @@ export function adapterRedis(s: RedisClientSettings): { pub: Redis; sub: Redis }
   return { pub, sub };
 }
 
+/**
+ * A connection for SUBSCRIBE alone: ioredis's patient defaults (no command timeout, retries
+ * forever), since it must subscribe again whenever Redis comes back.
+ */
+export const subscriberRedis = (s: RedisClientSettings): Redis => new Redis(s.url, { maxRetriesPerRequest: null });
+
 /** Whether an error means Redis could not be reached in time (as opposed to a bug or a refused write). */
 export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

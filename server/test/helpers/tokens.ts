@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 
 /** A demo user of each role (agent 1000 is in group "demo", like the demo supervisor). */
-export const ROLE_USERS: Readonly<Record<Role, string>> = { agent: '1000', supervisor: 'supervisor', dispatcher: 'dispatcher', ops: 'ops', admin: 'admin' };
+export const ROLE_USERS: Readonly<Record<Role, string>> = { agent: '1000', supervisor: 'supervisor', dispatcher: 'dispatcher', ops: 'ops', admin: 'admin', editor: 'editor' };
 
 /** The demo users with a secret of their own: for tests that build the app without the service. */
 export const demoAuth = (): Promise<Auth> => createAuth(loadConfig({ env: {} }).auth, createLogger({ level: 'silent' }));

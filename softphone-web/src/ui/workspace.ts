@@ -6,12 +6,13 @@ import type { Session } from '../net/api.ts';
 import { Connection, type ConnStatus } from '../net/connection.ts';
 import type { Phone } from '../phone/phone-base.ts';
 import { activeForMe, ringingForMe } from '../state/selectors.ts';
-import { initialState, reduce, type SoftphoneState } from '../state/store.ts';
+import { findCall, initialState, reduce, type SoftphoneState } from '../state/store.ts';
 import { CallPanel } from './call-panel.ts';
 import { CenterStrip } from './center-strip.ts';
 import type { Ctx } from './context.ts';
 import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
+import { KbPanel } from './kb-panel.ts';
 import { RevisitPanel } from './revisit-card.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
@@ -36,6 +37,7 @@ export class Workspace {
   private readonly stats: StatsPanel;
   private readonly center: CenterStrip;
   private readonly transfer: TransferDialog;
+  private readonly kb: KbPanel;
   private readonly revisit: RevisitPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
@@ -99,7 +101,11 @@ export class Workspace {
       transferPending: () => this.pendingTransfer,
       agentName: (id) => this.transfer.agentName(id),
     });
-    this.wrapUp = new WrapUpForm(this.ctx, () => void this.stats.load());
+    this.wrapUp = new WrapUpForm(this.ctx, () => {
+      void this.stats.load();
+      this.kb.clearChoice();
+    });
+    this.kb = new KbPanel(() => session.token, (entry) => this.wrapUp.setKbEntry(entry));
     this.revisit = new RevisitPanel(this.ctx);
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
@@ -125,7 +131,7 @@ export class Workspace {
         'main',
         { class: 'layout' },
         h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.revisit.mount.anchor, this.idle, this.revisit.takeMount.anchor),
-        h('aside', { class: 'side' }, this.stats.el, shortcutLegend(shortcuts)),
+        h('aside', { class: 'side' }, this.kb.el, this.stats.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
       this.toast.el,
@@ -145,6 +151,7 @@ export class Workspace {
   relabel(): void {
     this.pop.relabel();
     this.call.relabel();
+    this.kb.relabel();
     this.stats.render();
     this.render();
   }
@@ -169,6 +176,10 @@ export class Workspace {
     this.pop.update(view, ringing);
     this.call.update(view, active);
     this.wrapUp.update(this.state);
+    // The call in hand for the KB's suggestions: talking, else ringing, else the one wrapped up.
+    const agent = this.state.agent;
+    const wrapping = agent?.state === 'wrap-up' && agent.callId ? findCall(this.state, agent.callId) : undefined;
+    this.kb.update(active?.call ?? ringing[0]?.call ?? wrapping, this.wrapUp.typed(), this.wrapUp.mount.mounted);
     if (!active && this.transfer.isOpen) this.transfer.close();
     const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted || this.revisit.active;
     this.revisit.update(this.state.agent, busy);

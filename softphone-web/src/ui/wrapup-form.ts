@@ -1,6 +1,8 @@
 // After-call work: the 12345 work order (category, summary, optional ticket reference). Shown while
 // the server holds the agent in wrap-up for a call; if wrap-up time runs out with a summary typed,
-// the draft stays on screen (marked late) rather than silently losing the agent's words.
+// the draft stays on screen (marked late) rather than silently losing the agent's words. "Answered
+// from the knowledge base" carries the entry the agent chose in the KB panel (kb-panel.ts): the
+// server counts the call in the KB answer rate.
 import { WRAP_UP_CATEGORIES, wrapUpPayload, type AgentView, type WrapUpCategory } from '../../../server/src/realtime/events.ts';
 import { isRevisitCall } from '../../../server/src/realtime/revisit-events.ts';
 import { t } from '../i18n/i18n.ts';
@@ -20,6 +22,10 @@ export class WrapUpForm {
   private readonly radios: Record<WrapUpCategory, HTMLInputElement>;
   readonly summary: HTMLTextAreaElement;
   private readonly ticket: HTMLInputElement;
+  private readonly kbBox: HTMLInputElement;
+  private readonly kbEntryText = h('span', { class: 'kb-entry-used', testid: 'wrapup-kb-entry' });
+  /** The entry chosen in the KB panel (kept across the call and its wrap-up). */
+  private kbEntry: { id: string; question: string } | undefined;
   private readonly error = h('p', { class: 'form-error', attrs: { role: 'alert' } });
   private readonly submit: HTMLButtonElement;
   private readonly discard: HTMLButtonElement;
@@ -51,6 +57,8 @@ export class WrapUpForm {
     this.radios = radios;
     this.summary = h('textarea', { testid: 'wrapup-summary', attrs: { id: 'wrapup-summary', rows: '4', maxlength: '2000', required: '', 'aria-required': 'true' } });
     this.ticket = h('input', { testid: 'wrapup-ticket', attrs: { id: 'wrapup-ticket', maxlength: '64', autocomplete: 'off' } });
+    this.kbBox = h('input', { testid: 'wrapup-kb', attrs: { type: 'checkbox', id: 'wrapup-kb' } });
+    this.kbBox.addEventListener('change', () => this.showKb());
     this.submit = h('button', { class: 'btn btn-primary', testid: 'wrapup-submit', text: 'wrapup.submit', attrs: { type: 'submit' } });
     this.endWrapUp = button('wrapup.end', { class: 'btn', testid: 'btn-end-wrapup', on: { click: () => void this.onEndWrapUp() } });
     this.discard = button('wrapup.discard', { class: 'btn', on: { click: () => this.reset(undefined, undefined) } });
@@ -63,6 +71,7 @@ export class WrapUpForm {
       h('fieldset', { class: 'radio-row' }, h('legend', { text: 'wrapup.category' }), ...labels),
       h('div', { class: 'field' }, h('label', { text: 'wrapup.summary', attrs: { for: 'wrapup-summary' } }), this.summary),
       h('div', { class: 'field' }, h('label', { text: 'wrapup.ticket', attrs: { for: 'wrapup-ticket' } }), this.ticket),
+      h('div', { class: 'field kb-mark' }, h('label', { class: 'check' }, this.kbBox, h('span', { text: 'wrapup.kb' })), this.kbEntryText),
       this.error,
       h('div', { class: 'actions' }, this.submit, this.endWrapUp, this.discard),
     );
@@ -94,6 +103,23 @@ export class WrapUpForm {
     this.submit.disabled = this.sending;
   }
 
+  /** The entry chosen in the KB panel: marks the order answered from the knowledge base. */
+  setKbEntry(entry: { id: string; question: string } | undefined): void {
+    this.kbEntry = entry;
+    this.kbBox.checked = entry !== undefined;
+    this.showKb();
+  }
+
+  /** What the agent has typed as the summary (the KB panel suggests from it). */
+  typed(): string {
+    return this.mount.mounted ? this.summary.value : '';
+  }
+
+  private showKb(): void {
+    const e = this.kbEntry;
+    setText(this.kbEntryText, !this.kbBox.checked ? '' : e ? t('wrapup.kbEntry', { entry: `${e.id} ${e.question}` }) : t('wrapup.kbNone'));
+  }
+
   /** Move focus into the form (keyboard shortcut). */
   focus(): void {
     if (!this.mount.mounted) return;
@@ -105,6 +131,8 @@ export class WrapUpForm {
     this.callId = callId;
     this.episode = episode;
     this.el.reset();
+    this.kbBox.checked = this.kbEntry !== undefined;
+    this.showKb();
     setText(this.error, '');
     this.conflicted = false;
     this.sending = false;
@@ -121,7 +149,9 @@ export class WrapUpForm {
     if (!category) return this.fail(t('wrapup.needCategory'), this.radios.consultation);
     if (!summary) return this.fail(t('wrapup.needSummary'), this.summary);
     if (!TICKET_RE.test(ticketRef)) return this.fail(t('wrapup.badTicket'), this.ticket);
-    const parsed = wrapUpPayload.safeParse({ callId, category, summary, ...(ticketRef ? { ticketRef } : {}) });
+    const kbEntryId = this.kbBox.checked ? this.kbEntry?.id : undefined;
+    if (this.kbBox.checked && !kbEntryId) return this.fail(t('wrapup.kbNeedEntry'), this.kbBox);
+    const parsed = wrapUpPayload.safeParse({ callId, category, summary, ...(ticketRef ? { ticketRef } : {}), ...(kbEntryId ? { kbEntryId } : {}) });
     if (!parsed.success) return this.fail(parsed.error.issues.map((i) => i.message).join('; '), this.summary);
     this.sending = true;
     this.submit.disabled = true;
