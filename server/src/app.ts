@@ -28,6 +28,7 @@ import type { KbService } from './kb-control.ts';
 import directoryRoutes from './routes/directory.ts';
 import type { DirectoryService } from './directory/service.ts';
 import qaRoutes, { type QaRoutesOptions } from './routes/qa.ts';
+import revisitRoutes, { type RevisitRoutesOptions } from './routes/revisits.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -70,6 +71,8 @@ export interface AppDeps {
   handoffs?: HandoffRoutesOptions;
   /** Present with Redis: the department directory (/api/directory). */
   directory?: DirectoryService;
+  /** Present with call control: /api/revisits and the ticket system's signed revisit requests. */
+  revisits?: RevisitRoutesOptions;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
   storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
@@ -147,6 +150,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
+  if (deps.revisits) await fastify.register(revisitRoutes, deps.revisits);
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd && deps.supervision) await fastify.register(superviseRoutes, { supervision: deps.supervision, agents: deps.acd.agents });
   if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });

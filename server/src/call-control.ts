@@ -38,6 +38,8 @@ import type { Desk } from './desk/desk.ts';
 import { startHandoffs } from './handoff-control.ts';
 import type { HandoffService } from './handoff/service.ts';
 import { startOps, type OpsControl } from './ops-control.ts';
+import { startRevisits } from './revisit-control.ts';
+import type { RevisitService } from './revisit/service.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -51,6 +53,7 @@ export interface CallControl {
   readonly handoffs: HandoffService;
   readonly ops: OpsControl;
   readonly qa: QaService;
+  readonly revisits: RevisitService;
   nodeStatus(): { name: string; connected: boolean }[];
 }
 
@@ -109,7 +112,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl } = {};
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -125,7 +128,12 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       // The instance whose CDR write wins also records the call's report facts: once per call.
       // ... and its transfers to partner hotlines (the `out` side of the diversion figures).
       const cdr = buildCdr(call, config.survey.keys);
-      track('CDR', call.id, cdrs.write(cdr).then((fresh) => (fresh ? Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call), qa.recordCdr(cdr)]) : undefined)));
+      track('CDR', call.id, cdrs.write(cdr).then(async (fresh) => {
+        if (!fresh) return;
+        await Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call), qa.recordCdr(cdr)]);
+        // Rule: every unsatisfied rating gets a revisit (revisit/rules.ts reads the rating field).
+        await late.revisits?.fromCdr(cdr as unknown as Record<string, unknown>);
+      }));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
@@ -151,6 +159,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           if (!ev) return;
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
           late.acd?.onSwitchEvent(ev);
+          late.revisits?.onSwitchEvent(ev);
           registry.apply(ev);
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
@@ -225,6 +234,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       // A complaint (投诉) is always in the agent's QA sample.
       if (w.category === 'complaint') track('QA', w.callId, qa.markComplaint(w.callId));
       void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded'));
+      // Rule: every complaint gets a revisit.
+      void late.revisits?.fromWrapUp({ ...w, ...(facts ? { callerNumber: facts.callerNumber } : {}) }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'revisit for the complaint not created'));
     },
   });
   late.desk = desk;
@@ -245,6 +256,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     },
   });
   late.ops = ops;
+  const revisits = startRevisits({ config, logger: deps.logger, redis, keys, acd, nodes, shutdown, now, ...(deps.hub ? { hub: deps.hub } : {}), ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}) });
+  late.revisits = revisits;
   for (const node of nodes) node.start();
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
@@ -325,6 +338,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     handoffs,
     ops,
     qa,
+    revisits,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };
 }

@@ -46,6 +46,17 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_OPS_BOARD_THROTTLE_MS', path: ['ops', 'boardThrottleMs'], kind: 'int' },
   { name: 'HOTLINE_OPS_SUPERVISOR_PHONES', path: ['ops', 'supervisorPhones'], kind: 'json' },
   { name: 'HOTLINE_OPS_SUPERVISOR_RING_SEC', path: ['ops', 'supervisorRingSec'], kind: 'int' },
+  // -- revisit --
+  { name: 'HOTLINE_REVISIT_HOURS', path: ['revisit', 'hours'], kind: 'json' },
+  { name: 'HOTLINE_REVISIT_TIME_ZONE', path: ['revisit', 'timeZone'], kind: 'string' },
+  { name: 'HOTLINE_REVISIT_RETRY_AFTER_MIN', path: ['revisit', 'retryAfterMin'], kind: 'int' },
+  { name: 'HOTLINE_REVISIT_MAX_ATTEMPTS', path: ['revisit', 'maxAttempts'], kind: 'int' },
+  { name: 'HOTLINE_REVISIT_WINDOW_HOURS', path: ['revisit', 'windowHours'], kind: 'int' },
+  { name: 'HOTLINE_REVISIT_SKILL', path: ['revisit', 'skill'], kind: 'string' },
+  { name: 'HOTLINE_REVISIT_PREVIEW_TIMEOUT_SEC', path: ['revisit', 'previewTimeoutSec'], kind: 'int' },
+  { name: 'HOTLINE_REVISIT_AGENT_RING_SEC', path: ['revisit', 'agentRingSec'], kind: 'int' },
+  { name: 'HOTLINE_REVISIT_CITIZEN_RING_SEC', path: ['revisit', 'citizenRingSec'], kind: 'int' },
+  // -- end revisit --
   // -- acd: agents --
   { name: 'HOTLINE_ACD_WRAP_UP_SEC', path: ['acd', 'wrapUpSec'], kind: 'int' },
   { name: 'HOTLINE_ACD_WRAP_UP_EXTEND_SEC', path: ['acd', 'wrapUpExtendSec'], kind: 'int' },

@@ -276,6 +276,25 @@ export const opsSchema = z.strictObject({
 });
 // -- end ops --
 
+// -- revisit: calls back to citizens after a case (revisit/) --
+export const revisitSchema = z.strictObject({
+  // Local windows revisit calls may go out in (HH:MM-HH:MM, end exclusive); none outside them.
+  hours: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { error: 'expected HH:MM-HH:MM' })).min(1).default(['09:00-12:00', '14:00-20:00']),
+  timeZone: text('an IANA time zone').default('Asia/Shanghai'),
+  // A citizen not reached is called again after this many minutes, up to maxAttempts calls.
+  retryAfterMin: int(1, 10_080).default(60),
+  maxAttempts: int(1, 20).default(3),
+  // A task not closed this long after it first became due is given up (failed).
+  windowHours: int(1, 24 * 60).default(72),
+  // Ready agents with this skill get due revisits offered; any ready agent may take one.
+  skill: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'expected a skill name' }).default('revisit'),
+  // A preview card nobody acts on goes back to the list after this long (the agent is released).
+  previewTimeoutSec: int(10, 3600).default(120),
+  agentRingSec: int(5, 120).default(20),
+  citizenRingSec: int(5, 120).default(40),
+});
+// -- end revisit --
+
 export const shutdownSchema = z.strictObject({
   // Bound on the whole graceful shutdown; after it the process exits anyway.
   graceMs: int(100, 600_000).default(10_000),
@@ -300,6 +319,7 @@ export const configSchema = z.strictObject({
   survey: surveySchema.prefault({}),
   recording: recordingSchema.prefault({}),
   qa: qaSchema.prefault({}),
+  revisit: revisitSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 

@@ -122,6 +122,15 @@ export async function createService(config: Config, logger: Logger, options: Ser
       ...(store ? { directory: new DirectoryService({ store: new DirectoryStore(store, redisKeys(config.redis.keyPrefix)), now: Date.now, newId: randomUUID }) } : {}),
       ...(calls ? { sla: calls.sla, ops: calls.ops.service, supervision: calls.ops.supervision, qa: { qa: calls.qa, audit: (e) => calls!.ops.store.audit(e) } } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
+      ...(calls
+        ? {
+            revisits: {
+              revisits: calls.revisits,
+              ...(config.desk.ticketWebhookSecret ? { ticketSecret: config.desk.ticketWebhookSecret } : {}),
+              today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.revisit.timeZone }).format(Date.now()),
+            },
+          }
+        : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,
@@ -149,6 +158,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
         desk: calls.desk,
         board: calls.ops.service,
         handoffs: { partners: config.handoff.partners, list: (p, since) => calls!.handoffs.list(p, since) },
+        revisits: calls.revisits,
       })
     : undefined;
   // Websockets are upgraded connections the HTTP server would wait for: close them in the same phase.

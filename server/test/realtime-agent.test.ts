@@ -9,6 +9,7 @@ import { eventually, startHarness, type Harness } from './helpers/service.ts';
 import { connected, login, mirror, socketTo, sortedCalls, waitFor, type Mirror } from './helpers/realtime.ts';
 import { randomArgs, rng } from './helpers/fuzz.ts';
 import { consultPayload, emptyPayload, hangupPayload, historyPayload, holdPayload, setStatePayload, transferPayload, wrapUpPayload } from '../src/realtime/events.ts';
+import { revisitOutcomePayload, revisitTaskPayload } from '../src/realtime/revisit-events.ts';
 import type { z } from 'zod';
 
 /** Every command an agent's softphone can send, with the schema its payload must meet. */
@@ -22,8 +23,14 @@ const AGENT_COMMANDS: Record<keyof AgentClientEvents, z.ZodType> = {
   'caller:history': historyPayload,
   'directory:get': emptyPayload,
   'stats:get': emptyPayload,
+  'revisit:current': emptyPayload,
+  'revisit:take': emptyPayload,
+  'revisit:call': revisitTaskPayload,
+  'revisit:skip': revisitTaskPayload,
+  'revisit:hangup': revisitTaskPayload,
+  'revisit:outcome': revisitOutcomePayload,
 };
-const READ_ONLY = new Set(['directory:get', 'stats:get']);
+const READ_ONLY = new Set(['directory:get', 'stats:get', 'revisit:current']);
 
 async function agentClient(t: { teardown(fn: () => unknown): void }, h: Harness, id: string): Promise<{ socket: Socket; m: Mirror; snapshot: AgentSnapshot }> {
   const socket = socketTo(t, h.service, '/agent', await login(h.service, id));

@@ -45,6 +45,9 @@ export const ACCESS = {
   'recordings:play': ['qa', 'supervisor', 'admin'],
   'qa:read': ['qa', 'supervisor', 'admin'],
   'qa:score': ['qa'],
+  // Revisit calls: supervisors and admins create them; the list masks citizens' numbers.
+  'revisits:read': ['supervisor', 'ops', 'admin'],
+  'revisits:write': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ACCESS;
@@ -72,6 +75,8 @@ export const ACTIONS: Record<Permission, string> = {
   'recordings:play': 'play call recordings',
   'qa:read': 'read the QA sample and scores',
   'qa:score': 'score calls on the QA scorecard',
+  'revisits:read': 'read revisit tasks and figures',
+  'revisits:write': 'create revisit tasks',
 };
 
 /** The permission that opens each Socket.IO namespace. */

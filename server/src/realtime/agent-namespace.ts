@@ -11,6 +11,8 @@ import { hangupPayload, setStatePayload, type AgentSnapshot, type AgentView, typ
 import type { Feed } from './feed.ts';
 import type { AgentNotice } from '../ops/supervision.ts';
 import { principalOf } from './handshake.ts';
+import { revisitCommands } from './revisit-commands.ts';
+import type { RevisitCard } from './revisit-events.ts';
 import { agentView, callView, hasAgentLeg } from './views.ts';
 
 export interface DeltaTarget {
@@ -69,7 +71,7 @@ export function centerFigures(view: SlaView): CenterFigures | undefined {
   };
 }
 
-export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void; notice(n: AgentNotice): void } {
+export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { sla(view: SlaView): void; notice(n: AgentNotice): void; revisit(agentId: string, card: RevisitCard | null): void } {
   const log = deps.logger.child({ component: 'realtime', namespace: '/agent' });
   const agentOf = (socket: Socket): string => principalOf(socket).agentId ?? '';
 
@@ -105,6 +107,7 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     }, log);
 
     agentCallCommands(socket, agentId, deps, log);
+    revisitCommands(socket, agentId, deps, log);
 
     void feed
       .open(socket, async (seq): Promise<AgentSnapshot> => {
@@ -126,6 +129,7 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     agent: (view) => feed.send('agent:state', { agent: view }, { keys: [view.id] }),
     // A supervisor's message: to the sockets of the agents it names.
     notice: (n) => feed.send('agent:notice', { notice: { id: n.id, from: n.from, text: n.text, at: n.at, all: n.all } }, { keys: n.to }),
+    revisit: (agentId, card) => feed.send('revisit:update', { card }, { keys: [agentId] }),
     sla: (view) => {
       const center = centerFigures(view);
       if (center) feed.send('center:update', { center });

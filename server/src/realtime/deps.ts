@@ -13,6 +13,7 @@ import type { Desk } from '../desk/desk.ts';
 import type { OpsService } from '../ops/ops-service.ts';
 import type { Handoff } from '../handoff/handoff.ts';
 import type { Partner } from '../handoff/partners.ts';
+import type { RevisitService } from '../revisit/service.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -31,5 +32,7 @@ export interface RealtimeDeps {
   readonly board?: Pick<OpsService, 'board' | 'onBoard' | 'poke'>;
   readonly now?: () => number;
   /** Partner hotlines' handoffs for the dispatcher console (its snapshot: the last 24 hours). */
+  /** Revisit preview dialing for agents; absent: the revisit commands are refused as unknown. */
+  readonly revisits?: Pick<RevisitService, 'current' | 'take' | 'call' | 'skip' | 'hangup' | 'outcome'>;
   readonly handoffs?: { readonly partners: readonly Partner[]; list(partner: string, sinceMs: number): Promise<Handoff[]> };
 }

@@ -10,6 +10,7 @@
 import type { Handoff } from '../handoff/handoff.ts';
 import { z } from 'zod';
 import type { BoardUpdate, BoardView } from './ops-events.ts';
+import type { RevisitClientEvents, RevisitUpdate } from './revisit-events.ts';
 
 export const NAMESPACES = ['/agent', '/dispatcher', '/ops'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
@@ -160,6 +161,8 @@ export interface AgentServerEvents extends CallDeltas {
   'agent:state': (d: AgentStateUpdate) => void;
   'center:update': (d: CenterUpdate) => void;
   'agent:notice': (d: AgentNoticeEvent) => void;
+  /** My revisit preview card (realtime/revisit-events.ts). */
+  'revisit:update': (d: RevisitUpdate) => void;
 }
 /** A handoff of one of the dispatcher's partners changed (state, position, warning, outcome). */
 export interface HandoffUpdate {
@@ -273,7 +276,7 @@ export interface AgentStats {
   wrapUps: Record<WrapUpCategory, number>;
 }
 
-export interface AgentClientEvents {
+export interface AgentClientEvents extends RevisitClientEvents {
   'agent:set-state': (p: SetStatePayload, ack: (a: Ack<{ agent: AgentView }>) => void) => void;
   'call:hangup': (p: HangupPayload, ack: (a: Ack) => void) => void;
   'call:hold': (p: HoldPayload, ack: (a: Ack) => void) => void;

@@ -5,6 +5,7 @@ import type { AgentRecord } from '../acd/agent-state.ts';
 import type { CallRecord } from '../calls/call-record.ts';
 import type { Handoff } from '../handoff/handoff.ts';
 import type { AgentNotice } from '../ops/supervision.ts';
+import type { RevisitCard } from '../revisit/ports.ts';
 
 export interface HubEvents {
   /** A call changed (the registry's onChanged). */
@@ -17,6 +18,8 @@ export interface HubEvents {
   handoff: [handoff: Readonly<Handoff>];
   /** A supervisor's message to one agent or all (the softphone shows it). */
   notice: [notice: Readonly<AgentNotice>];
+  /** An agent's revisit preview card changed (null: none any more). */
+  revisit: [agentId: string, card: RevisitCard | null];
 }
 
 export class RealtimeHub extends EventEmitter<HubEvents> {

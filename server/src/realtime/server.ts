@@ -116,6 +116,10 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
     if (crossInstance) io.serverSideEmit('handoff', h);
   };
   opts.hub.on('handoff', onHandoff);
+  // A revisit card goes to the agent's sockets on this instance; on another instance the softphone
+  // picks it up with revisit:current when its agent turns reserved (an agent:state delta).
+  const onRevisit = (agentId: string, card: Parameters<typeof agent.revisit>[1]): void => agent.revisit(agentId, card);
+  opts.hub.on('revisit', onRevisit);
   io.on('agent', onAgent);
   io.on('handoff', (h: Handoff) => dispatcher.handoff(h));
   // A supervisor's message reaches the agents connected to any instance.
@@ -146,6 +150,7 @@ export function createRealtime(httpServer: HttpServer, opts: RealtimeOptions): R
       opts.hub.off('agent', listeners.agent);
       opts.hub.off('handoff', onHandoff);
       opts.hub.off('notice', onNotice);
+      opts.hub.off('revisit', onRevisit);
       unsubscribeSla?.();
       unsubscribeBoard?.();
       // io.close() also closes the HTTP server; Fastify closes that itself, so only the clients go:

@@ -107,6 +107,20 @@ export interface RedisKeys {
   qaSample(day: string): string;
   /** JSON: a call's QA score (items, total, by whom, when). */
   qaScore(callId: string): string;
+  /** String: one revisit task as JSON (revisit/task.ts), with its `rev` for compare-and-set. */
+  revisitTask(id: string): string;
+  /** Sorted set of pending revisit task ids by due time (ms): the offer looks only at the head. */
+  readonly revisitDue: string;
+  /** Sorted set of every revisit task id by creation (ms), for the list. */
+  readonly revisitAll: string;
+  /** Sorted set of offered or dialling task ids by offer time (ms): offers a crashed instance left. */
+  readonly revisitOffered: string;
+  /** Marker: a task already exists for this call and reason (rules fire once). */
+  revisitSource(callId: string, reason: string): string;
+  /** Hash of revisit figures for one local day (created, attempted, reached, outcomes...). */
+  revisitDay(day: string): string;
+  /** Stream: who created, offered, dialled and closed revisit tasks. */
+  readonly revisitAudit: string;
 }
 
 export function redisKeys(prefix = 'hotline'): RedisKeys {
@@ -159,5 +173,12 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     qaDay: (day) => `${prefix}:qa:day:${day}`,
     qaSample: (day) => `${prefix}:qa:sample:${day}`,
     qaScore: (id) => `${prefix}:qa:score:${id}`,
+    revisitTask: (id) => `${prefix}:revisit:task:${id}`,
+    revisitDue: `${prefix}:revisit:due`,
+    revisitAll: `${prefix}:revisit:all`,
+    revisitOffered: `${prefix}:revisit:offered`,
+    revisitSource: (callId, reason) => `${prefix}:revisit:source:${callId}:${reason}`,
+    revisitDay: (day) => `${prefix}:revisit:day:${day}`,
+    revisitAudit: `${prefix}:revisit:audit`,
   };
 }

@@ -3,6 +3,7 @@
 // a server-side disconnect (slow client dropped, token ended) needs an explicit connect().
 import { io, type Socket } from 'socket.io-client';
 import type { AckError, AgentClientEvents, AgentNoticeEvent, AgentServerEvents } from '../../../server/src/realtime/events.ts';
+import type { RevisitCard } from '../../../server/src/realtime/revisit-events.ts';
 import { Retry } from '../state/backoff.ts';
 import type { ServerEvent } from '../state/store.ts';
 
@@ -31,6 +32,8 @@ export interface ConnectionHandlers {
   onStatus(status: ConnStatus): void;
   /** A supervisor's message (not state: shown as it comes). */
   onNotice?(n: AgentNoticeEvent['notice']): void;
+  /** My revisit card changed (pushed by the server; not part of the reducer's state). */
+  onRevisit?(card: RevisitCard | null): void;
 }
 
 export class Connection {
@@ -63,6 +66,10 @@ export class Connection {
     s.on('agent:state', (data) => this.deliver({ type: 'agent:state', data }, data.seq));
     s.on('center:update', (data) => this.deliver({ type: 'center:update', data }, data.seq));
     s.on('agent:notice', (data) => h.onNotice?.(data.notice));
+    s.on('revisit:update', (data) => {
+      this.lastSeq = data.seq;
+      h.onRevisit?.(data.card);
+    });
     s.on('disconnect', (reason) => {
       h.onEvent({ type: 'disconnected' });
       if (this.closed) return;

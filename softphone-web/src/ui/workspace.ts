@@ -15,6 +15,7 @@ import { h, setText, show } from './dom.ts';
 import { Announcer, describeError, Toast } from './notify.ts';
 import { SupervisorNotice } from './supervisor-notice.ts';
 import { KbPanel } from './kb-panel.ts';
+import { RevisitPanel } from './revisit-card.ts';
 import { ScreenPop } from './screen-pop.ts';
 import { installShortcuts, shortcutLegend, type Shortcut } from './shortcuts.ts';
 import { StateBar } from './state-bar.ts';
@@ -40,6 +41,7 @@ export class Workspace {
   private readonly transfer: TransferDialog;
   private readonly directory: DirectoryPanel;
   private readonly kb: KbPanel;
+  private readonly revisit: RevisitPanel;
   private readonly idle = h('p', { class: 'idle' });
   private readonly toast = new Toast();
   private readonly notice = new SupervisorNotice();
@@ -64,10 +66,18 @@ export class Workspace {
         // call counted while it is still on it.
         if (ev.type === 'snapshot') void this.stats.load();
         else if (before !== this.state.agent?.state) this.stats.soon();
+        // A revisit card may have been pushed by another instance: ask for mine on every (re)connect
+        // and whenever I become reserved or leave wrap-up.
+        const now = this.state.agent?.state;
+        if (ev.type === 'snapshot' || (before !== now && (now === 'reserved' || now === 'ready'))) void this.revisit.reload();
         this.render();
       },
       onStatus: (s) => this.onConn(s),
       onNotice: (n) => this.notice.show(n),
+      onRevisit: (card) => {
+        this.revisit.set(card);
+        this.refresh();
+      },
     });
     this.ctx = {
       me: session.agentId,
@@ -101,6 +111,7 @@ export class Workspace {
       this.kb.clearChoice();
     });
     this.kb = new KbPanel(() => session.token, (entry) => this.wrapUp.setKbEntry(entry));
+    this.revisit = new RevisitPanel(this.ctx);
     this.stats = new StatsPanel(this.ctx);
     this.center = new CenterStrip(config.demo);
     this.directory = new DirectoryPanel(session.token, (callId, number, back) => void this.transfer.open(callId, back, number));
@@ -126,7 +137,7 @@ export class Workspace {
       h(
         'main',
         { class: 'layout' },
-        h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.idle),
+        h('div', { class: 'work' }, this.pop.mount.anchor, this.call.mount.anchor, this.wrapUp.mount.anchor, this.revisit.mount.anchor, this.idle, this.revisit.takeMount.anchor),
         h('aside', { class: 'side' }, this.kb.el, this.stats.el, this.directory.el, shortcutLegend(shortcuts)),
       ),
       this.transfer.el,
@@ -181,7 +192,8 @@ export class Workspace {
     const wrapping = agent?.state === 'wrap-up' && agent.callId ? findCall(this.state, agent.callId) : undefined;
     this.kb.update(active?.call ?? ringing[0]?.call ?? wrapping, this.wrapUp.typed(), this.wrapUp.mount.mounted);
     if (!active && this.transfer.isOpen) this.transfer.close();
-    const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted;
+    const busy = ringing.length > 0 || active !== undefined || this.wrapUp.mount.mounted || this.revisit.active;
+    this.revisit.update(this.state.agent, busy);
     show(this.idle, !busy);
     setText(this.idle, this.state.agent?.state === 'ready' ? t('idle.ready') : t('idle.notReady'));
     const first = ringing[0];

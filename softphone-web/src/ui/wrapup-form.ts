@@ -4,6 +4,7 @@
 // from the knowledge base" carries the entry the agent chose in the KB panel (kb-panel.ts): the
 // server counts the call in the KB answer rate.
 import { WRAP_UP_CATEGORIES, wrapUpPayload, type AgentView, type WrapUpCategory } from '../../../server/src/realtime/events.ts';
+import { isRevisitCall } from '../../../server/src/realtime/revisit-events.ts';
 import { t } from '../i18n/i18n.ts';
 import { CommandFailed } from '../net/connection.ts';
 import { findCall, type SoftphoneState } from '../state/store.ts';
@@ -79,7 +80,8 @@ export class WrapUpForm {
 
   update(state: SoftphoneState): void {
     const agent: AgentView | null = state.agent;
-    const episode = agent?.state === 'wrap-up' && agent.callId ? `${agent.callId}@${agent.since}` : undefined;
+    // A revisit call's wrap-up is the revisit outcome form's (revisit-card.ts), not a work order.
+    const episode = agent?.state === 'wrap-up' && agent.callId && !isRevisitCall(agent.callId) ? `${agent.callId}@${agent.since}` : undefined;
     const wrapping = episode && !this.submitted.has(episode) ? episode : undefined;
     if (wrapping && wrapping !== this.episode) {
       this.reset(agent?.callId, wrapping);

@@ -2,7 +2,6 @@
 // come from the carrier's address (127.0.0.2) or the 110 gateway's (127.0.0.3); the gateways' far
 // ends listen on those addresses and the departments' (127.0.0.4) at the ports vars.xml names;
 // desk phones register to the internal profile with digest authentication.
-import path from 'node:path';
 import { freePort } from '../../../../scripts/lib/free-port.ts';
 import { withRedis } from '../../../../scripts/lib/test-redis.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
