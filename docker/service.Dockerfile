@@ -7,8 +7,8 @@ COPY server/package.json server/
 COPY scripts/package.json scripts/
 COPY softphone-web/package.json softphone-web/
 RUN npm ci
-# The softphone imports the realtime contract from the server.
-COPY server/src/realtime/events.ts server/src/realtime/
+# The softphone imports the realtime contract (and the types it names) from the server.
+COPY server/src ./server/src
 COPY softphone-web ./softphone-web
 RUN npm run build -w softphone-web
 

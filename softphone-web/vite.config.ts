@@ -13,13 +13,14 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     // One page per console: the softphone, the wallboard (/wallboard, /ops), the supervisor console,
-    // the knowledge-base editor (/kb).
+    // the knowledge-base editor (/kb), the partner hotlines' dispatcher console (/dispatcher).
     rollupOptions: {
       input: {
         main: path.resolve(import.meta.dirname, 'index.html'),
         wallboard: path.resolve(import.meta.dirname, 'wallboard.html'),
         supervisor: path.resolve(import.meta.dirname, 'supervisor.html'),
         kb: path.resolve(import.meta.dirname, 'kb.html'),
+        dispatcher: path.resolve(import.meta.dirname, 'dispatcher.html'),
       },
     },
   },

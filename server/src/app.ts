@@ -23,6 +23,8 @@ import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
 import opsRoutes from './routes/ops.ts';
 import kbRoutes from './routes/kb.ts';
 import type { KbService } from './kb-control.ts';
+import directoryRoutes from './routes/directory.ts';
+import type { DirectoryService } from './directory/service.ts';
 import type { OpsService } from './ops/ops-service.ts';
 import type { Auth } from './auth/auth.ts';
 import type { SlaService } from './sla/service.ts';
@@ -59,6 +61,8 @@ export interface AppDeps {
   auth: Auth;
   /** Present when partner hotlines' handoffs run: /api/handoffs. */
   handoffs?: HandoffRoutesOptions;
+  /** Present with Redis: the department directory (/api/directory). */
+  directory?: DirectoryService;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
   storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
@@ -135,6 +139,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   await fastify.register(loginRoutes, { auth: deps.auth });
   await fastify.register(softphoneRoutes, { auth: deps.auth, config });
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
+  if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd) {

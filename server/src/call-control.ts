@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { buildCdr } from './calls/cdr.ts';
+import { bridgeHooks } from './quality/bridge-hooks.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
@@ -118,7 +119,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       late.handoffs?.onCall(call);
       track('SLA', call.id, Promise.resolve(sla.observeCall(call)));
       // The instance whose CDR write wins also records the call's report facts: once per call.
-      track('CDR', call.id, cdrs.write(buildCdr(call)).then((fresh) => (fresh ? late.ops?.recordCall(call) : undefined)));
+      // ... and its transfers to partner hotlines (the `out` side of the diversion figures).
+      track('CDR', call.id, cdrs.write(buildCdr(call, config.survey.keys)).then((fresh) => (fresh ? Promise.all([late.ops?.recordCall(call), late.handoffs?.recordCallOut(call)]) : undefined)));
       track('call cleanup', call.id, Promise.all([callStore.remove(call.id), queues.removeUnlessCallback(call.id)]));
     },
   });
@@ -204,6 +206,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       else late.desk?.agentLegEnded(call, leg, ev.tsUs);
     },
     onTransferred: (agentId, callId) => late.desk?.transferred(agentId, callId),
+    bridgeHooks: (sw) => bridgeHooks({ survey: config.survey, recording: config.recording, promptsBase: config.ivr.promptsBase }, { sw, call: (id) => registry.get(id), now }),
     onCallbackRequested: (call, atUs) => track('SLA', call.id, Promise.resolve(sla.recordDecision(call, 'callback', atUs))),
     switchUp: () => synced.size > 0,
     metrics: switchMetrics,

@@ -80,6 +80,13 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_METRICS_HOST', path: ['metrics', 'host'], kind: 'string' },
   { name: 'HOTLINE_METRICS_PORT', path: ['metrics', 'port'], kind: 'int' },
   // -- end metrics --
+  // -- quality: survey, recording, QA --
+  { name: 'HOTLINE_SURVEY', path: ['survey'], kind: 'json' },
+  { name: 'HOTLINE_RECORDING_ENABLED', path: ['recording', 'enabled'], kind: 'json' },
+  { name: 'HOTLINE_RECORDING_DIR', path: ['recording', 'dir'], kind: 'string' },
+  { name: 'HOTLINE_RECORDING_RETENTION_DAYS', path: ['recording', 'retentionDays'], kind: 'int' },
+  { name: 'HOTLINE_QA', path: ['qa'], kind: 'json' },
+  // -- end quality --
   { name: 'HOTLINE_SHUTDOWN_GRACE_MS', path: ['shutdown', 'graceMs'], kind: 'int' },
 ];
 

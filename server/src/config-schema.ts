@@ -6,6 +6,7 @@
 // so a bad value stops start-up with `path: expected ..., got ...`.
 import { z } from 'zod';
 import { handoffConfigSchema } from './handoff/partners.ts';
+import { qaSchema, recordingSchema, surveySchema } from './config-quality.ts';
 
 // ---- leaf helpers: each says what it expects, in words an operator understands ----
 
@@ -289,6 +290,9 @@ export const configSchema = z.strictObject({
   desk: deskSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   ops: opsSchema.prefault({}),
+  survey: surveySchema.prefault({}),
+  recording: recordingSchema.prefault({}),
+  qa: qaSchema.prefault({}),
   shutdown: shutdownSchema.prefault({}),
 });
 
@@ -314,3 +318,6 @@ export type AuthConfig = Config['auth'];
 export type RealtimeConfig = Config['realtime'];
 export type MetricsConfig = Config['metrics'];
 export type OpsConfig = Config['ops'];
+export type SurveyConfig = Config['survey'];
+export type RecordingConfig = Config['recording'];
+export type QaConfig = Config['qa'];

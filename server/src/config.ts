@@ -108,6 +108,9 @@ function show(input: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** deploy/systemd/hotline12345.env marks every value a site must set with it: never start on one. */
+const PLACEHOLDER = /CHANGE_ME/i;
+
 /**
  * Parse the file (if any) overlaid with the environment, once. The result is deep-frozen.
  * Throws ConfigError naming each bad setting (and the variable it came from, when it came from one).
@@ -122,6 +125,7 @@ export function loadConfig({ env, file }: LoadConfigOptions): Config {
   for (const b of envBindings) {
     const v = nonEmpty(env[b.name]);
     if (v === undefined) continue;
+    if (PLACEHOLDER.test(v)) problems.push(`${b.name}: still holds the example's placeholder CHANGE_ME; set the site's value`);
     const value = fromEnvText(v, b.kind, b.name, problems);
     if (value === undefined) continue;
     setPath(raw, b.path, value);
@@ -139,6 +143,7 @@ export function loadConfig({ env, file }: LoadConfigOptions): Config {
       const firstNode = Array.isArray(fs.nodes) && isRecord(fs.nodes[0]) ? fs.nodes[0] : {};
       const node: Json = { ...firstNode };
       for (const [name, { field, kind }] of single) {
+        if (PLACEHOLDER.test(env[name]!)) problems.push(`${name}: still holds the example's placeholder CHANGE_ME; set the site's value`);
         node[field] = fromEnvText(env[name]!, kind, name, problems);
         sourceOf.set(`freeswitch.nodes.0.${field}`, name);
       }

@@ -12,6 +12,7 @@ import { callFacts } from './ops/call-facts.ts';
 import { createOpsService, type OpsService } from './ops/ops-service.ts';
 import type { SlaService } from './sla/service.ts';
 import { CENTER, queueScope } from './sla/store.ts';
+import { agentFactsScope } from './ops/reports.ts';
 import { intervalStart } from './sla/windows.ts';
 import type { Shutdown } from './shutdown.ts';
 import type { RedisKeys } from './store/keys.ts';
@@ -86,8 +87,10 @@ export function startOps(deps: OpsControlDeps): OpsControl {
     service,
     store,
     async recordCall(call) {
-      const { atUs, queue, facts } = callFacts(call);
+      const { atUs, queue, agentId, facts } = callFacts(call, deps.config.survey.keys);
       const scopes = queue === undefined ? [CENTER] : [CENTER, queueScope(queue)];
+      // Per agent too, for the survey's rates per agent (reports' agent rows).
+      if (agentId) scopes.push(agentFactsScope(agentId));
       await store.recordCall(scopes, intervalStart(Math.floor(atUs / 1000)), facts);
       if (facts.handled) talk?.observe({ queue: queue ?? 'none' }, facts.talkUs / 1e6);
     },

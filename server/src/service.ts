@@ -2,6 +2,7 @@
 // embedded launcher start the whole service in-process through createService; server.ts adds only
 // the process concerns (env, signals, exit codes). ESL, the store and realtime are added here as
 // they land; each registers its closer in the right shutdown phase.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -18,6 +19,8 @@ import { RealtimeHub } from './realtime/hub.ts';
 import { createRealtime, type Realtime } from './realtime/server.ts';
 import { registerRealtimeMetrics } from './realtime/metrics.ts';
 import { startMetricsListener } from './metrics-listener.ts';
+import { DirectoryService } from './directory/service.ts';
+import { DirectoryStore } from './store/directory-store.ts';
 import { redisKeys } from './store/keys.ts';
 import { redisLimiter } from './store/login-attempts.ts';
 import { probeRedis, storeRedis, subscriberRedis, type RedisClientSettings } from './store/redis-client.ts';
@@ -116,6 +119,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       auth,
       ...(kb ? { kb } : {}),
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
+      ...(store ? { directory: new DirectoryService({ store: new DirectoryStore(store, redisKeys(config.redis.keyPrefix)), now: Date.now, newId: randomUUID }) } : {}),
       ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),

@@ -38,7 +38,7 @@ t.test('an agent day from its trail', async (t) => {
   t.match(row, { calls: 1, talkSec: 230, wrapUpSec: 60, readySec: 1800, notReadySec: 1188, loggedInSec: 3300, ringNoAnswer: 1, notReadyByReason: { break: 900, 'ring-no-answer': 288 } });
   const csv = agentRowsCsv([row], ['break', 'ring-no-answer']);
   t.ok(csv.startsWith('\uFEFF日期 date,'), 'BOM and the Chinese heading first');
-  t.match(csv, /\r\n2026-12-07,1001,王芳,1,230,60,22,1800,1188,900,288,3300,1\r\n$/);
+  t.match(csv, /\r\n2026-12-07,1001,王芳,1,230,60,22,1800,1188,900,288,3300,1,0,0,0,\r\n$/, 'no survey answers: 0 asked, no rate');
   t.same(foldAgentPeriod(undefined, [], 0, M).stateMs, {}, 'no trail: nothing');
 });
 
@@ -52,9 +52,15 @@ t.test('a call: talk, transfers by agents, partner and 110, three-way; counted a
   const f = callFacts(call);
   t.equal(f.queue, 'general', 'the first queue it entered, as the SLA counts it');
   t.equal(f.atUs, 5_000_000);
-  t.same(f.facts, { handled: 1, talkUs: 60_000_000, transfers: 1, threeWay: 1, from110: 1, to110: 0, toPartner: 1, kbAnswered: 0 }, 'the overflow between queues is not an agent transfer');
+  t.same(f.facts, { handled: 1, talkUs: 60_000_000, transfers: 1, threeWay: 1, from110: 1, to110: 0, toPartner: 1, kbAnswered: 0, surveyed: 0, satisfied: 0, basicallySatisfied: 0, notSatisfied: 0, notRated: 0 }, 'the overflow between queues is not an agent transfer');
+  // The survey's answer counts for the call's scopes and its agent; keys as the site set them.
+  const rated = callFacts({ ...call, agentId: '1001', survey: { digit: '9' } } as CallRecord, { satisfied: '9', basicallySatisfied: '8', notSatisfied: '7' });
+  t.match(rated, { agentId: '1001', facts: { surveyed: 1, satisfied: 1, notRated: 0 } }, 'key 9 is satisfied at this site');
+  t.match(callFacts({ ...call, survey: {} } as CallRecord).facts, { surveyed: 1, notRated: 1 }, 'asked, no key: not rated');
   const row = callRow('x', 'y', 'center', { ...emptyCounters(), offered: 4, shortAbandons: 1, answered: 2, answeredWithin: 2, abandoned: 1, answerWaitUs: 10e6 }, { ...emptyFacts(), handled: 2, talkUs: 150e6 });
-  t.match(row, { counted: 3, rate15s: 0.667, answerRate: 0.667, abandonRate: 0.333, asaSec: 5, ahtSec: 75 });
+  t.match(row, { counted: 3, rate15s: 0.667, answerRate: 0.667, abandonRate: 0.333, asaSec: 5, ahtSec: 75, satisfactionRate: null });
+  const sat = callRow('x', 'y', 'center', emptyCounters(), { ...emptyFacts(), surveyed: 5, satisfied: 2, basicallySatisfied: 1, notSatisfied: 1, notRated: 1 });
+  t.match(sat, { surveyed: 5, notRated: 1, satisfactionRate: 0.75 }, 'satisfaction rate: (satisfied + basically) / rated, not-rated left out');
 });
 
 t.test('CSV cells: quoting and no formulas', async (t) => {

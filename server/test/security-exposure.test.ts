@@ -2,12 +2,10 @@
 // generated per start and FreeSWITCH's ClueCon are refused at start-up, naming the setting, as
 // soon as the HTTP or the outbound-socket listener binds an address other hosts can reach; and
 // docker/compose.yaml (which binds HTTP publicly) requires its secrets and passes the same check.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import t from 'tap';
 import { ConfigError, loadConfig, unknownEnvVars, type Env } from '../src/config.ts';
 import { isLoopback } from '../src/config-exposure.ts';
-import { REPO } from './helpers/fsim.ts';
+import { composeService, fillCompose } from './helpers/deploy-files.ts';
 import { startServer } from './helpers/server-process.ts';
 
 const problemsOf = (env: Env): string[] => {
@@ -79,15 +77,7 @@ t.test('the server process refuses to start, naming every setting, and listens o
 });
 
 t.test('docker/compose.yaml: no demo users, every secret required, and its settings pass the check', async (t) => {
-  const compose = await readFile(path.join(REPO, 'docker', 'compose.yaml'), 'utf8');
-  const block = compose.slice(compose.indexOf('  service:'));
-  const envLines = block.slice(block.indexOf('    environment:')).split('\n').slice(1);
-  const env: Record<string, string> = {};
-  for (const line of envLines) {
-    const m = /^ {6}(HOTLINE_[A-Z0-9_]+): (.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!.replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1');
-    else if (/^ {4}\S/.test(line)) break;
-  }
+  const { compose, block, env } = await composeService();
   t.ok(env.HOTLINE_AUTH_USERS_PATH, 'a users file: no demo users');
   for (const name of ['HOTLINE_FS_PASSWORD', 'HOTLINE_AUTH_JWT_SECRET', 'HOTLINE_METRICS_TOKEN'])
     t.match(env[name], /^\$\{[A-Z_]+:\?[^}]+\}$/, `${name} must be given (\${VAR:?message})`);
@@ -96,9 +86,7 @@ t.test('docker/compose.yaml: no demo users, every secret required, and its setti
   t.notMatch(settings, /demo12345|ClueCon/i, 'no demo credential in any setting');
   t.same(unknownEnvVars(env), [], 'every variable is one the service knows');
   // Fill the required values the way an operator would, then load the service's config from it.
-  const filled = Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{([A-Z_]+)(:\?[^}]*)?\}/g, (_m, name: string) => (name === 'PUBLIC_HOST' ? 'pbx.example' : `${name.toLowerCase()}-0123456789-0123456789-0123456789`))]),
-  );
+  const filled = fillCompose(env);
   t.equal(filled.HOTLINE_HTTP_HOST, '0.0.0.0', 'the API is public in compose');
   t.same(problemsOf(filled), [], 'and passes the exposure check');
   t.equal(filled.HOTLINE_METRICS_HOST, '127.0.0.1', 'metrics on loopback');

@@ -48,6 +48,7 @@ export function createRouter(deps: AcdDeps, p: RouterParts): Router {
     ...(settings.phoneFailureLimit ? { phoneFailureLimit: settings.phoneFailureLimit } : {}),
     retryDelayMs: (n) => backoffDelay(n - 1, { initialMs: 500, maxMs: 30_000, jitter: 0.2 }),
     ...(deps.metrics ? { observer: deps.metrics } : {}),
+    ...(deps.bridgeHooks ? { bridgeHooks: deps.bridgeHooks(p.sw) } : {}),
     callback: {
       citizenDialstring: (number) => dialString(settings.citizenDialTemplate, phoneNumber(number, 'callback number')),
       callerIdNumber: settings.callbackCallerId,

@@ -1,6 +1,7 @@
 // What the ACD wiring takes (settings and the service's parts) and what it gives back.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { AcdSwitch } from './switch-dispatch.ts';
 import type { AgentRecord } from '../acd/agent-state.ts';
 import type { QueueConfig } from '../acd/queue-config.ts';
 import type { Router } from '../acd/router.ts';
@@ -51,6 +52,8 @@ export interface AcdDeps {
   readonly onAgentLeg?: (call: Readonly<CallRecord>, leg: Readonly<LegRecord>, ev: SwitchEvent) => void;
   /** An agent transferred a call away. */
   readonly onTransferred?: (agentId: string, callId: string) => void;
+  /** Survey and recording around each bridge to an agent (quality/bridge-hooks.ts), given the ACD's switch. */
+  readonly bridgeHooks?: (sw: AcdSwitch) => { before(callId: string): Promise<void>; after(callId: string): Promise<void> };
   /** False while no switch connection is up and resynced: the router offers nothing. */
   readonly switchUp?: () => boolean;
   readonly metrics?: SwitchMetrics;

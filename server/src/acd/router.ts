@@ -45,6 +45,11 @@ export interface RouterDeps {
   readonly retryDelayMs?: (failures: number) => number;
   /** Failed offers and phones taken out of rotation (metrics). */
   readonly observer?: RouterObserver;
+  /**
+   * Around the bridge of a caller to its agent (the survey is armed before, the recording starts
+   * after). A failure there is logged: the caller is connected all the same.
+   */
+  readonly bridgeHooks?: { before(callId: string): Promise<void>; after(callId: string): Promise<void> };
 }
 
 export interface RouterObserver {
@@ -251,7 +256,9 @@ export class Router {
         await this.deps.agents.cancelReservation(agentId, callId);
         return;
       }
+      await this.deps.bridgeHooks?.before(callId).catch((err: unknown) => log.warn({ err }, 'survey not armed'));
       await this.bridge(callId, offer.agentLeg);
+      await this.deps.bridgeHooks?.after(callId).catch((err: unknown) => log.warn({ err }, 'recording not started'));
       await this.deps.agents.connect(agentId, callId);
       await this.deps.waiting.remove(callId);
       this.stats.connected++;

@@ -32,6 +32,9 @@ export const ACCESS = {
   // Reports (CSV) and the staffing forecast: figures only, no caller data.
   'reports:read': ['supervisor', 'ops', 'admin'],
   'forecast:read': ['supervisor', 'ops', 'admin'],
+  // The department directory: agents search it to transfer callers; admins keep it.
+  'directory:read': ['agent', 'supervisor', 'admin'],
+  'directory:manage': ['admin'],
   // Listen, whisper, barge, move waiting callers, message agents: scoped to the supervisor's groups.
   'supervise': ['supervisor'],
   // Knowledge base: agents and above search and read what is published; editors (and the admin) write.
@@ -56,6 +59,8 @@ export const ACTIONS: Record<Permission, string> = {
   'handoffs:write': 'announce or take back partner handoffs',
   'reports:read': 'download reports',
   'forecast:read': 'read the staffing forecast',
+  'directory:read': 'search the department directory',
+  'directory:manage': 'create, change or delete directory entries',
   'supervise': 'supervise calls and agents',
   'kb:read': 'search the knowledge base',
   'kb:write': 'edit the knowledge base',

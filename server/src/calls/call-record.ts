@@ -97,6 +97,8 @@ export interface CallRecord {
   case110?: Record<string, string>;
   handoff?: { direction: 'to110' | 'from110'; atUs: number; caseId?: string };
   recording?: { path: string; startedUs: number; stoppedUs?: number };
+  /** The caller reached the satisfaction survey (its agent hung up first); the key, if pressed. */
+  survey?: { digit?: string };
   held: boolean;
   /** Set when the dialplan's fallback served the call (learnt from the caller leg's hang-up). */
   fallback?: FallbackRecord;

@@ -1,6 +1,7 @@
 // The call detail record written when a call completes: flat, JSON-friendly, times in ISO-8601 and
 // durations in seconds with millisecond precision, all computed from switch timestamps.
 import type { CallRecord } from './call-record.ts';
+import { surveyRating, type SurveyKeys, type SurveyRating } from './survey.ts';
 
 export interface Cdr {
   readonly callId: string;
@@ -36,6 +37,8 @@ export interface Cdr {
   /** The dialplan served the call itself (service unreachable or its socket closed mid-call). */
   readonly fallback: CallRecord['fallback'] | null;
   readonly recordingPath: string | null;
+  /** The satisfaction survey: null when the caller was not asked (it hung up first). */
+  readonly survey: { readonly rating: SurveyRating; readonly digit: string | null } | null;
   readonly hangupCause: string | null;
   readonly legs: readonly { uuid: string; role: string; agentId?: string; target?: string; answered: boolean; cause?: string }[];
 }
@@ -52,8 +55,9 @@ function outcomeOf(call: Readonly<CallRecord>): Cdr['outcome'] {
   return call.queuedUs !== undefined ? 'abandoned' : call.answeredUs !== undefined ? 'ivr-only' : 'failed';
 }
 
-export function buildCdr(call: Readonly<CallRecord>): Cdr {
+export function buildCdr(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): Cdr {
   const outcome = outcomeOf(call);
+  const rating = surveyRating(call.survey, surveyKeys);
   return {
     callId: call.id,
     node: call.node,
@@ -78,6 +82,7 @@ export function buildCdr(call: Readonly<CallRecord>): Cdr {
     case110: call.case110 ?? null,
     fallback: call.fallback ?? null,
     recordingPath: call.recording?.path ?? null,
+    survey: rating === null ? null : { rating, digit: call.survey?.digit ?? null },
     hangupCause: call.hangupCause ?? null,
     legs: call.legs.map((l) => ({
       uuid: l.uuid,

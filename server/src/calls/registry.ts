@@ -317,6 +317,7 @@ export class CallRegistry {
    */
   private applyDialplanFacts(call: CallRecord, caller: LegRecord, f: DialplanFacts, endUs: number): void {
     if (call.line === UNKNOWN_LINE && f.line) call.line = f.line;
+    if (f.survey && !call.survey) call.survey = { ...f.survey };
     if (f.answeredUs !== undefined) {
       caller.answeredUs = minTs(caller.answeredUs, f.answeredUs);
       call.answeredUs = minTs(call.answeredUs, f.answeredUs);

@@ -36,6 +36,8 @@ export interface DialplanFacts {
   readonly bridgedTo?: string;
   /** originate_disposition of the last bridge attempt (SUCCESS, NO_ANSWER, ...). */
   readonly disposition?: string;
+  /** The caller reached the survey (hotline_survey=offered) and the key it pressed, if any. */
+  readonly survey?: { readonly digit?: string };
 }
 
 export interface ChannelCreate extends SwitchEventBase {

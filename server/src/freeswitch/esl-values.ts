@@ -77,10 +77,13 @@ export function mediaPath(v: unknown): string {
   return path(v, 'media path');
 }
 
-/** A variable value: a token (or empty), never a parser's special character. */
+/**
+ * A variable value: a token (or empty), never a parser's special character. `/` is allowed (a
+ * prompt file the survey extension plays): neither uuid_setvar nor `{a=b}` reads anything in it.
+ */
 export function varValue(v: unknown, varName = 'variable'): string {
   if (v === '') return '';
-  return match(TOKEN, v, `value for ${varName}`);
+  return match(PATH, v, `value for ${varName}`);
 }
 
 /**

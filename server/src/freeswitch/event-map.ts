@@ -57,6 +57,7 @@ const usOf = (v: string | undefined): number | undefined => (v !== undefined && 
 function dialplanFacts(get: HeaderLookup): DialplanFacts | undefined {
   if (get('Call-Direction') !== 'inbound') return undefined;
   const uuid = get('variable_last_bridge_to');
+  const digit = get('variable_hotline_survey_digit');
   const facts: DialplanFacts = {
     ...(get('variable_hotline_line') ? { line: get('variable_hotline_line') } : {}),
     ...(get('variable_hotline_fallback') ? { fallback: get('variable_hotline_fallback') } : {}),
@@ -65,6 +66,8 @@ function dialplanFacts(get: HeaderLookup): DialplanFacts | undefined {
     ...(usOf(get('variable_bridge_uepoch')) ? { bridgedUs: usOf(get('variable_bridge_uepoch')) } : {}),
     ...(uuid && /^[0-9a-f-]{36}$/i.test(uuid) ? { bridgedTo: uuid } : {}),
     ...(get('variable_originate_disposition') ? { disposition: get('variable_originate_disposition') } : {}),
+    // One key; anything else (a forged or garbled value) is kept as no answer.
+    ...(get('variable_hotline_survey') === 'offered' ? { survey: digit && /^[0-9]$/.test(digit) ? { digit } : {} } : {}),
   };
   return Object.keys(facts).length ? facts : undefined;
 }

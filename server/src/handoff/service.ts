@@ -8,6 +8,7 @@ import type { CallRecord } from '../calls/call-record.ts';
 import { advances, isOpen, phaseOf, type AnnounceInput, type Handoff, type HandoffOutcome } from './handoff.ts';
 import type { Partner } from './partners.ts';
 import type { HandoffStore } from '../store/handoff-store.ts';
+import { outTransfers } from './diversion.ts';
 
 export class HandoffError extends Error {
   constructor(
@@ -19,7 +20,7 @@ export class HandoffError extends Error {
   }
 }
 
-export type HandoffStorePort = Pick<HandoffStore, 'get' | 'write' | 'reserveCase' | 'byCase' | 'expectCaller' | 'takeCaller' | 'linkCall' | 'byCall' | 'list' | 'open' | 'figures'>;
+export type HandoffStorePort = Pick<HandoffStore, 'get' | 'write' | 'reserveCase' | 'byCase' | 'expectCaller' | 'takeCaller' | 'linkCall' | 'byCall' | 'list' | 'open' | 'figures' | 'count'>;
 
 export interface HandoffSettings {
   /** How long an announced caller number matches an incoming call without a case id. */
@@ -55,8 +56,11 @@ export interface IncomingCall {
   readonly queue: string;
 }
 
-/** Figures fields: `<direction>:<metric>`; mean answer time = answerMsSum / accepted. */
-export const FIGURE_METRICS = ['announced', 'transferred', 'accepted', 'returned', 'threeWay', 'answerMsSum'] as const;
+/**
+ * Figures fields: `<direction>:<metric>`. Mean answer time = answerMsSum / answerTimed (the accepted
+ * calls whose answer time is known: every `in` call; an `out` one when its record has the partner's leg).
+ */
+export const FIGURE_METRICS = ['announced', 'transferred', 'accepted', 'returned', 'threeWay', 'answerMsSum', 'answerTimed'] as const;
 export type FigureMetric = (typeof FIGURE_METRICS)[number];
 
 export class HandoffService {
@@ -219,13 +223,39 @@ export class HandoffService {
     return this.deps.store.list(partner, sinceMs);
   }
 
+  /**
+   * A three-way call with a partner hotline: the xfer side calls this once per conference that the
+   * partner joined (direction `out`: 12345's agent brought the partner in; `in`: a partner's call
+   * became a three-way call). `day` is the local day of the conference's start (deps.dayOf).
+   */
+  async recordThreeWay(partner: string, day: string, direction: 'in' | 'out' = 'out'): Promise<void> {
+    if (!this.partner(partner)) throw new HandoffError('not-found', `no partner hotline ${partner}`);
+    await this.deps.store.count(partner, day, { [`${direction}:threeWay`]: 1 });
+  }
+
+  /** The local day a time falls on (for recordThreeWay's callers). */
+  dayOf(ms: number): string {
+    return this.deps.dayOf(ms);
+  }
+
+  /**
+   * A completed call's transfers to partner hotlines (its CDR's transfer records): the `out` side
+   * of the figures. Call once per call (the instance whose CDR write won does).
+   */
+  async recordCallOut(call: Readonly<CallRecord>): Promise<void> {
+    for (const o of outTransfers(this.deps.partners, call)) {
+      await this.deps.store.count(o.partner, this.deps.dayOf(o.atMs), o.figures);
+      this.log.info({ callId: call.id, partner: o.partner, accepted: o.figures['out:accepted'] === 1 }, 'call transferred to a partner hotline');
+    }
+  }
+
   /** One partner's figures for one day, per direction. */
   async figures(partner: string, day: string): Promise<DayFigures> {
     const raw = await this.deps.store.figures(partner, day);
     const dir = (d: 'in' | 'out'): DirectionFigures => {
       const get = (m: FigureMetric): number => raw[`${d}:${m}`] ?? 0;
-      const accepted = get('accepted');
-      return { announced: get('announced'), transferred: get('transferred'), accepted, returned: get('returned'), threeWay: get('threeWay'), meanAnswerSec: accepted ? Math.round(get('answerMsSum') / accepted) / 1000 : null };
+      const timed = get('answerTimed');
+      return { announced: get('announced'), transferred: get('transferred'), accepted: get('accepted'), returned: get('returned'), threeWay: get('threeWay'), meanAnswerSec: timed ? Math.round(get('answerMsSum') / timed) / 1000 : null };
     };
     return { partner, day, in: dir('in'), out: dir('out') };
   }
@@ -241,6 +271,7 @@ export class HandoffService {
         Object.assign(x, { answeredBy: phase.agentId, answeredMs: phase.atMs });
         figures[`${x.direction}:accepted`] = 1;
         figures[`${x.direction}:answerMsSum`] = Math.max(0, (phase.atMs ?? 0) - (x.queuedMs ?? phase.atMs ?? 0));
+        figures[`${x.direction}:answerTimed`] = 1;
       }
       if (phase.state === 'ended') x.endedMs = phase.atMs ?? this.deps.now();
       x.state = phase.state;

@@ -5,14 +5,15 @@
 // to 110) counts by its creation time, center-wide only.
 import type { CallRecord } from '../calls/call-record.ts';
 import { queueOfCall } from '../sla/outcome.ts';
+import { surveyRating, type SurveyKeys } from '../calls/survey.ts';
 
 // kbAnswered is not from the CDR: an agent's wrap-up marks the call answered from the knowledge
 // base (ops-control.ts recordKbAnswer), counted once per call in the interval of its t0.
-export const CALL_FACT_FIELDS = ['handled', 'talkUs', 'transfers', 'threeWay', 'from110', 'to110', 'toPartner', 'kbAnswered'] as const;
+export const CALL_FACT_FIELDS = ['handled', 'talkUs', 'transfers', 'threeWay', 'from110', 'to110', 'toPartner', 'kbAnswered', 'surveyed', 'satisfied', 'basicallySatisfied', 'notSatisfied', 'notRated'] as const;
 export type CallFactField = (typeof CALL_FACT_FIELDS)[number];
 export type CallFacts = Record<CallFactField, number>;
 
-export const emptyFacts = (): CallFacts => ({ handled: 0, talkUs: 0, transfers: 0, threeWay: 0, from110: 0, to110: 0, toPartner: 0, kbAnswered: 0 });
+export const emptyFacts = (): CallFacts => ({ handled: 0, talkUs: 0, transfers: 0, threeWay: 0, from110: 0, to110: 0, toPartner: 0, kbAnswered: 0, surveyed: 0, satisfied: 0, basicallySatisfied: 0, notSatisfied: 0, notRated: 0 });
 
 export function addFacts(into: CallFacts, add: Partial<CallFacts>): CallFacts {
   for (const f of CALL_FACT_FIELDS) into[f] += add[f] ?? 0;
@@ -24,10 +25,14 @@ export interface CallFactsOf {
   readonly atUs: number;
   /** The queue scope it also counts in (the first queue it entered); undefined: center only. */
   readonly queue: string | undefined;
+  /** The agent who talked to the caller last (the survey's answer is about this agent). */
+  readonly agentId: string | undefined;
   readonly facts: CallFacts;
 }
 
-export function callFacts(call: Readonly<CallRecord>): CallFactsOf {
+const RATING_FIELD = { satisfied: 'satisfied', 'basically-satisfied': 'basicallySatisfied', 'not-satisfied': 'notSatisfied', 'not-rated': 'notRated' } as const;
+
+export function callFacts(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): CallFactsOf {
   const agents = new Set(call.legs.filter((l) => l.role === 'agent' && l.agentId).map((l) => l.agentId!));
   const facts = emptyFacts();
   if (call.connectedUs !== undefined) {
@@ -42,5 +47,10 @@ export function callFacts(call: Readonly<CallRecord>): CallFactsOf {
   }
   if (call.conference) facts.threeWay = 1;
   if (call.line === 'from110' || call.flags.includes('from110')) facts.from110 = 1;
-  return { atUs: call.queuedUs ?? call.createdUs, queue: call.queuedUs === undefined ? undefined : queueOfCall(call), facts };
+  const rating = surveyRating(call.survey, surveyKeys);
+  if (rating) {
+    facts.surveyed = 1;
+    facts[RATING_FIELD[rating]] = 1;
+  }
+  return { atUs: call.queuedUs ?? call.createdUs, queue: call.queuedUs === undefined ? undefined : queueOfCall(call), agentId: call.agentId, facts };
 }

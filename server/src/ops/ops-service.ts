@@ -10,7 +10,7 @@ import { DAY_MS, INTERVAL_MS, dayIntervalStarts, dayStart, localDate } from '../
 import { addDays, beijingMidnight, INTERVALS_PER_DAY } from '../forecast/forecast.ts';
 import { foldAgentPeriod, type Transition } from './agent-time.ts';
 import type { CallFacts } from './call-facts.ts';
-import { agentRow, callRow, sumIntervals, type AgentRow, type CallRow } from './reports.ts';
+import { agentFactsScope, agentRow, satisfactionRate, callRow, sumIntervals, type AgentRow, type CallRow } from './reports.ts';
 import { measure, staffingForecast, type StaffingForecast, type StaffingReads, type StaffingSettings } from './staffing.ts';
 
 export interface OpsDeps {
@@ -134,6 +134,7 @@ export function createOpsService(deps: OpsDeps): OpsService {
       series: starts.map((start, i) => seriesPoint(start, counters[i]!)),
       transfers: { from110: today.from110, to110: today.to110, toPartner: today.toPartner },
       kb: { answered, kbAnswered: today.kbAnswered, rate: answered > 0 ? Math.round(Math.min(1, today.kbAnswered / answered) * 1000) / 1000 : null },
+      satisfaction: { surveyed: today.surveyed, notSatisfied: today.notSatisfied, notRated: today.notRated, rate: satisfactionRate(today) },
       alerts: snaps.filter((x) => x.alert.firing).map((x) => ({ scope: x.scope, since: x.alert.since })),
       forecast: boardForecast,
     };
@@ -189,7 +190,9 @@ export function createOpsService(deps: OpsDeps): OpsService {
       const rows: AgentRow[] = [];
       for (const a of await deps.agents.list()) {
         const f = await agentPeriod(a.id, from, to);
-        if (f.loggedInMs > 0 || f.calls > 0) rows.push(agentRow(date, a.id, a.name, f));
+        const starts = Array.from({ length: INTERVALS_PER_DAY }, (_, i) => from + i * INTERVAL_MS);
+        const survey = sumIntervals([], await deps.facts.intervals(agentFactsScope(a.id), starts)).facts;
+        if (f.loggedInMs > 0 || f.calls > 0 || survey.surveyed > 0) rows.push(agentRow(date, a.id, a.name, f, survey));
       }
       return rows;
     },

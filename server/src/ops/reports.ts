@@ -35,6 +35,22 @@ export interface CallRow {
   readonly kbAnswered: number;
   /** kbAnswered / answered (the knowledge base's answer rate). */
   readonly kbAnswerRate: number | null;
+  /** Satisfaction survey (好差评): callers asked, their answers, and (satisfied + basically) / rated. */
+  readonly surveyed: number;
+  readonly satisfied: number;
+  readonly basicallySatisfied: number;
+  readonly notSatisfied: number;
+  readonly notRated: number;
+  readonly satisfactionRate: number | null;
+}
+
+/** The call-facts scope of one agent (its survey answers per interval). */
+export const agentFactsScope = (agentId: string): string => `agent:${agentId}`;
+
+/** (satisfied + basically satisfied) / rated; null with nothing rated. */
+export function satisfactionRate(f: Pick<CallFacts, 'satisfied' | 'basicallySatisfied' | 'notSatisfied'>): number | null {
+  const rated = f.satisfied + f.basicallySatisfied + f.notSatisfied;
+  return rated > 0 ? Math.round(((f.satisfied + f.basicallySatisfied) / rated) * 1000) / 1000 : null;
 }
 
 const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -65,6 +81,12 @@ export function callRow(period: string, startIso: string, scope: string, c: Coun
     toPartner: f.toPartner,
     kbAnswered: f.kbAnswered,
     kbAnswerRate: m.answered > 0 ? round3(Math.min(1, f.kbAnswered / m.answered)) : null,
+    surveyed: f.surveyed,
+    satisfied: f.satisfied,
+    basicallySatisfied: f.basicallySatisfied,
+    notSatisfied: f.notSatisfied,
+    notRated: f.notRated,
+    satisfactionRate: satisfactionRate(f),
   };
 }
 
@@ -87,11 +109,16 @@ export interface AgentRow {
   readonly notReadyByReason: Record<string, number>;
   readonly loggedInSec: number;
   readonly ringNoAnswer: number;
+  /** The survey's answers about this agent's calls that day. */
+  readonly surveyed: number;
+  readonly notSatisfied: number;
+  readonly notRated: number;
+  readonly satisfactionRate: number | null;
 }
 
 const sec = (ms: number | undefined): number => Math.round((ms ?? 0) / 100) / 10;
 
-export function agentRow(date: string, agentId: string, name: string, f: AgentPeriodFigures): AgentRow {
+export function agentRow(date: string, agentId: string, name: string, f: AgentPeriodFigures, survey: CallFacts = emptyFacts()): AgentRow {
   const notReadyByReason: Record<string, number> = {};
   let notReady = 0;
   for (const [field, ms] of Object.entries(f.stateMs)) {
@@ -112,6 +139,10 @@ export function agentRow(date: string, agentId: string, name: string, f: AgentPe
     notReadyByReason,
     loggedInSec: sec(f.loggedInMs),
     ringNoAnswer: f.ringNoAnswer,
+    surveyed: survey.surveyed,
+    notSatisfied: survey.notSatisfied,
+    notRated: survey.notRated,
+    satisfactionRate: satisfactionRate(survey),
   };
 }
 
@@ -155,6 +186,12 @@ export const CALL_COLUMNS: readonly [keyof CallRow, string][] = [
   ['toPartner', '转部门 toPartner'],
   ['kbAnswered', '知识库解答 kbAnswered'],
   ['kbAnswerRate', '知识库解答率 kbAnswerRate'],
+  ['surveyed', '参评 surveyed'],
+  ['satisfied', '满意 satisfied'],
+  ['basicallySatisfied', '基本满意 basicallySatisfied'],
+  ['notSatisfied', '不满意 notSatisfied'],
+  ['notRated', '未评价 notRated'],
+  ['satisfactionRate', '满意率 satisfactionRate'],
 ];
 
 export function callRowsCsv(rows: readonly CallRow[]): string {
@@ -165,9 +202,9 @@ export function callRowsCsv(rows: readonly CallRow[]): string {
 }
 
 export function agentRowsCsv(rows: readonly AgentRow[], reasons: readonly string[]): string {
-  const header = ['日期 date', '坐席 agentId', '姓名 name', '接听 calls', '通话秒 talkSec', '整理秒 wrapUpSec', '振铃秒 reservedSec', '就绪秒 readySec', '未就绪秒 notReadySec', ...reasons.map((r) => `未就绪:${r} notReady:${r}`), '登录秒 loggedInSec', '未接 ringNoAnswer'];
+  const header = ['日期 date', '坐席 agentId', '姓名 name', '接听 calls', '通话秒 talkSec', '整理秒 wrapUpSec', '振铃秒 reservedSec', '就绪秒 readySec', '未就绪秒 notReadySec', ...reasons.map((r) => `未就绪:${r} notReady:${r}`), '登录秒 loggedInSec', '未接 ringNoAnswer', '参评 surveyed', '不满意 notSatisfied', '未评价 notRated', '满意率 satisfactionRate'];
   return toCsv(
     header,
-    rows.map((r) => [r.date, r.agentId, r.name, r.calls, r.talkSec, r.wrapUpSec, r.reservedSec, r.readySec, r.notReadySec, ...reasons.map((x) => r.notReadyByReason[x] ?? 0), r.loggedInSec, r.ringNoAnswer]),
+    rows.map((r) => [r.date, r.agentId, r.name, r.calls, r.talkSec, r.wrapUpSec, r.reservedSec, r.readySec, r.notReadySec, ...reasons.map((x) => r.notReadyByReason[x] ?? 0), r.loggedInSec, r.ringNoAnswer, r.surveyed, r.notSatisfied, r.notRated, r.satisfactionRate]),
   );
 }

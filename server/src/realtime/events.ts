@@ -155,8 +155,14 @@ export interface AgentServerEvents extends CallDeltas {
   'agent:state': (d: AgentStateUpdate) => void;
   'center:update': (d: CenterUpdate) => void;
 }
+/** A handoff of one of the dispatcher's partners changed (state, position, warning, outcome). */
+export interface HandoffUpdate {
+  seq: number;
+  handoff: Handoff;
+}
 export interface DispatcherServerEvents extends CallDeltas {
   snapshot: (s: DispatcherSnapshot) => void;
+  'handoff:update': (d: HandoffUpdate) => void;
 }
 export interface OpsServerEvents extends CallDeltas {
   snapshot: (s: OpsSnapshot) => void;

@@ -41,6 +41,8 @@ export interface BoardView {
   transfers: { from110: number; to110: number; toPartner: number };
   /** Today (center): answered calls, those marked answered from the knowledge base, and the rate. */
   kb: { answered: number; kbAnswered: number; rate: number | null };
+  /** Today (center): the satisfaction survey, callers asked and (satisfied + basically) / rated. */
+  satisfaction: { surveyed: number; notSatisfied: number; notRated: number; rate: number | null };
   /** Scopes whose rolling 24 h alert is firing. */
   alerts: { scope: string; since: string | null }[];
   /** Today's staffing forecast (center). */

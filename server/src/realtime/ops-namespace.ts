@@ -3,10 +3,10 @@ import type { Namespace } from 'socket.io';
 import { CENTER } from '../sla/store.ts';
 import type { DeltaTarget } from './agent-namespace.ts';
 import type { RealtimeDeps } from './deps.ts';
-import type { DispatcherSnapshot, OpsSnapshot, QueueView, SlaView } from './events.ts';
+import type { CallView, DispatcherSnapshot, OpsSnapshot, QueueView, SlaView } from './events.ts';
 import type { BoardView } from './ops-events.ts';
 import type { Feed } from './feed.ts';
-import { agentView, callView, isDispatcherCall } from './views.ts';
+import { agentView, callView } from './views.ts';
 import type { Handoff } from '../handoff/handoff.ts';
 import { partnersFor } from '../handoff/partners.ts';
 import { principalOf } from './handshake.ts';
@@ -48,7 +48,10 @@ export function opsNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): De
 }
 
 export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): DeltaTarget & { handoff(h: Handoff): void } {
-  const partnerIds = (socket: Parameters<typeof principalOf>[0]): string[] => partnersFor(deps.handoffs?.partners ?? [], principalOf(socket)).map((p) => p.id);
+  const partnersOf = (socket: Parameters<typeof principalOf>[0]) => partnersFor(deps.handoffs?.partners ?? [], principalOf(socket));
+  const partnerIds = (socket: Parameters<typeof principalOf>[0]): string[] => partnersOf(socket).map((p) => p.id);
+  // A dispatcher sees the calls on its own partners' lines only (a 119 dispatcher none of 110's).
+  const mayFollow = (socket: Parameters<typeof principalOf>[0], view: CallView): boolean => partnersOf(socket).some((p) => p.line === view.line);
   const handoffsOf = async (ids: readonly string[]): Promise<Handoff[]> => {
     const since = (deps.now ?? Date.now)() - 86_400_000;
     const lists = await Promise.all(ids.map((id) => deps.handoffs?.list(id, since) ?? []));
@@ -57,15 +60,15 @@ export function dispatcherNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDe
   const log = deps.logger.child({ component: 'realtime', namespace: '/dispatcher' });
   nsp.on('connection', (socket) => {
     void feed
-      .open(socket, async (seq): Promise<DispatcherSnapshot> => ({ seq, calls: deps.registry.live().map(callView).filter(isDispatcherCall), handoffs: await handoffsOf(partnerIds(socket)) }))
+      .open(socket, async (seq): Promise<DispatcherSnapshot> => ({ seq, calls: deps.registry.live().map(callView).filter((c) => mayFollow(socket, c)), handoffs: await handoffsOf(partnerIds(socket)) }))
       .catch((err: unknown) => {
         log.error({ err }, 'dispatcher snapshot failed');
         socket.disconnect(true);
       });
   });
   return {
-    call: (view) => isDispatcherCall(view) && feed.send('call:update', { call: view }),
-    callRemoved: (view) => isDispatcherCall(view) && feed.send('call:removed', { callId: view.id }),
+    call: (view) => feed.send('call:update', { call: view }, (s) => mayFollow(s, view)),
+    callRemoved: (view) => feed.send('call:removed', { callId: view.id }, (s) => mayFollow(s, view)),
     // Only to the dispatchers of the handoff's partner (and supervisors).
     handoff: (h) => feed.send('handoff:update', { handoff: h }, (s) => partnerIds(s).includes(h.partner)),
   };

@@ -56,6 +56,3 @@ export function agentView(a: Readonly<AgentRecord>): AgentView {
 
 /** An agent sees a call once one of the call's legs rang its phone, and from then on. */
 export const hasAgentLeg = (c: CallView, agentId: string): boolean => c.legs.some((l) => l.role === 'agent' && l.agentId === agentId);
-
-/** The 110 dispatchers' console follows calls 110 transferred to 12345. */
-export const isDispatcherCall = (c: CallView): boolean => c.line === 'from110';

@@ -8,6 +8,7 @@ import { announceSchema } from '../handoff/handoff.ts';
 import { partnersFor, type Partner } from '../handoff/partners.ts';
 import { HandoffError, type DayFigures, type HandoffService } from '../handoff/service.ts';
 import type { ZodTypeProvider } from '../plugins/app/zod.ts';
+import { calendarDateSchema } from '../validation.ts';
 
 export interface HandoffRoutesOptions {
   handoffs: HandoffService;
@@ -22,7 +23,7 @@ const fail = (err: HandoffError) => Object.assign(new Error(err.message), { stat
 const handoffView = z.looseObject({ id: z.string(), partner: z.string(), state: z.string(), caseId: z.string() });
 const idParams = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'expected a handoff id' }) });
 const partnerId = z.string().regex(/^[0-9]{3,6}$/, { error: 'expected a partner id' });
-const dayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a day YYYY-MM-DD' });
+const dayParam = calendarDateSchema;
 
 /** CSV with a BOM, so spreadsheet programs read the UTF-8 as such. */
 export function figuresCsv(rows: readonly DayFigures[]): string {

@@ -1,5 +1,5 @@
 // Ops REST: reports (CSV, UTF-8 with BOM, or JSON), the staffing forecast, the wallboard's figures,
-// and the wallboard and supervisor pages of the built softphone-web (the pages hold no data: they
+// and the wallboard, supervisor and dispatcher pages of the built softphone-web (the pages hold no data: they
 // log in and open /ops like any client).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -107,6 +107,7 @@ const opsRoutes: FastifyPluginAsync<OpsRoutesOptions> = async (fastify, { ops, s
   };
   for (const url of ['/wallboard', '/ops']) app.get(url, { config: { access: 'public' }, schema: { hide: true } }, page('wallboard.html'));
   app.get('/supervisor', { config: { access: 'public' }, schema: { hide: true } }, page('supervisor.html'));
+  app.get('/dispatcher', { config: { access: 'public' }, schema: { hide: true } }, page('dispatcher.html'));
 };
 
 export default opsRoutes;

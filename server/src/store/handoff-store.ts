@@ -97,6 +97,14 @@ export class HandoffStore {
     return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
   }
 
+  /** Count figures for a partner's day without a handoff record (transfers out, three-way calls). */
+  async count(partner: string, day: string, figures: Record<string, number>): Promise<void> {
+    const key = this.keys.handoffFigures(partner, day);
+    const m = this.redis.multi();
+    for (const [field, n] of Object.entries(figures)) m.hincrby(key, field, n);
+    await m.expire(key, 400 * 86_400).exec();
+  }
+
   private async many(ids: readonly string[]): Promise<Handoff[]> {
     if (!ids.length) return [];
     const m = this.redis.multi();

@@ -74,6 +74,8 @@ export interface RedisKeys {
   readonly handoffOpen: string;
   /** Hash of a partner's diversion figures for one local day: field `<direction>:<metric>`. */
   handoffFigures(partner: string, day: string): string;
+  /** Hash: the department directory, entry id -> JSON (directory/). */
+  readonly directory: string;
   /**
    * Hash: report figures of one 15-minute interval for a scope beside the SLA counters (talk time,
    * transfers, three-way calls), from each call's CDR, by the call's t0 like the SLA interval.
@@ -130,6 +132,7 @@ export function redisKeys(prefix = 'hotline'): RedisKeys {
     handoffList: (partner) => `${prefix}:handoffs:${partner}`,
     handoffOpen: `${prefix}:handoffs:open`,
     handoffFigures: (partner, day) => `${prefix}:handoff:fig:${partner}:${day}`,
+    directory: `${prefix}:directory`,
     opsInterval: (scope, start) => `${prefix}:ops:${scope}:i:${start}`,
     opsAudit: `${prefix}:ops:audit`,
     kbEntries: `${prefix}:kb:entries`,

@@ -12,7 +12,7 @@ export type LoginError = 'unauthorized' | 'rate-limited' | 'not-agent' | 'networ
 export type LoginResult = { ok: true; session: Session } | { ok: false; error: LoginError; console?: string };
 
 /** Where a non-agent account's console lives; the sign-in form sends such a login there. */
-export const CONSOLE_PAGES: Readonly<Record<string, string>> = { ops: '/wallboard', supervisor: '/supervisor', editor: '/kb' };
+export const CONSOLE_PAGES: Readonly<Record<string, string>> = { ops: '/wallboard', supervisor: '/supervisor', dispatcher: '/dispatcher', editor: '/kb' };
 
 export async function login(username: string, password: string): Promise<LoginResult> {
   let res: Response;

@@ -10,23 +10,24 @@
 import type { Channel } from './channel.ts';
 import type { SwitchCore } from './switch-core.ts';
 import { park } from './park.ts';
+import { sessionTransfer } from './transfer.ts';
 
 export function isTrue(v: string | undefined): boolean {
   return !!v && /^(true|yes|on|enabled|active|allow|1)$/i.test(v.trim());
-}
-
-/** A uuid_bridge or a transfer takes the leg; returns the new claim for the taker to check later. */
-export function takeLeg(ch: Channel): number {
-  ch.claim += 1;
-  return ch.claim;
 }
 
 /** The leg whose bridge is over and that nobody has taken: park_after_bridge or hang up. */
 export function leftBehind(sw: SwitchCore, ch: Channel): void {
   // Already parked (the end of the bridge settled it): nothing more to do.
   if (ch.isHungUp || ch.destroyed || ch.parked) return;
+  const transferTo = ch.vars.get('transfer_after_bridge');
   if (isTrue(ch.vars.get('park_after_bridge'))) parkAfterBridge(sw, ch);
-  else sw.hangup(ch, 'NORMAL_CLEARING');
+  else if (transferTo) {
+    // FreeSWITCH splits on ':' (extension, dialplan, context), defaults XML and the current context.
+    const [ext = '', dialplan = 'XML', context = ch.profile?.context ?? 'default'] = transferTo.split(':');
+    if (ext) sessionTransfer(sw, ch, ext, dialplan || 'XML', context);
+    else sw.hangup(ch, 'NORMAL_CLEARING');
+  } else sw.hangup(ch, 'NORMAL_CLEARING');
 }
 
 /**

@@ -12,9 +12,9 @@ import { conferenceApi } from './conference.ts';
 import { breakMedia, broadcast, hold, unhold } from './hold.ts';
 import { startRecord, stopRecord } from './record.ts';
 import { deflect } from './deflect.ts';
-import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
+import { sessionTransfer, takeLeg, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
-import { finishWhenIdle, leftBehind, takeLeg } from './after-bridge.ts';
+import { finishWhenIdle, leftBehind } from './after-bridge.ts';
 
 const VERSION = '1.10.12-release+git~20240802T210227Z~a88d069d6f~64bit';
 

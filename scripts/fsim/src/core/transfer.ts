@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './channel.ts';
 import type { SwitchCore } from './switch-core.ts';
-import { takeLeg } from './after-bridge.ts';
+
+/** A uuid_bridge or a transfer takes the leg; returns the new claim for the taker to check later. */
+export function takeLeg(ch: Channel): number {
+  ch.claim += 1;
+  return ch.claim;
+}
 
 function transferSource(sw: SwitchCore, what: string): string {
   return `${Math.floor(sw.clock.nowUs() / 1e6)}:${randomUUID()}:${what}`;

@@ -122,7 +122,7 @@ const OTHER_PROMPTS = [
   ...Array.from({ length: 20 }, (_, i) => `position-${i + 1}.wav`),
   'position-more.wav',
   ...Array.from({ length: 30 }, (_, i) => `wait-minutes-${i + 1}.wav`),
-  'menu.wav', 'invalid.wav', 'timeout.wav', 'after-hours.wav', 'callback-confirmed.wav', 'service_unavailable.wav',
+  'menu.wav', 'invalid.wav', 'timeout.wav', 'after-hours.wav', 'callback-confirmed.wav', 'service_unavailable.wav', 'survey.wav', 'survey-thanks.wav',
 ];
 
 export interface RealSwitch {
