@@ -5,6 +5,7 @@
 import t from 'tap';
 import { Redis } from 'ioredis';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
+import { DEMO_KB_ENTRIES, seedDemoKb } from '../../scripts/lib/demo-kb.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { createService, type Service } from '../src/service.ts';
@@ -236,4 +237,17 @@ t.test('a wrap-up answered from the KB names an entry the KB holds, and carries 
   t.match(sent, [{ kbEntryId: 'gjj-001' }], 'the ticket sink (and so the KB answer count) gets the entry');
   const rows = (await redis.xrange(redisKeys().wrapUpStream, '-', '+')) as [string, string[]][];
   t.match(JSON.parse(rows[0]![1][3]!), { kbEntryId: 'gjj-001' }, 'so does the wrap-up record');
+});
+
+t.test("npm start's demo entries go in when the KB is empty, and only then", async (t) => {
+  const r = await withRedis(t);
+  const s = await instance(t, r.url);
+  const base = `http://127.0.0.1:${(s.app.server.address() as { port: number }).port}`;
+  const editor = (await roleHeaders(s.auth)).editor;
+  t.equal(await seedDemoKb(base, editor), DEMO_KB_ENTRIES.length);
+  t.equal(s.kb!.size, DEMO_KB_ENTRIES.length);
+  t.ok(DEMO_KB_ENTRIES.length >= 50, `${DEMO_KB_ENTRIES.length} entries`);
+  t.equal(await seedDemoKb(base, editor), 0, 'a second start adds nothing (an editor\'s changes survive)');
+  const hits = s.kb!.search('公积金怎么取', { limit: 3 }).hits.map((h) => h.entry.id);
+  t.equal(hits[0], 'gjj-001', 'the demo answers "公积金怎么取" with 住房公积金提取条件');
 });
