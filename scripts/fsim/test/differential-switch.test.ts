@@ -7,28 +7,40 @@ import { writeFileSync } from 'node:fs';
 import t from 'tap';
 import { compareScenario } from './helpers/differential-compare.ts';
 import { explain } from './helpers/differential-gaps.ts';
-import { DIALPLAN, SCENARIOS } from './helpers/differential-scenarios.ts';
+import { DIALPLAN, SCENARIOS, type Notes } from './helpers/differential-scenarios.ts';
 import { fsimWorld, realWorld, type WorldHandle } from './helpers/differential-worlds.ts';
 import type { CapturedEvent } from './helpers/capture.ts';
 import { bundlePresent } from './helpers/real-switch.ts';
 
 const ONLY = process.env.FSIM_DIFF_ONLY;
 
-async function runAll(h: WorldHandle): Promise<Map<string, CapturedEvent[]>> {
-  const out = new Map<string, CapturedEvent[]>();
+interface Run {
+  events: CapturedEvent[];
+  notes: Notes;
+}
+
+async function runAll(h: WorldHandle): Promise<Map<string, Run>> {
+  const out = new Map<string, Run>();
   for (const s of SCENARIOS) {
     if (ONLY && !s.name.includes(ONLY)) continue;
     const mark = h.mark();
+    let notes: Notes = {};
     try {
-      await s.run(h.world);
+      notes = (await s.run(h.world)) ?? {};
     } catch (e) {
-      out.set(s.name, []);
       console.error(`${h.world.kind}: scenario "${s.name}" failed: ${String(e)}`);
     }
     await h.settle(mark, 8000);
-    out.set(s.name, h.since(mark));
+    out.set(s.name, { events: h.since(mark), notes });
   }
   return out;
+}
+
+/** The scenario's own observations (API replies and their timing), compared key by key. */
+function compareNotes(real: Notes, fsim: Notes): string[] {
+  return [...new Set([...Object.keys(real), ...Object.keys(fsim)])]
+    .filter((k) => real[k] !== fsim[k])
+    .map((k) => `observed: ${k}: ${real[k] ?? 'undefined'} vs ${fsim[k] ?? 'undefined'}`);
 }
 
 t.test('fsim and the real switch agree on every scenario', { timeout: 120_000 }, async (t) => {
@@ -45,12 +57,13 @@ t.test('fsim and the real switch agree on every scenario', { timeout: 120_000 },
   const [r, f] = await Promise.all([runAll(real), runAll(sim)]);
   // For diagnosis: FSIM_DIFF_DUMP=<file> writes both sides' events per scenario.
   if (process.env.FSIM_DIFF_DUMP) {
-    const dump = (m: Map<string, CapturedEvent[]>): Record<string, [string, string][][]> => Object.fromEntries([...m].map(([k, v]) => [k, v.map((e) => e.headers)]));
+    const dump = (m: Map<string, Run>): Record<string, unknown> => Object.fromEntries([...m].map(([k, v]) => [k, { notes: v.notes, events: v.events.map((e) => e.headers) }]));
     writeFileSync(process.env.FSIM_DIFF_DUMP, JSON.stringify({ real: dump(r), fsim: dump(f) }));
   }
   const report = [...r.keys()].map((name) => {
-    const c = compareScenario(r.get(name) ?? [], f.get(name) ?? []);
-    const differences = c.differences.map((d) => ({ difference: d, gap: explain(name, d) ?? null }));
+    const c = compareScenario(r.get(name)?.events ?? [], f.get(name)?.events ?? []);
+    const notes = compareNotes(r.get(name)?.notes ?? {}, f.get(name)?.notes ?? {});
+    const differences = [...c.differences, ...notes].map((d) => ({ difference: d, gap: explain(name, d) ?? null }));
     return { scenario: name, eventsCompared: c.eventsCompared, realEvents: c.realEvents, fsimEvents: c.fsimEvents, differences };
   });
   const unexplained = report.flatMap((s) => s.differences.filter((d) => !d.gap).map((d) => `${s.scenario}: ${d.difference}`));
@@ -65,6 +78,8 @@ t.test('fsim and the real switch agree on every scenario', { timeout: 120_000 },
     },
   }) + "\n");
   for (const s of report) {
+    const left = s.differences.filter((d) => !d.gap).length;
+    t.comment(`differential: ${s.scenario}: ${s.eventsCompared} events compared, ${s.differences.length} differences left (${s.differences.length - left} known gaps, ${left} unexplained)`);
     t.ok(s.realEvents > 0, `${s.scenario}: the real switch produced events`);
     for (const d of s.differences) if (d.gap) t.comment(`known gap ${d.gap}: ${s.scenario}: ${d.difference}`);
   }

@@ -128,9 +128,9 @@ function render(): void {
     'section',
     { class: 'panel alerts', 'data-testid': 'wb-alerts' },
     h('h2', {}, `${ct('wb.transfers')}: ${ct('wb.from110')} ${transfers.from110} · ${ct('wb.to110')} ${transfers.to110} · ${ct('wb.toPartner')} ${transfers.toPartner}`),
+    h('h2', { 'data-testid': 'wb-satisfaction' }, `${ct('wb.satisfaction')}: ${sat.rate === null ? '—' : `${Math.round(sat.rate * 1000) / 10}%`} · ${ct('wb.surveyed')} ${sat.surveyed} · ${ct('wb.notSatisfied')} ${sat.notSatisfied} · ${ct('wb.notRated')} ${sat.notRated}`),
     // Answered today from the knowledge base (agents' wrap-up mark) over answered today.
     h('h2', { 'data-testid': 'wb-kb-rate' }, ct('wb.kbRate', { rate: pct(board?.kb?.rate), n: board?.kb?.kbAnswered ?? 0, of: board?.kb?.answered ?? 0 })),
-    h('h2', { 'data-testid': 'wb-satisfaction' }, `${ct('wb.satisfaction')}: ${sat.rate === null ? '—' : `${Math.round(sat.rate * 1000) / 10}%`} · ${ct('wb.surveyed')} ${sat.surveyed} · ${ct('wb.notSatisfied')} ${sat.notSatisfied} · ${ct('wb.notRated')} ${sat.notRated}`),
     ...(alerts.length ? alerts.map((x) => h('div', { class: 'alert' }, `⚠ ${ct('wb.alert.scope', { scope: x.scope === 'center' ? ct('wb.center') : ctOr(`queue.${x.scope.slice(6)}`, x.scope) })}`)) : [h('div', {}, ct('wb.noAlerts'))]),
   );
   const dayStart = Math.floor((now + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000;

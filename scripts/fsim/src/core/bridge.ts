@@ -53,7 +53,9 @@ export async function dialLeg(sw: SwitchCore, leg: DialLeg, opts: { aLeg?: Chann
   sw.chEvent('CHANNEL_OUTGOING', ch);
   ch.presenceId = presence;
   const loopB = loop ? (setLoopbackAVars(sw, ch, leg), createLoopbackB(sw, ch, leg)) : undefined;
-  if (!loop) setOutgoingCreateVars(ch, leg, sw.config.profiles[0], sw.sessionId(), a);
+  // The profile in the channel name: for user/<id>, the one the phone registered on (sofia_contact).
+  const prof = sw.config.profiles.find((p) => name.startsWith(`sofia/${p.name}/`)) ?? sw.config.profiles[0];
+  if (!loop) setOutgoingCreateVars(ch, leg, prof, sw.sessionId(), a);
   ch.runningState = 'CS_INIT';
   sw.chEvent('CHANNEL_STATE', ch);
   ch.state = 'CS_ROUTING';
@@ -99,6 +101,10 @@ export function flipCid(sw: SwitchCore, ch: Channel): void {
   p.calleeIdName = name;
   p.calleeIdNumber = num;
   ch.hitDialplan = true;
+  // A user/<id> leg was created by the user endpoint's own originate (the directory's dial-string):
+  // handing the answered leg back out, the outer originate fires CHANNEL_OUTGOING for it once more
+  // (differential test, internal-profile scenario: CS_CONSUME_MEDIA, answered, before CALL_UPDATE).
+  if (ch.endpoint === 'sofia' && ch.vars.get('dialed_user') !== undefined) sw.chEvent('CHANNEL_OUTGOING', ch);
   if (ch.endpoint === 'sofia') sw.chEvent('CALL_UPDATE', ch, { pre: [['Direction', 'RECV']] });
 }
 

@@ -9,6 +9,7 @@ import type { EndpointEvent, EndpointEventListener, EndpointsPort, ResolvedLeg, 
 import { setInboundVars } from './sofia-vars.ts';
 import { farEndHangup } from './state-machine.ts';
 import { queueDtmf } from './dtmf.ts';
+import { referNotifyDelayMs } from './deflect.ts';
 import { SIP_REPLY, setOutgoingAnswerVars, setOutgoingFailureVars, setOutgoingReplyVars } from './sofia-out.ts';
 
 export type { EndpointEvent, EndpointEventListener } from './switch-core.ts';
@@ -25,10 +26,14 @@ export interface PlaceCallOptions {
   uuid?: string;
   /** The caller's IP address (Caller-Network-Addr, sip_network_ip; the 110 gateway's for 110 calls). Default 127.0.0.1. */
   fromAddr?: string;
+  /** The caller's phone, asked to transfer (uuid_deflect's REFER), sends its final NOTIFY this long after its 100 Trying (default at once). */
+  referNotifyAfterMs?: number;
 }
 
 export class Endpoints implements EndpointsPort {
   private readonly users = new Map<string, EndpointBehaviour>();
+  /** The profile each user registered on: sofia_contact's channel is on that profile (sofia/internal/...). */
+  private readonly userProfiles = new Map<string, string>();
   private readonly listeners = new Set<EndpointEventListener>();
   private readonly manual = new Map<string, (outcome: string) => void>();
   private readonly timers = new Set<() => void>();
@@ -51,12 +56,15 @@ export class Endpoints implements EndpointsPort {
     }
   }
 
-  registerUser(id: string, b: EndpointBehaviour): void {
+  registerUser(id: string, b: EndpointBehaviour, profile?: string): void {
     this.users.set(id, b);
+    if (profile) this.userProfiles.set(id, profile);
+    else this.userProfiles.delete(id);
   }
 
   unregisterUser(id: string): void {
     this.users.delete(id);
+    this.userProfiles.delete(id);
   }
 
   private after(ms: number, fn: () => void): void {
@@ -84,7 +92,8 @@ export class Endpoints implements EndpointsPort {
       const b = this.users.get(leg.target);
       if (!b) return { cause: cfg.users && !cfg.users.includes(leg.target) ? 'SUBSCRIBER_ABSENT' : 'USER_NOT_REGISTERED' };
       const port = 5100 + (Number(leg.target) % 1000 || 0);
-      return { name: `sofia/${prof?.name ?? 'internal'}/${leg.target}@${prof?.ip ?? '127.0.0.1'}:${port}`, behaviour: b, presence: `${leg.target}@${cfg.domain}`, destination: leg.target, username: leg.target };
+      const reg = cfg.profiles.find((p) => p.name === this.userProfiles.get(leg.target)) ?? prof;
+      return { name: `sofia/${reg?.name ?? 'internal'}/${leg.target}@${prof?.ip ?? '127.0.0.1'}:${port}`, behaviour: b, presence: `${leg.target}@${cfg.domain}`, destination: leg.target, username: leg.target };
     }
     if (leg.kind === 'gateway') {
       const gw = cfg.gateways?.find((g) => g.name === leg.target);
@@ -190,6 +199,7 @@ export class Endpoints implements EndpointsPort {
       callId: `${randomUUID()}@${host}`, fromTag: Math.random().toString(36).slice(2, 12), sessionId: sw.sessionId(),
       stampUs: now, ...(o.sipHeaders ? { headers: o.sipHeaders } : {}),
     });
+    if (o.referNotifyAfterMs !== undefined) referNotifyDelayMs.set(ch, o.referNotifyAfterMs);
     sw.request(ch, 'CS_INIT');
     sw.run(ch, 'CS_INIT');
     sw.request(ch, 'CS_ROUTING');

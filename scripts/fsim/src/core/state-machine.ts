@@ -33,7 +33,10 @@ export function setCallState(sw: SwitchCore, ch: Channel, cs: CallState): void {
 export function firePresence(sw: SwitchCore, ch: Channel): void {
   if (!ch.presenceId) return;
   const login = ch.vars.get('sofia_profile_name') ?? 'internal';
-  if (sw.config.profiles.find((p) => p.name === login)?.managePresence === false) return;
+  // Without manage-presence sofia sets no presence_id of its own; one the directory's dial-string
+  // sets ({presence_id=<user>@<domain>} on user/<id> legs) still raises PRESENCE_IN (differential test).
+  const fromDialString = ch.vars.get('dialed_user') !== undefined;
+  if (sw.config.profiles.find((p) => p.name === login)?.managePresence === false && !fromDialString) return;
   const status = ch.isHungUp ? 'CS_HANGUP' : ch.answered ? 'Answered' : ch.callState === 'RINGING' ? 'CS_ROUTING' : 'CS_ROUTING';
   const infoState = ch.isHungUp ? 'terminated' : ch.answered ? 'active' : ch.direction === 'inbound' ? 'ringing' : 'early';
   sw.chEvent('PRESENCE_IN', ch, {
@@ -173,6 +176,11 @@ export function farEndHangup(sw: SwitchCore, ch: Channel, cause = 'NORMAL_CLEARI
   // A caller's CANCEL while it rings: sofia answers 487 (differential test, real switch).
   if (ch.endpoint === 'sofia' && ch.direction === 'inbound' && cause === 'ORIGINATOR_CANCEL' && !ch.answered) {
     for (const [k, v] of [['sip_invite_failure_status', '487'], ['sip_term_status', '487'], ['proto_specific_hangup_cause', 'sip:487'], ['sip_term_cause', '487']] as const) ch.vars.set(k, v);
+  }
+  // An agent phone's BYE: sofia records recv_bye once the hangup is under way, as for a caller's
+  // (endpoints.ts placeCall); without it CS_REPORTING would say send_bye (differential test, D3).
+  if (ch.endpoint === 'sofia' && ch.direction === 'outbound' && ch.answered && cause === 'NORMAL_CLEARING') {
+    ch.hangupCtl.signal.addEventListener('abort', () => ch.vars.set('sip_hangup_disposition', 'recv_bye'), { once: true });
   }
   sw.hangup(ch, cause);
 }

@@ -210,8 +210,9 @@ export class Switch implements SwitchCore {
   }
 
   // ---- simulated endpoints (control API) ----
-  registerUser(id: string, behaviour: EndpointBehaviour = {}): void {
-    this.endpoints.registerUser(id, behaviour);
+  /** `profile`: the sofia profile the phone registered on (default the first); it names the user's legs. */
+  registerUser(id: string, behaviour: EndpointBehaviour = {}, profile?: string): void {
+    this.endpoints.registerUser(id, behaviour, profile);
   }
   unregisterUser(id: string): void {
     this.endpoints.unregisterUser(id);

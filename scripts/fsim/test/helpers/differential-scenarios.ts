@@ -1,5 +1,6 @@
 // The differential test's scenarios: one dialplan (context `default`, profile `test`) and a driver
 // per scenario that does the same things on the real switch and on fsim (see differential-worlds.ts).
+import { randomUUID } from 'node:crypto';
 import type { AgentName, DialplanOf, World } from './differential-worlds.ts';
 import { sleep } from './differential-worlds.ts';
 
@@ -28,10 +29,22 @@ ${ext('d_conf', act('answer'), act('conference', 'diffconf@default'))}
 `;
 };
 
+/** What a scenario saw besides the events (API replies, their timing), compared key by key. */
+export type Notes = Record<string, string>;
+
 export interface Scenario {
   readonly name: string;
-  run(w: World): Promise<void>;
+  run(w: World): Promise<void | Notes>;
 }
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** An agent leg's headers and variables the service reads or a site relies on. */
+const LEG_HEADERS = [
+  'Channel-Name', 'Call-Direction', 'Caller-Caller-ID-Number', 'Caller-Caller-ID-Name', 'Caller-Destination-Number', 'Caller-Context',
+  'variable_hotline_call_id', 'variable_hotline_leg_role', 'variable_hotline_agent_id', 'variable_hotline_leg_purpose', 'variable_hotline_queue',
+  'variable_presence_id', 'variable_dialed_user', 'variable_dialed_domain', 'variable_sip_profile_name', 'variable_sofia_profile_name',
+  'variable_sip_to_user', 'variable_sip_req_user', 'variable_originate_timeout', 'variable_endpoint_disposition',
+] as const;
 
 const uuidOf = (e: { get(n: string): string | undefined }): string => e.get('Unique-ID') ?? '';
 const created = (dest: string) => (e: { name: string; get(n: string): string | undefined }): boolean =>
@@ -137,6 +150,43 @@ export const SCENARIOS: readonly Scenario[] = [
       await w.api(`originate ${w.dial('agent6')} &eavesdrop(${uuidOf(c)})`);
       await sleep(700);
       await w.api(`uuid_kill ${uuidOf(c)}`);
+    },
+  },
+  {
+    name: 'uuid_deflect of a parked caller (its phone accepts the REFER)',
+    async run(w) {
+      const notifyAfterMs = 400;
+      w.call('d_park', { acceptRefer: true, referNotifyAfterMs: notifyAfterMs });
+      const c = await w.waitEvent(created('d_park'));
+      await w.waitEvent((e) => e.name === 'CHANNEL_PARK' && uuidOf(e) === uuidOf(c));
+      const started = Date.now();
+      const reply = await w.api(`uuid_deflect ${uuidOf(c)} sip:dispatcher@127.0.0.1:5073`);
+      const tookMs = Date.now() - started;
+      const hangup = await w.waitEvent((e) => e.name === 'CHANNEL_HANGUP' && uuidOf(e) === uuidOf(c));
+      // The reply's timing: sofia holds the api until the phone's final NOTIFY (sent 400 ms after
+      // its 100 Trying), so it never comes sooner, and the caller is gone by then.
+      return {
+        reply: JSON.stringify(reply),
+        'reply waits for the final NOTIFY': String(tookMs >= notifyAfterMs),
+        'reply within a second of it': String(tookMs < notifyAfterMs + 1000),
+        'hangup cause': hangup.get('Hangup-Cause') ?? '',
+      };
+    },
+  },
+  {
+    name: "the service's agent offer to a phone registered on the internal profile",
+    async run(w) {
+      await w.internalAgent('agent7', { answerAfterMs: 300, byeAfterMs: 600 });
+      const leg = randomUUID();
+      // The command the ACD router sends (acd/router.ts, freeswitch/commands.ts), api instead of bgapi.
+      const vars = `origination_uuid=${leg},originate_timeout=10,hotline_call_id=${randomUUID()},hotline_leg_role=agent,hotline_agent_id=agent7,hotline_leg_purpose=offer,hotline_queue=general,sip_h_X-Hotline-Leg=${leg},origination_caller_id_number=13800000000,origination_caller_id_name=12345`;
+      const reply = await w.api(`originate {${vars}}user/agent7 &park`);
+      const answer = await w.waitEvent((e) => e.name === 'CHANNEL_ANSWER' && uuidOf(e) === leg);
+      // What the service reads off the leg (freeswitch/event-map.ts, acd/router.ts), normalised.
+      const seen: Record<string, string> = { reply: reply.replace(UUIDS, '<uuid>').trim() };
+      for (const h of LEG_HEADERS) seen[h] = (answer.get(h) ?? 'undefined').replace(UUIDS, '<uuid>').replace(/\d+/g, 'N');
+      seen['X-Hotline-Leg is the leg'] = String(answer.get('variable_sip_h_X-Hotline-Leg') === leg);
+      return seen;
     },
   },
 ];

@@ -8,14 +8,15 @@ import path from 'node:path';
 import { startFsim, type Fsim } from '../../src/fsim.ts';
 import { eventsOf, parseMessagesFrom, type CapturedEvent } from './capture.ts';
 import { EslTestClient, listenOnce } from './esl-test-client.ts';
-import { freePort, startRealSwitch, type RealSwitch } from './real-switch.ts';
-import { agentScenario, callerScenario, runSipp, type AgentPeer, type CallerPeer, type SippRun } from './sipp.ts';
+import { freePort, INTERNAL_PASSWORD, INTERNAL_USERS, startRealSwitch, type RealSwitch } from './real-switch.ts';
+import { agentScenario, callerScenario, registerScenario, runSipp, type AgentPeer, type CallerPeer, type SippRun } from './sipp.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The agents the scenarios dial; each has its own SIP port on the real side. */
 export const AGENTS = ['agent1', 'agent2', 'agent3', 'agent4', 'agent5', 'agent6'] as const;
 export type AgentName = (typeof AGENTS)[number];
+export type InternalAgent = (typeof INTERNAL_USERS)[number];
 
 export interface World {
   readonly kind: 'real' | 'fsim';
@@ -24,6 +25,8 @@ export interface World {
   /** The agent phone answers the switch's next INVITE as `peer` says; resolves when it listens. */
   agent(name: AgentName, peer: AgentPeer): Promise<void>;
   api(cmd: string): Promise<string>;
+  /** An agent phone registered with digest auth on profile `internal` (as the project's agents are); `user/<name>` rings it. */
+  internalAgent(name: InternalAgent, peer: AgentPeer): Promise<void>;
   /** The dial string of an agent phone. */
   dial(name: AgentName): string;
   /** Wait for an event recorded since the scenario started. */
@@ -77,13 +80,14 @@ async function eslRecorder(port: number): Promise<{ client: EslTestClient; event
 
 function handle(kind: 'real' | 'fsim', rec: Awaited<ReturnType<typeof eslRecorder>>, parts: {
   agentPorts: Record<AgentName, number>;
-  call: World['call']; agent: World['agent']; socketPort: number; acceptSocket: World['acceptSocket']; peersDone(): Promise<void>; close(): Promise<void>;
+  call: World['call']; agent: World['agent']; internalAgent: World['internalAgent']; socketPort: number; acceptSocket: World['acceptSocket']; peersDone(): Promise<void>; close(): Promise<void>;
 }): WorldHandle {
   let base = 0;
   const world: World = {
     kind,
     call: parts.call,
     agent: parts.agent,
+    internalAgent: parts.internalAgent,
     api: rec.api,
     dial: (name) => `sofia/test/${name}@127.0.0.1:${parts.agentPorts[name]}`,
     socketPort: parts.socketPort,
@@ -156,11 +160,12 @@ export async function realWorld(dialplan: DialplanOf): Promise<WorldHandle> {
   const rec = await eslRecorder(fs.eslPort);
   const peers = new Set<SippRun>();
   let mediaPort = 40000 + Math.floor(Math.random() * 100) * 40;
-  const run = (xml: string, o: { port: number; remote?: string }): void => {
+  const run = (xml: string, o: { port: number; remote?: string }): SippRun => {
     mediaPort += 4;
     const r = runSipp(xml, { ...o, mediaPort });
     peers.add(r);
     void r.done.then(() => peers.delete(r));
+    return r;
   };
   return handle('real', rec, {
     agentPorts,
@@ -170,6 +175,13 @@ export async function realWorld(dialplan: DialplanOf): Promise<WorldHandle> {
     agent: async (name, peer) => {
       run(agentScenario(peer), { port: agentPorts[name] });
       await sleep(300); // SIPp binds its port a moment after it starts
+    },
+    internalAgent: async (name, peer) => {
+      const port = await freePort();
+      run(agentScenario(peer), { port });
+      await sleep(300);
+      const reg = run(registerScenario({ user: name, password: INTERNAL_PASSWORD, domain: '127.0.0.1', contactPort: port }), { port: await freePort(), remote: `127.0.0.1:${fs.internalSipPort}` });
+      if ((await reg.done) !== 0) throw new Error(`${name} did not register on the internal profile`);
     },
     socketPort: sock.port,
     acceptSocket: (ms) => sock.accept(ms),
@@ -198,7 +210,10 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
     esl: { port: 0, password: 'ClueCon' },
     control: false,
     dialplan: { files: [file] },
-    switch: { heartbeatSec: 0, hostname: 'vm', profiles: [{ name: 'test', ip: '127.0.0.1', port: 25060, context: 'default', managePresence: false }] },
+    switch: {
+      heartbeatSec: 0, hostname: 'vm', domain: '127.0.0.1',
+      profiles: [{ name: 'test', ip: '127.0.0.1', port: 25060, context: 'default', managePresence: false }, { name: 'internal', ip: '127.0.0.1', port: 25061, context: 'default', managePresence: false }],
+    },
   });
   const rec = await eslRecorder(fsim.eslPort);
   const sw = fsim.sw;
@@ -213,7 +228,7 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
         if (peer.cancelAfterMs !== undefined && e.name === 'CHANNEL_PROGRESS') setTimeout(() => sw.hangupCall(uuid, 'ORIGINATOR_CANCEL'), peer.cancelAfterMs);
         if (e.name === 'CHANNEL_DESTROY') off();
       });
-      sw.placeCall({ from, to, profile: 'test', uuid });
+      sw.placeCall({ from, to, profile: 'test', uuid, ...(peer.acceptRefer && peer.referNotifyAfterMs !== undefined ? { referNotifyAfterMs: peer.referNotifyAfterMs } : {}) });
     },
     agent: async (name, peer) =>
       sw.registerUser(name, {
@@ -222,6 +237,11 @@ export async function fsimWorld(dialplan: DialplanOf): Promise<WorldHandle> {
         ...(peer.neverAnswer ? { neverAnswer: true } : {}),
         ...(peer.rejectCode === 486 ? { rejectCause: 'USER_BUSY' } : {}),
       }),
+    internalAgent: async (name, peer) =>
+      sw.registerUser(name, {
+        answerAfterMs: peer.answerAfterMs ?? 500,
+        ...(peer.byeAfterMs !== undefined ? { hangupAfterMs: peer.byeAfterMs } : {}),
+      }, 'internal'),
     socketPort: sock.port,
     acceptSocket: (ms) => sock.accept(ms),
     peersDone: async () => undefined,

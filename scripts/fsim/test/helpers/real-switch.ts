@@ -35,6 +35,8 @@ export function freePort(): Promise<number> {
 export interface RealSwitch {
   readonly eslPort: number;
   readonly sipPort: number;
+  /** The agents' profile `internal` (digest registration, as dialplan/sip_profiles/internal.xml). */
+  readonly internalSipPort: number;
   /** The temp conf dir (its dialplan/ holds the test's file). */
   readonly confDir: string;
   stop(): Promise<void>;
@@ -47,6 +49,46 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * example's own default.xml is removed: the test's file owns context `default`). Resolves once an
  * ESL client can authenticate.
  */
+/** Directory users that register on the `internal` profile, with this password. */
+export const INTERNAL_USERS = ['agent7'] as const;
+export const INTERNAL_PASSWORD = 'diff-agent-pass';
+
+/**
+ * The agents' side as the project configures it: profile `internal` with digest-authenticated
+ * registration (late negotiation off, no presence), and the directory's dial-string that `user/<id>`
+ * expands to the registered contact (dialplan/directory/default.xml).
+ */
+// FreeSWITCH variables, expanded by the switch (not JavaScript placeholders).
+const DIAL_STRING = '{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}${sofia_contact(*/${dialed_user}@${dialed_domain})}';
+
+function addInternalProfile(confDir: string, port: number): void {
+  const sofia = path.join(confDir, 'autoload_configs', 'sofia.conf.xml');
+  writeFileSync(sofia, readFileSync(sofia, 'utf8').replace('</profiles>', () => `  <profile name="internal">
+      <settings>
+        <param name="sip-ip" value="$\${sip_ip}"/>
+        <param name="rtp-ip" value="$\${sip_ip}"/>
+        <param name="sip-port" value="${port}"/>
+        <param name="context" value="default"/>
+        <param name="dialplan" value="XML"/>
+        <param name="inbound-codec-prefs" value="$\${codecs}"/>
+        <param name="outbound-codec-prefs" value="$\${codecs}"/>
+        <param name="inbound-codec-negotiation" value="generous"/>
+        <param name="rtp-timer-name" value="soft"/>
+        <param name="dtmf-type" value="rfc2833"/>
+        <param name="auth-calls" value="true"/>
+        <param name="challenge-realm" value="auto_from"/>
+        <param name="manage-presence" value="false"/>
+        <param name="tls" value="false"/>
+      </settings>
+    </profile>
+  </profiles>`));
+  const dir = path.join(confDir, 'directory', 'default.xml');
+  const users = INTERNAL_USERS.map((u) => `<user id="${u}"><params><param name="password" value="${INTERNAL_PASSWORD}"/></params></user>`).join('\n          ');
+  writeFileSync(dir, readFileSync(dir, 'utf8')
+    .replace('<groups>', () => `<params>\n      <param name="dial-string" value="${DIAL_STRING}"/>\n    </params>\n    <groups>`)
+    .replace('<users>', () => `<users>\n          ${users}`));
+}
+
 export async function startRealSwitch(dialplanXml: string): Promise<RealSwitch> {
   const base = mkdtempSync(path.join(tmpdir(), 'fsim-diff-base-'));
   const confDir = mkdtempSync(path.join(tmpdir(), 'fsim-diff-conf-'));
@@ -60,6 +102,8 @@ export async function startRealSwitch(dialplanXml: string): Promise<RealSwitch> 
     '<param name="auth-calls" value="false"/>\n        <param name="inbound-late-negotiation" value="true"/>\n        <param name="inbound-codec-negotiation" value="generous"/>'));
   const eslPort = await freePort();
   const sipPort = await freePort();
+  const internalSipPort = await freePort();
+  addInternalProfile(confDir, internalSipPort);
   const rtp = 30000 + Math.floor(Math.random() * 200) * 100;
   const fs: ChildProcess = spawn('bash', [path.join(BUNDLE, 'run-freeswitch'), '-nf', '-nc', '-base', base, '-conf', confDir], {
     env: {
@@ -94,7 +138,7 @@ export async function startRealSwitch(dialplanXml: string): Promise<RealSwitch> 
       // sofia's profile comes up a little after the event socket.
       if (ok) {
         await sleep(500);
-        return { eslPort, sipPort, confDir, stop };
+        return { eslPort, sipPort, internalSipPort, confDir, stop };
       }
     } catch {
       /* not listening yet */

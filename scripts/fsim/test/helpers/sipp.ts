@@ -11,6 +11,10 @@ export interface CallerPeer {
   readonly byeAfterMs?: number;
   /** CANCEL this long after the first 18x (the caller gives up while it rings). */
   readonly cancelAfterMs?: number;
+  /** Accept the switch's REFER (uuid_deflect) as capture 25's phone does: 202, NOTIFY 100 Trying, NOTIFY 200 OK, then the switch's BYE. */
+  readonly acceptRefer?: boolean;
+  /** With acceptRefer: the final NOTIFY this long after the 100 Trying one. */
+  readonly referNotifyAfterMs?: number;
 }
 
 /** What an agent phone does when the switch calls it. */
@@ -108,13 +112,46 @@ Content-Length: 0
 `)}</send>
 <recv response="200"/>`
       : `<recv request="BYE"/>\n${ok('BYE')}`;
+  // The NOTIFYs name the REFER's CSeq in Event: refer;id= (RFC 3515) and go to the switch's Contact.
+  const notify = (cseq: number, state: string, frag: string): string => `<send retrans="500">${cdata(`NOTIFY [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "${from}" <sip:${from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${to}@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: ${cseq} NOTIFY
+Contact: <sip:${from}@[local_ip]:[local_port]>
+Max-Forwards: 70
+Event: refer;id=[$refer_cseq]
+Subscription-State: ${state}
+Content-Type: message/sipfrag;version=2.0
+Content-Length: [len]
+
+${frag}`)}</send>
+<recv response="200"/>`;
+  const refer = p.acceptRefer
+    ? `<recv request="REFER"><action><ereg regexp="([0-9]+) REFER" search_in="hdr" header="CSeq:" assign_to="refer_all,refer_cseq"/></action></recv>
+<send>${cdata(`SIP/2.0 202 Accepted
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:${from}@[local_ip]:[local_port]>
+Content-Length: 0
+`)}</send>
+${notify(2, 'active;expires=60', 'SIP/2.0 100 Trying')}
+${p.referNotifyAfterMs ? `<pause milliseconds="${p.referNotifyAfterMs}"/>` : ''}
+${notify(3, 'terminated;reason=noresource', 'SIP/2.0 200 OK')}
+<Reference variables="refer_all"/>
+`
+    : '';
   return wrap(`${invite}
 <recv response="100" optional="true"/>
 <recv response="180" optional="true"/>
 <recv response="183" optional="true"/>
 <recv response="200" rrs="true"/>
 ${ack('ACK')}
-${end}`);
+${refer}${end}`);
 }
 
 /** An agent phone answering (or not) one INVITE from the switch. */
@@ -165,6 +202,24 @@ ${resp('200 OK', true)}
 <recv request="ACK" rrs="true"/>
 ${end}
 <Reference variables="cs,cseqn,remote_from"/>`);
+}
+
+/** A phone registering `user` (digest auth) with its Contact at `contactPort`: one REGISTER, 401, REGISTER, 200. */
+export function registerScenario(o: { user: string; password: string; domain: string; contactPort: number }): string {
+  const req = (cseq: number, auth: string): string => `REGISTER sip:${o.domain} SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:${o.user}@${o.domain}>;tag=[pid]SIPpTag00[call_number]
+To: <sip:${o.user}@${o.domain}>
+Call-ID: [call_id]
+CSeq: ${cseq} REGISTER
+Contact: <sip:${o.user}@127.0.0.1:${o.contactPort}>
+${auth}Expires: 3600
+Max-Forwards: 70
+Content-Length: 0`;
+  return wrap(`<send retrans="500">${cdata(req(1, ''))}</send>
+<recv response="401" auth="true"/>
+<send retrans="500">${cdata(req(2, `[authentication username=${o.user} password=${o.password}]\n`))}</send>
+<recv response="200"/>`);
 }
 
 export interface SippRun {

@@ -16,6 +16,11 @@ export interface ScenarioOptions {
   /** A known difference of fsim from the real switch (the real one is right): fsim's run is a tap todo. */
   todo?: Partial<Record<Backend, string>>;
   backends?: readonly Backend[];
+  /**
+   * Why this scenario cannot run on fsim (e.g. WebRTC media, which fsim does not model): it runs on
+   * the real switch only, and the fsim run is reported as a skip with this reason, printed loudly.
+   */
+  realOnly?: string;
   timeout?: number;
 }
 
@@ -44,7 +49,11 @@ export function switchSuite(root: Tap) {
       this.raw(name, async (t, s) => body(t, await s.world(t, opts.world)), opts);
     },
     raw(name: string, body: (t: Tap, site: Site) => Promise<void>, opts: ScenarioOptions = {}) {
-      for (const backend of opts.backends ?? BACKENDS) {
+      if (opts.realOnly) {
+        console.error(`\n!! REAL SWITCH ONLY: "${name}" does not run on fsim: ${opts.realOnly}\n`);
+        root.test(`${name} [fsim]`, { skip: `real switch only: ${opts.realOnly}` }, () => undefined);
+      }
+      for (const backend of opts.realOnly ? (['real'] as const) : (opts.backends ?? BACKENDS)) {
         const todo = opts.todo?.[backend];
         const skip = backend === 'real' && missing && !process.env.CI ? `no real switch: ${missing}` : undefined;
         root.test(`${name} [${backend}]`, { ...(todo ? { todo } : {}), ...(skip ? { skip } : {}), timeout: opts.timeout ?? 90_000 }, async (t) => {

@@ -70,6 +70,7 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       tap,
       redisUrl: redis.url,
       env,
+      agentWsUrl: `ws://${ADDR.switch}:${ports.ws}`,
       async addPhone(id, phone) {
         const uas = await runSipp({ name: `phone${id}`, xml: phoneXml(scenarioOf(phone)), ip: ADDR.agents });
         procs.push(uas);

@@ -64,6 +64,8 @@ export interface BareWorld {
   readonly redisUrl: string;
   /** HOTLINE_* settings that point a service at this switch and Redis. */
   readonly env: Record<string, string>;
+  /** Where WebRTC phones register (the internal profile's ws-binding); the real switch only. */
+  readonly agentWsUrl?: string;
   /** A desk phone for user/<id>: registered (real) with this behaviour. */
   addPhone(id: string, phone: PhoneBehaviour): Promise<void>;
   call(spec: CallSpec): Promise<CallHandle>;
