@@ -144,5 +144,17 @@ t.test('the editor page: an editor publishes a draft, an agent finds it', async 
   await e.page.waitForFunction(() => /操作失败/.test(document.querySelector('[data-testid="kb-notice"]')?.textContent ?? ''));
   t.match(await e.page.textContent(tid('kb-notice')), /question/, 'an empty question is refused with the reason');
   t.equal(h.service.kb!.size, 11, 'and nothing was added');
+
+  // Import: a file with a bad row is refused whole, its problems listed by row; a good one goes in.
+  const header = 'id,question,answer,category,validFrom,status';
+  const bad = [header, 'cz-001,出租车投诉,请拨打12345反映。,交通,2026-01-01,published', 'cz-002,,没有问题,交通,,draft'].join('\r\n');
+  await e.page.setInputFiles(tid('kb-import-file'), { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await e.page.waitForSelector(tid('kb-problems'));
+  t.match(await e.page.textContent(tid('kb-problems')), /第 3 行：question/, 'the problem is shown with its row');
+  t.notOk(h.service.kb!.get('cz-001'), 'nothing imported');
+  await e.shot('kb-editor-import-refused');
+  await e.page.setInputFiles(tid('kb-import-file'), { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(bad.split('\r\n').slice(0, 2).join('\r\n')) });
+  await e.page.waitForSelector(tid('kb-row-cz-001'));
+  t.match(await e.page.textContent(tid('kb-notice')), /导入完成：新增 1 条/);
   t.same(e.errors, [], 'no uncaught errors');
 });

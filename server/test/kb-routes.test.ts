@@ -1,15 +1,19 @@
 // Issue 14, knowledge base: /api/kb against the whole service on a real Redis. Roles (agents search,
 // editors and the admin write), the draft -> published workflow with effective dates, imports that
 // are all or nothing with errors by row, the audit, and two service instances on one Redis seeing
-// each other's edits.
+// each other's edits. Also the wrap-up side: an unknown entry is refused, a call counts once.
 import t from 'tap';
 import { Redis } from 'ioredis';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
+import { DEMO_KB_ENTRIES, seedDemoKb } from '../../scripts/lib/demo-kb.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { createService, type Service } from '../src/service.ts';
 import { redisKeys } from '../src/store/keys.ts';
 import { OpsStore } from '../src/store/ops-store.ts';
+import pino from 'pino';
+import { Desk, DeskError } from '../src/desk/desk.ts';
+import { DeskStore, type StoredWrapUp } from '../src/store/desk-store.ts';
 import { eventually } from './helpers/service.ts';
 import { roleHeaders } from './helpers/tokens.ts';
 
@@ -208,4 +212,42 @@ t.test('a call answered from the KB counts once, in its interval and queue, howe
   t.equal(await ops.recordKbAnswered('call-2', 'sb-001', ['center'], start), true);
   t.match(await ops.intervals('center', [start]), [{ kbAnswered: 2 }]);
   t.match(await ops.intervals('queue:general', [start]), [{ kbAnswered: 1 }]);
+});
+
+t.test('a wrap-up answered from the KB names an entry the KB holds, and carries it on', async (t) => {
+  const r = await withRedis(t);
+  const redis = new Redis(r.url);
+  t.teardown(() => redis.quit());
+  const sent: StoredWrapUp[] = [];
+  const desk = new Desk({
+    store: new DeskStore(redis, redisKeys()),
+    agents: { get: async () => ({ state: 'wrap-up', callId: 'c1' }), handlingEnded: async () => 1_000, endWrapUp: async () => {} },
+    calls: { get: () => undefined },
+    tickets: { send: (w) => void sent.push(w) },
+    kbEntryExists: (id) => id === 'gjj-001',
+    timeZone: 'Asia/Shanghai',
+    thresholdSec: 15,
+    now: () => Date.now(),
+    logger: pino({ level: 'silent' }),
+  });
+  await t.rejects(desk.wrapUp('1001', { callId: 'c1', category: 'consultation', summary: '咨询公积金', kbEntryId: 'gone-1' }), new DeskError('not-found', 'knowledge-base entry gone-1: no such entry (answered from the KB names the entry used)'));
+  t.same(sent, [], 'nothing filed');
+  const w = await desk.wrapUp('1001', { callId: 'c1', category: 'consultation', summary: '咨询公积金', kbEntryId: 'gjj-001' });
+  t.match(w, { callId: 'c1', kbEntryId: 'gjj-001' });
+  t.match(sent, [{ kbEntryId: 'gjj-001' }], 'the ticket sink (and so the KB answer count) gets the entry');
+  const rows = (await redis.xrange(redisKeys().wrapUpStream, '-', '+')) as [string, string[]][];
+  t.match(JSON.parse(rows[0]![1][3]!), { kbEntryId: 'gjj-001' }, 'so does the wrap-up record');
+});
+
+t.test("npm start's demo entries go in when the KB is empty, and only then", async (t) => {
+  const r = await withRedis(t);
+  const s = await instance(t, r.url);
+  const base = `http://127.0.0.1:${(s.app.server.address() as { port: number }).port}`;
+  const editor = (await roleHeaders(s.auth)).editor;
+  t.equal(await seedDemoKb(base, editor), DEMO_KB_ENTRIES.length);
+  t.equal(s.kb!.size, DEMO_KB_ENTRIES.length);
+  t.ok(DEMO_KB_ENTRIES.length >= 50, `${DEMO_KB_ENTRIES.length} entries`);
+  t.equal(await seedDemoKb(base, editor), 0, 'a second start adds nothing (an editor\'s changes survive)');
+  const hits = s.kb!.search('公积金怎么取', { limit: 3 }).hits.map((h) => h.entry.id);
+  t.equal(hits[0], 'gjj-001', 'the demo answers "公积金怎么取" with 住房公积金提取条件');
 });
