@@ -35,6 +35,8 @@ import type { Desk } from './desk/desk.ts';
 import { startHandoffs } from './handoff-control.ts';
 import type { HandoffService } from './handoff/service.ts';
 import { startOps, type OpsControl } from './ops-control.ts';
+import { partnerDialstring, startThreeWay } from './threeway-control.ts';
+import type { ThreeWay } from './handoff/threeway.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -46,6 +48,7 @@ export interface CallControl {
   readonly desk: Desk;
   readonly sla: SlaService;
   readonly handoffs: HandoffService;
+  readonly threeWay: ThreeWay;
   readonly ops: OpsControl;
   nodeStatus(): { name: string; connected: boolean }[];
 }
@@ -102,7 +105,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl } = {};
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; threeWay?: ReturnType<typeof startThreeWay> } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -143,6 +146,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
           late.acd?.onSwitchEvent(ev);
           registry.apply(ev);
+          // The three-way looks after: it counts the room's members with this event applied.
+          late.threeWay?.onSwitchEvent(ev);
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
         onConnected: async () => {
@@ -180,6 +185,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       wrapUpExtendSec: config.acd.wrapUpExtendSec,
       promptsBase: config.ivr.promptsBase,
       departmentDialTemplate: config.dial.department,
+      partnerDialstring: partnerDialstring(config.handoff.partners),
       agentPhonePrefixes: config.dial.agentPhonePrefixes,
       phoneFailureLimit: config.acd.phoneFailureLimit,
       ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
@@ -207,6 +213,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     metrics: switchMetrics,
   });
   late.acd = acd;
+  late.threeWay = startThreeWay({
+    acd, registry, partners: config.handoff.partners, departmentDialTemplate: config.dial.department, ringSec: config.acd.ringNoAnswerSec, now, logger: deps.logger,
+    handoffs: () => late.handoffs,
+  });
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
     onWrapUp: (w) => void late.handoffs?.wrapUp(w.callId, { agentId: w.agentId, category: w.category, summary: w.summary, ...(w.ticketRef ? { ticketRef: w.ticketRef } : {}), atMs: w.atMs }).catch((err: unknown) => log.warn({ err, callId: w.callId }, 'handoff outcome not recorded')),
@@ -292,6 +302,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     desk,
     sla,
     handoffs,
+    threeWay: late.threeWay.threeWay,
     ops,
     nodeStatus: () => nodes.map((n) => ({ name: n.name, connected: n.connected })),
   };

@@ -108,6 +108,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
       ...(redisHealth ? { storeHealth: redisHealth } : {}),
       ...(calls ? { sla: calls.sla, ops: calls.ops.service } : {}),
       ...(calls ? { handoffs: { handoffs: calls.handoffs, partners: config.handoff.partners, today: () => new Intl.DateTimeFormat('en-CA', { timeZone: config.desk.timeZone }).format(Date.now()) } } : {}),
+      ...(calls ? { threeWay: { handoffs: calls.handoffs, threeWay: calls.threeWay, partners: config.handoff.partners } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,
@@ -132,6 +133,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
         queueConfigs: calls.acd.queues,
         sla: calls.sla,
         transfers: calls.acd.transfers,
+        threeWay: calls.threeWay,
         desk: calls.desk,
         board: calls.ops.service,
         handoffs: { partners: config.handoff.partners, list: (p, since) => calls!.handoffs.list(p, since) },

@@ -6,7 +6,7 @@ import type { CallRegistry } from '../calls/registry.ts';
 import { switchCommands, type SwitchCommands } from '../freeswitch/commands.ts';
 import type { InboundNode } from '../freeswitch/inbound-node.ts';
 
-export type AcdSwitch = SwitchPort & TransferSwitch;
+export type AcdSwitch = SwitchPort & TransferSwitch & Pick<SwitchCommands, 'conference'>;
 
 export function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): AcdSwitch {
   const byName = new Map(nodes.map((n) => [n.name, switchCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
@@ -26,5 +26,7 @@ export function dispatchingCommands(nodes: readonly InboundNode[], registry: Cal
     broadcast: (uuid, path, leg) => forUuid(uuid).broadcast(uuid, path, leg),
     setVar: (uuid, name, value) => forUuid(uuid).setVar(uuid, name, value),
     hold: (uuid, on) => forUuid(uuid).hold(uuid, on),
+    // A call's room is named after its caller leg (hotline-<call id>): it lives on that call's node.
+    conference: (name, action, member) => forUuid(name.replace(/^hotline-/, '')).conference(name, action, member),
   };
 }

@@ -146,6 +146,7 @@ export class CallPanel {
   private describeTarget(target: TransferTarget): string {
     if (target.kind === 'agent') return this.actions.agentName(target.agentId);
     if (target.kind === 'queue') return queueName(target.queue);
+    if (target.kind === 'partner') return t('partner.name', { id: target.partner });
     return target.number;
   }
 
