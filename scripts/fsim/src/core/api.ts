@@ -12,6 +12,7 @@ import { conferenceApi } from './conference.ts';
 import { breakMedia, broadcast, hold, unhold } from './hold.ts';
 import { startRecord, stopRecord } from './record.ts';
 import { deflect } from './deflect.ts';
+import { setMediaStats } from './sofia-vars.ts';
 import { sessionTransfer, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 import { finishWhenIdle, leftBehind, takeLeg } from './after-bridge.ts';
@@ -68,6 +69,12 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
       // No trailing newline, and _undef_ for a missing variable. switch_channel_get_variable falls
       // back to the caller profile's fields (destination_number, caller_id_name, ...: capture 13).
       return ch.vars.get(w[1] ?? '') ?? profileField(ch, w[1] ?? '') ?? '_undef_';
+    }
+    case 'uuid_set_media_stats': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      setMediaStats(sw, ch);
+      return '+OK\n';
     }
     case 'uuid_setvar': {
       const ch = chOf(w[0]);

@@ -23,6 +23,14 @@ a=sendrecv`;
 
 const cdata = (s: string): string => `<![CDATA[\n${s.trim()}\n\n]]>`;
 
+/**
+ * Audio that never runs out: SIPp's rtp_stream (built with RTPSTREAM) loops a raw PCMA file for as
+ * long as the call lasts (loop count -1), where play_pcap_audio plays its 7 s pcap once. The file
+ * is written by the runner (sipp.ts) into the run's directory.
+ */
+export const STREAM_FILE = 'tone.alaw';
+const streamAudio = `<nop><action><exec rtp_stream="${STREAM_FILE},-1,8"/></action></nop>`;
+
 /** Answer a re-INVITE (hold, unhold) in the dialog, then go back to `label`. */
 function reinvite(label: string): string {
   return `
@@ -49,6 +57,8 @@ export interface CallerScenario {
   headers?: Readonly<Record<string, string>>;
   /** Play PCMA audio from SIPp's pcap once answered. */
   audio?: boolean;
+  /** Send PCMA audio for as long as the call lasts (rtp_stream), instead of the 7 s pcap. */
+  streamAudio?: boolean;
   /** RFC 2833 digits, each `afterMs` after the previous step (the answer for the first). */
   dtmf?: readonly { afterMs: number; digits: string }[];
   /** Hang up this long after the answer (and after the DTMF) unless the switch hangs up first. */
@@ -59,7 +69,8 @@ export interface CallerScenario {
 export function callerXml(c: CallerScenario): string {
   const headers = Object.entries(c.headers ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('');
   const steps: string[] = [];
-  if (c.audio) steps.push(`<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`);
+  if (c.streamAudio) steps.push(streamAudio);
+  else if (c.audio) steps.push(`<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`);
   for (const d of c.dtmf ?? []) {
     steps.push(`<pause milliseconds="${d.afterMs}"/>`);
     for (const digit of d.digits) {
@@ -147,6 +158,8 @@ export interface PhoneScenario {
   rejectStatus?: number;
   /** Play PCMA audio once answered. */
   audio?: boolean;
+  /** Send PCMA audio for as long as the call lasts (rtp_stream). */
+  streamAudio?: boolean;
 }
 
 const REASON: Record<number, string> = { 486: 'Busy Here', 603: 'Decline', 480: 'Temporarily Unavailable' };
@@ -181,7 +194,7 @@ Content-Length: 0`)}</send>
   }
   const ring = p.neverAnswer ? '' : ` timeout="${p.answerAfterMs ?? 300}" ontimeout="answer"`;
   const hangup = p.hangupAfterMs === undefined ? '' : ` timeout="${p.hangupAfterMs}" ontimeout="hangup"`;
-  const audio = p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
+  const audio = p.streamAudio ? streamAudio : p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
   return `${head}
   <send>${cdata(`SIP/2.0 180 Ringing
 [last_Via:]

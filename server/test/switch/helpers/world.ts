@@ -22,6 +22,8 @@ export interface PhoneBehaviour {
   neverAnswer?: boolean;
   /** Refuse with 486 Busy Here. */
   busy?: boolean;
+  /** Send audio for the whole call (real: SIPp rtp_stream), not just the 7 s pcap. */
+  streamAudio?: boolean;
 }
 
 export interface CallSpec {
@@ -36,6 +38,8 @@ export interface CallSpec {
   hangupAfterMs?: number;
   /** Send audio (real: PCMA from SIPp's pcap). */
   audio?: boolean;
+  /** Send audio for the whole call (real: SIPp rtp_stream). */
+  streamAudio?: boolean;
 }
 
 export interface CallHandle {
@@ -67,6 +71,8 @@ export interface BareWorld {
   /** A desk phone for user/<id>: registered (real) with this behaviour. */
   addPhone(id: string, phone: PhoneBehaviour): Promise<void>;
   call(spec: CallSpec): Promise<CallHandle>;
+  /** The INVITEs a gateway's far end received from the switch (request URI, X- headers as sent). */
+  invitesAt(gateway: 'gw110' | 'dept'): Promise<{ requestUri: string; headers: Record<string, string> }[]>;
 }
 
 export interface World extends BareWorld {
