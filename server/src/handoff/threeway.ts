@@ -101,8 +101,9 @@ export class ThreeWay {
     return dial;
   }
 
+  /** The caller is in the room already (a second third party joins it). */
   private inRoom(call: Readonly<CallRecord>): boolean {
-    return (call.conference?.members.length ?? 0) > 0;
+    return call.conference?.members.includes(call.id) ?? false;
   }
 
   /** Bring a third party into the call; resolves with its leg once it is in the room. */

@@ -51,10 +51,12 @@ suite.scenario('12345 -> 110 warm: consult the dispatcher, then hand over', asyn
   await caseHeaders(t, w, uuid, from, '1031');
   const leg = await partnerLeg(w, uuid);
   await until('agent talking to 110', () => w.calls.registry.get(uuid)?.consult?.state === 'talking', 20_000);
-  t.ok(
-    w.tap.of(agentLeg.uuid, 'CHANNEL_BRIDGE').some((e) => e.get('Other-Leg-Unique-ID') === leg.uuid) || w.tap.of(leg.uuid, 'CHANNEL_BRIDGE').some((e) => e.get('Other-Leg-Unique-ID') === agentLeg.uuid),
-    'the agent talks to the dispatcher while the caller waits',
+  await until(
+    'agent bridged to the dispatcher',
+    () => w.tap.of(agentLeg.uuid, 'CHANNEL_BRIDGE').some((e) => e.get('Other-Leg-Unique-ID') === leg.uuid) || w.tap.of(leg.uuid, 'CHANNEL_BRIDGE').some((e) => e.get('Other-Leg-Unique-ID') === agentLeg.uuid),
+    10_000,
   );
+  t.equal(w.calls.registry.get(uuid)?.state, 'held', 'the caller waits on hold meanwhile');
   await w.calls.acd.transfers.consult(uuid, '1031', 'complete');
   await until('caller bridged to the 110 leg', () => w.tap.of(uuid, 'CHANNEL_BRIDGE').some((e) => e.get('Other-Leg-Unique-ID') === leg.uuid), 20_000);
   await until('agent leg gone', () => w.tap.of(agentLeg.uuid, 'CHANNEL_HANGUP_COMPLETE')[0]);

@@ -126,12 +126,16 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
       if (!ch) return '-ERR No such channel!\n';
       let rest = w.slice(1);
       let target = ch;
-      if (rest[0] === '-bleg' || rest[0] === '-both') {
+      const which = rest[0];
+      if (which === '-bleg' || which === '-both') {
         target = chOf(ch.bridgedTo) ?? ch;
         rest = rest.slice(1);
       }
       const [dest = '', dialplan = 'XML', context = target.profile?.context ?? 'default'] = rest;
+      // -both: the bridged partner first, then the leg named (mod_commands transfer_function),
+      // both to the same extension; neither is left behind by the bridge they leave.
       sessionTransfer(sw, target, dest, dialplan, context);
+      if (which === '-both' && target !== ch) sessionTransfer(sw, ch, dest, dialplan, context);
       return '+OK\n';
     }
     case 'uuid_break': {

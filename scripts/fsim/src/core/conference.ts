@@ -198,7 +198,8 @@ export async function conferenceApi(sw: SwitchCore, args: string): Promise<strin
   if (name === 'count') return `${[...confs(sw).values()].filter((c) => !c.destroyed).length}\n`;
   const c = confs(sw).get(name);
   if (sub === 'dial') return dial(sw, name, c, rest);
-  if (!c || c.destroyed) return `Conference ${name} not found\n`;
+  // FreeSWITCH 1.10.12 (seen in switch-threeway on the real switch): "-ERR Conference <name> not found".
+  if (!c || c.destroyed) return `-ERR Conference ${name} not found\n`;
   switch (sub) {
     case 'list':
       return listText(c);
