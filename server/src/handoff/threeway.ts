@@ -161,13 +161,11 @@ export class ThreeWay {
     if (c.state !== 'talking') throw new ThreeWayError('conflict', 'the target has not answered yet');
     const room = roomOf(callId);
     this.deps.calls.recordConsult(callId, undefined);
-    for (const leg of [callId, c.agentLeg, c.legUuid]) {
-      await this.deps.sw.setVar(leg, 'hotline_conference', room);
-      // The consultation's legs outlive a bridge by parking; in the room they hang up with it.
-      if (leg !== callId) await this.deps.sw.setVar(leg, 'park_after_bridge', 'false');
-    }
-    await this.deps.sw.transfer(callId, ROOM_EXTENSION[0], ROOM_EXTENSION[1]);
-    await this.deps.sw.transfer(c.agentLeg, ROOM_EXTENSION[0], ROOM_EXTENSION[1], '-both');
+    for (const leg of [callId, c.agentLeg, c.legUuid]) await this.deps.sw.setVar(leg, 'hotline_conference', room);
+    // One leg at a time: on the real switch `uuid_transfer -both` on a uuid_bridge'd consultation
+    // moved the agent's leg only. Both consultation legs park when the other leaves their bridge
+    // (park_after_bridge, set for the consultation), so the second one waits parked meanwhile.
+    for (const leg of [callId, c.legUuid, c.agentLeg]) await this.deps.sw.transfer(leg, ROOM_EXTENSION[0], ROOM_EXTENSION[1]);
     this.deps.logger.info({ callId, agentId }, 'consultation joined into a three-way call');
   }
 
