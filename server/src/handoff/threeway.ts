@@ -47,6 +47,8 @@ export interface ThreeWayDeps {
   /** Wall clock (µs); the room's joins and leaves carry the switch's own times. */
   readonly nowUs: () => number;
   readonly logger: Logger;
+  /** Wait (tests pass a fake); default: a timer. */
+  readonly delay?: (ms: number) => Promise<void>;
   /** The case owner was set (the handoff record and the partner's console follow). */
   readonly onCaseOwner?: (call: Readonly<CallRecord>, owner: CaseOwner) => void;
 }
@@ -65,6 +67,7 @@ export const ROOM_EXTENSION = ['hotline_conference', 'hotline_queue'] as const;
 /** The room of a call: the dialplan accepts exactly this shape. */
 export const roomOf = (callId: string): string => `hotline-${callId}`;
 
+const defaultDelay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const live = (l: LegRecord | undefined): l is LegRecord => l !== undefined && l.endedUs === undefined;
 
 export class ThreeWay {
@@ -166,6 +169,16 @@ export class ThreeWay {
     // moved the agent's leg only. Both consultation legs park when the other leaves their bridge
     // (park_after_bridge, set for the consultation), so the second one waits parked meanwhile.
     for (const leg of [callId, c.legUuid, c.agentLeg]) await this.deps.sw.transfer(leg, ROOM_EXTENSION[0], ROOM_EXTENSION[1]);
+    // The leg left behind may still be parking (park_after_bridge) when its transfer arrives, and
+    // the park wins (seen on the real switch about one run in two): a leg not in the room after a
+    // moment is transferred again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await (this.deps.delay ?? defaultDelay)(700);
+      const now = this.deps.calls.get(callId);
+      const missing = [c.legUuid, c.agentLeg].filter((u) => now?.legs.some((l) => l.uuid === u && l.endedUs === undefined) && !now.conference?.members.includes(u));
+      if (!missing.length) break;
+      for (const leg of missing) await this.deps.sw.transfer(leg, ROOM_EXTENSION[0], ROOM_EXTENSION[1]).catch(() => {});
+    }
     this.deps.logger.info({ callId, agentId }, 'consultation joined into a three-way call');
   }
 
