@@ -111,7 +111,11 @@ suite.scenario('warm 110 becomes a three-way: consult, then join the caller in',
   await until('consulting 110', () => w.calls.registry.get(uuid)?.consult?.state === 'talking', 20_000);
   const thirdLeg = w.calls.registry.get(uuid)!.consult!.legUuid;
   await w.calls.threeWay.fromConsult(uuid, '1042');
-  await until('three in the room', async () => (await roomMembers(w, uuid)).length === 3, 15_000);
+  await until('three in the room', async () => (await roomMembers(w, uuid)).length === 3, 15_000).catch(async (err: Error) => {
+    // Say who is where, so a miss is told apart from a slow switch.
+    const ended = [uuid, agentLeg, thirdLeg].map((u) => `${u.slice(0, 8)}:${w.tap.of(u, 'CHANNEL_HANGUP_COMPLETE')[0]?.get('Hangup-Cause') ?? 'up'}`);
+    throw new Error(`${err.message}: room ${JSON.stringify(await roomMembers(w, uuid))}, legs ${ended.join(' ')}`);
+  });
   t.same(await roomMembers(w, uuid), [uuid, agentLeg, thirdLeg].sort(), 'caller, agent and the consulted dispatcher');
   t.equal(w.calls.registry.get(uuid)?.consult, undefined, 'no consultation any more');
   t.equal(w.calls.registry.get(uuid)?.state, 'talking');
