@@ -61,6 +61,7 @@ export function startAcd(deps: AcdDeps): Acd {
     },
     agentBecameReady: becameReady,
     killLeg: (uuid, cause) => sw.kill(uuid, cause),
+    sw,
     tick,
     async stop() {
       clearInterval(timer);

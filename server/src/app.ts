@@ -20,6 +20,7 @@ import slaRoutes from './routes/sla.ts';
 import loginRoutes from './routes/login.ts';
 import softphoneRoutes, { DEFAULT_STATIC_DIR } from './routes/softphone.ts';
 import handoffRoutes, { type HandoffRoutesOptions } from './routes/handoffs.ts';
+import threeWayRoutes, { type ThreeWayRoutesOptions } from './routes/handoff-threeway.ts';
 import opsRoutes from './routes/ops.ts';
 import superviseRoutes from './routes/supervise.ts';
 import type { Supervision } from './ops/supervision.ts';
@@ -73,6 +74,8 @@ export interface AppDeps {
   directory?: DirectoryService;
   /** Present with call control: /api/revisits and the ticket system's signed revisit requests. */
   revisits?: RevisitRoutesOptions;
+  /** Present with call control: the dispatcher's side of three-way calls (/api/handoffs/:id/three-way). */
+  threeWay?: ThreeWayRoutesOptions;
   /** Whether Redis answers: routes that need it answer 503 at once while it does not. Default: always healthy. */
   storeHealth?: Pick<RedisHealth, 'healthy' | 'onChange'>;
 }
@@ -151,6 +154,7 @@ export const serviceApp: FastifyPluginAsync<AppOptions> = async (fastify, { conf
   if (deps.handoffs) await fastify.register(handoffRoutes, deps.handoffs);
   if (deps.directory) await fastify.register(directoryRoutes, { directory: deps.directory });
   if (deps.revisits) await fastify.register(revisitRoutes, deps.revisits);
+  if (deps.threeWay) await fastify.register(threeWayRoutes, deps.threeWay);
   if (deps.ops) await fastify.register(opsRoutes, { ops: deps.ops, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });
   if (deps.acd && deps.supervision) await fastify.register(superviseRoutes, { supervision: deps.supervision, agents: deps.acd.agents });
   if (deps.kb) await fastify.register(kbRoutes, { kb: deps.kb, staticDir: config.desk.staticDir ?? DEFAULT_STATIC_DIR });

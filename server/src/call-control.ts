@@ -40,6 +40,8 @@ import type { HandoffService } from './handoff/service.ts';
 import { startOps, type OpsControl } from './ops-control.ts';
 import { startRevisits } from './revisit-control.ts';
 import type { RevisitService } from './revisit/service.ts';
+import { partnerDialstring, startThreeWay } from './threeway-control.ts';
+import type { ThreeWay } from './handoff/threeway.ts';
 
 export interface CallControl {
   readonly registry: CallRegistry;
@@ -51,6 +53,7 @@ export interface CallControl {
   readonly desk: Desk;
   readonly sla: SlaService;
   readonly handoffs: HandoffService;
+  readonly threeWay: ThreeWay;
   readonly ops: OpsControl;
   readonly qa: QaService;
   readonly revisits: RevisitService;
@@ -112,7 +115,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService } = {};
+  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService; threeWay?: ReturnType<typeof startThreeWay> } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -161,6 +164,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           late.acd?.onSwitchEvent(ev);
           late.revisits?.onSwitchEvent(ev);
           registry.apply(ev);
+          // The three-way looks after: it counts the room's members with this event applied.
+          late.threeWay?.onSwitchEvent(ev);
         },
         // Every connect, the first included (calls may have been restored from Redis), reconciles.
         onConnected: async () => {
@@ -198,6 +203,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       wrapUpExtendSec: config.acd.wrapUpExtendSec,
       promptsBase: config.ivr.promptsBase,
       departmentDialTemplate: config.dial.department,
+      partnerDialstring: partnerDialstring(config.handoff.partners),
       agentPhonePrefixes: config.dial.agentPhonePrefixes,
       phoneFailureLimit: config.acd.phoneFailureLimit,
       ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
@@ -226,6 +232,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     metrics: switchMetrics,
   });
   late.acd = acd;
+  late.threeWay = startThreeWay({
+    acd, registry, partners: config.handoff.partners, departmentDialTemplate: config.dial.department, ringSec: config.acd.ringNoAnswerSec, now, logger: deps.logger,
+    handoffs: () => late.handoffs,
+  });
   const desk = startDesk({
     config, logger: deps.logger, redis, keys, registry, acd, shutdown, now,
     ...(deps.kbEntryExists ? { kbEntryExists: deps.kbEntryExists } : {}),
@@ -336,6 +346,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     desk,
     sla,
     handoffs,
+    threeWay: late.threeWay.threeWay,
     ops,
     qa,
     revisits,

@@ -131,6 +131,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
             },
           }
         : {}),
+      ...(calls ? { threeWay: { handoffs: calls.handoffs, threeWay: calls.threeWay, partners: config.handoff.partners } } : {}),
       ...(calls ? { acd: { agents: calls.acd.agents, queues: calls.queues, queueConfigs: calls.acd.queues, onAgentStateChange: (id: string) => calls!.acd.agentBecameReady(id) } } : {}),
       readiness: {
         freeswitch,
@@ -155,6 +156,7 @@ export async function createService(config: Config, logger: Logger, options: Ser
         queueConfigs: calls.acd.queues,
         sla: calls.sla,
         transfers: calls.acd.transfers,
+        threeWay: calls.threeWay,
         desk: calls.desk,
         board: calls.ops.service,
         handoffs: { partners: config.handoff.partners, list: (p, since) => calls!.handoffs.list(p, since) },

@@ -8,7 +8,7 @@ import { agentView, callView, hasAgentLeg } from '../src/realtime/views.ts';
 import { eventually, startHarness, type Harness } from './helpers/service.ts';
 import { connected, login, mirror, socketTo, sortedCalls, waitFor, type Mirror } from './helpers/realtime.ts';
 import { randomArgs, rng } from './helpers/fuzz.ts';
-import { consultPayload, emptyPayload, hangupPayload, historyPayload, holdPayload, setStatePayload, transferPayload, wrapUpPayload } from '../src/realtime/events.ts';
+import { caseOwnerPayload, conferencePayload, consultPayload, emptyPayload, hangupPayload, historyPayload, holdPayload, setStatePayload, threeWayPayload, transferPayload, wrapUpPayload } from '../src/realtime/events.ts';
 import { revisitOutcomePayload, revisitTaskPayload } from '../src/realtime/revisit-events.ts';
 import type { z } from 'zod';
 
@@ -19,6 +19,9 @@ const AGENT_COMMANDS: Record<keyof AgentClientEvents, z.ZodType> = {
   'call:hold': holdPayload,
   'call:transfer': transferPayload,
   'call:consult': consultPayload,
+  'call:three-way': threeWayPayload,
+  'call:conference': conferencePayload,
+  'call:case-owner': caseOwnerPayload,
   'call:wrap-up': wrapUpPayload,
   'caller:history': historyPayload,
   'directory:get': emptyPayload,

@@ -52,7 +52,7 @@ t.test('conference API errors, unmute, dial, hangup of a member', async (t) => {
   const clock = new VirtualClock();
   const { sw, events } = mkSwitch({ clock });
   t.equal(await sw.api('conference', 'list'), 'No active conferences.\n');
-  t.equal(await sw.api('conference', '3001 list'), 'Conference 3001 not found\n');
+  t.equal(await sw.api('conference', '3001 list'), '-ERR Conference 3001 not found\n');
   t.equal(await sw.api('conference', '3001 dial sofia/internal/a@127.0.0.1:5070 1234 Alice'), 'Call Requested: result: [SUCCESS]\n');
   await vUntil(clock, () => events.some((e) => hv(e, 'Action') === 'add-member'));
   const u = events.find((e) => hv(e, 'Action') === 'add-member')?.uuid ?? '';

@@ -6,7 +6,7 @@ import type { CallRegistry } from '../calls/registry.ts';
 import { switchCommands, type SwitchCommands } from '../freeswitch/commands.ts';
 import type { InboundNode } from '../freeswitch/inbound-node.ts';
 
-export type AcdSwitch = SwitchPort & TransferSwitch & Pick<SwitchCommands, 'record'>;
+export type AcdSwitch = SwitchPort & TransferSwitch & Pick<SwitchCommands, 'record' | 'conference'>;
 
 export function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): AcdSwitch {
   const byName = new Map(nodes.map((n) => [n.name, switchCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
@@ -27,5 +27,7 @@ export function dispatchingCommands(nodes: readonly InboundNode[], registry: Cal
     setVar: (uuid, name, value) => forUuid(uuid).setVar(uuid, name, value),
     hold: (uuid, on) => forUuid(uuid).hold(uuid, on),
     record: (uuid, action, path) => forUuid(uuid).record(uuid, action, path),
+    // A call's room is named after its caller leg (hotline-<call id>): it lives on that call's node.
+    conference: (name, action, member) => forUuid(name.replace(/^hotline-/, '')).conference(name, action, member),
   };
 }

@@ -47,6 +47,7 @@ export function createTransfers(deps: AcdDeps, p: TransferParts): CallTransfers 
     },
     queueExists: (q) => p.queues.some((x) => x.name === q),
     externalDialstring: (number) => dialString(deps.settings.departmentDialTemplate, phoneNumber(number, 'transfer number')),
+    ...(deps.settings.partnerDialstring ? { partnerDialstring: deps.settings.partnerDialstring } : {}),
     ringSec: deps.settings.ringNoAnswerSec,
     nowUs: () => p.now() * 1000,
     logger: p.log,

@@ -26,6 +26,8 @@ export interface AcdSettings {
   readonly queues?: unknown;
   /** Dial string template for outside numbers an agent transfers to ({target}). */
   readonly departmentDialTemplate: string;
+  /** Dial string of a configured partner hotline (110 ...), or undefined for an unknown id. */
+  readonly partnerDialstring?: (partner: string) => string | undefined;
   /** Dial string prefixes agent phones may use besides user/<extension>. */
   readonly agentPhonePrefixes?: readonly string[];
   /** Failed offers in a row before an agent is set not-ready (phone-failure). */
@@ -65,6 +67,8 @@ export interface Acd {
   readonly router: Router;
   readonly agents: AgentStore;
   readonly transfers: CallTransfers;
+  /** Switch commands sent to the node each call lives on. */
+  readonly sw: AcdSwitch;
   readonly queues: readonly QueueConfig[];
   /** Called with every switch event, before the registry applies it. */
   onSwitchEvent(ev: SwitchEvent): void;

@@ -49,6 +49,8 @@ export interface TransferDeps {
   readonly queueExists: (queue: string) => boolean;
   /** Dial string for an outside number (the departments' gateway). */
   readonly externalDialstring: (number: string) => string;
+  /** Dial string of a configured partner hotline (its gateway and number), or undefined if there is none. */
+  readonly partnerDialstring?: (partner: string) => string | undefined;
   readonly ringSec: number;
   /** Wall clock (µs) for the transfer records; switch events carry their own times. */
   readonly nowUs: () => number;
@@ -69,6 +71,26 @@ export class TransferError extends Error {
 }
 
 const HOLD_EXT = ['hotline_hold', 'hotline_queue'] as const;
+
+/** The transfer as the call record keeps it: kind and `to` (partners count as partners in the figures). */
+export function transferRecordOf(kind: 'blind' | 'attended' | 'queue', target: TransferTarget): { kind: CallRecord['transfers'][number]['kind']; to: string } {
+  if (target.kind === 'agent') return { kind, to: `agent:${target.agentId}` };
+  if (target.kind === 'queue') return { kind, to: `queue:${target.queue}` };
+  if (target.kind === 'external') return { kind, to: `number:${target.number}` };
+  return { kind: target.partner === '110' ? 'to110' : 'partner', to: `partner:${target.partner}` };
+}
+
+/** The case data a partner's dispatcher gets with the call (values are percent-encoded by the switch layer). */
+export function partnerHeaders(call: Readonly<CallRecord>, agentId: string | undefined, summary: string | undefined): Record<string, string> {
+  return {
+    'X-12345-Case-Id': call.id,
+    'X-12345-Caller-Number': call.callerNumber,
+    'X-12345-Summary': summary ?? '',
+    'X-12345-Agent-Id': agentId ?? '',
+  };
+}
+
+const agentOf = (call: Readonly<CallRecord>): string | undefined => call.consult?.agentId ?? call.agentId;
 const callerLegOf = (c: Readonly<CallRecord>): LegRecord | undefined => c.legs.find((l) => l.role === 'caller');
 
 export class CallTransfers {
@@ -119,6 +141,11 @@ export class CallTransfers {
 
   private async dialOf(callId: string, target: TransferTarget): Promise<string> {
     if (target.kind === 'external') return this.deps.externalDialstring(target.number);
+    if (target.kind === 'partner') {
+      const dial = this.deps.partnerDialstring?.(target.partner);
+      if (!dial) throw new TransferError('not-found', `no partner hotline ${target.partner}`);
+      return dial;
+    }
     if (target.kind !== 'agent') throw new TransferError('invalid', 'unexpected target');
     const phone = await this.deps.agents.phoneOf(target.agentId);
     if (!phone) throw new TransferError('not-found', `no agent ${target.agentId}`);
@@ -127,8 +154,7 @@ export class CallTransfers {
   }
 
   private record(callId: string, agentId: string, kind: 'blind' | 'attended' | 'queue', target: TransferTarget): void {
-    const to = target.kind === 'agent' ? `agent:${target.agentId}` : target.kind === 'queue' ? `queue:${target.queue}` : `number:${target.number}`;
-    this.deps.calls.recordTransfer(callId, { atUs: this.deps.nowUs(), kind, from: agentId, to });
+    this.deps.calls.recordTransfer(callId, { atUs: this.deps.nowUs(), ...transferRecordOf(kind, target), from: agentId });
     this.deps.onTransferred?.(agentId, callId);
   }
 
@@ -156,10 +182,12 @@ export class CallTransfers {
       // An outside party (a department) sees the citizen's caller id and none of our headers.
       if (/^\+?[0-9]{3,20}$/.test(call.callerNumber)) vars.origination_caller_id_name = call.callerNumber;
     }
+    // A partner hotline gets the case data in X-12345-* headers (its system pops it up).
+    const sipHeaders = target.kind === 'partner' ? partnerHeaders(call, agentOf(call), target.summary) : undefined;
     // A consulted target must outlive the consulting agent hanging up (which completes the
     // transfer): the leg a uuid_bridge leaves behind hangs up unless it has park_after_bridge.
     if (purpose === 'consult') vars.park_after_bridge = 'true';
-    return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
+    return this.deps.sw.originateInBackground({ dialstring: dial, uuid, vars, ...(sipHeaders ? { sipHeaders } : {}), timeoutSec: this.deps.ringSec, then: { app: 'park' } }, (this.deps.ringSec + 5) * 1000);
   }
 
   /** Steps before the target rings: if one fails, the reserved colleague is free again. */

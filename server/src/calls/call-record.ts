@@ -2,11 +2,18 @@
 // microseconds), and where the call is now. Raw ESL events are never stored.
 
 export type LegRole = 'caller' | 'agent' | 'external';
-export type LegPurpose = 'offer' | 'transfer' | 'consult';
+export type LegPurpose = 'offer' | 'transfer' | 'consult' | 'conference';
 export type CallFlag = 'from110' | 'elder' | 'repeat';
 
-/** Where a transfer goes: a colleague, a queue, or an outside number (a department). */
-export type TransferTarget = { kind: 'agent'; agentId: string } | { kind: 'queue'; queue: string } | { kind: 'external'; number: string };
+/**
+ * Where a transfer goes: a colleague, a queue, an outside number (a department), or a partner
+ * hotline (110, 119, ...: configuration, dialled through the partner's gateway with the case data).
+ */
+export type TransferTarget =
+  | { kind: 'agent'; agentId: string }
+  | { kind: 'queue'; queue: string }
+  | { kind: 'external'; number: string }
+  | { kind: 'partner'; partner: string; summary?: string };
 
 /** An attended transfer in progress: the caller waits on hold while its agent talks to the target. */
 export interface ConsultRecord {
@@ -44,7 +51,7 @@ export type CallState = 'new' | 'ivr' | 'queued' | 'offering' | 'talking' | 'hel
 
 export interface TransferRecord {
   readonly atUs: number;
-  readonly kind: 'blind' | 'attended' | 'queue' | 'to110' | 'department';
+  readonly kind: 'blind' | 'attended' | 'queue' | 'to110' | 'department' | 'partner';
   readonly from?: string;
   readonly to: string;
   /** The transfer did not connect: the cause (NO_ANSWER, CALL_REJECTED, ...). The caller stayed with us. */
@@ -63,6 +70,33 @@ export interface FallbackRecord {
   readonly bridgedUs?: number;
   /** originate_disposition of the overflow bridge. */
   readonly disposition?: string;
+}
+
+/** One leg's time in the call's conference room (a leg that rejoins gets a second entry). */
+export interface ConferenceParty {
+  readonly uuid: string;
+  readonly memberId?: string;
+  readonly joinedUs: number;
+  leftUs?: number;
+  /** Member flags as the last maintenance event said (mute-member, hold-member ...). */
+  muted?: boolean;
+  held?: boolean;
+}
+
+/** Who takes the case after a three-way with a partner: us, or the partner (its id). */
+export interface CaseOwner {
+  readonly owner: string;
+  /** `agent:<id>` or `dispatcher:<username>`. */
+  readonly by: string;
+  readonly atUs: number;
+}
+
+export interface ConferenceRecord {
+  readonly name: string;
+  /** Legs in the room now (uuids). */
+  members: string[];
+  parties?: ConferenceParty[];
+  caseOwner?: CaseOwner;
 }
 
 export interface CallRecord {
@@ -96,7 +130,7 @@ export interface CallRecord {
   /** Since when (µs, service clock) an agent's transfer has the caller waiting in hotline_hold. */
   onHoldSinceUs?: number;
   transfers: TransferRecord[];
-  conference?: { name: string; members: string[] };
+  conference?: ConferenceRecord;
   /** 110 case data from SIP X-110-* headers (calls transferred from 110) or sent with a handoff. */
   case110?: Record<string, string>;
   handoff?: { direction: 'to110' | 'from110'; atUs: number; caseId?: string };

@@ -32,6 +32,12 @@ export interface Cdr {
   readonly ivrPath: readonly string[];
   readonly transfers: CallRecord['transfers'];
   readonly conferenceMembers: number;
+  /** The three-way call: who was in the room (role, agent or number), when each joined and left, who took the case. */
+  readonly conference: {
+    readonly name: string;
+    readonly parties: readonly { uuid: string; role: string; agentId?: string; target?: string; joinedAt: string | null; leftAt: string | null; sec: number | null }[];
+    readonly caseOwner: { owner: string; by: string; at: string | null } | null;
+  } | null;
   readonly handoff: CallRecord['handoff'] | null;
   readonly case110: Record<string, string> | null;
   /** The dialplan served the call itself (service unreachable or its socket closed mid-call). */
@@ -78,6 +84,7 @@ export function buildCdr(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): C
     ivrPath: [...call.ivrPath],
     transfers: call.transfers,
     conferenceMembers: call.conference?.members.length ?? 0,
+    conference: conferenceOf(call),
     handoff: call.handoff ?? null,
     case110: call.case110 ?? null,
     fallback: call.fallback ?? null,
@@ -92,5 +99,28 @@ export function buildCdr(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): C
       answered: l.answeredUs !== undefined,
       ...(l.cause ? { cause: l.cause } : {}),
     })),
+  };
+}
+
+function conferenceOf(call: Readonly<CallRecord>): Cdr['conference'] {
+  const c = call.conference;
+  if (!c) return null;
+  return {
+    name: c.name,
+    parties: (c.parties ?? []).map((p) => {
+      const leg = call.legs.find((l) => l.uuid === p.uuid);
+      // A member still in the room when the call record closes left when its leg ended.
+      const leftUs = p.leftUs ?? leg?.endedUs;
+      return {
+        uuid: p.uuid,
+        role: leg?.role ?? 'external',
+        ...(leg?.agentId ? { agentId: leg.agentId } : {}),
+        ...(leg?.target && leg.role !== 'caller' ? { target: leg.target } : {}),
+        joinedAt: iso(p.joinedUs),
+        leftAt: iso(leftUs),
+        sec: secs(p.joinedUs, leftUs),
+      };
+    }),
+    caseOwner: c.caseOwner ? { owner: c.caseOwner.owner, by: c.caseOwner.by, at: iso(c.caseOwner.atUs) } : null,
   };
 }

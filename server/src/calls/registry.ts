@@ -2,7 +2,7 @@
 // call. Events may arrive twice (a resync after reconnect replays what we had) or late (two
 // nodes, a slow consumer): every fact is kept idempotently (first timestamp wins) and the state is
 // derived from the facts, so neither duplicates nor reordering can move a call backwards.
-import { callerLeg, legOf, type CallFlag, type CallRecord, type CallState, type ConsultRecord, type LegPurpose, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
+import { callerLeg, legOf, type CaseOwner, type CallFlag, type CallRecord, type CallState, type ConsultRecord, type LegPurpose, type LegRecord, type LegRole, type TransferRecord } from './call-record.ts';
 import type { ChannelCreate, DialplanFacts, SwitchEvent } from './switch-events.ts';
 
 export interface CallRegistryHooks {
@@ -167,7 +167,7 @@ export class CallRegistry {
           if (call.recording && call.recording.path === ev.path) call.recording.stoppedUs = minTs(call.recording.stoppedUs, ev.tsUs);
           break;
         case 'conference':
-          this.applyConference(call, leg, ev.conference, ev.action, fresh);
+          this.applyConference(call, leg, ev, fresh);
           break;
         case 'execute-complete':
           // The dialplan's hotline_survey extension begins with this `set`.
@@ -277,7 +277,7 @@ export class CallRegistry {
       const agentId = ev.vars[VAR.agentId];
       if (agentId) leg.agentId = agentId;
       const purpose = ev.vars[VAR.purpose];
-      if (purpose === 'offer' || purpose === 'transfer' || purpose === 'consult') leg.purpose = purpose satisfies LegPurpose;
+      if (purpose === 'offer' || purpose === 'transfer' || purpose === 'consult' || purpose === 'conference') leg.purpose = purpose satisfies LegPurpose;
       this.legToCall.set(ev.uuid, parent.id);
       return this.change(parent, () => void parent.legs.push(leg));
     }
@@ -362,12 +362,38 @@ export class CallRegistry {
     }
   }
 
-  private applyConference(call: CallRecord, leg: LegRecord, name: string, action: string, fresh: boolean): void {
+  private applyConference(call: CallRecord, leg: LegRecord, ev: Extract<SwitchEvent, { type: 'conference' }>, fresh: boolean): void {
     if (!fresh) return;
-    call.conference ??= { name, members: [] };
-    const members = call.conference.members;
-    if (action === 'add-member' && !members.includes(leg.uuid)) members.push(leg.uuid);
-    if (action === 'del-member') call.conference.members = members.filter((m) => m !== leg.uuid);
+    const conf = (call.conference ??= { name: ev.conference, members: [] });
+    const parties = (conf.parties ??= []);
+    const open = parties.find((p) => p.uuid === leg.uuid && p.leftUs === undefined);
+    switch (ev.action) {
+      case 'add-member':
+        if (!conf.members.includes(leg.uuid)) conf.members.push(leg.uuid);
+        if (!open) parties.push({ uuid: leg.uuid, joinedUs: ev.tsUs, ...(ev.memberId ? { memberId: ev.memberId } : {}) });
+        break;
+      case 'del-member':
+        conf.members = conf.members.filter((m) => m !== leg.uuid);
+        if (open) open.leftUs = ev.tsUs;
+        break;
+      case 'mute-member':
+      case 'unmute-member':
+        if (open) open.muted = ev.action === 'mute-member';
+        break;
+      case 'hold-member':
+      case 'unhold-member':
+        if (open) open.held = ev.action === 'hold-member';
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Who takes the case after a three-way (the last word counts). */
+  recordCaseOwner(id: string, owner: CaseOwner): void {
+    this.update(id, (c) => {
+      if (c.conference) c.conference.caseOwner = owner;
+    });
   }
 
   private change(call: CallRecord, fn: () => void): Readonly<CallRecord> {

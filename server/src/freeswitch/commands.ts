@@ -2,7 +2,7 @@
 // SwitchCommands interface, never on ESL strings; this file is where the strings are built, every
 // value checked by esl-values.ts first (a refused value throws before anything is sent).
 import * as val from './esl-values.ts';
-import { isPhoneNumber, originateVars } from './esl-values.ts';
+import { isPhoneNumber, originateVars, sipHeaderVars } from './esl-values.ts';
 
 export { InvalidCommandArgument, originateVars } from './esl-values.ts';
 
@@ -16,6 +16,8 @@ export interface OriginateOptions {
   readonly timeoutSec?: number;
   /** Choose the new leg's UUID (origination_uuid) so its events can be tied to the call at once. */
   readonly uuid?: string;
+  /** Custom headers of the new leg's INVITE (X-12345-Case-Id ...): percent-encoded sip_h_* variables. */
+  readonly sipHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface SwitchCommands {
@@ -37,7 +39,8 @@ export interface SwitchCommands {
   getVar(uuid: string, name: string): Promise<string | undefined>;
   exists(uuid: string): Promise<boolean>;
   record(uuid: string, action: 'start' | 'stop', path: string): Promise<void>;
-  conference(name: string, action: 'kick' | 'mute' | 'unmute', memberId: string): Promise<void>;
+  /** A member of a conference room: kick (leaves, its leg hangs up), mute, hold (neither hears nor is heard). */
+  conference(name: string, action: 'kick' | 'mute' | 'unmute' | 'hold' | 'unhold', memberId: string): Promise<void>;
   conferenceDial(name: string, dialstring: string): Promise<void>;
 }
 
@@ -53,7 +56,10 @@ export function originateCommand(o: OriginateOptions): string {
   for (const [k, v] of Object.entries(o.vars ?? {})) if (!CALLER_ID_VARS.has(k) || isPhoneNumber(v)) vars[k] = v;
   if (o.uuid) vars.origination_uuid = val.uuid(o.uuid);
   if (o.timeoutSec) vars.originate_timeout = String(Math.max(1, Math.round(o.timeoutSec)));
-  const target = `${originateVars(vars)}${val.path(o.dialstring, 'dial string')}`;
+  const headers = o.sipHeaders ? sipHeaderVars(o.sipHeaders) : '';
+  // Both blocks merge into one `{...}`: the header values are percent-encoded, never plain tokens.
+  const block = [originateVars(vars).slice(1, -1), headers.slice(1, -1)].filter(Boolean).join(',');
+  const target = `${block ? `{${block}}` : ''}${val.path(o.dialstring, 'dial string')}`;
   if ('app' in o.then) {
     const arg = o.then.arg ? `(${val.token(o.then.arg, 'application argument')})` : '';
     return `originate ${target} &${val.name(o.then.app, 'application')}${arg}`;

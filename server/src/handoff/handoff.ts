@@ -49,6 +49,8 @@ export type Handoff = {
   warnedMs?: number;
   returnedMs?: number;
   threeWay?: boolean;
+  /** After a three-way: who takes the case (`12345` or the partner's id), who said so, when. */
+  caseOwner?: { owner: string; by: string; atMs: number };
   outcome?: HandoffOutcome;
 };
 

@@ -173,6 +173,30 @@ export class HandoffService {
     return h;
   }
 
+  /** The handoff of a call, if the call is one. */
+  async byCall(callId: string): Promise<Handoff | undefined> {
+    const id = this.following.get(callId)?.id ?? (await this.deps.store.byCall(callId));
+    return id ? (await this.deps.store.get(id))?.handoff : undefined;
+  }
+
+  /**
+   * The partner's call became a three-way (counted once), or its case owner was decided: both
+   * consoles see it (the dispatcher's through onChange, the agent's through the call record).
+   */
+  async threeWay(callId: string, caseOwner?: Handoff['caseOwner']): Promise<Handoff | undefined> {
+    const id = this.following.get(callId)?.id ?? (await this.deps.store.byCall(callId));
+    if (!id) return undefined;
+    const h = await this.update(id, (x) => {
+      const figures: Record<string, number> = x.threeWay ? {} : { [`${x.direction}:threeWay`]: 1 };
+      if (x.threeWay && !caseOwner) return undefined;
+      x.threeWay = true;
+      if (caseOwner) x.caseOwner = caseOwner;
+      return figures;
+    });
+    if (h) this.deps.onChange?.(h);
+    return h;
+  }
+
   /** The dispatcher takes the caller back: only while no agent has answered. */
   async takeBack(id: string): Promise<Handoff> {
     const current = await this.deps.store.get(id);

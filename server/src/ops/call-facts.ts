@@ -43,6 +43,7 @@ export function callFacts(call: Readonly<CallRecord>, surveyKeys?: SurveyKeys): 
     // An agent's transfer names the agent as `from`; the ACD's overflows name the queue.
     if (t.from !== undefined && agents.has(t.from)) facts.transfers++;
     if (t.kind === 'to110') facts.to110++;
+    else if (t.kind === 'partner') facts.toPartner++;
     else if (t.to.startsWith('number:') || t.kind === 'department') facts.toPartner++;
   }
   if (call.conference) facts.threeWay = 1;

@@ -3,14 +3,16 @@
 // it has a leg in; the domain modules check the finer rules (talking, not already transferring).
 import type { Socket } from 'socket.io';
 import { TransferError } from '../acd/transfer.ts';
+import { ThreeWayError } from '../handoff/threeway.ts';
 import { DeskError } from '../desk/desk.ts';
 import type { Logger } from '../log.ts';
 import { command, CommandError } from './commands.ts';
 import type { RealtimeDeps } from './deps.ts';
-import { consultPayload, emptyPayload, historyPayload, holdPayload, transferPayload, wrapUpPayload } from './events.ts';
+import { caseOwnerPayload, conferencePayload, consultPayload, emptyPayload, historyPayload, holdPayload, threeWayPayload, transferPayload, wrapUpPayload } from './events.ts';
 
 function asCommandError(err: unknown): unknown {
   if (err instanceof TransferError) return new CommandError(err.code, err.message);
+  if (err instanceof ThreeWayError) return new CommandError(err.code, err.message);
   if (err instanceof DeskError) return new CommandError(err.code, err.message);
   return err;
 }
@@ -47,9 +49,33 @@ export function agentCallCommands(socket: Socket, agentId: string, deps: Realtim
   }), log);
 
   command(socket, 'call:consult', consultPayload, mapped(async ({ callId, action }) => {
-    await transfers.consult(callId, agentId, action);
+    if (action === 'conference') {
+      if (!deps.threeWay) throw new CommandError('invalid', 'three-way calls are not available');
+      await deps.threeWay.fromConsult(callId, agentId);
+    } else {
+      await transfers.consult(callId, agentId, action);
+    }
     return {};
   }), log);
+
+  const threeWay = deps.threeWay;
+  if (threeWay) {
+    command(socket, 'call:three-way', threeWayPayload, mapped(async ({ callId, target }) => {
+      await threeWay.start(callId, { kind: 'agent', agentId }, target);
+      return {};
+    }), log);
+
+    command(socket, 'call:conference', conferencePayload, mapped(async ({ callId, action }) => {
+      await threeWay.member(callId, agentId, action);
+      return {};
+    }), log);
+
+    command(socket, 'call:case-owner', caseOwnerPayload, mapped(async ({ callId, owner }) => {
+      const partners = deps.handoffs?.partners.map((p) => p.id) ?? [];
+      threeWay.caseOwner(callId, { kind: 'agent', agentId }, owner, ['12345', ...partners]);
+      return {};
+    }), log);
+  }
 
   command(socket, 'call:wrap-up', wrapUpPayload, mapped(async (p) => {
     const w = await desk.wrapUp(agentId, { callId: p.callId, category: p.category, summary: p.summary, ...(p.ticketRef ? { ticketRef: p.ticketRef } : {}), ...(p.kbEntryId ? { kbEntryId: p.kbEntryId } : {}) });

@@ -14,6 +14,7 @@ import type { OpsService } from '../ops/ops-service.ts';
 import type { Handoff } from '../handoff/handoff.ts';
 import type { Partner } from '../handoff/partners.ts';
 import type { RevisitService } from '../revisit/service.ts';
+import type { ThreeWay } from '../handoff/threeway.ts';
 
 export interface RealtimeDeps {
   readonly logger: Logger;
@@ -28,6 +29,8 @@ export interface RealtimeDeps {
   /** Call commands (hold, transfers) and the desk (wrap-up, history, figures); absent: refused as unknown. */
   readonly transfers?: Pick<CallTransfers, 'hold' | 'transfer' | 'consult'>;
   readonly desk?: Pick<Desk, 'wrapUp' | 'history' | 'figures'>;
+  /** Three-way calls (start, join a consultation, the agent's place in the room, the case owner). */
+  readonly threeWay?: Pick<ThreeWay, 'start' | 'fromConsult' | 'member' | 'caseOwner'>;
   /** The wallboard's figures for /ops; absent: snapshots carry board null. */
   readonly board?: Pick<OpsService, 'board' | 'onBoard' | 'poke'>;
   readonly now?: () => number;

@@ -22,7 +22,7 @@ export interface LegView {
   role: 'caller' | 'agent' | 'external';
   agentId?: string;
   /** A leg ringing an agent's phone is what the softphone's screen pop and answer button act on. */
-  purpose?: 'offer' | 'consult' | 'transfer';
+  purpose?: 'offer' | 'consult' | 'transfer' | 'conference';
   target?: string;
   answeredMs?: number;
   endedMs?: number;
@@ -52,6 +52,16 @@ export interface CallView {
   flags: CallFlag[];
   /** An attended transfer in progress: the caller is on hold while its agent talks to the target. */
   consult?: ConsultView;
+  /** The call's three-way room: who is in it now, who has been, who takes the case. */
+  conference?: ConferenceView;
+}
+
+export interface ConferenceView {
+  name: string;
+  /** Legs in the room now. */
+  members: string[];
+  parties: { uuid: string; joinedMs: number; leftMs?: number; muted?: boolean; held?: boolean }[];
+  caseOwner?: { owner: string; by: string; atMs: number };
 }
 
 export const CALL_FLAGS = ['from110', 'elder', 'repeat'] as const;
@@ -207,6 +217,8 @@ export const transferTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('queue'), queue: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
   // Digits only (an extension or a full number with area code); the switch dials it via the departments' gateway.
   z.strictObject({ kind: z.literal('external'), number: z.string().regex(/^\+?[0-9]{3,20}$/) }),
+  // A partner hotline by its configured id (110, 119 ...); the summary goes to it in a SIP header.
+  z.strictObject({ kind: z.literal('partner'), partner: z.string().regex(/^[0-9]{3,6}$/), summary: z.string().trim().max(200).optional() }),
 ]);
 export type TransferTarget = z.output<typeof transferTarget>;
 
@@ -216,8 +228,25 @@ export const transferPayload = z
 export type TransferPayload = z.output<typeof transferPayload>;
 
 /** Finish (complete) or abandon (cancel) the attended transfer in progress. */
-export const consultPayload = z.strictObject({ callId, action: z.enum(['complete', 'cancel']) });
+export const consultPayload = z.strictObject({ callId, action: z.enum(['complete', 'cancel', 'conference']) });
 export type ConsultPayload = z.output<typeof consultPayload>;
+
+/** Bring a third party into a three-way call: a partner hotline, or a department by its number. */
+export const threeWayTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('partner'), partner: z.string().regex(/^[0-9]{3,6}$/), summary: z.string().trim().max(200).optional() }),
+  z.strictObject({ kind: z.literal('external'), number: z.string().regex(/^\+?[0-9]{3,20}$/) }),
+]);
+export type ThreeWayTarget = z.output<typeof threeWayTarget>;
+export const threeWayPayload = z.strictObject({ callId, target: threeWayTarget });
+export type ThreeWayPayload = z.output<typeof threeWayPayload>;
+
+/** The agent's own place in the room: leave it (the others go on), hold, mute. */
+export const conferencePayload = z.strictObject({ callId, action: z.enum(['leave', 'hold', 'unhold', 'mute', 'unmute']) });
+export type ConferencePayload = z.output<typeof conferencePayload>;
+
+/** Who takes the case after a three-way: `12345` or the partner's id. */
+export const caseOwnerPayload = z.strictObject({ callId, owner: z.string().regex(/^[0-9]{3,6}$/) });
+export type CaseOwnerPayload = z.output<typeof caseOwnerPayload>;
 
 /** 咨询 / 求助 / 投诉 / 建议: the four kinds of 12345 work orders. */
 export const WRAP_UP_CATEGORIES = ['consultation', 'help', 'complaint', 'suggestion'] as const;
@@ -282,6 +311,9 @@ export interface AgentClientEvents extends RevisitClientEvents {
   'call:hold': (p: HoldPayload, ack: (a: Ack) => void) => void;
   'call:transfer': (p: TransferPayload, ack: (a: Ack) => void) => void;
   'call:consult': (p: ConsultPayload, ack: (a: Ack) => void) => void;
+  'call:three-way': (p: ThreeWayPayload, ack: (a: Ack) => void) => void;
+  'call:conference': (p: ConferencePayload, ack: (a: Ack) => void) => void;
+  'call:case-owner': (p: CaseOwnerPayload, ack: (a: Ack) => void) => void;
   'call:wrap-up': (p: WrapUpPayload, ack: (a: Ack<{ wrapUp: WrapUpRecord }>) => void) => void;
   'caller:history': (p: HistoryPayload, ack: (a: Ack<{ calls: PastCall[] }>) => void) => void;
   'directory:get': (p: Record<never, never>, ack: (a: Ack<{ directory: DirectoryView }>) => void) => void;

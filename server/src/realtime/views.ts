@@ -36,6 +36,16 @@ export function callView(c: Readonly<CallRecord>): CallView {
     ivrPath: [...c.ivrPath],
     flags: [...c.flags],
     consult: c.consult ? { agentId: c.consult.agentId, target: { ...c.consult.target }, legUuid: c.consult.legUuid, state: c.consult.state } : undefined,
+    conference: c.conference ? conferenceView(c.conference) : undefined,
+  });
+}
+
+function conferenceView(conf: NonNullable<CallRecord['conference']>): NonNullable<CallView['conference']> {
+  return compact({
+    name: conf.name,
+    members: [...conf.members],
+    parties: (conf.parties ?? []).map((p) => compact({ uuid: p.uuid, joinedMs: ms(p.joinedUs)!, leftMs: ms(p.leftUs), muted: p.muted, held: p.held })),
+    caseOwner: conf.caseOwner ? { owner: conf.caseOwner.owner, by: conf.caseOwner.by, atMs: ms(conf.caseOwner.atUs)! } : undefined,
   });
 }
 

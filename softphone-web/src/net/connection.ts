@@ -103,7 +103,8 @@ export class Connection {
   /** Send a command; resolves with the ok ack, rejects with CommandFailed. */
   async send<E extends keyof AgentClientEvents>(event: E, payload: Payload<E>): Promise<AckOk<E>> {
     if (!this.socket.connected) throw new CommandFailed('offline', 'not connected');
-    const timeout = event === 'call:transfer' ? TRANSFER_TIMEOUT_MS : COMMAND_TIMEOUT_MS;
+    // Transfers and three-ways answer once the other party has answered (or not).
+    const timeout = event === 'call:transfer' || event === 'call:three-way' || event === 'call:consult' ? TRANSFER_TIMEOUT_MS : COMMAND_TIMEOUT_MS;
     let ack: AckOf<E>;
     try {
       // The typed emitWithAck cannot follow a generic event name; the contract types the result.

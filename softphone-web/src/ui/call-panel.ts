@@ -7,6 +7,7 @@ import { myConsult, ownsCaller, type Ringing } from '../state/selectors.ts';
 import { callerName, callFacts, case110Table, flagBadges, queueName } from './caller-info.ts';
 import type { Ctx, View } from './context.ts';
 import { button, h, Mount, setAttr, setButtonLabel, setText, show } from './dom.ts';
+import { PartnerBar } from './partner-bar.ts';
 
 const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'] as const;
 
@@ -39,6 +40,8 @@ export class CallPanel {
   private readonly consultTarget = h('p', { class: 'consult-target' });
   private readonly consultComplete: HTMLButtonElement;
   private readonly consultCancel: HTMLButtonElement;
+  private readonly consultConference: HTMLButtonElement;
+  private readonly partnerBar: PartnerBar;
   private current: Ringing | undefined;
   private shownCall: CallView | undefined;
   private busy = false;
@@ -62,13 +65,15 @@ export class CallPanel {
     );
     this.consultComplete = button('btn.consultComplete', { class: 'btn btn-primary', testid: 'btn-consult-complete', on: { click: () => void this.onConsult('complete') } });
     this.consultCancel = button('btn.consultCancel', { class: 'btn', testid: 'btn-consult-cancel', on: { click: () => void this.onConsult('cancel') } });
+    this.consultConference = button('btn.consultConference', { class: 'btn', testid: 'btn-consult-conference', on: { click: () => void this.onConsult('conference') } });
+    this.partnerBar = new PartnerBar(ctx);
     this.consult = h(
       'section',
       { class: 'consult-panel', testid: 'consult-panel', attrs: { 'aria-labelledby': 'consult-title' } },
       h('h3', { text: 'consult.title', attrs: { id: 'consult-title' } }),
       this.consultTarget,
       this.consultState,
-      h('div', { class: 'actions' }, this.consultComplete, this.consultCancel),
+      h('div', { class: 'actions' }, this.consultComplete, this.consultConference, this.consultCancel),
     );
     this.consultMount = new Mount(this.consult);
     this.el = h(
@@ -79,6 +84,7 @@ export class CallPanel {
       this.consultMount.anchor,
       this.pending,
       h('div', { class: 'actions' }, this.hold, this.mute, this.transfer, this.hangup),
+      this.partnerBar.el,
       h('div', { class: 'call-body' }, this.details, h('div', { class: 'keypad' }, pad, this.digits)),
     );
     this.mount = new Mount(this.el);
@@ -119,7 +125,9 @@ export class CallPanel {
 
     setButtonLabel(this.hold, call.held ? t('btn.resume') : t('btn.hold'));
     setAttr(this.hold, 'data-on', String(call.held));
-    this.hold.disabled = !owns || consult !== undefined || this.busy;
+    // In a three-way the room's own hold (partner bar) applies, not uuid_hold.
+    this.hold.disabled = !owns || consult !== undefined || this.busy || call.conference !== undefined;
+    this.partnerBar.update(active, owns, consult !== undefined);
     setButtonLabel(this.mute, muted ? t('btn.unmute') : t('btn.mute'));
     setAttr(this.mute, 'data-on', String(muted));
     this.transfer.disabled = !owns || consult !== undefined || pendingTransfer;
@@ -135,6 +143,7 @@ export class CallPanel {
       // Completing before the colleague answers would hand the caller to a ringing phone.
       this.consultComplete.disabled = consult.state !== 'talking' || this.busy;
       this.consultCancel.disabled = this.busy;
+      this.consultConference.disabled = consult.state !== 'talking' || this.busy;
     }
   }
 
@@ -146,6 +155,7 @@ export class CallPanel {
   private describeTarget(target: TransferTarget): string {
     if (target.kind === 'agent') return this.actions.agentName(target.agentId);
     if (target.kind === 'queue') return queueName(target.queue);
+    if (target.kind === 'partner') return t('partner.name', { id: target.partner });
     return target.number;
   }
 
@@ -194,10 +204,10 @@ export class CallPanel {
     if (await this.ctx.attempt(() => this.ctx.phone.sendDtmf(leg.uuid, d))) setText(this.digits, ((this.digits.textContent ?? '') + d).slice(-24));
   }
 
-  private async onConsult(action: 'complete' | 'cancel'): Promise<void> {
+  private async onConsult(action: 'complete' | 'cancel' | 'conference'): Promise<void> {
     const call = this.current?.call;
     if (!call) return;
     const ok = await this.withBusy(() => this.ctx.conn.send('call:consult', { callId: call.id, action }));
-    if (ok) this.ctx.toast.info(t(action === 'complete' ? 'consult.completed' : 'consult.cancelled'));
+    if (ok) this.ctx.toast.info(t(action === 'complete' ? 'consult.completed' : action === 'cancel' ? 'consult.cancelled' : 'partner.joined'));
   }
 }

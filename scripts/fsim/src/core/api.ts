@@ -12,6 +12,7 @@ import { conferenceApi } from './conference.ts';
 import { breakMedia, broadcast, hold, unhold } from './hold.ts';
 import { startRecord, stopRecord } from './record.ts';
 import { deflect } from './deflect.ts';
+import { setMediaStats } from './sofia-vars.ts';
 import { sessionTransfer, takeLeg, transferProfile, uuidBridgeProfile } from './transfer.ts';
 import { loopbackPeerOf } from './loopback.ts';
 import { finishWhenIdle, leftBehind } from './after-bridge.ts';
@@ -69,6 +70,12 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
       // back to the caller profile's fields (destination_number, caller_id_name, ...: capture 13).
       return ch.vars.get(w[1] ?? '') ?? profileField(ch, w[1] ?? '') ?? '_undef_';
     }
+    case 'uuid_set_media_stats': {
+      const ch = chOf(w[0]);
+      if (!ch) return '-ERR No such channel!\n';
+      setMediaStats(sw, ch);
+      return '+OK\n';
+    }
     case 'uuid_setvar': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
@@ -119,12 +126,16 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
       if (!ch) return '-ERR No such channel!\n';
       let rest = w.slice(1);
       let target = ch;
-      if (rest[0] === '-bleg' || rest[0] === '-both') {
+      const which = rest[0];
+      if (which === '-bleg' || which === '-both') {
         target = chOf(ch.bridgedTo) ?? ch;
         rest = rest.slice(1);
       }
       const [dest = '', dialplan = 'XML', context = target.profile?.context ?? 'default'] = rest;
+      // -both: the bridged partner first, then the leg named (mod_commands transfer_function),
+      // both to the same extension; neither is left behind by the bridge they leave.
       sessionTransfer(sw, target, dest, dialplan, context);
+      if (which === '-both' && target !== ch) sessionTransfer(sw, ch, dest, dialplan, context);
       return '+OK\n';
     }
     case 'uuid_break': {

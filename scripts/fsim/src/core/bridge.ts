@@ -69,7 +69,9 @@ export async function dialLeg(sw: SwitchCore, leg: DialLeg, opts: { aLeg?: Chann
   sw.presence(ch);
   ch.runningState = 'CS_CONSUME_MEDIA';
   sw.chEvent('CHANNEL_STATE', ch);
-  sw.endpoints.emit({ type: 'ringing', uuid: ch.uuid, to: destination, from: cidNum });
+  // mod_sofia puts every sip_h_<name> variable of the leg into its INVITE as `<name>: value`.
+  const headers = Object.fromEntries([...ch.vars.entries()].filter(([k]) => k.startsWith('sip_h_')).map(([k, val]) => [k.slice(6), val]));
+  sw.endpoints.emit({ type: 'ringing', uuid: ch.uuid, to: destination, from: cidNum, channel: ch.name, ...(Object.keys(headers).length ? { headers } : {}) });
   const timeoutMs = (Number(v.originate_timeout ?? opts.timeoutSec ?? 60) || 60) * 1000;
   const outcome = loop ? await loopbackOutcome(sw, ch, timeoutMs, a) : await sw.endpoints.farEnd(ch, behaviour, timeoutMs, a);
   if (outcome !== 'answered') {

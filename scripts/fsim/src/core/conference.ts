@@ -21,6 +21,8 @@ interface Member {
   readonly joinedUs: number;
   canHear: boolean;
   canSpeak: boolean;
+  /** conference hold: the member hears the profile's music instead of the room and is not heard. */
+  held: boolean;
   kicked: boolean;
   /** Ends the member's conference application. */
   leave: () => void;
@@ -70,7 +72,7 @@ function memberEvent(sw: SwitchCore, c: Conference, m: Member, action: string, f
 function memberFlags(m: Member): Header[] {
   return [
     ['Video', 'false'], ['Hear', String(m.canHear)], ['See', 'true'], ['Speak', String(m.canSpeak)], ['Talking', 'false'],
-    ['Mute-Detect', 'false'], ['Hold', 'false'], ['Member-ID', String(m.id)], ['Member-Type', 'member'],
+    ['Mute-Detect', 'false'], ['Hold', String(m.held)], ['Member-ID', String(m.id)], ['Member-Type', 'member'],
     ['Member-Ghost', 'false'], ['Energy-Level', '100'], ['Current-Energy', '0'],
   ];
 }
@@ -96,6 +98,8 @@ const SRC = {
   floor: ['conference_member.c', 'conference_member_set_floor_holder', 1158],
   mute: ['conference_api.c', 'conference_api_sub_mute', 339],
   unmute: ['conference_api.c', 'conference_api_sub_unmute', 417],
+  hold: ['conference_api.c', 'conference_api_sub_hold', 609],
+  unhold: ['conference_api.c', 'conference_api_sub_unhold', 648],
   kick: ['conference_api.c', 'conference_api_sub_kick', 902],
   del: ['conference_member.c', 'conference_member_del', 1355],
   destroy: ['conference.c', 'conference_thread_run', 863],
@@ -159,7 +163,7 @@ export async function conferenceApp(sw: SwitchCore, ch: Channel, arg: string): P
   memberIds.set(sw, id);
   let leave: () => void = () => undefined;
   const left = new Promise<void>((r) => (leave = r));
-  const m: Member = { id, ch, joinedUs: sw.clock.nowUs(), canHear: true, canSpeak: true, kicked: false, leave };
+  const m: Member = { id, ch, joinedUs: sw.clock.nowUs(), canHear: true, canSpeak: true, held: false, kicked: false, leave };
   conf.members.unshift(m);
   ch.vars.set('conference_name', name);
   ch.vars.set('app_session_uuid', conf.uuid);
@@ -194,7 +198,8 @@ export async function conferenceApi(sw: SwitchCore, args: string): Promise<strin
   if (name === 'count') return `${[...confs(sw).values()].filter((c) => !c.destroyed).length}\n`;
   const c = confs(sw).get(name);
   if (sub === 'dial') return dial(sw, name, c, rest);
-  if (!c || c.destroyed) return `Conference ${name} not found\n`;
+  // FreeSWITCH 1.10.12 (seen in switch-threeway on the real switch): "-ERR Conference <name> not found".
+  if (!c || c.destroyed) return `-ERR Conference ${name} not found\n`;
   switch (sub) {
     case 'list':
       return listText(c);
@@ -204,6 +209,8 @@ export async function conferenceApi(sw: SwitchCore, args: string): Promise<strin
       return `${c.members.length}\n`;
     case 'mute':
     case 'unmute':
+    case 'hold':
+    case 'unhold':
     case 'kick':
     case 'hup':
       return memberCommand(sw, c, sub, rest[0] ?? '');
@@ -240,6 +247,11 @@ function memberCommand(sw: SwitchCore, c: Conference, sub: string, who: string):
       m.canSpeak = true;
       out += `+OK unmute ${m.id}\n`;
       sw.fire(memberEvent(sw, c, m, 'unmute-member', [...SRC.unmute]));
+    } else if (sub === 'hold' || sub === 'unhold') {
+      // conference_api_sub_hold: the member stops hearing and speaking (moh-sound plays to it).
+      m.held = sub === 'hold';
+      out += `+OK ${sub} ${m.id}\n`;
+      sw.fire(memberEvent(sw, c, m, `${sub}-member`, [...SRC[sub]]));
     } else if (sub === 'kick') {
       m.kicked = true;
       out += `+OK kicked ${m.id}\n`;

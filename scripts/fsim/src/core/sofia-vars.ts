@@ -187,3 +187,18 @@ export function setHangupVars(ch: Channel): void {
     }
   }
 }
+
+/**
+ * uuid_set_media_stats: the rtp_audio_* counters of a live sofia leg, now. There is no RTP in
+ * fsim: every answered far end is taken to send a packet each 20 ms, and the switch to send one
+ * back each 20 ms (a bridge relays the peer's, a conference room mixes and sends every tick).
+ */
+export function setMediaStats(sw: { clock: { nowUs(): number } }, ch: Channel): void {
+  if (ch.endpoint !== 'sofia' || !ch.answered) return;
+  const pk = Math.floor((sw.clock.nowUs() - ch.times.answered) / 20000);
+  const stats: [string, number][] = [
+    ['in_raw_bytes', pk * 172], ['in_media_bytes', pk * 160], ['in_packet_count', pk], ['in_media_packet_count', pk],
+    ['out_raw_bytes', pk * 172], ['out_media_bytes', pk * 160], ['out_packet_count', pk], ['out_media_packet_count', pk],
+  ];
+  for (const [k, n] of stats) ch.vars.set(`rtp_audio_${k}`, String(n));
+}

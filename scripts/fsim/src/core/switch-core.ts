@@ -10,7 +10,8 @@ import type { DialLeg } from './dialstring.ts';
 import type { EventBuilder } from './event-builder.ts';
 
 export type EndpointEvent =
-  | { type: 'ringing'; uuid: string; to: string; from: string }
+  /** headers: the X- headers of an INVITE we send (the leg's sip_h_* variables), as the far end gets them. */
+  | { type: 'ringing'; uuid: string; to: string; from: string; headers?: Record<string, string>; channel?: string }
   | { type: 'answered'; uuid: string }
   | { type: 'hangup'; uuid: string; cause: string }
   | { type: 'media'; uuid: string; state: 'started' | 'stopped'; file: string }

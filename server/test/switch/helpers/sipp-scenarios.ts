@@ -23,6 +23,14 @@ a=sendrecv`;
 
 const cdata = (s: string): string => `<![CDATA[\n${s.trim()}\n\n]]>`;
 
+/**
+ * Audio that never runs out: SIPp's rtp_stream (built with RTPSTREAM) loops a raw PCMA file for as
+ * long as the call lasts (loop count -1), where play_pcap_audio plays its 7 s pcap once. The file
+ * is written by the runner (sipp.ts) into the run's directory.
+ */
+export const STREAM_FILE = 'tone.alaw';
+const streamAudio = `<nop><action><exec rtp_stream="${STREAM_FILE},-1,8"/></action></nop>`;
+
 /** Answer a re-INVITE (hold, unhold) in the dialog, then go back to `label`. */
 function reinvite(label: string): string {
   return `
@@ -54,6 +62,8 @@ export interface CallerScenario {
   audio?: boolean;
   /** Instead: stream this A-law WAV (tones.ts) in a loop once answered (SIPp rtp_stream, PCMA). */
   toneFile?: string;
+  /** Send PCMA audio for as long as the call lasts (rtp_stream), instead of the 7 s pcap. */
+  streamAudio?: boolean;
   /** RFC 2833 digits, each `afterMs` after the previous step (the answer for the first). */
   dtmf?: readonly { afterMs: number; digits: string }[];
   /** Hang up this long after the answer (and after the DTMF) unless the switch hangs up first. */
@@ -65,6 +75,7 @@ export function callerXml(c: CallerScenario): string {
   const headers = Object.entries(c.headers ?? {}).map(([k, v]) => `${k}: ${v}\n`).join('');
   const steps: string[] = [];
   if (c.toneFile) steps.push(toneStream(c.toneFile));
+  if (c.streamAudio) steps.push(streamAudio);
   else if (c.audio) steps.push(`<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`);
   for (const d of c.dtmf ?? []) {
     steps.push(`<pause milliseconds="${d.afterMs}"/>`);
@@ -155,6 +166,8 @@ export interface PhoneScenario {
   audio?: boolean;
   /** Instead: stream this A-law WAV (tones.ts) in a loop once answered. */
   toneFile?: string;
+  /** Send PCMA audio for as long as the call lasts (rtp_stream). */
+  streamAudio?: boolean;
 }
 
 const REASON: Record<number, string> = { 486: 'Busy Here', 603: 'Decline', 480: 'Temporarily Unavailable' };
@@ -189,7 +202,7 @@ Content-Length: 0`)}</send>
   }
   const ring = p.neverAnswer ? '' : ` timeout="${p.answerAfterMs ?? 300}" ontimeout="answer"`;
   const hangup = p.hangupAfterMs === undefined ? '' : ` timeout="${p.hangupAfterMs}" ontimeout="hangup"`;
-  const audio = p.toneFile ? toneStream(p.toneFile) : p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
+  const audio = p.toneFile ? toneStream(p.toneFile) : p.streamAudio ? streamAudio : p.audio === false ? '' : `<nop><action><exec play_pcap_audio="${PCAP_DIR}/g711a.pcap"/></action></nop>`;
   return `${head}
   <send>${cdata(`SIP/2.0 180 Ringing
 [last_Via:]

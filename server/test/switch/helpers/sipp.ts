@@ -8,6 +8,20 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../../../scripts/lib/free-port.ts';
+import { STREAM_FILE } from './sipp-scenarios.ts';
+
+/** G.711 A-law of a linear 16-bit sample. */
+function alaw(sample: number): number {
+  const sign = sample >= 0 ? 0x80 : 0;
+  let s = Math.min(32635, Math.abs(sample));
+  let exp = 7;
+  for (let mask = 0x4000; (s & mask) === 0 && exp > 0; mask >>= 1) exp--;
+  const mant = (s >> (exp === 0 ? 4 : exp + 3)) & 0x0f;
+  s = sign | (exp << 4) | mant;
+  return s ^ 0x55;
+}
+
+const alawTone = (): Buffer => Buffer.from(Array.from({ length: 8000 }, (_, i) => alaw(Math.round(8000 * Math.sin((2 * Math.PI * 500 * i) / 8000)))));
 
 export const SIPP_BIN = process.env.SIPP_BIN ?? 'sipp';
 
@@ -45,6 +59,8 @@ export interface SippRun {
   readonly exited: Promise<number | null>;
   /** SIP messages SIPp sent and received, as its -trace_msg file has them. */
   messages(): Promise<string>;
+  /** The INVITEs SIPp received (a UAS: the switch's calls to it), with their X- headers. */
+  invites(): Promise<{ requestUri: string; headers: Record<string, string> }[]>;
   /** Status codes of the responses SIPp received. */
   responses(): Promise<number[]>;
   kill(): void;
@@ -63,6 +79,8 @@ export async function runSipp(opts: {
   const dir = await mkdtemp(path.join(tmpdir(), `sipp-${opts.name}-`));
   const sf = path.join(dir, 'scenario.xml');
   await writeFile(sf, opts.xml);
+  // rtp_stream's file (sipp-scenarios.ts): one second of a 500 Hz tone in PCMA, looped by SIPp.
+  if (opts.xml.includes(STREAM_FILE)) await writeFile(path.join(dir, STREAM_FILE), alawTone());
   // Ports are checked free on the address SIPp binds, but another process can take one before SIPp
   // does (the suite starts hundreds of SIPp runs): SIPp then exits at once with "Unable to bind", and
   // we start it again on fresh ports rather than lose the call.
@@ -111,6 +129,24 @@ function sippRun(child: ChildProcess, dir: string, sipPort: number, exited: Prom
     sipPort,
     exited,
     messages,
+    async invites() {
+      const text = await messages();
+      return text
+        .split(/[A-Z]+ message received[^\n]*\n/)
+        .slice(1)
+        .map((m) => m.replace(/^\s+/, '').split(/\n-{10,}/)[0]!)
+        .filter((m) => m.startsWith('INVITE '))
+        .map((m) => {
+          const lines = m.split(/\r?\n/);
+          const headers: Record<string, string> = {};
+          for (const l of lines.slice(1)) {
+            if (l === '') break;
+            const x = /^(X-[A-Za-z0-9-]+):\s*(.*)$/.exec(l);
+            if (x) headers[x[1]!] = x[2]!;
+          }
+          return { requestUri: lines[0]!.split(' ')[1] ?? '', headers };
+        });
+    },
     async responses() {
       const text = await messages();
       // Trace lines: "----- UDP message received [...] bytes :" followed by the start line.

@@ -43,6 +43,13 @@ export function fsimSite(): Site {
       },
     });
     t.teardown(() => fsim.close());
+    // What the gateways' far ends were sent: the switch's INVITEs, with the headers mod_sofia adds.
+    const invites: { gateway: string; requestUri: string; headers: Record<string, string> }[] = [];
+    fsim.sw.onEndpointEvent((ev) => {
+      if (ev.type !== 'ringing' || !ev.channel) return;
+      const m = /^sofia\/gateway\/(gw_[a-z0-9]+)\/(.*)$/.exec(ev.channel);
+      if (m) invites.push({ gateway: m[1]!, requestUri: `sip:${m[2]}`, headers: { ...ev.headers } });
+    });
     const tap = new EventTap({ port: fsim.eslPort, password: ESL_PASSWORD });
     await tap.start();
     t.teardown(() => tap.stop());
@@ -71,6 +78,10 @@ export function fsimSite(): Site {
           levels[name] = Object.fromEntries(names.filter((n) => n !== name).map((n) => [n, sources.has(parties[n]!.uuid) ? 1 : 0]));
         }
         return { heard, levels };
+      },
+      async invitesAt(gateway) {
+        const name = gateway === 'gw110' ? 'gw_110' : 'gw_dept';
+        return invites.filter((i) => i.gateway === name).map(({ requestUri, headers }) => ({ requestUri, headers }));
       },
       async addPhone(id, phone) {
         fsim.sw.registerUser(id, behaviourOf(phone));

@@ -34,6 +34,7 @@ const scenarioOf = (b: PhoneBehaviour = {}, toneFile?: string): PhoneScenario =>
   ...(b.hangupAfterMs !== undefined ? { hangupAfterMs: b.hangupAfterMs } : {}),
   ...(b.neverAnswer ? { neverAnswer: true } : {}),
   ...(b.busy ? { rejectStatus: 486 } : {}),
+  ...(b.streamAudio ? { streamAudio: true } : {}),
 });
 
 export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> {
@@ -62,12 +63,15 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
       return file;
     };
     const gw = opts.gateways ?? {};
+    const gateways: Record<string, SippRun> = {};
     for (const [name, ip, port, b] of [
       ['carrier', ADDR.carrier, ports.carrier, gw.carrier],
       ['gw110', ADDR.gw110, ports.gw110, gw.gw110],
       ['dept', ADDR.dept, ports.dept, gw.dept],
     ] as const) {
-      procs.push(await runSipp({ name, xml: phoneXml(scenarioOf(b)), ip, sipPort: port }));
+      const run = await runSipp({ name, xml: phoneXml(scenarioOf(b)), ip, sipPort: port });
+      gateways[name] = run;
+      procs.push(run);
     }
     const env: Record<string, string> = {
       HOTLINE_HTTP_PORT: '0',
@@ -99,11 +103,14 @@ export async function realSite(t: Teardown): Promise<Site & { fs: RealSwitch }> 
         });
         if ((await reg.exited) !== 0) throw new Error(`phone ${id} did not register: ${await reg.messages()}`);
       },
+      async invitesAt(gateway) {
+        return (await gateways[gateway]?.invites()) ?? [];
+      },
       async call(spec) {
         const run = await runSipp({
           name: `call${spec.from}`,
           xml: callerXml({
-            from: spec.from, to: spec.to, audio: spec.audio ?? true,
+            from: spec.from, to: spec.to, audio: spec.audio ?? true, ...(spec.streamAudio ? { streamAudio: true } : {}),
             ...(spec.toneHz !== undefined ? { toneFile: (await tone(spec.toneHz))! } : {}),
             ...(spec.sipHeaders ? { headers: spec.sipHeaders } : {}),
             ...(spec.dtmf ? { dtmf: spec.dtmf } : {}),

@@ -24,6 +24,8 @@ export interface PhoneBehaviour {
   busy?: boolean;
   /** Send this tone (Hz) once answered, to tell its audio apart (real: SIPp rtp_stream; fsim: no audio). */
   toneHz?: number;
+  /** Send audio for the whole call (real: SIPp rtp_stream), not just the 7 s pcap. */
+  streamAudio?: boolean;
 }
 
 export interface CallSpec {
@@ -40,6 +42,8 @@ export interface CallSpec {
   audio?: boolean;
   /** Send this tone (Hz) instead, to tell its audio apart. */
   toneHz?: number;
+  /** Send audio for the whole call (real: SIPp rtp_stream). */
+  streamAudio?: boolean;
 }
 
 /** A party of a call whose audio is told apart by its tone. */
@@ -92,6 +96,8 @@ export interface BareWorld {
    * party's tone is measured in it; fsim: its model of the bridge and eavesdrop mixes.
    */
   hears(parties: Readonly<Record<string, Party>>, ms: number): Promise<Heard>;
+  /** The INVITEs a gateway's far end received from the switch (request URI, X- headers as sent). */
+  invitesAt(gateway: 'gw110' | 'dept'): Promise<{ requestUri: string; headers: Record<string, string> }[]>;
 }
 
 export interface World extends BareWorld {
