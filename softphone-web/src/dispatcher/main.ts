@@ -12,6 +12,7 @@ import { DispatcherConnection, type DispatcherStatus } from './connection.ts';
 import { figuresPanel } from './figures-panel.ts';
 import { el, handoffCard } from './handoff-card.ts';
 import { dt, type DispatcherKey } from './messages.ts';
+import { registerThreeWayActions } from './three-way-actions.ts';
 import '../styles.css';
 import './dispatcher.css';
 
@@ -48,7 +49,11 @@ function figuresSoon(): void {
 
 async function downloadCsv(): Promise<void> {
   const res = await api('GET', '/api/handoffs/figures?format=csv');
-  if (!res.ok) return void (noticeEl.textContent = dt('dp.failed', { message: await messageOf(res) }));
+  if (!res.ok) {
+    noticeEl.textContent = dt('dp.failed', { message: await messageOf(res) });
+    noticeEl.dataset.ok = 'false';
+    return;
+  }
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'diversion.csv';
   const a = el('a', { href: URL.createObjectURL(await res.blob()), download: name }) as HTMLAnchorElement;
   a.click();
@@ -58,6 +63,7 @@ async function downloadCsv(): Promise<void> {
 async function takeBack(id: string): Promise<void> {
   const res = await api('POST', `/api/handoffs/${encodeURIComponent(id)}/take-back`);
   noticeEl.textContent = res.ok ? dt('dp.takenBack') : dt('dp.failed', { message: await messageOf(res) });
+  noticeEl.dataset.ok = String(res.ok);
 }
 
 function render(): void {
@@ -71,6 +77,17 @@ function render(): void {
   listEl.replaceChildren(...(list.length ? list.map((h) => handoffCard(h, { nowMs, partnerName: names.get(h.partner) ?? h.partner, onTakeBack: session?.role === 'dispatcher' ? (x) => void takeBack(x.id) : undefined })) : [el('p', { class: 'idle' }, dt('dp.none'))]));
   figuresEl.replaceChildren(figuresPanel(figures, names, () => void downloadCsv()));
 }
+
+registerThreeWayActions({
+  canAct: () => session?.role === 'dispatcher',
+  post: (url, body) => api('POST', url, body),
+  notice: (text, ok) => {
+    noticeEl.textContent = text;
+    noticeEl.dataset.ok = String(ok);
+  },
+  messageOf,
+  refresh: () => schedule(),
+});
 
 function schedule(): void {
   if (pending) return;
