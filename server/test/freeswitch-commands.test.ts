@@ -47,6 +47,15 @@ t.test('commands on fsim: originate, variables, hold, media, record, bridge, kil
   await sw.setVar(a, 'hotline_agent_id', 'agent-7');
   t.equal(await sw.getVar(a, 'hotline_agent_id'), 'agent-7');
   t.equal(await sw.getVar(a, 'no_such_var'), undefined);
+  // One round trip for several (uuid_setvar_multi; replies as FreeSWITCH 1.10.12's); '' unsets.
+  await sw.setVars(a, { hotline_survey_keys: '123', RECORD_STEREO: 'true', hotline_agent_id: '' });
+  t.equal(await sw.getVar(a, 'hotline_survey_keys'), '123');
+  t.equal(await sw.getVar(a, 'RECORD_STEREO'), 'true');
+  t.equal(await sw.getVar(a, 'hotline_agent_id'), undefined, 'an empty value unsets');
+  await t.rejects(sw.setVars(a, { x: 'a;b=c' }), InvalidCommandArgument, 'a value cannot start another item');
+  await t.rejects(sw.setVars(a, { x: 'a b' }), InvalidCommandArgument, 'nor split the command');
+  await t.rejects(sw.setVars(randomUUID(), { x: '1' }), /No such channel/);
+  t.equal(await node.api(`uuid_setvar_multi ${a} =1`).catch((e: FreeSwitchCommandError) => e.reply), '-ERR No variable specified\n-USAGE: <uuid> <var>=<value>;<var>=<value>...');
   const b = await sw.originate({ dialstring: 'user/1002', then: { app: 'park' } });
   await sw.bridge(a, b);
   await sw.hold(a, true);

@@ -6,7 +6,7 @@ import type { CallRegistry } from '../calls/registry.ts';
 import { switchCommands, type SwitchCommands } from '../freeswitch/commands.ts';
 import type { InboundNode } from '../freeswitch/inbound-node.ts';
 
-export type AcdSwitch = SwitchPort & TransferSwitch & Pick<SwitchCommands, 'record' | 'conference'>;
+export type AcdSwitch = SwitchPort & TransferSwitch & Pick<SwitchCommands, 'record' | 'conference' | 'setVars'>;
 
 export function dispatchingCommands(nodes: readonly InboundNode[], registry: CallRegistry): AcdSwitch {
   const byName = new Map(nodes.map((n) => [n.name, switchCommands((c) => n.api(c), (c, ms) => n.bgapi(c, ms))]));
@@ -25,6 +25,7 @@ export function dispatchingCommands(nodes: readonly InboundNode[], registry: Cal
     transfer: (uuid, ext, ctx, leg) => forUuid(uuid).transfer(uuid, ext, ctx, leg),
     broadcast: (uuid, path, leg) => forUuid(uuid).broadcast(uuid, path, leg),
     setVar: (uuid, name, value) => forUuid(uuid).setVar(uuid, name, value),
+    setVars: (uuid, vars) => forUuid(uuid).setVars(uuid, vars),
     hold: (uuid, on) => forUuid(uuid).hold(uuid, on),
     record: (uuid, action, path) => forUuid(uuid).record(uuid, action, path),
     // A call's room is named after its caller leg (hotline-<call id>): it lives on that call's node.

@@ -45,7 +45,7 @@ export function surveyVars(s: { prompt: string; thanksPrompt: string; keys: Surv
     hotline_survey_thanks: `${promptsBase}${s.thanksPrompt}`,
     hotline_survey_keys: `${s.keys.satisfied}${s.keys.basicallySatisfied}${s.keys.notSatisfied}`,
     hotline_survey_timeout_ms: String(s.timeoutSec * 1000),
-    // Last: once set, an agent hanging up sends the caller to the survey.
+    // Set with the rest in one uuid_setvar_multi: once set, an agent hanging up sends the caller to the survey.
     transfer_after_bridge: 'hotline_survey:XML:hotline_queue',
   };
 }

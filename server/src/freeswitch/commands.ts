@@ -36,6 +36,8 @@ export interface SwitchCommands {
   broadcast(uuid: string, path: string, leg?: 'aleg' | 'bleg' | 'both'): Promise<void>;
   breakMedia(uuid: string, all?: boolean): Promise<void>;
   setVar(uuid: string, name: string, value: string): Promise<void>;
+  /** Several variables in one round trip (uuid_setvar_multi); an empty value unsets. */
+  setVars(uuid: string, vars: Readonly<Record<string, string>>): Promise<void>;
   getVar(uuid: string, name: string): Promise<string | undefined>;
   exists(uuid: string): Promise<boolean>;
   record(uuid: string, action: 'start' | 'stop', path: string): Promise<void>;
@@ -93,6 +95,12 @@ export function switchCommands(api: (command: string) => Promise<string>, bgapi?
     broadcast: async (uuid, path, leg = 'aleg') => run(`uuid_broadcast ${u(uuid)} ${val.path(path)} ${val.name(leg, 'leg')}`),
     breakMedia: async (uuid, all = false) => run(`uuid_break ${u(uuid)}${all ? ' all' : ''}`),
     setVar: async (uuid, name, value) => run(`uuid_setvar ${u(uuid)} ${val.varName(name)} ${val.varValue(value, name)}`),
+    // mod_commands splits the list on ';' and each item at its first '='; a checked value holds
+    // neither, nor a space (the command's two arguments are split on spaces).
+    setVars: async (uuid, vars) => {
+      const list = Object.entries(vars).map(([name, value]) => `${val.varName(name)}=${val.varValue(value, name)}`);
+      if (list.length > 0) await run(`uuid_setvar_multi ${u(uuid)} ${list.join(';')}`);
+    },
     async getVar(uuid, name) {
       const v = (await api(`uuid_getvar ${u(uuid)} ${val.varName(name)}`)).trim();
       return v === '_undef_' ? undefined : v;

@@ -10,7 +10,7 @@ import type { CallRecord } from '../calls/call-record.ts';
 import { surveyVars, type SurveyKeys } from '../calls/survey.ts';
 
 export interface BridgeHookSwitch {
-  setVar(uuid: string, name: string, value: string): Promise<void>;
+  setVars(uuid: string, vars: Readonly<Record<string, string>>): Promise<void>;
   record(uuid: string, action: 'start' | 'stop', path: string): Promise<void>;
 }
 
@@ -26,14 +26,17 @@ export function recordingPath(dir: string, callId: string, atMs: number): string
 }
 
 export function bridgeHooks(s: BridgeHookSettings, deps: { sw: BridgeHookSwitch; call: (id: string) => Readonly<CallRecord> | undefined; now: () => number }) {
-  const vars = s.survey.enabled ? Object.entries(surveyVars(s.survey, s.promptsBase)) : [];
+  const survey = s.survey.enabled ? surveyVars(s.survey, s.promptsBase) : {};
   return {
+    // One uuid_setvar_multi: these round trips sit between the agent's answer and the bridge.
     async before(callId: string): Promise<void> {
       const call = deps.call(callId);
-      // Armed once: a transfer to a colleague bridges the same caller again.
-      if (s.recording.enabled && !call?.recording) await deps.sw.setVar(callId, 'RECORD_STEREO', 'true');
-      if (call?.connectedUs !== undefined) return;
-      for (const [name, value] of vars) await deps.sw.setVar(callId, name, value);
+      const vars: Record<string, string> = {
+        // Armed once: a transfer to a colleague bridges the same caller again.
+        ...(s.recording.enabled && !call?.recording ? { RECORD_STEREO: 'true' } : {}),
+        ...(call?.connectedUs === undefined ? survey : {}),
+      };
+      if (Object.keys(vars).length > 0) await deps.sw.setVars(callId, vars);
     },
     async after(callId: string): Promise<void> {
       if (!s.recording.enabled || deps.call(callId)?.recording) return;

@@ -83,6 +83,21 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
       ch.vars.set(w[1], w.slice(2).join(' ') || undefined);
       return '+OK\n';
     }
+    case 'uuid_setvar_multi': {
+      // mod_commands (seen on 1.10.12): exactly <uuid> and one list, items split on ';', each at its
+      // first '=' (an empty value unsets); an error is followed by the usage line.
+      const usage = '-USAGE: <uuid> <var>=<value>;<var>=<value>...';
+      if (w.length !== 2) return `${usage}\n`;
+      const ch = chOf(w[0]);
+      if (!ch) return `-ERR No such channel!\n${usage}`;
+      const items = w[1]!.split(';').map((item) => {
+        const eq = item.indexOf('=');
+        return eq < 0 ? ([item, undefined] as const) : ([item.slice(0, eq), item.slice(eq + 1) || undefined] as const);
+      });
+      if (items.some(([name]) => name === '')) return `-ERR No variable specified\n${usage}`;
+      for (const [name, value] of items) ch.vars.set(name, value);
+      return '+OK\n';
+    }
     case 'uuid_dump': {
       const ch = chOf(w[0]);
       if (!ch) return '-ERR No such channel!\n';
