@@ -32,6 +32,9 @@ function realMissing(): string | undefined {
 }
 
 export function switchSuite(root: Tap) {
+  // A file's scenarios run one after another, each within its own timeout: the file as a whole
+  // needs longer than the suite-wide 120 s (a loaded 2-core CI machine took 129 s for switch-acd).
+  root.setTimeout(600_000);
   let real: Promise<Site> | undefined;
   const missing = realMissing();
   if (missing && !process.env.CI) {
