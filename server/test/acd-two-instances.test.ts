@@ -9,7 +9,12 @@ import { FsimLog } from './helpers/fsim-log.ts';
 t.setTimeout(240_000);
 
 t.test('two instances, 500 calls at once', async (t) => {
-  const h = await startHarness(t, { timeScale: 0.05, env: { HOTLINE_ACD_WRAP_UP_SEC: '0' } });
+  // Routing races only: at timeScale 0.05 an agent talks 0.4-0.8 s, and the recording's two extra
+  // ESL commands per call (RECORD_STEREO, uuid_record) lengthen the one ESL pipeline enough that an
+  // agent can hang up between answer and uuid_bridge (-ERR Invalid uuid), and the caller is then
+  // rightly offered again. Survey and recording have their own tests; the load bench (issue #15)
+  // is where their cost per call belongs.
+  const h = await startHarness(t, { timeScale: 0.05, env: { HOTLINE_ACD_WRAP_UP_SEC: '0', HOTLINE_SURVEY: '{"enabled":false}', HOTLINE_RECORDING_ENABLED: 'false' } });
   const a = h.service;
   const b = await startSecondInstance(t, h);
   await eventually('both connected', () => a.calls?.nodeStatus()[0]?.connected && b.calls?.nodeStatus()[0]?.connected, 15_000);
