@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'node:net';
 import { REPO } from '../../helpers/fsim.ts';
+import { wavHeader } from './tones.ts';
 
 export const FREESWITCH_BIN = process.env.FREESWITCH_BIN ?? path.resolve(REPO, '../shared/freeswitch/run-freeswitch');
 
@@ -95,21 +96,9 @@ export function replaceVars(xml: string, vars: Record<string, string>): string {
 /** An 8 kHz 16-bit mono PCM WAV of a tone (FreeSWITCH plays it through mod_sndfile). */
 export function toneWav(ms: number, hz = 440): Buffer {
   const n = Math.round((8000 * ms) / 1000);
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + n * 2, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24);
-  buf.writeUInt32LE(16000, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / 8000)), 44 + i * 2);
-  return buf;
+  const data = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / 8000)), i * 2);
+  return Buffer.concat([wavHeader(1, n * 2), data]);
 }
 
 /** Prompt lengths (ms) the scenarios rely on; anything else the service plays is 300 ms. */

@@ -15,24 +15,31 @@ function alaw(sample: number): number {
   return s ^ sign;
 }
 
+/** A 44-byte RIFF/WAVE header for 8 kHz mono: PCM 16-bit (format 1) or A-law 8-bit (format 6). */
+export function wavHeader(format: 1 | 6, dataBytes: number): Buffer {
+  const bits = format === 1 ? 16 : 8;
+  const buf = Buffer.alloc(44);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + dataBytes, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(format, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(8000, 24);
+  buf.writeUInt32LE((8000 * bits) / 8, 28);
+  buf.writeUInt16LE(bits / 8, 32);
+  buf.writeUInt16LE(bits, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(dataBytes, 40);
+  return buf;
+}
+
 /** An 8 kHz A-law WAV (format 6) of a tone, for SIPp's rtp_stream with payload type 8 (PCMA). */
 export function alawToneWav(ms: number, hz: number): Buffer {
   const n = Math.round((8000 * ms) / 1000);
-  const buf = Buffer.alloc(44 + n);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + n, 4);
-  buf.write('WAVEfmt ', 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(6, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(8000, 24);
-  buf.writeUInt32LE(8000, 28);
-  buf.writeUInt16LE(1, 32);
-  buf.writeUInt16LE(8, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(n, 40);
-  for (let i = 0; i < n; i++) buf[44 + i] = alaw(Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 8000)));
-  return buf;
+  const data = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) data[i] = alaw(Math.round(6000 * Math.sin((2 * Math.PI * hz * i) / 8000)));
+  return Buffer.concat([wavHeader(6, n), data]);
 }
 
 export interface StereoPcm {
