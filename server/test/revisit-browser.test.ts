@@ -22,6 +22,10 @@ async function logIn(page: Page, base: string, user: string): Promise<void> {
   await page.fill(tid('login-password'), 'demo12345');
   await page.press(tid('login-password'), 'Enter');
   await page.waitForSelector(tid('agent-state'));
+  // The simulated phone registers with fsim after the page loads; a revisit rung before that
+  // is refused (USER_NOT_REGISTERED) and the card goes back to "offered", as it would for an agent
+  // who went ready with a phone unplugged. The test picks up only once its phone is there.
+  await page.waitForSelector(`${tid('phone-badge')}[data-status="ready"]`, { timeout: 20_000 });
 }
 
 async function createTask(h: Harness, summary: string): Promise<RevisitTask> {

@@ -27,6 +27,23 @@ async function measure(t: Test, w: World, parties: Record<string, Party>, what: 
 }
 
 /**
+ * Measures until every party hears at least the parties `expected` names, at most five windows,
+ * and returns the last window: a SIPp phone's rtp_stream (the supervisor's above all, just
+ * answered) can reach the switch a second or more late on a loaded machine, and a window in which
+ * a sender is still silent proves nothing. The caller's assertions then hold the whole picture
+ * of that one window, so a leak (someone hearing more than expected) still fails, and a mode that
+ * never lets the expected party through fails after the fifth window.
+ */
+async function settled(t: Test, w: World, parties: Record<string, Party>, what: string, expected: Record<string, string[]>): Promise<Record<string, string[]>> {
+  let h: Record<string, string[]> = {};
+  for (let i = 0; i < 5; i++) {
+    h = await measure(t, w, parties, i ? `${what} (window ${i + 1})` : what);
+    if (Object.entries(expected).every(([n, want]) => want.every((p) => h[n]?.includes(p)))) return h;
+  }
+  return h;
+}
+
+/**
  * The call's own audio flows both ways before supervision starts: a SIPp phone's rtp_stream was
  * seen to reach the switch only a second or two after the bridge on a loaded machine.
  */
@@ -56,21 +73,21 @@ suite.scenario('listen, whisper, barge: who hears whom, mode changed while on th
   await sleep(300);
   const parties = { caller: { uuid: callId, hz: 440 }, agent: { uuid: agentLeg, hz: 1000 }, supervisor: { uuid: s.legUuid, hz: 1800 } };
 
-  let h = await measure(t, w, parties, 'listen');
+  let h = await settled(t, w, parties, 'listen', { supervisor: ['agent', 'caller'], agent: ['caller'], caller: ['agent'] });
   t.same(h.supervisor, ['agent', 'caller'], 'listen: the supervisor hears both parties');
   t.same(h.agent, ['caller'], 'listen: the agent hears only the caller');
   t.same(h.caller, ['agent'], 'listen: the caller hears only the agent');
 
   await sup.mode(BY, 'lead', 'whisper');
   await until('the whisper digit read', () => w.tap.of(s.legUuid, 'DTMF').some((e) => e.get('DTMF-Digit') === '2'));
-  h = await measure(t, w, parties, 'whisper');
+  h = await settled(t, w, parties, 'whisper', { agent: ['caller', 'supervisor'], caller: ['agent'], supervisor: ['agent', 'caller'] });
   t.same(h.agent, ['caller', 'supervisor'], 'whisper: the agent hears the supervisor');
   t.same(h.caller, ['agent'], 'whisper: the caller does not hear the supervisor');
   t.same(h.supervisor, ['agent', 'caller'], 'whisper: the supervisor still hears both');
 
   await sup.mode(BY, 'lead', 'barge');
   await until('the barge digit read', () => w.tap.of(s.legUuid, 'DTMF').some((e) => e.get('DTMF-Digit') === '3'));
-  h = await measure(t, w, parties, 'barge');
+  h = await settled(t, w, parties, 'barge', { caller: ['agent', 'supervisor'], agent: ['caller', 'supervisor'], supervisor: ['agent', 'caller'] });
   t.same(h.caller, ['agent', 'supervisor'], 'barge: the caller hears the agent and the supervisor');
   t.same(h.agent, ['caller', 'supervisor'], 'barge: the agent hears the caller and the supervisor');
   t.same(h.supervisor, ['agent', 'caller'], 'barge: the supervisor hears both');
@@ -85,10 +102,6 @@ suite.scenario('listen, whisper, barge: who hears whom, mode changed while on th
 }, {
   world: { env: ENV },
   timeout: 120_000,
-  // Passes alone (3 of 3 runs), fails under the full suite's load in CI (2 of 2): the listen
-  // measure then finds no tone where one is expected. Known and open (issue #13); the fsim run and
-  // "whisper from the start" on the real switch still assert who hears whom.
-  todo: { real: 'who-hears-whom levels are not reliable under the full suite load yet (issue #13)' },
 });
 
 suite.scenario('whisper from the start; the session ends with the call', async (t, w) => {
@@ -102,7 +115,7 @@ suite.scenario('whisper from the start; the session ends with the call', async (
   const s = await w.calls.ops.supervision.start(BY, 'lead', '1041', 'whisper');
   await until('eavesdrop on the agent leg', () => w.tap.of(agentLeg, 'MEDIA_BUG_START').some((e) => e.get('Media-Bug-Function') === 'eavesdrop'));
   await sleep(300);
-  const h = await measure(t, w, { caller: { uuid: callId, hz: 440 }, agent: { uuid: agentLeg, hz: 1000 }, supervisor: { uuid: s.legUuid, hz: 1800 } }, 'whisper');
+  const h = await settled(t, w, { caller: { uuid: callId, hz: 440 }, agent: { uuid: agentLeg, hz: 1000 }, supervisor: { uuid: s.legUuid, hz: 1800 } }, 'whisper', { agent: ['caller', 'supervisor'], caller: ['agent'] });
   t.same(h.agent, ['caller', 'supervisor'], 'the agent hears the supervisor from the first frame');
   t.same(h.caller, ['agent'], 'the caller does not');
   await w.calls.acd.killLeg(agentLeg);
