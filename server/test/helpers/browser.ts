@@ -44,6 +44,11 @@ export async function openBrowser(t: { teardown(fn: () => unknown): void }, name
     await context.close().catch(() => undefined);
     await rm(profile, { recursive: true, force: true });
   });
+  // Tests run through tsx, whose esbuild transform keeps function names by wrapping them in a
+  // `__name(fn, "name")` helper defined at the top of each module. A function handed to
+  // page.evaluate is sent as its source text and runs in the page, where that helper does not
+  // exist (ReferenceError: __name is not defined): every page gets an identity one.
+  await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((fn) => fn);' });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
