@@ -10,12 +10,12 @@ import { CAPTURE_DIALPLAN } from './helpers/replay.ts';
 
 const ORIGIN = 'http://softphone.example:5173';
 
-async function mk(t: { teardown(fn: () => unknown): void }): Promise<{ base: string; eslPort: number; uuidCount: () => number }> {
+async function mk(t: { teardown(fn: () => unknown): void }, timeScale = 0.05): Promise<{ base: string; eslPort: number; uuidCount: () => number }> {
   const fsim = await startFsim({
     esl: { port: 0, password: 'ClueCon' },
     control: { port: 0 },
     dialplan: { files: [CAPTURE_DIALPLAN] },
-    timeScale: 0.05,
+    timeScale,
     switch: { heartbeatSec: 0 },
   });
   t.teardown(() => fsim.close());
@@ -96,4 +96,35 @@ t.test('originate to user/1001 rings the registered manual phone: ringing, answe
   t.same(other, [], 'another user\'s feed sees none of it');
   for (let i = 0; i < 200 && uuidCount() > 0; i++) await new Promise((r) => setTimeout(r, 5));
   t.equal(uuidCount(), 0);
+});
+
+// Found by the revisit browser test: the ringing event goes out with the INVITE, the 180 follows
+// 20 ms later, and a page that answered inside those 20 ms found no manual handler yet, so the
+// originate waited for its timeout. A phone may answer before it sends a 180 (a 200 with no 180
+// is valid SIP): the originate then succeeds at once.
+t.test('a manual phone that answers the instant it rings (before its 180) answers the originate', async (t) => {
+  const { base, eslPort } = await mk(t, 1);
+  await fetch(`${base}/users/1001`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"manual":true}' });
+  const answers: Promise<number>[] = [];
+  const ws = await new Promise<WebSocket>((resolve, reject) => {
+    const w = new WebSocket(`${base.replace('http', 'ws')}/events?user=1001`);
+    w.on('message', (d) => {
+      const ev = JSON.parse(String(d)) as { type: string; uuid: string };
+      if (ev.type === 'ringing') answers.push(fetch(`${base}/calls/${ev.uuid}/answer`, { method: 'POST' }).then((r) => r.status));
+    });
+    w.once('open', () => resolve(w));
+    w.once('error', reject);
+  });
+  t.teardown(() => ws.terminate());
+  const esl = await EslTestClient.connect(eslPort);
+  t.teardown(() => esl.close());
+  await esl.next();
+  await esl.command('auth ClueCon');
+  await esl.command('event plain BACKGROUND_JOB');
+  const started = Date.now();
+  await esl.command('bgapi originate {origination_uuid=10010000-0000-4000-8000-000000000002,originate_timeout=5}user/1001 &park()');
+  const job = await esl.waitFor((m) => m.header('Content-Type') === 'text/event-plain' && /BACKGROUND_JOB/.test(m.raw), 6000);
+  t.match(job.body, /\n\+OK 10010000-0000-4000-8000-000000000002/, 'the originate succeeded');
+  t.ok(Date.now() - started < 2000, `answered at once, not at the 5 s timeout (${Date.now() - started} ms)`);
+  t.same(await Promise.all(answers), [200], 'the early answer was accepted');
 });

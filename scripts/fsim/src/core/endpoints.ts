@@ -140,6 +140,11 @@ export class Endpoints implements EndpointsPort {
         });
         return;
       }
+      // A manual phone may answer as soon as its INVITE arrives (a 200 with no 180 before it is
+      // valid SIP): the ringing event went out with the INVITE, and a softphone that picks up
+      // within the 180's 20 ms used to find no manual handler, so its answer only marked the
+      // channel and the originate waited for NO_ANSWER.
+      if (b.manual) this.manual.set(ch.uuid, settle);
       this.after(20, () => {
         if (settled) return;
         // The 180's dialog headers (sip_* variables) and the far end's address come with it.
@@ -149,8 +154,7 @@ export class Endpoints implements EndpointsPort {
         }
         this.sw.ringReady(ch);
         this.after(timeoutMs, () => settle('NO_ANSWER'));
-        if (b.manual) this.manual.set(ch.uuid, settle);
-        else if (!b.neverAnswer) this.after(Math.max(0, (b.answerAfterMs ?? 1000) - 20), () => settle('answered'));
+        if (!b.manual && !b.neverAnswer) this.after(Math.max(0, (b.answerAfterMs ?? 1000) - 20), () => settle('answered'));
       });
     });
   }
