@@ -2,7 +2,7 @@
 // SLA counters (the hashes /api/sla sums), the call facts beside them and the agents' audit trails;
 // knows nothing of Redis, Fastify or Socket.IO.
 import type { Logger } from 'pino';
-import type { BoardForecast, BoardView } from '../realtime/ops-events.ts';
+import type { BoardForecast, BoardSatisfaction, BoardView } from '../realtime/ops-events.ts';
 import type { SlaSnapshot } from '../sla/snapshot.ts';
 import { CENTER, queueScope, type SlaStore } from '../sla/store.ts';
 import type { Counters } from '../sla/outcome.ts';
@@ -102,10 +102,13 @@ export function createOpsService(deps: OpsDeps): OpsService {
   async function board(atMs = now()): Promise<BoardView> {
     const day = dayStart(atMs);
     const starts = dayIntervalStarts(day, atMs);
-    const [snaps, counters, facts, fc] = await Promise.all([
-      scopes().then((all) => Promise.all(all.map((sc) => deps.sla.snapshot(sc, atMs)))),
+    const all = await scopes();
+    const [snaps, counters, facts, queueFacts, fc] = await Promise.all([
+      Promise.all(all.map((sc) => deps.sla.snapshot(sc, atMs))),
       deps.counters.intervals(CENTER, starts),
       deps.facts.intervals(CENTER, starts),
+      // The survey per queue: the facts are also recorded under each call's queue scope.
+      Promise.all(all.filter((sc) => sc !== CENTER).map(async (sc) => [sc, sumIntervals([], await deps.facts.intervals(sc, starts)).facts] as const)),
       forecast(CENTER, localDate(atMs)).catch((err: unknown): StaffingForecast | undefined => {
         log.error({ err }, 'staffing forecast failed');
         return undefined;
@@ -136,7 +139,8 @@ export function createOpsService(deps: OpsDeps): OpsService {
       series: starts.map((start, i) => seriesPoint(start, counters[i]!)),
       transfers: { from110: today.from110, to110: today.to110, toPartner: today.toPartner },
       kb: { answered, kbAnswered: today.kbAnswered, rate: answered > 0 ? Math.round(Math.min(1, today.kbAnswered / answered) * 1000) / 1000 : null },
-      satisfaction: { surveyed: today.surveyed, notSatisfied: today.notSatisfied, notRated: today.notRated, rate: satisfactionRate(today) },
+      satisfaction: satisfactionOf(today),
+      queueSatisfaction: Object.fromEntries(queueFacts.map(([sc, f]) => [sc, satisfactionOf(f)])),
       alerts: snaps.filter((x) => x.alert.firing).map((x) => ({ scope: x.scope, since: x.alert.since })),
       forecast: boardForecast,
     };
@@ -222,3 +226,7 @@ function seriesPoint(start: number, c: Counters) {
 }
 
 const hhmm = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
+
+function satisfactionOf(f: CallFacts): BoardSatisfaction {
+  return { surveyed: f.surveyed, notSatisfied: f.notSatisfied, notRated: f.notRated, rate: satisfactionRate(f) };
+}

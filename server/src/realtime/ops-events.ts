@@ -42,11 +42,20 @@ export interface BoardView {
   /** Today (center): answered calls, those marked answered from the knowledge base, and the rate. */
   kb: { answered: number; kbAnswered: number; rate: number | null };
   /** Today (center): the satisfaction survey, callers asked and (satisfied + basically) / rated. */
-  satisfaction: { surveyed: number; notSatisfied: number; notRated: number; rate: number | null };
+  satisfaction: BoardSatisfaction;
+  /** Today, per queue scope (`queue:<name>`, as in `scopes`): the same survey figures. */
+  queueSatisfaction: Record<string, BoardSatisfaction>;
   /** Scopes whose rolling 24 h alert is firing. */
   alerts: { scope: string; since: string | null }[];
   /** Today's staffing forecast (center). */
   forecast: BoardForecast | null;
+}
+
+export interface BoardSatisfaction {
+  surveyed: number;
+  notSatisfied: number;
+  notRated: number;
+  rate: number | null;
 }
 
 export interface BoardUpdate {

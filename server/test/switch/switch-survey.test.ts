@@ -38,6 +38,13 @@ suite.scenario('the agent hangs up first: the caller presses 1 in the survey, th
   t.equal(cdr.agentId, '1030', 'the CDR names the agent');
   t.equal(cdr.queue, 'general', 'and the queue');
   t.same(cdr.survey, { rating: 'satisfied', digit: '1' }, 'the key is on the CDR as satisfied');
+  // The wallboard's figures: the center's and the call's queue's rates (issue #14: per queue on the wallboard).
+  const board = await until('the board counts the rating', async () => {
+    const b = await w.calls.ops.service.board();
+    return b.satisfaction.surveyed > 0 ? b : undefined;
+  });
+  t.same(board.satisfaction, { surveyed: 1, notSatisfied: 0, notRated: 0, rate: 1 }, 'the wallboard counts the rating for the center');
+  t.same(board.queueSatisfaction['queue:general'], { surveyed: 1, notSatisfied: 0, notRated: 0, rate: 1 }, 'and for its queue');
 }, { timeout: 60_000 });
 
 suite.scenario('the agent hangs up first, the caller presses nothing: not rated', async (t, w) => {

@@ -7,6 +7,7 @@ import { todayChart } from '../console/chart.ts';
 import { consoleLoginForm } from '../console/login-form.ts';
 import { ct, ctOr } from '../console/messages.ts';
 import { OpsConnection, type OpsStatus } from '../console/ops-connection.ts';
+import type { BoardSatisfaction } from '../../../server/src/realtime/ops-events.ts';
 import { loadConsoleSession, saveConsoleSession, type ConsoleSession } from '../console/session.ts';
 import './wallboard.css';
 
@@ -38,7 +39,7 @@ function rateCell(rate: number | null | undefined, target: number): HTMLElement 
   return h('td', { class: rate === null || rate === undefined ? '' : belowTarget(rate, target) ? 'below' : 'ok' }, pct(rate));
 }
 
-function queueRow(f: ScopeFigures, target: number, center = false): HTMLElement {
+function queueRow(f: ScopeFigures, target: number, sat: BoardSatisfaction | undefined, center = false): HTMLElement {
   const name = f.queue === undefined ? ct('wb.center') : ctOr(`queue.${f.queue}`, f.queue);
   const s = f.sla;
   return h(
@@ -57,6 +58,8 @@ function queueRow(f: ScopeFigures, target: number, center = false): HTMLElement 
     h('td', {}, pct(s?.today.answerRate)),
     h('td', {}, pct(s && s.today.counted > 0 ? s.today.abandoned / s.today.counted : null)),
     h('td', {}, mmss(s?.today.asaSec)),
+    // Today's survey: (satisfied + basically) / rated, with how many were asked.
+    h('td', { 'data-testid': `wb-satisfaction-${f.scope}`, 'data-value': sat?.rate === null || sat?.rate === undefined ? '' : String(sat.rate) }, sat?.surveyed ? `${pct(sat.rate)} (${sat.surveyed})` : '—'),
   );
 }
 
@@ -93,8 +96,8 @@ function render(): void {
   const table = h(
     'table',
     { class: 'queues', 'data-testid': 'wb-queues' },
-    h('thead', {}, h('tr', {}, th('wb.queue'), th('wb.waiting'), th('wb.longest'), th('wb.ready'), th('wb.onCall'), th('wb.wrapUp'), th('wb.notReady'), th('wb.rate.interval'), th('wb.rate.today'), th('wb.rate.rolling'), th('wb.answerRate'), th('wb.abandonRate'), th('wb.asa'))),
-    h('tbody', {}, queueRow(m.center, target, true), ...m.queues.map((q) => queueRow(q, target))),
+    h('thead', {}, h('tr', {}, th('wb.queue'), th('wb.waiting'), th('wb.longest'), th('wb.ready'), th('wb.onCall'), th('wb.wrapUp'), th('wb.notReady'), th('wb.rate.interval'), th('wb.rate.today'), th('wb.rate.rolling'), th('wb.answerRate'), th('wb.abandonRate'), th('wb.asa'), th('wb.satisfaction'))),
+    h('tbody', {}, queueRow(m.center, target, board?.satisfaction, true), ...m.queues.map((q) => queueRow(q, target, board?.queueSatisfaction?.[q.scope]))),
   );
   const a = m.center.agents;
   const reasons = Object.entries(a.notReadyByReason).map(([r, n]) => `${ctOr(`reason.${r}`, r)} ${n}`).join(' · ');
