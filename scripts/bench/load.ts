@@ -1,8 +1,8 @@
 // Benchmark `load`: the whole call path at a province's peak and beyond, on fsim. Callers dial
 // 12345 at --rate calls/s (Poisson arrivals) for --minutes; the project's dialplan hands each to
 // the service's outbound socket; the service answers, plays the welcome prompt, queues the caller,
-// rings a robot agent phone, bridges, records; the robot talks 6-11 s and hangs up, the caller
-// follows. Targets (issue #15): 100 calls/s for 5 min with ~2,000 concurrent calls and 1,000 agents,
+// rings a robot agent phone, bridges, records; the robot talks (mean chosen so the agents are
+// --occupancy busy: 9 s at the defaults) and hangs up, the caller follows. Targets (issue #15): 100 calls/s for 5 min with ~2,000 concurrent calls and 1,000 agents,
 // 0 lost or stuck calls, agent free -> next offer p99 <= 10 ms, event-loop lag p99 < 20 ms,
 // <= 4 KB of heap per live call, RSS <= 300 MB.
 //
@@ -21,7 +21,8 @@
 import os from 'node:os';
 import { procSample } from './push/proc-stats.ts';
 import { benchLog, round, sleep } from './util.ts';
-import { parseOptions } from './load/options.ts';
+import { parseOptions, talkMeanMs } from './load/options.ts';
+import { ServiceProbe } from './load/probe.ts';
 import { agentExt, setUp } from './load/setup.ts';
 import { verdict } from './load/verdict.ts';
 
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     await sleep(2000);
     const idleHeap = await probe.heapAfterGc();
     const idle = procSample(serverPid);
+    const idleTypes = opts.heapTypes ? await probe.heapSummary() : undefined;
     log(`idle: heap ${(idleHeap / MB).toFixed(1)} MB, RSS ${idle?.rssMb.toFixed(0)} MB; ${opts.rate} calls/s for ${opts.warmupS} s warm-up + ${opts.minutes} min`);
 
     let maxRss = 0;
@@ -62,6 +64,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     const cpu = { service: cpuPct('service', serverPid), fsim: cpuPct('fsim', fsim.child.pid!), redis: cpuPct('redis', rig.redisPid) };
     const peakRss = procSample(serverPid)?.rssMb ?? NaN;
     const peakHeap = await probe.heapAfterGc();
+    const peakTypes = idleTypes ? await probe.heapSummary() : undefined;
     log(`placing done: ${placed.live} live calls, lag p99 ${lag.p99Ms} ms, heap ${(peakHeap / MB).toFixed(1)} MB, CPU service ${cpu.service}% fsim ${cpu.fsim}% redis ${cpu.redis}%; draining`);
 
     const result = await fsim.next('result', opts.drainS * 1000 + 60_000);
@@ -91,6 +94,8 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       agents: opts.agents,
       agentPhones: `user/${agentExt(0)}-${agentExt(opts.agents - 1)}`,
       welcomeS: opts.welcomeS,
+      occupancy: opts.occupancy,
+      talkMeanS: talkMeanMs(opts) / 1000,
       ...figures,
       offered: calls.offered,
       completed: calls.completed,
@@ -102,6 +107,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       heapMb: { idle: round(idleHeap / MB), atEnd: round(peakHeap / MB), drained: round(drainedHeap / MB) },
       heapRetainedPerCompletedCallB: round((drainedHeap - idleHeap) / Math.max(1, calls.offered), 0),
       cpuPctOfOneCore: cpu,
+      ...(idleTypes && peakTypes ? { heapGrowthByType: ServiceProbe.growth(idleTypes, peakTypes).map((g) => ({ type: g.type, count: g.countEnd - g.countStart, kb: round(g.bytesGrowth / 1024, 1) })) } : {}),
       serviceLog: rig.server.logCounts,
       serviceProblems: rig.server.lastProblems,
       ...v,

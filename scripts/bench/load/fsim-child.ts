@@ -12,6 +12,7 @@ export interface FsimSetup {
   outboundPort: number;
   agentExts: string[];
   welcomeMs: number;
+  talkMeanMs: number;
   wrapUpMs: number;
 }
 

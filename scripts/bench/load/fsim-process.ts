@@ -14,9 +14,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const send = (m: FromFsim): void => void process.send!(m);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The robots' phones: ring 0.3-0.7 s, talk 6-11 s (mean 8.5 s), then hang up first. */
-export function robot(index: number): { answerAfterMs: number; hangupAfterMs: number } {
-  return { answerAfterMs: 300 + (index % 3) * 200, hangupAfterMs: 6000 + (index % 6) * 1000 };
+/**
+ * A robot phone's next call: ring 0.3-0.7 s, talk 0.7-1.3 times the mean, then hang up first. Drawn
+ * again after every call, so the agents' mean holding time does not depend on which of them the
+ * router prefers.
+ */
+export function robotCall(talkMeanMs: number): { answerAfterMs: number; hangupAfterMs: number } {
+  return { answerAfterMs: Math.round(300 + Math.random() * 400), hangupAfterMs: Math.round(talkMeanMs * (0.7 + Math.random() * 0.6)) };
 }
 
 async function setUp(s: FsimSetup): Promise<{ book: CallBook; run: (p: RunPlan) => Promise<void>; close: () => Promise<void> }> {
@@ -35,9 +39,18 @@ async function setUp(s: FsimSetup): Promise<{ book: CallBook; run: (p: RunPlan) 
       maxSessions: 20_000,
     },
   });
-  s.agentExts.forEach((ext, i) => fsim.sw.registerUser(ext, robot(i)));
-  const book = new CallBook(new Set(s.agentExts), s.wrapUpMs, () => performance.now());
-  fsim.sw.onEndpointEvent((ev) => book.onEvent(ev));
+  const exts = new Set(s.agentExts);
+  for (const ext of exts) fsim.sw.registerUser(ext, robotCall(s.talkMeanMs));
+  const book = new CallBook(exts, s.wrapUpMs, () => performance.now());
+  const legExt = new Map<string, string>();
+  fsim.sw.onEndpointEvent((ev) => {
+    book.onEvent(ev);
+    if (ev.type === 'ringing' && exts.has(ev.to)) legExt.set(ev.uuid, ev.to);
+    else if (ev.type === 'hangup' && legExt.has(ev.uuid)) {
+      fsim.sw.registerUser(legExt.get(ev.uuid)!, robotCall(s.talkMeanMs));
+      legExt.delete(ev.uuid);
+    }
+  });
   send({ type: 'up', eslPort: fsim.eslPort });
 
   const run = async (p: RunPlan): Promise<void> => {
@@ -102,3 +115,5 @@ process.on('message', (m: ToFsim) => {
   });
 });
 process.on('disconnect', () => process.exit(0));
+// Exit cleanly on SIGTERM, so a --cpu-prof profile is written.
+process.on('SIGTERM', () => void (rig ? rig.close() : Promise.resolve()).finally(() => process.exit(0)));

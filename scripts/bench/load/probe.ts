@@ -2,7 +2,7 @@
 // --inspect on loopback, as in the soak bench): an event-loop delay histogram installed for the run
 // (perf_hooks.monitorEventLoopDelay, 1 ms resolution), and the heap after a forced garbage
 // collection. Nothing in server/src is needed for it.
-import { Inspector } from '../soak-heap.ts';
+import { growth, Inspector, takeSummary, type HeapSummary, type TypeGrowth } from '../soak-heap.ts';
 import { round } from '../util.ts';
 
 const RESOLUTION_MS = 1;
@@ -48,6 +48,15 @@ export class ServiceProbe {
   async heapAfterGc(): Promise<number> {
     await this.inspector.send('HeapProfiler.collectGarbage');
     return this.inspector.evaluate<number>('process.memoryUsage().heapUsed');
+  }
+
+  /** A heap snapshot summarised by type (soak-heap.ts). */
+  heapSummary(): Promise<HeapSummary> {
+    return takeSummary(this.inspector);
+  }
+
+  static growth(a: HeapSummary, b: HeapSummary): TypeGrowth[] {
+    return growth(a, b, 15);
   }
 
   close(): void {

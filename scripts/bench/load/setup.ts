@@ -14,7 +14,7 @@ import { startTestRedis } from '../../lib/test-redis.ts';
 import { startServer, stopChild, type ServerChild } from '../push/service-process.ts';
 import { benchLog, sleep } from '../util.ts';
 import { fsimChild, type FsimChild } from './fsim-child.ts';
-import type { Options } from './options.ts';
+import { talkMeanMs, type Options } from './options.ts';
 import { ServiceProbe } from './probe.ts';
 
 const ESL_PASSWORD = 'ClueCon';
@@ -54,7 +54,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
   const outboundPort = await freePort();
   const fsim = fsimChild(opts.cpuProf);
   cleanups.unshift(() => stopChild(fsim.child, 'SIGTERM', 5000));
-  fsim.send({ type: 'setup', eslPassword: ESL_PASSWORD, outboundPort, agentExts: exts, welcomeMs: opts.welcomeS * 1000, wrapUpMs: WRAP_UP_SEC * 1000 });
+  fsim.send({ type: 'setup', eslPassword: ESL_PASSWORD, outboundPort, agentExts: exts, welcomeMs: opts.welcomeS * 1000, talkMeanMs: talkMeanMs(opts), wrapUpMs: WRAP_UP_SEC * 1000 });
   const { eslPort } = await fsim.next('up', 60_000);
 
   const recordings = await mkdtemp(path.join(tmpdir(), 'bench-load-rec-'));
