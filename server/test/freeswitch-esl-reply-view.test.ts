@@ -13,7 +13,7 @@ import { compactView, decodeFrame, percentDecode } from '../src/freeswitch/esl-m
 const CAPTURE = path.resolve(import.meta.dirname, '../../../shared/fixtures/esl/13_outbound_socket_9002.s2c.bin');
 const LIMITS = { maxHeaderBytes: 1 << 20, maxBodyBytes: 1 << 24 };
 
-function connectReply(): { headers: [string, string][]; data: ReturnType<typeof compactView> } {
+function connectReply(): { headers: readonly (readonly [string, string])[]; data: ReturnType<typeof compactView> } {
   const frame = new EslFrameParser(LIMITS).push(readFileSync(CAPTURE))[0]!;
   const m = decodeFrame(frame);
   if (m.kind !== 'reply') throw new Error(`expected a reply, got ${m.kind}`);
