@@ -116,4 +116,8 @@ process.on('message', (m: ToFsim) => {
 });
 process.on('disconnect', () => process.exit(0));
 // Exit cleanly on SIGTERM, so a --cpu-prof profile is written.
-process.on('SIGTERM', () => void (rig ? rig.close() : Promise.resolve()).finally(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  // Closing thousands of sockets may take a while: exit within 3 s whatever happens.
+  setTimeout(() => process.exit(0), 3000).unref();
+  void (rig ? rig.close() : Promise.resolve()).finally(() => process.exit(0));
+});
