@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'esl-ingest': () => import('./esl-ingest.ts'),
   'esl-parse': () => import('./esl-parse.ts'),
   'kb-search': () => import('./kb-search.ts'),
+  load: () => import('./load.ts'),
   push: () => import('./push.ts'),
   route: () => import('./route.ts'),
   soak: () => import('./soak.ts'),

@@ -32,6 +32,12 @@ export interface SwitchFacade {
   /** Subscribe to every event the switch fires, in firing order. Returns an unsubscribe function. */
   onEvent(listener: EventListener): () => void;
   /**
+   * Optional: subscribe to the events of one channel only (its Unique-ID), in firing order, after
+   * the listeners of every event. An outbound socket's listener wants no other: with thousands of
+   * them, handing every event to each would cost the switch more than the calls themselves.
+   */
+  onChannelEvent?(uuid: string, listener: EventListener): () => void;
+  /**
    * Run an API command (`api`/`bgapi`): returns the exact text of the api/response body
    * (e.g. "+OK ...\n" or "-ERR No such channel!\n"). Never rejects: errors are answers.
    * `jobUuid` is set for bgapi so commands such as originate can report it.

@@ -2,6 +2,7 @@
 // The state machine lives in state-machine.ts, application runs in execute.ts, sendmsg in
 // sendmsg.ts, applications in apps.ts, API commands in api.ts, simulated far ends in endpoints.ts.
 import { randomUUID } from 'node:crypto';
+import { eventChannel } from '../event-header.ts';
 import type { EventListener, FsEvent, Header, OutboundConnector, SendMsg } from '../types.ts';
 import type { SwitchCore } from './switch-core.ts';
 import { Channel } from './channel.ts';
@@ -48,6 +49,10 @@ export class Switch implements SwitchCore {
   peakSessions = 0;
   private nextSessionId = 1;
   private readonly listeners = new Set<EventListener>();
+  /** The listeners as fire() hands an event to them; rebuilt after a change. */
+  private snapshot: EventListener[] | undefined;
+  /** Listeners of one channel's events (outbound sockets), by Unique-ID. */
+  private readonly byChannel = new Map<string, Set<EventListener>>();
   private readonly stopHeartbeat: () => void;
   closed = false;
 
@@ -68,7 +73,22 @@ export class Switch implements SwitchCore {
   // ---- SwitchFacade ----
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.snapshot = undefined;
+    return () => {
+      this.listeners.delete(listener);
+      this.snapshot = undefined;
+    };
+  }
+
+  onChannelEvent(uuid: string, listener: EventListener): () => void {
+    let set = this.byChannel.get(uuid);
+    if (!set) this.byChannel.set(uuid, (set = new Set()));
+    set.add(listener);
+    const mine = set;
+    return () => {
+      mine.delete(listener);
+      if (!mine.size && this.byChannel.get(uuid) === mine) this.byChannel.delete(uuid);
+    };
   }
 
   api(command: string, args: string, opts?: { jobUuid?: string }): Promise<string> {
@@ -118,12 +138,20 @@ export class Switch implements SwitchCore {
   }
 
   fire(ev: FsEvent): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(ev);
-      } catch (e) {
-        this.log.error?.('event listener failed', e);
-      }
+    // A listener added or removed while an event is handed out takes effect from the next event:
+    // the array is copied once per change, not once per event.
+    for (const l of (this.snapshot ??= [...this.listeners])) this.deliver(l, ev);
+    if (!this.byChannel.size) return;
+    const uuid = eventChannel(ev);
+    const set = uuid === undefined ? undefined : this.byChannel.get(uuid);
+    if (set) for (const l of [...set]) this.deliver(l, ev);
+  }
+
+  private deliver(l: EventListener, ev: FsEvent): void {
+    try {
+      l(ev);
+    } catch (e) {
+      this.log.error?.('event listener failed', e);
     }
   }
 

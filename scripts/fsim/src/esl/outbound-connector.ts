@@ -48,11 +48,12 @@ export function createOutboundConnector(opts: OutboundConnectorOptions): Outboun
       socket.once('connect', () => {
         try {
           // Park watch: in async mode the app returns when the channel leaves the park or hangs up.
-          stopWatch = sw.onEvent((ev: FsEvent) => {
+          const watch = (ev: FsEvent): void => {
             if ((eventHeader(ev, 'unique-id') ?? ev.uuid) !== args.uuid) return;
             if (/^CHANNEL_(HANGUP|HANGUP_COMPLETE|DESTROY)$/.test(ev.name)) settle();
             else if (args.async && ev.name === 'CHANNEL_UNPARK' && session?.connected) settle();
-          });
+          };
+          stopWatch = sw.onChannelEvent ? sw.onChannelEvent(args.uuid, watch) : sw.onEvent(watch);
           const fire = (ev: FsEvent): void => {
             if (sw.fireEvent) sw.fireEvent(ev);
             else session?.deliver(ev);

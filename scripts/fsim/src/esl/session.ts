@@ -70,7 +70,10 @@ export class EslSession implements CommandHost {
   private lost = 0;
   private channelName = '';
   private timer: NodeJS.Timeout | undefined;
-  private readonly unsubscribe: () => void;
+  private unsubscribe: () => void = () => {};
+  /** What this session listens to now: '*' every event, else one channel's Unique-ID. */
+  private listening: string | undefined;
+  private readonly onEvent = (ev: FsEvent): void => this.safely(() => this.onSwitchEvent(ev));
 
   constructor(private readonly opts: SessionOptions) {
     this.sw = opts.sw;
@@ -92,7 +95,8 @@ export class EslSession implements CommandHost {
     this.socket.on('close', () => this.finish());
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.setNoDelay(true);
-    this.unsubscribe = this.sw.onEvent((ev) => this.safely(() => this.onSwitchEvent(ev)));
+    this.sub.onChange = () => this.listen();
+    this.listen();
     if (this.outbound && this.bound !== undefined && !this.sw.channelExists(this.bound)) {
       // The channel hung up before the listener got going: read_packet sees it down at once.
       this.handledDisco = true;
@@ -104,6 +108,21 @@ export class EslSession implements CommandHost {
     } else {
       this.write(AUTH_REQUEST);
     }
+  }
+
+  /**
+   * A session bound to a channel that wants no other channel's events (myevents, or no events
+   * subscribed yet: it still watches its channel for the hangup) listens to that channel alone;
+   * any other subscription listens to every event. Re-evaluated when the subscription changes.
+   */
+  private listen(): void {
+    if (this.ended) return;
+    const channelOnly = this.bound !== undefined && this.sw.onChannelEvent !== undefined && (!this.sub.enabled || this.sub.myevents);
+    const key = channelOnly ? this.bound : '*';
+    if (key === this.listening) return;
+    this.unsubscribe();
+    this.unsubscribe = channelOnly ? this.sw.onChannelEvent!(this.bound!, this.onEvent) : this.sw.onEvent(this.onEvent);
+    this.listening = key;
   }
 
   get isEnded(): boolean {
@@ -185,6 +204,8 @@ export class EslSession implements CommandHost {
             outcome = { reply: '-ERR command failed' };
           }
         }
+        // `myevents <uuid>` may have bound this session to another channel.
+        this.listen();
         // The outbound listener's first packet is parsed but its reply is never sent.
         const quiet = this.firstFrame;
         if (this.firstFrame) {

@@ -3,6 +3,7 @@
 // FreeSWITCH's, including its typos.
 
 import type { FsEvent } from '../types.ts';
+import { eventHeader } from '../event-header.ts';
 import { EVENT_NAMES, nameEvent } from './event-names.ts';
 import type { EventFormat } from './serialize.ts';
 
@@ -15,12 +16,7 @@ const MYEVENTS_TYPES = [
   'DETECTED_SPEECH', 'DTMF', 'NOTALK', 'TALK',
 ];
 
-/** Case-insensitive header lookup on an event (switch_event_get_header). */
-export function eventHeader(ev: FsEvent, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of ev.headers) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
+export { eventHeader } from '../event-header.ts';
 
 /** FreeSWITCH's "/regex/flags" filter values; an invalid regex never matches. */
 function regexMatch(value: string, expr: string): boolean {
@@ -41,6 +37,8 @@ export class Subscription {
   private all = false;
   private readonly types = new Set<string>();
   private readonly subclasses = new Set<string>();
+  /** Called after a command changed what this listener wants (the session re-subscribes). */
+  onChange: (() => void) | undefined;
   /** Filters in insertion order; names compared case-insensitively. */
   private filters: Array<[name: string, value: string]> = [];
 
@@ -68,6 +66,7 @@ export class Subscription {
     });
     if (!keys) return '-ERR no keywords supplied';
     this.enabled = true;
+    this.onChange?.();
     return `+OK event listener enabled ${this.format}`;
   }
 
@@ -98,6 +97,7 @@ export class Subscription {
     }
     if (!keys) return '-ERR no keywords supplied';
     this.enabled = true;
+    this.onChange?.();
     return '+OK events nixed';
   }
 
@@ -107,6 +107,7 @@ export class Subscription {
     this.all = false;
     this.types.clear();
     this.subclasses.clear();
+    this.onChange?.();
     return '+OK no longer listening for events';
   }
 
@@ -117,6 +118,7 @@ export class Subscription {
     this.myevents = true;
     this.enabled = true;
     if (format) this.format = format;
+    this.onChange?.();
     return '+OK Events Enabled';
   }
 
