@@ -14,17 +14,23 @@ export class CallStore {
     private readonly keys: RedisKeys,
     /** A live call's snapshot expires if nobody updates it: a crash never leaves calls forever. */
     private readonly ttlSec = 86_400,
+    /**
+     * How long saves gather before they are written. Every change of every call is saved (2,000
+     * switch events a second at peak, one per event-loop turn when the service keeps up): one
+     * MULTI per window instead of one per event took ~15 % of the service's CPU off the event
+     * path (bench push). A crash loses at most this much of the snapshots' progress, and the
+     * resync with the switch after a restart corrects the calls' state anyway.
+     */
+    private readonly windowMs = 50,
   ) {}
 
   /**
-   * Every change of every call is saved (2,000 switch events a second at peak): the saves of one
-   * turn of the event loop (the events of one socket read, typically) go out as one MULTI, each
-   * call once with its latest state, instead of one round trip and one socket write per change.
-   * Resolves when that write is done.
+   * Saves of one window go out as one MULTI, each call once with its latest state. Resolves when
+   * that write is done.
    */
   save(call: Readonly<CallRecord>): Promise<void> {
     this.dirty.set(call.id, call);
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.windowMs)).then(() => this.flush());
     return this.flushing;
   }
 
