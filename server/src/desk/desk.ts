@@ -67,6 +67,8 @@ const factsOf = (c: Readonly<CallRecord>): DeskCallFacts => ({
 
 export class Desk {
   private readonly dayFormat: Intl.DateTimeFormat;
+  /** The local day of the last minute dayOf was asked about. */
+  private lastDay = { minute: NaN, day: '' };
 
   constructor(private readonly deps: DeskDeps) {
     // en-CA formats as YYYY-MM-DD.
@@ -74,7 +76,12 @@ export class Desk {
   }
 
   dayOf(ms: number): string {
-    return this.dayFormat.format(new Date(ms));
+    // Twice per agent leg: Intl's format took ~25 µs a call inside the service (0.8 % of its CPU
+    // at the push bench's peak). Time zones' offsets are whole minutes today, so a minute never
+    // spans two local days.
+    const minute = Math.floor(ms / 60_000);
+    if (minute !== this.lastDay.minute) this.lastDay = { minute, day: this.dayFormat.format(new Date(ms)) };
+    return this.lastDay.day;
   }
 
   private readonly pending = new Set<Promise<void>>();
