@@ -1,7 +1,7 @@
 // ACD wiring: the agent store and state machine, the router with its ports onto Redis and the
 // switch, transfers, the once-a-second review, and the switch events the ACD reacts to. Each part
 // is built in acd-wiring/; this file puts them together in the order they depend on each other.
-import { createAgentMachine } from './acd/agent-state.ts';
+import { createAgentMachine, type AgentRecord } from './acd/agent-state.ts';
 import { DEFAULT_QUEUES, queuesFileSchema } from './acd/queue-config.ts';
 import { agentPhone } from './freeswitch/esl-values.ts';
 import { AgentStore } from './store/agent-store.ts';
@@ -29,8 +29,14 @@ export function startAcd(deps: AcdDeps): Acd {
   const claims = new ClaimStore(deps.redis, deps.keys, deps.keyPrefix);
   const sw = dispatchingCommands(deps.nodes, deps.registry);
 
-  // An agent who may take calls again is routed to: looked up first, it must really be ready.
-  const becameReady = (agentId: string): void => {
+  // An agent who may take calls again is routed to: it must really be ready, as the record the
+  // caller's own write returned says, or else as a read says. (If a claim reserves the agent
+  // meanwhile, the pass this starts just finds nobody: the claim script checks the state itself.)
+  const becameReady = (agentId: string, known?: Readonly<AgentRecord>): void => {
+    if (known) {
+      if (known.state === 'ready') router.onAgentReady(Object.keys(known.skills));
+      return;
+    }
     void agents
       .get(agentId)
       .then((a) => a && a.state === 'ready' && router.onAgentReady(Object.keys(a.skills)))

@@ -50,8 +50,8 @@ export function startDesk(deps: DeskControlDeps): Desk {
       // The wrap-up began with the endCall transition of this call (acd/agent-state.ts).
       handlingEnded: async (id, callId) => (await deps.acd.agents.audit(id, 50)).find((e) => e.event === 'endCall' && e.callId === callId)?.at,
       endWrapUp: async (id) => {
-        await deps.acd.agents.apply(id, { type: 'endWrapUp' }, 'softphone');
-        deps.acd.agentBecameReady(id);
+        const { agent } = await deps.acd.agents.apply(id, { type: 'endWrapUp' }, 'softphone');
+        deps.acd.agentBecameReady(id, agent);
       },
     },
     calls: deps.registry,

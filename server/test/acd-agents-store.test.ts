@@ -208,14 +208,16 @@ t.test('agent store', async (t) => {
     const redisA = connect(t, url);
     const a = agentStore(t, url, { prefix, clock, redis: redisA });
     const b = agentStore(t, url, { prefix, clock });
-    // Runs on B between A's read and A's write: a real Redis, with one deterministic interleaving.
+    // Runs on B between A's read and A's write (the agent script, sent by SHA): a real Redis, with
+    // one deterministic interleaving.
     let between: (() => Promise<unknown>) | undefined;
-    const evalA = redisA.eval.bind(redisA) as (...args: unknown[]) => Promise<unknown>;
-    (redisA as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = async (...args: unknown[]) => {
+    const scripted = redisA as unknown as { hotlineWriteAgent: (...args: unknown[]) => Promise<unknown> };
+    const writeA = scripted.hotlineWriteAgent.bind(redisA);
+    scripted.hotlineWriteAgent = async (...args: unknown[]) => {
       const run = between;
       between = undefined;
       if (run) await run();
-      return evalA(...args);
+      return writeA(...args);
     };
     await a.store.create(profile);
     await a.store.apply('1001', { type: 'login' });

@@ -67,8 +67,8 @@ export class PhaseMeter {
       .sort((x, y) => y[1] - x[1])
       .slice(0, 8);
     const ticks = tickMs.splice(0).sort((a, b) => a - b);
+    // Both scripts, the claim and the agent write, run by SHA: commandstats cannot tell them apart.
     const evalsha = delta('evalsha');
-    const evalc = delta('eval');
     this.phaseInfo[name] = {
       seconds: round(seconds, 1),
       events,
@@ -79,9 +79,8 @@ export class PhaseMeter {
       // Time runnable but not running (another process had the CPU): the machine's share of the tail.
       node_run_queue_wait_ms: round((wait1[0]! - wait0[0]!) / 1e6, 0),
       redis_run_queue_wait_ms: rPid ? round((wait1[1]! - wait0[1]!) / 1e6, 0) : null,
-      claim_script_us_per_call: evalsha.calls ? round(evalsha.usec / evalsha.calls, 1) : null,
-      claim_script_calls: evalsha.calls,
-      agent_write_script_us_per_call: evalc.calls ? round(evalc.usec / evalc.calls, 1) : null,
+      scripts_us_per_call: evalsha.calls ? round(evalsha.usec / evalsha.calls, 1) : null,
+      script_calls: evalsha.calls,
       redis_commands_top: Object.fromEntries(top),
       tick_ms: ticks.length ? { n: ticks.length, p50: round(percentile(ticks, 50), 1), max: round(ticks[ticks.length - 1]!, 1) } : null,
       redis_used_mb: round(after.usedMb, 1),

@@ -2,7 +2,7 @@
 // switch, callers arriving (QueueStore.enqueue then router.onQueued, as call intake does), agents
 // coming back to ready, the once-a-second ACD tick, and the pacing primitives of the load.
 import type { Logger } from 'pino';
-import type { AgentCommand, AgentProfile } from '../../../server/src/acd/agent-state.ts';
+import type { AgentCommand, AgentProfile, AgentRecord } from '../../../server/src/acd/agent-state.ts';
 import type { AgentPort } from '../../../server/src/acd/ports.ts';
 import { skillOf } from '../../../server/src/acd/queue-config.ts';
 import { Router } from '../../../server/src/acd/router.ts';
@@ -107,9 +107,12 @@ export class Simulation {
     }
   }
 
-  /** acd-control's agentBecameReady: read the agent, and route its skills' queues if ready. */
-  async agentBecameReady(agentId: string, ev?: Ev): Promise<void> {
-    const a = await this.agents.get(agentId);
+  /**
+   * acd-control's agentBecameReady: route the agent's skills' queues if it is ready, as the record
+   * its own write returned says (the softphone's "ready"), or else as a read says.
+   */
+  async agentBecameReady(agentId: string, ev?: Ev, known?: AgentRecord): Promise<void> {
+    const a = known ?? (await this.agents.get(agentId));
     if (!a || a.state !== 'ready') return;
     const skills = Object.keys(a.skills);
     if (ev) this.tracker.notify(ev, this.d.workload.queues.filter((q) => skills.includes(skillOf(q))).map((q) => q.name));
@@ -145,13 +148,14 @@ export class Simulation {
     pending.set(id, ev);
     this.track(
       (async () => {
+        let agent: AgentRecord;
         try {
-          await this.agents.apply(id, cmd, 'agent');
+          ({ agent } = await this.agents.apply(id, cmd, 'agent'));
         } catch (err) {
           this.tracker.finish(ev, pending, id);
           throw err;
         }
-        await this.agentBecameReady(id, ev);
+        await this.agentBecameReady(id, ev, agent);
         if (!ev.awaiting.size && !ev.done) this.tracker.finish(ev, pending, id);
       })(),
     );

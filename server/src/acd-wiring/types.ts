@@ -72,8 +72,11 @@ export interface Acd {
   readonly queues: readonly QueueConfig[];
   /** Called with every switch event, before the registry applies it. */
   onSwitchEvent(ev: SwitchEvent): void;
-  /** An agent may now take calls (REST state change, wrap-up over). */
-  agentBecameReady(agentId: string): void;
+  /**
+   * An agent may now take calls (REST state change, wrap-up over). `known`: the record a write of
+   * this instance just returned, which saves reading it back on the routing path.
+   */
+  agentBecameReady(agentId: string, known?: Readonly<AgentRecord>): void;
   /** Hang up one leg on the node it lives on (an agent ending its call from the softphone). */
   killLeg(uuid: string, cause?: string): Promise<void>;
   /** One review of waiting callers and wrap-ups (the timer calls it every second). */

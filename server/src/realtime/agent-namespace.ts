@@ -82,7 +82,7 @@ export function agentNamespace(nsp: Namespace, feed: Feed, deps: RealtimeDeps): 
     command(socket, 'agent:set-state', setStatePayload, async (p) => {
       try {
         const { agent } = await deps.agents.apply(agentId, commandOf(p), by);
-        deps.acd.agentBecameReady(agentId);
+        deps.acd.agentBecameReady(agentId, agent);
         return { agent: agentView(agent) };
       } catch (err) {
         throw asCommandError(err);

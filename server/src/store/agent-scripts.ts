@@ -4,10 +4,16 @@
 
 /**
  * Compare-and-set of an agent hash.
- * KEYS[1] agent hash, KEYS[2] audit stream, KEYS[3] set of agent ids,
- * KEYS[4 .. 3+nLeave] ready sets to leave, KEYS[4+nLeave ..] ready sets to join.
+ * KEYS[1] agent hash, KEYS[2] audit stream, KEYS[3] set of agent ids, KEYS[4] wrap-up index,
+ * KEYS[5 .. 4+nLeave] ready sets to leave, KEYS[5+nLeave ..] ready sets to join.
  * ARGV: id, expectRev ('' = create: the agent must not exist), expectState, expectCallId, nLeave,
- * joinScore ('' = join none), auditMaxLen, nSet, field/value pairs, nDel, fields, then audit field/value pairs.
+ * joinScore ('' = join none), auditMaxLen, wrapUp (ms the wrap-up ends: index the agent under it;
+ * '-': leave the index; '': leave it alone), nSet, field/value pairs, nDel, fields, then audit
+ * field/value pairs.
+ *
+ * The wrap-up index is written here, not in a second command after the script: an agent leaving
+ * wrap-up (its "ready" press) then costs one round trip, not two, and a crash cannot separate the
+ * index from the record.
  * Returns OK, EXISTS (create of a known id), GONE (unknown id) or CONFLICT (changed since it was read).
  *
  * The state and call id are compared as well as rev: the router's claim script moves agents
@@ -23,11 +29,13 @@ else
   if not cur[2] then return 'GONE' end
   if (cur[1] or '0') ~= expRev or cur[2] ~= expState or (cur[3] or '') ~= expCall then return 'CONFLICT' end
 end
-for k = 4, 3 + nLeave do redis.call('ZREM', KEYS[k], id) end
+for k = 5, 4 + nLeave do redis.call('ZREM', KEYS[k], id) end
 if joinScore ~= '' then
-  for k = 4 + nLeave, #KEYS do redis.call('ZADD', KEYS[k], joinScore, id) end
+  for k = 5 + nLeave, #KEYS do redis.call('ZADD', KEYS[k], joinScore, id) end
 end
-local i = 8
+local wrapUp = ARGV[8]
+if wrapUp == '-' then redis.call('ZREM', KEYS[4], id) elseif wrapUp ~= '' then redis.call('ZADD', KEYS[4], wrapUp, id) end
+local i = 9
 local nSet = tonumber(ARGV[i])
 if nSet > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, i + 1, i + 2 * nSet)) end
 i = i + 1 + 2 * nSet

@@ -7,6 +7,8 @@ import type { RedisKeys } from './keys.ts';
 export class CallStore {
   /** Calls saved since the last write, by id: the record itself, so the write takes its latest state. */
   private dirty = new Map<string, Readonly<CallRecord>>();
+  /** Calls completed since the last write: their snapshots go in the same MULTI. */
+  private gone = new Set<string>();
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -14,34 +16,47 @@ export class CallStore {
     private readonly keys: RedisKeys,
     /** A live call's snapshot expires if nobody updates it: a crash never leaves calls forever. */
     private readonly ttlSec = 86_400,
+    /**
+     * How long saves gather before they are written. Every change of every call is saved (2,000
+     * switch events a second at peak, one per event-loop turn when the service keeps up): one
+     * MULTI per window instead of one per event took ~15 % of the service's CPU off the event
+     * path (bench push). A crash loses at most this much of the snapshots' progress, and the
+     * resync with the switch after a restart corrects the calls' state anyway.
+     */
+    private readonly windowMs = 50,
   ) {}
 
   /**
-   * Every change of every call is saved (2,000 switch events a second at peak): the saves of one
-   * turn of the event loop (the events of one socket read, typically) go out as one MULTI, each
-   * call once with its latest state, instead of one round trip and one socket write per change.
-   * Resolves when that write is done.
+   * Saves of one window go out as one MULTI, each call once with its latest state. Resolves when
+   * that write is done.
    */
   save(call: Readonly<CallRecord>): Promise<void> {
     this.dirty.set(call.id, call);
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.windowMs)).then(() => this.flush());
     return this.flushing;
   }
 
   private async flush(): Promise<void> {
     const batch = this.dirty;
+    const gone = this.gone;
     this.dirty = new Map();
+    this.gone = new Set();
     this.flushing = undefined;
-    if (batch.size === 0) return;
+    if (batch.size === 0 && gone.size === 0) return;
     const m = this.redis.multi();
     for (const [id, call] of batch) m.set(this.keys.call(id), JSON.stringify(call), 'EX', this.ttlSec);
-    await m.sadd(this.keys.liveCalls, ...batch.keys()).exec();
+    if (batch.size) m.sadd(this.keys.liveCalls, ...batch.keys());
+    if (gone.size) m.del(...[...gone].map((id) => this.keys.call(id))).srem(this.keys.liveCalls, ...gone);
+    await m.exec();
   }
 
-  async remove(id: string): Promise<void> {
-    // A save still waiting for its turn would bring the completed call back.
+  /** A completed call's snapshot goes, with the window's saves (166 calls a second end at peak). */
+  remove(id: string): Promise<void> {
+    // A save still waiting for its window would bring the completed call back.
     this.dirty.delete(id);
-    await this.redis.multi().del(this.keys.call(id)).srem(this.keys.liveCalls, id).exec();
+    this.gone.add(id);
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.windowMs)).then(() => this.flush());
+    return this.flushing;
   }
 
   async loadLive(): Promise<CallRecord[]> {

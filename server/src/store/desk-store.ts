@@ -56,20 +56,33 @@ const HISTORY_TTL_SEC = 90 * 86_400;
 
 export type DayMetric = 'offered' | 'answered' | 'in15' | 'talkMs' | 'transfer' | 'wrapup';
 
+/** One fact of an agent's day: `<metric>:<id>` = value (default 1). */
+export interface DayFact {
+  readonly metric: DayMetric;
+  /** The call (or call and leg) the fact is about: the same fact written twice counts once. */
+  readonly id: string;
+  readonly value?: string | number;
+}
+
 export class DeskStore {
+  /** Facts of `record` not written yet: hash key -> field -> value (agent days and call facts). */
+  private pending = new Map<string, { fields: Record<string, string>; ttlSec: number }>();
+  private flushing: Promise<void> | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    /**
+     * How long `record`'s facts gather before they are written: agent legs answer and end 330
+     * times a second at the push bench's peak, and one MULTI per leg event was ~5 % of the
+     * service's CPU there (profile in scripts/bench/README.md). Every fact is an idempotent HSET.
+     */
+    private readonly windowMs = 50,
   ) {}
 
-  async saveCallFacts(f: DeskCallFacts): Promise<void> {
-    const fields: Record<string, string> = { callId: f.callId, callerNumber: f.callerNumber, line: f.line, createdMs: String(f.createdMs) };
-    if (f.queue) fields.queue = f.queue;
-    if (f.queuedMs !== undefined) fields.queuedMs = String(f.queuedMs);
-    await this.redis.multi().hset(this.keys.deskCall(f.callId), fields).expire(this.keys.deskCall(f.callId), FACTS_TTL_SEC).exec();
-  }
-
   async callFacts(callId: string): Promise<DeskCallFacts | undefined> {
+    // Read what this instance recorded, even within the write window (a wrap-up right after the call).
+    await this.flushing?.catch(() => {});
     const h = await this.redis.hgetall(this.keys.deskCall(callId));
     if (!h.callId || h.callerNumber === undefined) return undefined;
     return {
@@ -82,13 +95,46 @@ export class DeskStore {
     };
   }
 
-  /** One fact of an agent's day; writing the same fact again changes nothing. */
+  /** One fact of an agent's day, written at once; writing the same fact again changes nothing. */
   async recordDay(agentId: string, day: string, metric: DayMetric, callId: string, value: string | number = 1): Promise<void> {
     const key = this.keys.agentDay(agentId, day);
     await this.redis.multi().hset(key, `${metric}:${callId}`, String(value)).expire(key, DAY_TTL_SEC).exec();
   }
 
+  /**
+   * Facts of an agent's day, and the call's own facts if given: written with those of every other
+   * call within `windowMs`, in one MULTI. Resolves when they are written.
+   */
+  record(agentId: string | undefined, day: string, facts: readonly DayFact[], call?: DeskCallFacts): Promise<void> {
+    if (call) {
+      const fields: Record<string, string> = { callId: call.callId, callerNumber: call.callerNumber, line: call.line, createdMs: String(call.createdMs) };
+      if (call.queue) fields.queue = call.queue;
+      if (call.queuedMs !== undefined) fields.queuedMs = String(call.queuedMs);
+      this.add(this.keys.deskCall(call.callId), fields, FACTS_TTL_SEC);
+    }
+    if (agentId !== undefined && facts.length) this.add(this.keys.agentDay(agentId, day), Object.fromEntries(facts.map((f) => [`${f.metric}:${f.id}`, String(f.value ?? 1)])), DAY_TTL_SEC);
+    this.flushing ??= new Promise<void>((resolve) => setTimeout(resolve, this.windowMs)).then(() => this.flush());
+    return this.flushing;
+  }
+
+  private add(key: string, fields: Record<string, string>, ttlSec: number): void {
+    const p = this.pending.get(key);
+    if (p) Object.assign(p.fields, fields);
+    else this.pending.set(key, { fields, ttlSec });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushing = undefined;
+    if (batch.size === 0) return;
+    const m = this.redis.multi();
+    for (const [key, { fields, ttlSec }] of batch) m.hset(key, fields).expire(key, ttlSec);
+    await m.exec();
+  }
+
   async dayFigures(agentId: string, day: string): Promise<DayFigures> {
+    await this.flushing?.catch(() => {});
     const h = await this.redis.hgetall(this.keys.agentDay(agentId, day));
     const f: DayFigures = { offered: 0, answered: 0, answeredIn15s: 0, talkSec: 0, transfers: 0, wrapUps: { consultation: 0, help: 0, complaint: 0, suggestion: 0 } };
     let talkMs = 0;
