@@ -10,6 +10,9 @@ import { benchLog } from '../util.ts';
 
 export const log = benchLog('faults');
 
+/** Env of a routing-only service: survey and recording off (their own tests cover them), no wrap-up. */
+export const ROUTING_ENV = { HOTLINE_ACD_WRAP_UP_SEC: '0', HOTLINE_SURVEY: '{"enabled":false}', HOTLINE_RECORDING_ENABLED: 'false' };
+
 /** The teardown hooks a fault registers (helpers from server/test take this shape). */
 export class Scope {
   private readonly hooks: (() => unknown)[] = [];

@@ -6,15 +6,13 @@
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { sleep } from '../util.ts';
-import { doubleAssignments, log, placeCaller, robotAgents, slowCommands, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 10;
 const FLOW_S = 20;
 const DROP_AT_S = 8;
 
-/** Env of a routing-only service: survey and recording off (their own tests cover them), no wrap-up. */
-export const ROUTING_ENV = { HOTLINE_ACD_WRAP_UP_SEC: '0', HOTLINE_SURVEY: '{"enabled":false}', HOTLINE_RECORDING_ENABLED: 'false' };
 
 export const eslDrop: FaultModule = {
   name: 'esl-drop',
@@ -54,8 +52,10 @@ export const eslDrop: FaultModule = {
     await waitFor(() => reconnectMs !== undefined, 30_000);
     fig.reconnectMs = reconnectMs ?? null;
     checks.check(reconnectMs !== undefined && reconnectMs < 2_000, 'reconnected within 2 s');
-    const resynced = lines.map((l) => JSON.parse(l) as { msg?: string; time?: number; closed?: number; kept?: number; discovered?: number }).find((l) => l.msg === 'resynced with FreeSWITCH');
-    fig.resyncMs = resynced?.time !== undefined ? resynced.time - dropAt : null;
+    type Line = { msg?: string; time?: string; closed?: number; kept?: number; discovered?: number };
+    const resynced = await waitFor(() => lines.map((l) => JSON.parse(l) as Line).find((l) => l.msg === 'resynced with FreeSWITCH'), 10_000, 20);
+    // pino's time is ISO 8601 with milliseconds (log.ts).
+    fig.resyncMs = resynced?.time !== undefined ? Date.parse(resynced.time) - dropAt : null;
     fig.resync = resynced ? { closed: resynced.closed, kept: resynced.kept, discovered: resynced.discovered } : null;
     checks.check(resynced !== undefined, 'resynced after the reconnect');
 

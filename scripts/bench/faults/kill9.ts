@@ -42,7 +42,11 @@ export const kill9: FaultModule = {
 
     const n = opts.callers;
     const placed: string[] = [];
-    for (let i = 0; i < n; i++) placed.push(placeCaller(fsim, i));
+    for (let i = 0; i < n; i++) {
+      placed.push(placeCaller(fsim, i));
+      // Twenty at a time: each opens an outbound socket to the service at once.
+      if (i % 20 === 19) await new Promise((res) => setTimeout(res, 50));
+    }
     fig.callersPlaced = n;
     const before = await waitFor(async () => {
       const ids = await queues.list('general');

@@ -11,8 +11,7 @@ import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { ROUTING_ENV } from './esl-drop.ts';
-import { doubleAssignments, log, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;

@@ -16,7 +16,7 @@ const PAD = 'x'.repeat(10_000);
 const MAX_BUFFERED = 256 * 1024;
 
 /** Publish DELTAS agent deltas, each stamped with its send time; the fast clients' latencies (ms). */
-async function round1(publish: (a: AgentRecord) => void, fast: Socket[], tag: string): Promise<{ latencies: number[]; complete: boolean; seconds: number }> {
+async function burst(publish: (a: AgentRecord) => void, fast: Socket[], tag: string): Promise<{ latencies: number[]; complete: boolean; seconds: number }> {
   const latencies: number[] = [];
   let got = 0;
   const on = (p: { agent: { name: string } }) => {
@@ -50,7 +50,7 @@ export const slowClient: FaultModule = {
     const publish = (a: AgentRecord) => rt.hub.publish('agent', a);
 
     log(`slow-client: ${FAST} clients, ${DELTAS} deltas of ~10 KB, alone`);
-    const alone = await round1(publish, fast, 'alone');
+    const alone = await burst(publish, fast, 'alone');
     const slow = socketTo(scope, h.service, '/ops', token);
     await Promise.all([connected(slow), waitForEvent(slow, 'snapshot')]);
     let slowGone = false;
@@ -59,7 +59,7 @@ export const slowClient: FaultModule = {
     const tcp = (slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
     tcp.pause();
     log('slow-client: the same with one more client that stopped reading');
-    const withSlow = await round1(publish, fast, 'slow');
+    const withSlow = await burst(publish, fast, 'slow');
     const summary = (r: typeof alone) => ({ p50Ms: round(percentile(r.latencies, 50)), p99Ms: round(percentile(r.latencies, 99)), maxMs: round(r.latencies.at(-1) ?? NaN), delivered: r.latencies.length, seconds: round(r.seconds, 2) });
     fig.fastClients = FAST;
     fig.deltasPerRound = DELTAS;

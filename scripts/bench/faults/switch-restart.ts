@@ -9,7 +9,7 @@ import { AGENT_IDS, realSite } from '../../../server/test/switch/helpers/world-r
 import { withService } from '../../../server/test/switch/helpers/world-service.ts';
 import type { PhoneBehaviour } from '../../../server/test/switch/helpers/world.ts';
 import { sleep } from '../util.ts';
-import { log, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { log, ROUTING_ENV, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = ['1040', '1041', '1042'];
 const CALLERS = 6;
@@ -20,7 +20,7 @@ export const switchRestart: FaultModule = {
   description: 'the real FreeSWITCH killed under load and restarted: noticed, lost calls marked, new calls served',
   async run(scope, checks, fig) {
     const site = await realSite(scope);
-    const bare = await site.bare(scope, { env: { HOTLINE_ACD_WRAP_UP_SEC: '0' } });
+    const bare = await site.bare(scope, { env: { ...ROUTING_ENV } });
     const w = await withService(scope, bare);
     for (const id of AGENTS) await w.addAgent(id, { general: 5 }, PHONE);
     // Load: as many talking as there are agents, the rest queued.
@@ -79,11 +79,10 @@ export const switchRestart: FaultModule = {
     // The phones register again with the new switch (its registrations died with it), then a new caller.
     for (const id of AGENTS) await bare.addPhone(id, PHONE);
     const callAt = Date.now();
-    const caller = await bare.call({ from: '13800000799', to: '12345' });
+    await bare.call({ from: '13800000799', to: '12345' });
     const served = await waitFor(() => w.calls.registry.live().some((c) => !lostIds.has(c.id) && c.state === 'talking'), 60_000, 20);
     fig.firstNewCallServedAfterSwitchBackMs = served ? Date.now() - backAt : null;
     fig.firstNewCallServedAfterCallMs = served ? Date.now() - callAt : null;
     checks.check(served === true, 'a new call is answered by an agent once the switch is back');
-    void caller;
   },
 };

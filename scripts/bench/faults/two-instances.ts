@@ -7,8 +7,7 @@
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startHarness, startSecondInstance } from '../../../server/test/helpers/service.ts';
 import { round, sleep } from '../util.ts';
-import { ROUTING_ENV } from './esl-drop.ts';
-import { doubleAssignments, log, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
+import { doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 50;
 const WINDOW = 100;
