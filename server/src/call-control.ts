@@ -176,7 +176,13 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
             const rows = parseShowChannels(await node.api('show channels as json'));
             const res = resync(n.name, rows, {
               knownLegs: () => known.filter((uuid) => registry.byLeg(uuid) !== undefined),
-              closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
+              closeLeg: (uuid, ts, cause) => {
+                // The ACD hears of it as of a hang-up the switch reported (it reads the leg before
+                // the registry closes it): an agent talking on that leg goes to wrap-up, a ringing
+                // offer is stopped. Without this the agent stayed on-call for good (bench faults).
+                late.acd?.onSwitchEvent({ type: 'channel-hangup', node: n.name, uuid, seq: 0, tsUs: ts, cause });
+                registry.closeLeg(uuid, ts, cause);
+              },
               apply: (ev) => void registry.apply(ev),
             }, now() * 1000);
             log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');

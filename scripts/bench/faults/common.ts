@@ -135,3 +135,16 @@ export async function slowCommands(metrics: Registry): Promise<{ total: number; 
 
 /** Place a call from the carrier to 12345 on fsim, directly on the switch (no HTTP per call). */
 export const placeCaller = (fsim: Fsim, n: number): string => fsim.sw.placeCall({ from: `139${String(n).padStart(8, '0')}`, to: '12345', profile: 'external' });
+
+/** Where callers not answered stand (first five), so a failure says what went wrong. */
+export async function describeLost(calls: CallControl, fl: FsimLog, ids: readonly string[]): Promise<Record<string, unknown>[]> {
+  const queued = new Set(await calls.queues.list('general'));
+  return ids.slice(0, 5).map((id) => {
+    const c = fl.callers.get(id);
+    return {
+      service: calls.registry.get(id)?.state ?? 'unknown',
+      inQueue: queued.has(id),
+      switch: { t0: c?.t0Us !== undefined, waiting: c?.waitingUs !== undefined, offers: c?.offers.length ?? 0, hangupCause: c?.hangupCause ?? null },
+    };
+  });
+}

@@ -11,7 +11,7 @@ import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;
@@ -82,6 +82,7 @@ export const redisRestart: FaultModule = {
     const served = placed.filter((id) => fl.callers.get(id)?.answeredUs !== undefined).length;
     fig.served = served;
     fig.lost = placed.length - served;
+    if (served < placed.length) fig.lostDetail = await describeLost(calls, fl, placed.filter((id) => fl.callers.get(id)?.answeredUs === undefined));
     const hungUp = placed.filter((id) => fl.callers.get(id)?.answeredUs === undefined && fl.callers.get(id)?.hangupUs !== undefined);
     fig.hungUpUnanswered = hungUp.length;
     checks.check(fig.lost === 0, 'every caller answered by an agent');
