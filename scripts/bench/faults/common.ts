@@ -108,11 +108,36 @@ export async function stuckAgents(calls: CallControl, ids: readonly string[]): P
   return all.filter((a) => ids.includes(a.id) && a.state !== 'ready').map((a) => `${a.id}:${a.state}`);
 }
 
-/** Double assignments seen by the switch: a caller answered by two agent legs, a phone with two legs at once. */
-export function doubleAssignments(log: FsimLog): { callersWithTwoAgents: number; maxLegsPerPhone: number } {
-  const answered = new Map<string, number>();
-  for (const leg of log.agentLegs.values()) if (leg.answeredUs !== undefined) answered.set(leg.callId, (answered.get(leg.callId) ?? 0) + 1);
-  return { callersWithTwoAgents: [...answered.values()].filter((n) => n > 1).length, maxLegsPerPhone: log.maxConcurrentLegsPerAgent() };
+/** Which legs the switch bridged to which (CHANNEL_BRIDGE, both directions), from fsim's own events. */
+export function bridgeLog(fsim: Fsim): { bridged: Map<string, Set<string>>; close(): void } {
+  const bridged = new Map<string, Set<string>>();
+  const add = (a: string, b: string) => bridged.set(a, (bridged.get(a) ?? new Set()).add(b));
+  const close = fsim.sw.onEvent((ev) => {
+    if (ev.name !== 'CHANNEL_BRIDGE') return;
+    const get = (k: string) => ev.headers.find(([name]) => name === k)?.[1];
+    const a = get('Unique-ID');
+    const b = get('Other-Leg-Unique-ID');
+    if (a && b) {
+      add(a, b);
+      add(b, a);
+    }
+  });
+  return { bridged, close };
+}
+
+/**
+ * Double assignments seen by the switch: a caller bridged to two agent legs, a phone with two
+ * legs at once. An agent leg that answered but was never bridged (an offer lost in a fault and
+ * killed) is counted apart as a ghost: the agent answered nobody, the caller had one agent.
+ */
+export function doubleAssignments(log: FsimLog, bridges: { bridged: Map<string, Set<string>> }): { callersWithTwoAgents: number; maxLegsPerPhone: number; ghostAnswers: number; callersBridged: number } {
+  const perCaller = new Map<string, number>();
+  let ghostAnswers = 0;
+  for (const leg of log.agentLegs.values()) {
+    if (bridges.bridged.get(leg.uuid)?.has(leg.callId)) perCaller.set(leg.callId, (perCaller.get(leg.callId) ?? 0) + 1);
+    else if (leg.answeredUs !== undefined) ghostAnswers++;
+  }
+  return { callersWithTwoAgents: [...perCaller.values()].filter((n) => n > 1).length, maxLegsPerPhone: log.maxConcurrentLegsPerAgent(), ghostAnswers, callersBridged: perCaller.size };
 }
 
 /**

@@ -11,7 +11,7 @@ import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;
@@ -47,6 +47,8 @@ export const redisRestart: FaultModule = {
     if (!checks.check((await waitFor(() => calls.nodeStatus()[0]?.connected, 15_000)) === true, 'connected to the switch')) return;
     const fl = new FsimLog(h.fsim);
     scope.teardown(() => fl.close());
+    const bridges = bridgeLog(h.fsim);
+    scope.teardown(() => bridges.close());
     const agents = await robotAgents(h.fsim, calls, AGENTS, { answerAfterMs: 200, hangupAfterMs: 4_000 });
 
     const placed: string[] = [];
@@ -91,8 +93,11 @@ export const redisRestart: FaultModule = {
     const stuck = await stuckAgents(calls, agents);
     fig.stuckAgents = stuck.length;
     checks.check(stuck.length === 0, `no agent stuck after the calls ended${stuck.length ? `: ${stuck.slice(0, 5).join(', ')}` : ''}`);
-    const d = doubleAssignments(fl);
+    const d = doubleAssignments(fl, bridges);
     fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
+    fig.ghostAnswers = d.ghostAnswers;
+    fig.callersBridgedToAnAgent = d.callersBridged;
+    checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
     checks.check(fig.doubleAssignments === 0, 'no caller given two agents, no phone with two calls');
     fig.routerStats = { ...calls.acd.router.stats };
   },

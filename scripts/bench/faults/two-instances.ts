@@ -7,7 +7,7 @@
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startHarness, startSecondInstance } from '../../../server/test/helpers/service.ts';
 import { round, sleep } from '../util.ts';
-import { doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 50;
 const WINDOW = 100;
@@ -22,6 +22,8 @@ export const twoInstances: FaultModule = {
     if (!checks.check((await waitFor(() => a.calls?.nodeStatus()[0]?.connected && b.calls?.nodeStatus()[0]?.connected, 15_000)) === true, 'both instances connected')) return;
     const fl = new FsimLog(h.fsim);
     scope.teardown(() => fl.close());
+    const bridges = bridgeLog(h.fsim);
+    scope.teardown(() => bridges.close());
     await robotAgents(h.fsim, a.calls!, AGENTS, { answerAfterMs: 500, hangupAfterMs: 6_000 }, (id) => (Number(id) % 2 ? b : a).calls!.acd.agentBecameReady(id));
 
     const placed: string[] = [];
@@ -58,10 +60,13 @@ export const twoInstances: FaultModule = {
     fig.completed = !budgetHit;
     checks.check(fig.lost === 0, 'every caller placed was answered by an agent');
     if (budgetHit) log(`two-instances: budget of ${opts.routingsMaxS} s reached at ${served} routings (of ${opts.routings})`);
-    const d = doubleAssignments(fl);
+    const d = doubleAssignments(fl, bridges);
     fig.callersWithTwoAgents = d.callersWithTwoAgents;
     fig.maxLegsPerPhone = d.maxLegsPerPhone;
     fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
+    fig.ghostAnswers = d.ghostAnswers;
+    fig.callersBridgedToAnAgent = d.callersBridged;
+    checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
     checks.check(d.callersWithTwoAgents === 0, 'no caller given two agents');
     checks.check(d.maxLegsPerPhone <= 1, 'no agent phone rang or talked twice at once');
     await waitFor(() => a.calls!.acd.router.offering === 0 && b.calls!.acd.router.offering === 0, 10_000);
