@@ -125,6 +125,10 @@ export function bridgeLog(fsim: Fsim): { bridged: Map<string, Set<string>>; clos
   return { bridged, close };
 }
 
+/** Served: the switch bridged the caller to one of the agent legs offered for it (an answer alone may be a ghost). */
+export const servedBy = (log: FsimLog, bridges: { bridged: Map<string, Set<string>> }, callerId: string): boolean =>
+  [...(bridges.bridged.get(callerId) ?? [])].some((leg) => log.agentLegs.get(leg)?.callId === callerId);
+
 /**
  * Double assignments seen by the switch: a caller bridged to two agent legs, a phone with two
  * legs at once. An agent leg that answered but was never bridged (an offer lost in a fault and

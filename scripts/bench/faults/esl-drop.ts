@@ -6,7 +6,7 @@
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 10;
@@ -61,11 +61,11 @@ export const eslDrop: FaultModule = {
     fig.resync = resynced ? { closed: resynced.closed, kept: resynced.kept, discovered: resynced.discovered } : null;
     checks.check(resynced !== undefined, 'resynced after the reconnect');
 
-    await waitFor(() => placed.every((id) => fl.callers.get(id)?.answeredUs !== undefined), 60_000, 100);
-    const served = placed.filter((id) => fl.callers.get(id)?.answeredUs !== undefined).length;
+    await waitFor(() => placed.every((id) => servedBy(fl, bridges, id)), 60_000, 100);
+    const served = placed.filter((id) => servedBy(fl, bridges, id)).length;
     fig.served = served;
     fig.lost = placed.length - served;
-    if (served < placed.length) fig.lostDetail = await describeLost(calls, fl, placed.filter((id) => fl.callers.get(id)?.answeredUs === undefined));
+    if (served < placed.length) fig.lostDetail = await describeLost(calls, fl, placed.filter((id) => !servedBy(fl, bridges, id)));
     checks.check(fig.lost === 0, 'every caller answered by an agent');
     // Every call over, then the command timeout (5 s): a command still pending would have timed out by then.
     await waitFor(() => calls.registry.live().length === 0, 30_000, 100);

@@ -10,7 +10,7 @@ import { ESL_PASSWORD, withFsim } from '../../../server/test/helpers/fsim.ts';
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startServer } from '../../../server/test/helpers/server-process.ts';
 import { bearerAt } from '../../../server/test/helpers/tokens.ts';
-import { bridgeLog, doubleAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, doubleAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 
@@ -95,8 +95,8 @@ export const kill9: FaultModule = {
       checks.check((await post(`/api/agents/${id}/state`, { action: 'login' })).status === 200, `agent ${id} logged in`);
     }
     const servedStart = Date.now();
-    await waitFor(() => placed.every((id) => fl.callers.get(id)?.answeredUs !== undefined), 180_000, 100);
-    const served = placed.filter((id) => fl.callers.get(id)?.answeredUs !== undefined).length;
+    await waitFor(() => placed.every((id) => servedBy(fl, bridges, id)), 180_000, 100);
+    const served = placed.filter((id) => servedBy(fl, bridges, id)).length;
     fig.agents = AGENTS;
     fig.served = served;
     fig.lost = n - served;

@@ -11,7 +11,7 @@ import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;
@@ -80,12 +80,12 @@ export const redisRestart: FaultModule = {
     await restart;
     fig.callersPlaced = placed.length;
     fig.callersPlacedWhileRedisDown = Math.round((RATE_PER_S * Number(fig.redisDownMs ?? 0)) / 1000);
-    await waitFor(() => placed.every((id) => fl.callers.get(id)?.answeredUs !== undefined), 90_000, 100);
-    const served = placed.filter((id) => fl.callers.get(id)?.answeredUs !== undefined).length;
+    await waitFor(() => placed.every((id) => servedBy(fl, bridges, id)), 90_000, 100);
+    const served = placed.filter((id) => servedBy(fl, bridges, id)).length;
     fig.served = served;
     fig.lost = placed.length - served;
-    if (served < placed.length) fig.lostDetail = await describeLost(calls, fl, placed.filter((id) => fl.callers.get(id)?.answeredUs === undefined));
-    const hungUp = placed.filter((id) => fl.callers.get(id)?.answeredUs === undefined && fl.callers.get(id)?.hangupUs !== undefined);
+    if (served < placed.length) fig.lostDetail = await describeLost(calls, fl, placed.filter((id) => !servedBy(fl, bridges, id)));
+    const hungUp = placed.filter((id) => !servedBy(fl, bridges, id) && fl.callers.get(id)?.hangupUs !== undefined);
     fig.hungUpUnanswered = hungUp.length;
     checks.check(fig.lost === 0, 'every caller answered by an agent');
     await waitFor(() => calls.registry.live().length === 0, 30_000, 100);

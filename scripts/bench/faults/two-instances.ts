@@ -7,7 +7,7 @@
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startHarness, startSecondInstance } from '../../../server/test/helpers/service.ts';
 import { round, sleep } from '../util.ts';
-import { bridgeLog, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 50;
 const WINDOW = 100;
@@ -28,7 +28,7 @@ export const twoInstances: FaultModule = {
 
     const placed: string[] = [];
     let answered = 0;
-    const isAnswered = (id: string) => fl.callers.get(id)?.answeredUs !== undefined;
+    const isAnswered = (id: string) => servedBy(fl, bridges, id);
     let firstOpen = 0;
     const started = Date.now();
     const deadline = started + opts.routingsMaxS * 1000;
