@@ -12,6 +12,7 @@ interface BenchModule {
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'esl-ingest': () => import('./esl-ingest.ts'),
   'esl-parse': () => import('./esl-parse.ts'),
+  faults: () => import('./faults.ts'),
   'kb-search': () => import('./kb-search.ts'),
   load: () => import('./load.ts'),
   push: () => import('./push.ts'),

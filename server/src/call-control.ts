@@ -10,6 +10,7 @@ import type { QaService } from './quality/qa-service.ts';
 import { startQa } from './qa-control.ts';
 import { CallRegistry } from './calls/registry.ts';
 import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
+import { FreeSwitchDisconnected } from './freeswitch/errors.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
 import { intakeCallOf } from './freeswitch/intake-call.ts';
 import { resolveAddresses, startOutboundServer, type OutboundServer } from './freeswitch/outbound-server.ts';
@@ -43,6 +44,10 @@ import type { RevisitService } from './revisit/service.ts';
 import { partnerDialstring, startThreeWay } from './threeway-control.ts';
 import type { ThreeWay } from './handoff/threeway.ts';
 
+
+/** How long a caller's move to the waiting extension waits for the switch connection to come back. */
+const WAIT_FOR_RECONNECT_MS = 30_000;
+const WAIT_RETRY_MS = 100;
 export interface CallControl {
   readonly registry: CallRegistry;
   readonly queues: QueueStore;
@@ -176,7 +181,13 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
             const rows = parseShowChannels(await node.api('show channels as json'));
             const res = resync(n.name, rows, {
               knownLegs: () => known.filter((uuid) => registry.byLeg(uuid) !== undefined),
-              closeLeg: (uuid, ts, cause) => void registry.closeLeg(uuid, ts, cause),
+              closeLeg: (uuid, ts, cause) => {
+                // The ACD hears of it as of a hang-up the switch reported (it reads the leg before
+                // the registry closes it): an agent talking on that leg goes to wrap-up, a ringing
+                // offer is stopped. Without this the agent stayed on-call for good (bench faults).
+                late.acd?.onSwitchEvent({ type: 'channel-hangup', node: n.name, uuid, seq: 0, tsUs: ts, cause });
+                registry.closeLeg(uuid, ts, cause);
+              },
               apply: (ev) => void registry.apply(ev),
             }, now() * 1000);
             log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');
@@ -317,9 +328,19 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
         dialstring: dial,
         // uuid_transfer from the inbound side ends the socket session (capture 23): the caller now
         // waits in the dialplan's hotline_queue context, independent of this process.
+        // While the inbound connection is being re-established the transfer is retried (bounded)
+        // rather than failed: a caller whose welcome ended in that gap was otherwise never queued
+        // and waited in silence for good (bench faults, esl-drop).
         wait: async (uuid) => {
           if (!commands) throw new Error('no FreeSWITCH node configured');
-          await switchCommands((c) => commands.api(c)).transfer(uuid, 'hotline_wait', 'hotline_queue');
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await switchCommands((c) => commands.api(c)).transfer(uuid, 'hotline_wait', 'hotline_queue');
+            } catch (err) {
+              if (!(err instanceof FreeSwitchDisconnected) || call.hungUp || attempt * WAIT_RETRY_MS > WAIT_FOR_RECONNECT_MS) throw err;
+              await new Promise((r) => setTimeout(r, WAIT_RETRY_MS));
+            }
+          }
         },
       });
       track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), partnerCall, onQueued: (q) => acd.router.onQueued(q), active: () => accepting }));

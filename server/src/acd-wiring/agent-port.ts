@@ -4,6 +4,10 @@ import type { Logger } from 'pino';
 import type { AgentCommand } from '../acd/agent-state.ts';
 import type { AgentPort } from '../acd/ports.ts';
 import type { AgentStore } from '../store/agent-store.ts';
+import { isRedisUnavailable } from '../store/redis-client.ts';
+
+/** Attempts for a transition the switch has already made true, while Redis is away (~80 s in all). */
+const STORE_ATTEMPTS = 20;
 
 export interface AgentTransitions {
   readonly port: AgentPort;
@@ -22,10 +26,27 @@ export function agentTransitions(agents: AgentStore, log: Logger, becameReady: (
       return false;
     }
   };
+  // The bridge is up or the agent's leg has hung up: the switch has done it, the store must follow.
+  // Lost to a Redis outage, the agent stayed reserved or on-call for good (bench faults,
+  // redis-restart): retried with backoff while Redis is unavailable, a refusal is still final.
+  const settled = async (agentId: string, command: AgentCommand): Promise<boolean> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await agents.apply(agentId, command, 'acd');
+        return true;
+      } catch (err) {
+        if (!isRedisUnavailable(err) || attempt >= STORE_ATTEMPTS) {
+          log.debug({ err, agentId, command: command.type, attempt }, 'agent transition not applied');
+          return false;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 5_000)));
+      }
+    }
+  };
   return {
     transition,
     port: {
-      connect: (id, callId) => transition(id, { type: 'connect', callId }),
+      connect: (id, callId) => settled(id, { type: 'connect', callId }),
       ringNoAnswer: (id, callId) => transition(id, { type: 'ringNoAnswer', callId }),
       phoneFailure: (id, callId) => transition(id, { type: 'phoneFailure', callId }),
       cancelReservation: async (id, callId) => {
@@ -33,7 +54,7 @@ export function agentTransitions(agents: AgentStore, log: Logger, becameReady: (
         if (ok) becameReady(id);
         return ok;
       },
-      endCall: (id, callId) => transition(id, { type: 'endCall', callId }),
+      endCall: (id, callId) => settled(id, { type: 'endCall', callId }),
     },
   };
 }

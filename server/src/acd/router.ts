@@ -75,6 +75,9 @@ const AGENT_FAULTS = /NO_ANSWER|USER_BUSY|CALL_REJECTED|USER_NOT_REGISTERED|NO_U
  * never got an answer. Anything else (a -ERR cause, a refused dial string) is the phone's.
  */
 const SWITCH_FAULTS = new Set(['FreeSwitchDisconnected', 'FreeSwitchTimeout']);
+/** A leg left up by a failed offer is killed once the switch connection is back: tried for ~30 s. */
+const KILL_ATTEMPTS = 60;
+const KILL_RETRY_MS = 500;
 
 const defaultRetryDelay = (n: number): number => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
 
@@ -274,6 +277,23 @@ export class Router {
     }
   }
 
+  /**
+   * Kill a leg we may have left up. Cut off from the switch (the offer failed on a dropped
+   * connection), the kill is retried until the connection is back: the switch may well have
+   * created the leg before the drop, and the agent's phone would ring or talk to nobody (bench
+   * faults, esl-drop: the caller was then given to a second agent).
+   */
+  private async killLeg(uuid: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.sw.kill(uuid);
+      } catch (err) {
+        if ((err as Error).name !== 'FreeSwitchDisconnected' || attempt >= KILL_ATTEMPTS) return;
+        await new Promise((r) => setTimeout(r, KILL_RETRY_MS));
+      }
+    }
+  }
+
   /** An offer that did not connect: whose fault it was decides what happens to agent and caller. */
   private async offerFailed(offer: Offer, err: Error, log: Logger): Promise<void> {
     const { callId, agentId } = offer.claim;
@@ -311,7 +331,8 @@ export class Router {
       this.deps.observer?.offerFailed('switch');
       this.throttle.error('offer-failed:switch', { err, callId, agentId, pauseMs: delay, failuresInARow: this.switchFailures }, 'offer failed on the switch side; routing pauses');
       // The agent's leg may be up (answered, or a timed-out originate still ringing): never leave it.
-      await this.deps.sw.kill(offer.agentLeg).catch(() => {});
+      // The agent stays reserved until it is gone, or its phone could ring twice.
+      await this.killLeg(offer.agentLeg);
       await this.deps.agents.cancelReservation(agentId, callId);
     } else {
       // The phone (or its dial string) failed: counted per agent; enough in a row take it out.
