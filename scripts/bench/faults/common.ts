@@ -144,6 +144,23 @@ export function doubleAssignments(log: FsimLog, bridges: { bridged: Map<string, 
   return { callersWithTwoAgents: [...perCaller.values()].filter((n) => n > 1).length, maxLegsPerPhone: log.maxConcurrentLegsPerAgent(), ghostAnswers, callersBridged: perCaller.size };
 }
 
+/** The figures and checks every routing fault shares: no double assignment, every answer bridged. */
+export function checkAssignments(fig: Record<string, unknown>, checks: Checks, log: FsimLog, bridges: { bridged: Map<string, Set<string>> }, served: number): void {
+  const d = doubleAssignments(log, bridges);
+  fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
+  fig.ghostAnswers = d.ghostAnswers;
+  fig.callersBridgedToAnAgent = d.callersBridged;
+  checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
+  checks.check(fig.doubleAssignments === 0, 'no caller given two agents, no phone with two calls');
+}
+
+/** Agents left stuck once every call is over, as a figure and a check. */
+export async function checkStuck(fig: Record<string, unknown>, checks: Checks, calls: CallControl, ids: readonly string[]): Promise<void> {
+  const stuck = await stuckAgents(calls, ids);
+  fig.stuckAgents = stuck.length;
+  checks.check(stuck.length === 0, `no agent stuck after the calls ended${stuck.length ? `: ${stuck.slice(0, 5).join(', ')}` : ''}`);
+}
+
 /**
  * ESL commands that hung: answered (or failed) after more than 2.5 s, which with the 5 s command
  * timeout means timed out. Read from the service's hotline_esl_command_duration_seconds histogram,

@@ -6,7 +6,7 @@
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, servedBy, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 10;
@@ -74,15 +74,8 @@ export const eslDrop: FaultModule = {
     fig.eslCommands = cmds.total;
     fig.hungCommands = cmds.over2_5s;
     checks.check(cmds.over2_5s === 0, 'no ESL command hung (none answered or failed after > 2.5 s, none timed out)');
-    const stuck = await stuckAgents(calls, agents);
-    fig.stuckAgents = stuck.length;
-    checks.check(stuck.length === 0, `no agent stuck after the calls ended${stuck.length ? `: ${stuck.slice(0, 5).join(', ')}` : ''}`);
-    const d = doubleAssignments(fl, bridges);
-    fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
-    fig.ghostAnswers = d.ghostAnswers;
-    fig.callersBridgedToAnAgent = d.callersBridged;
-    checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
-    checks.check(fig.doubleAssignments === 0, 'no caller given two agents, no phone with two calls');
+    await checkStuck(fig, checks, calls, agents);
+    checkAssignments(fig, checks, fl, bridges, served);
     fig.routerStats = { ...calls.acd.router.stats };
   },
 };

@@ -10,7 +10,7 @@ import { ESL_PASSWORD, withFsim } from '../../../server/test/helpers/fsim.ts';
 import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startServer } from '../../../server/test/helpers/server-process.ts';
 import { bearerAt } from '../../../server/test/helpers/tokens.ts';
-import { bridgeLog, servedBy, doubleAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, checkAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 
@@ -104,11 +104,6 @@ export const kill9: FaultModule = {
     checks.check(fig.lost === 0, 'every caller queued before the kill was answered after the restart');
     fig.fifoViolations = fl.fifoViolations().length;
     checks.check(fig.fifoViolations === 0, 'served in queue order');
-    const d = doubleAssignments(fl, bridges);
-    fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
-    fig.ghostAnswers = d.ghostAnswers;
-    fig.callersBridgedToAnAgent = d.callersBridged;
-    checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
-    checks.check(fig.doubleAssignments === 0, 'no caller given two agents, no phone with two calls');
+    checkAssignments(fig, checks, fl, bridges, served);
   },
 };

@@ -11,7 +11,7 @@ import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, servedBy, describeLost, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, stuckAgents, waitFor, type FaultModule } from './common.ts';
+import { bridgeLog, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;
@@ -90,15 +90,8 @@ export const redisRestart: FaultModule = {
     checks.check(fig.lost === 0, 'every caller answered by an agent');
     await waitFor(() => calls.registry.live().length === 0, 30_000, 100);
     await sleep(1_000);
-    const stuck = await stuckAgents(calls, agents);
-    fig.stuckAgents = stuck.length;
-    checks.check(stuck.length === 0, `no agent stuck after the calls ended${stuck.length ? `: ${stuck.slice(0, 5).join(', ')}` : ''}`);
-    const d = doubleAssignments(fl, bridges);
-    fig.doubleAssignments = d.callersWithTwoAgents + (d.maxLegsPerPhone > 1 ? 1 : 0);
-    fig.ghostAnswers = d.ghostAnswers;
-    fig.callersBridgedToAnAgent = d.callersBridged;
-    checks.check(d.callersBridged === served, 'every caller answered was bridged to its agent (the bridge count matches)');
-    checks.check(fig.doubleAssignments === 0, 'no caller given two agents, no phone with two calls');
+    await checkStuck(fig, checks, calls, agents);
+    checkAssignments(fig, checks, fl, bridges, served);
     fig.routerStats = { ...calls.acd.router.stats };
   },
 };
