@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { Fsim } from '../../fsim/src/fsim.ts';
 import type { CallControl } from '../../../server/src/call-control.ts';
-import type { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
+import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { benchLog } from '../util.ts';
 
 export const log = benchLog('faults');
@@ -123,6 +123,15 @@ export function bridgeLog(fsim: Fsim): { bridged: Map<string, Set<string>>; clos
     }
   });
   return { bridged, close };
+}
+
+/** What every routing fault watches on the switch: fsim's call log and its bridges, closed with the scope. */
+export function watchSwitch(scope: Scope, fsim: Fsim): { fl: FsimLog; bridges: ReturnType<typeof bridgeLog> } {
+  const fl = new FsimLog(fsim);
+  scope.teardown(() => fl.close());
+  const bridges = bridgeLog(fsim);
+  scope.teardown(() => bridges.close());
+  return { fl, bridges };
 }
 
 /** Served: the switch bridged the caller to one of the agent legs offered for it (an answer alone may be a ghost). */

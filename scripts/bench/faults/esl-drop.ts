@@ -4,9 +4,8 @@
 // timeout), no agent is left stuck, every caller is answered once. The set-up of
 // server/test/service-faults.test.ts under a steady flow of calls.
 import { startHarness } from '../../../server/test/helpers/service.ts';
-import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, waitFor, type FaultModule } from './common.ts';
+import { watchSwitch, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, slowCommands, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 10;
@@ -23,10 +22,7 @@ export const eslDrop: FaultModule = {
     const calls = h.service.calls!;
     const connected = () => calls.nodeStatus()[0]?.connected === true;
     if (!checks.check((await waitFor(connected, 15_000)) === true, 'connected to the switch')) return;
-    const fl = new FsimLog(h.fsim);
-    scope.teardown(() => fl.close());
-    const bridges = bridgeLog(h.fsim);
-    scope.teardown(() => bridges.close());
+    const { fl, bridges } = watchSwitch(scope, h.fsim);
     const agents = await robotAgents(h.fsim, calls, AGENTS, { answerAfterMs: 200, hangupAfterMs: 4_000 });
 
     const placed: string[] = [];

@@ -7,10 +7,9 @@ import { withRedis } from '../../lib/test-redis.ts';
 import { redisKeys } from '../../../server/src/store/keys.ts';
 import { QueueStore } from '../../../server/src/store/queue-store.ts';
 import { ESL_PASSWORD, withFsim } from '../../../server/test/helpers/fsim.ts';
-import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startServer } from '../../../server/test/helpers/server-process.ts';
 import { bearerAt } from '../../../server/test/helpers/tokens.ts';
-import { bridgeLog, servedBy, checkAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
+import { watchSwitch, servedBy, checkAssignments, log, placeCaller, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 
@@ -21,10 +20,7 @@ export const kill9: FaultModule = {
     const r = await withRedis(scope);
     const outboundPort = await freePort();
     const fsim = await withFsim(scope, { serviceSocket: `127.0.0.1:${outboundPort}`, timeScale: 0.1 });
-    const fl = new FsimLog(fsim);
-    scope.teardown(() => fl.close());
-    const bridges = bridgeLog(fsim);
-    scope.teardown(() => bridges.close());
+    const { fl, bridges } = watchSwitch(scope, fsim);
     const env = {
       HOTLINE_HTTP_PORT: '0',
       HOTLINE_LOG_LEVEL: 'info',

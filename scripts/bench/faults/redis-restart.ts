@@ -7,11 +7,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startRedisServer, type RedisServerHandle } from '../../lib/redis-server.ts';
-import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { baseUrl } from '../../../server/test/helpers/realtime.ts';
 import { startHarness } from '../../../server/test/helpers/service.ts';
 import { sleep } from '../util.ts';
-import { bridgeLog, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
+import { watchSwitch, servedBy, describeLost, checkAssignments, checkStuck, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 20;
 const RATE_PER_S = 8;
@@ -45,10 +44,7 @@ export const redisRestart: FaultModule = {
     const calls = h.service.calls!;
     const url = baseUrl(h.service);
     if (!checks.check((await waitFor(() => calls.nodeStatus()[0]?.connected, 15_000)) === true, 'connected to the switch')) return;
-    const fl = new FsimLog(h.fsim);
-    scope.teardown(() => fl.close());
-    const bridges = bridgeLog(h.fsim);
-    scope.teardown(() => bridges.close());
+    const { fl, bridges } = watchSwitch(scope, h.fsim);
     const agents = await robotAgents(h.fsim, calls, AGENTS, { answerAfterMs: 200, hangupAfterMs: 4_000 });
 
     const placed: string[] = [];

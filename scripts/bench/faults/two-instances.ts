@@ -4,10 +4,9 @@
 // the pace). Zero double assignments, zero lost callers; the rate reached is reported, and if the
 // time budget ends first the count reached is what was measured. server/test/acd-two-instances
 // .test.ts at the scale.
-import { FsimLog } from '../../../server/test/helpers/fsim-log.ts';
 import { startHarness, startSecondInstance } from '../../../server/test/helpers/service.ts';
 import { round, sleep } from '../util.ts';
-import { bridgeLog, servedBy, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
+import { watchSwitch, servedBy, doubleAssignments, log, ROUTING_ENV, placeCaller, robotAgents, waitFor, type FaultModule } from './common.ts';
 
 const AGENTS = 50;
 const WINDOW = 100;
@@ -20,10 +19,7 @@ export const twoInstances: FaultModule = {
     const a = h.service;
     const b = await startSecondInstance(scope, h);
     if (!checks.check((await waitFor(() => a.calls?.nodeStatus()[0]?.connected && b.calls?.nodeStatus()[0]?.connected, 15_000)) === true, 'both instances connected')) return;
-    const fl = new FsimLog(h.fsim);
-    scope.teardown(() => fl.close());
-    const bridges = bridgeLog(h.fsim);
-    scope.teardown(() => bridges.close());
+    const { fl, bridges } = watchSwitch(scope, h.fsim);
     await robotAgents(h.fsim, a.calls!, AGENTS, { answerAfterMs: 500, hangupAfterMs: 6_000 }, (id) => (Number(id) % 2 ? b : a).calls!.acd.agentBecameReady(id));
 
     const placed: string[] = [];
