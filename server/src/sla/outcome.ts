@@ -1,5 +1,5 @@
 // One outcome per call that reached the human queue (t0), and how it counts in the measures of
-// ARCHITECTURE.md section 6. The boundary decisions are pinned by test/sla-measures.test.ts:
+// ARCHITECTURE.md section 6. The boundary decisions are pinned by test/sla-measures.quick.ts:
 //   - answered within the threshold: answer time - t0 <= thresholdSec (exactly 15.000 s is within);
 //   - short abandon: unanswered hang-up with hangup - t0 <= shortAbandonSec (exactly 5.000 s is
 //     short, 5.001 s is a counted abandon); shortAbandonSec 0 turns short abandons off;

@@ -1,5 +1,5 @@
 // Simplified Chinese, the default: the words a 12345 agent uses at work. Every key here must exist
-// in en.ts too (the type there enforces it; test/i18n.test.ts checks the placeholders).
+// in en.ts too (the type there enforces it; test/i18n.quick.ts checks the placeholders).
 export const zhCN = {
   'app.title': '12345 坐席软电话',
   'lang.toggle': 'English',

@@ -1,7 +1,7 @@
 // What the switch model's modules (apps, bridge, api, endpoints, state machine, ...) need of the
 // switch: an interface, implemented by switch.ts. They import this, never switch.ts, so imports run
 // one way (switch.ts -> modules -> switch-core.ts -> channel/clock/config/event-builder) and the
-// core has no import circle (test/no-import-cycles.test.ts).
+// core has no import circle (test/no-import-cycles.quick.ts).
 import type { EventListener, FsEvent, Header, OutboundConnector, SwitchFacade } from '../types.ts';
 import type { CallState, Channel, ChannelState } from './channel.ts';
 import type { Clock } from './clock.ts';

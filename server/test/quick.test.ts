@@ -1,0 +1,4 @@
+// Every *.quick.ts file of this folder, in one process (see scripts/lib/quick-tests.ts).
+import { runQuickFiles } from '../../scripts/lib/quick-tests.ts';
+
+await runQuickFiles(import.meta.url);
