@@ -59,7 +59,12 @@ t.test('a scripted run logs no secret and no caller number', async (t) => {
     });
   });
   await new Promise<void>((r) => tickets.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => tickets.close(() => r())));
+  // closeAllConnections: a webhook client's kept-alive socket would hold close() (and this file's
+  // process) open until the client gives it up; once a CI run waited 56 s here.
+  t.teardown(() => new Promise<void>((r) => {
+    tickets.close(() => r());
+    tickets.closeAllConnections();
+  }));
   const port = (tickets.address() as AddressInfo).port;
 
   const lines: string[] = [];

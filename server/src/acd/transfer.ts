@@ -71,6 +71,9 @@ export class TransferError extends Error {
 }
 
 const HOLD_EXT = ['hotline_hold', 'hotline_queue'] as const;
+/** How long each step of a completed transfer waits for the switch (agent leg gone, then the bridge). */
+const COMPLETE_STEP_WAIT_MS = 5_000;
+const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 /** The transfer as the call record keeps it: kind and `to` (partners count as partners in the figures). */
 export function transferRecordOf(kind: 'blind' | 'attended' | 'queue', target: TransferTarget): { kind: CallRecord['transfers'][number]['kind']; to: string } {
@@ -100,6 +103,8 @@ export class CallTransfers {
   private readonly agentGone = new Set<string>();
   /** Caller leg -> the target leg ringing for its blind transfer: the caller leaving cancels it. */
   private readonly blindRinging = new Map<string, string>();
+  /** Switch events a step waits for (`park|<uuid>`, `gone|<uuid>`, `bridge|<pair>`) -> its resolver. */
+  private readonly waits = new Map<string, () => void>();
 
   constructor(private readonly deps: TransferDeps) {}
 
@@ -279,7 +284,7 @@ export class CallTransfers {
     if (target.kind === 'agent') await this.deps.agents.connect(target.agentId, call.id);
     if (this.agentGone.delete(uuid)) {
       // The agent hung up while the target rang: as on a desk phone, that completes the transfer.
-      await this.finish(call.id, consult, 'complete');
+      await this.finish(call.id, consult, 'complete', { targetParked: true });
       return;
     }
     await this.deps.sw.bridge(leg.uuid, uuid);
@@ -298,15 +303,32 @@ export class CallTransfers {
     await this.finish(callId, consult, action);
   }
 
-  private async finish(callId: string, consult: ConsultRecord, action: 'complete' | 'cancel'): Promise<void> {
+  /** opts.targetParked: the target never joined the agent (it answered after the agent hung up). */
+  private async finish(callId: string, consult: ConsultRecord, action: 'complete' | 'cancel', opts: { targetParked?: boolean } = {}): Promise<void> {
     const log = this.deps.logger.child({ callId, agentId: consult.agentId });
     this.deps.calls.recordConsult(callId, undefined);
     if (action === 'complete') {
-      await this.deps.sw.bridge(callId, consult.legUuid);
+      // The consultation is uuid_bridge(agent leg, target). Taking the target from it with a new
+      // uuid_bridge(caller, target) sometimes never bridged on the real switch under load (no
+      // CHANNEL_BRIDGE, the caller left on hold music; about 1 run in 4). So the agent's leg, which
+      // ends anyway, goes first and the target, left parked (park_after_bridge, set at its
+      // originate), is bridged once that leg is gone, as a parked queue offer is. The real switch
+      // raises no CHANNEL_PARK for such a park; the agent leg's HANGUP_COMPLETE is the signal.
+      // Waits are registered before their command; a bridge not seen is asked for once more.
+      const settled = opts.targetParked
+        ? Promise.resolve(true)
+        : Promise.race([this.seen(`park|${consult.legUuid}`, COMPLETE_STEP_WAIT_MS), this.seen(`gone|${consult.agentLeg}`, COMPLETE_STEP_WAIT_MS)]);
+      await this.deps.sw.kill(consult.agentLeg, 'NORMAL_CLEARING').catch(() => {});
+      if (!(await settled)) log.warn({ waitedMs: COMPLETE_STEP_WAIT_MS }, 'completed transfer: the agent leg did not end, bridging the target anyway');
+      for (let attempt = 1; ; attempt++) {
+        const joined = this.seen(`bridge|${pairKey(callId, consult.legUuid)}`, COMPLETE_STEP_WAIT_MS);
+        await this.deps.sw.bridge(callId, consult.legUuid);
+        if (await joined) break;
+        log.warn({ waitedMs: COMPLETE_STEP_WAIT_MS, attempt }, 'completed transfer: no bridge event for caller and target');
+        if (attempt === 2) break;
+      }
       // From now on the target is the caller's agent: it hangs up with the caller again.
       await this.deps.sw.setVar(consult.legUuid, 'park_after_bridge', 'false').catch(() => {});
-      // Parked (park_after_bridge) once the target left it: hang it up, the agent's call is over.
-      await this.deps.sw.kill(consult.agentLeg, 'NORMAL_CLEARING').catch(() => {});
       this.record(callId, consult.agentId, 'attended', consult.target);
       log.info('attended transfer completed');
     } else {
@@ -331,6 +353,9 @@ export class CallTransfers {
    * cancels it, the agent leaving completes it, the caller leaving ends it.
    */
   onSwitchEvent(ev: SwitchEvent): void {
+    if (ev.type === 'channel-bridge') this.waits.get(`bridge|${pairKey(ev.uuid, ev.otherLeg)}`)?.();
+    if (ev.type === 'channel-park') this.waits.get(`park|${ev.uuid}`)?.();
+    if (ev.type === 'channel-hangup-complete') this.waits.get(`gone|${ev.uuid}`)?.();
     if (ev.type !== 'channel-hangup') return;
     const blindLeg = this.blindRinging.get(ev.uuid);
     if (blindLeg) void this.deps.sw.kill(blindLeg, 'ORIGINATOR_CANCEL').catch(() => {});
@@ -349,6 +374,21 @@ export class CallTransfers {
         if (c.state === 'ringing') run(this.deps.sw.kill(c.legUuid, 'ORIGINATOR_CANCEL'));
       }
     }
+  }
+
+  /** True once the switch event `key` names arrives (see onSwitchEvent), false after ms. Call before the command. */
+  private seen(key: string, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), ms);
+      timer.unref?.();
+      const done = (arrived: boolean): void => {
+        clearTimeout(timer);
+        if (this.waits.get(key) === arrive) this.waits.delete(key);
+        resolve(arrived);
+      };
+      const arrive = (): void => done(true);
+      this.waits.set(key, arrive);
+    });
   }
 
   private consulting(uuid: string): Readonly<CallRecord>[] {
