@@ -141,14 +141,15 @@ async function eslAnswers(port: number): Promise<boolean> {
   });
 }
 
-export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly string[] }): Promise<RealSwitch> {
+/** `vars`: further vars.xml values over siteVars() (a second switch's node name, its peer trunk). */
+export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly string[]; vars?: Record<string, string> }): Promise<RealSwitch> {
   const root = await mkdtemp(path.join(tmpdir(), 'hotline-fs-'));
   const confDir = path.join(root, 'conf');
   const base = path.join(root, 'state');
   const soundsDir = path.join(root, 'sounds');
   await cp(path.join(REPO, 'dialplan'), confDir, { recursive: true });
   const varsPath = path.join(confDir, 'vars.xml');
-  await writeFile(varsPath, replaceVars(await readFile(varsPath, 'utf8'), siteVars(opts.ports)));
+  await writeFile(varsPath, replaceVars(await readFile(varsPath, 'utf8'), { ...siteVars(opts.ports), ...opts.vars }));
   for (const id of opts.agents) {
     const file = path.join(confDir, 'directory/default', `${id}.xml`);
     if (existsSync(file)) continue;

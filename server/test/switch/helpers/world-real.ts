@@ -18,7 +18,7 @@ import { until, type BareWorld, type PhoneBehaviour, type Site, type Teardown, t
 /** Directory users provisioned for agents: scenarios take ids from this range. */
 export const AGENT_IDS = Array.from({ length: 100 }, (_, i) => String(1000 + i));
 
-async function sitePorts(): Promise<SitePorts> {
+export async function sitePorts(): Promise<SitePorts> {
   const p = async (): Promise<number> => freePort();
   // RTP: a 400-port range of its own per instance (two test files may run at once).
   const rtpStart = 20_000 + 400 * Math.floor(Math.random() * 30);
