@@ -41,6 +41,8 @@ export interface SitePorts {
   carrier: number;
   gw110: number;
   dept: number;
+  /** The inter-switch trunk's profile (hotline_peer); unused by a one-switch site, but bound. */
+  peer: number;
 }
 
 export const ESL_PASSWORD = 'ClueCon-switch-suite';
@@ -66,6 +68,7 @@ export function siteVars(p: SitePorts): Record<string, string> {
     gw_dept_host: ADDR.dept,
     gw_dept_port: String(p.dept),
     gw_dept_cidr: `${ADDR.dept}/32`,
+    peer_sip_port: String(p.peer),
     agent_default_password: AGENT_PASSWORD,
     internal_sip_port: String(p.internalSip),
     external_sip_port: String(p.externalSip),

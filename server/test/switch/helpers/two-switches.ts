@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../../../scripts/lib/free-port.ts';
 import { withRedis } from '../../../../scripts/lib/test-redis.ts';
 import { loadConfig, type Config } from '../../../src/config.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -32,6 +31,29 @@ export interface SwitchSide {
   readonly config: Config;
 }
 
+export interface Caller {
+  /** The caller leg's UUID on its switch (numbers are unique per run). */
+  uuid: () => Promise<string>;
+  done: Promise<void>;
+}
+
+/** The two switches and what runs around them, without the service instances. */
+export interface SwitchPair {
+  readonly fs: Readonly<Record<SwitchName, RealSwitch>>;
+  readonly taps: Readonly<Record<SwitchName, EventTap>>;
+  readonly redisUrl: string;
+  /** Every SIPp process started (killed at teardown). */
+  readonly procs: SippRun[];
+  /** HOTLINE_* settings of the service instance of switch `n` (connected to both, new calls of `n`). */
+  serviceEnv(n: SwitchName): Record<string, string>;
+  /** A SIPp phone for extension `id`, registered on `on`. */
+  addPhone(id: string, on: SwitchName, phone: { answerAfterMs: number; hangupAfterMs: number }): Promise<void>;
+  /** One carrier caller to 12345 on `on`. */
+  call(from: string, on: SwitchName, opts?: { hangupAfterMs?: number }): Caller;
+  /** `calls` carrier callers to 12345 on `on`, `rate` a second, from 139<digit><n> (one SIPp run). */
+  callers(on: SwitchName, o: { rate: number; calls: number; digit: number; hangupAfterMs: number }): Promise<SippRun>;
+}
+
 export interface TwoSwitches {
   readonly sides: Readonly<Record<SwitchName, SwitchSide>>;
   readonly redis: Redis;
@@ -39,12 +61,10 @@ export interface TwoSwitches {
   /** A SIPp phone for agent `id` registered on `on`; the agent is created (once) and logged in, not ready. */
   addAgent(id: string, on: SwitchName, phone: { answerAfterMs: number; hangupAfterMs: number }, skills?: Record<string, number>): Promise<void>;
   /** A carrier caller to 12345 on `on`; resolves its caller leg's UUID on that switch. */
-  call(from: string, on: SwitchName, opts?: { hangupAfterMs?: number }): { uuid: () => Promise<string>; done: Promise<void> };
-  /** Every SIPp process started (killed at teardown). */
-  readonly procs: SippRun[];
+  call(from: string, on: SwitchName, opts?: { hangupAfterMs?: number }): Caller;
 }
 
-export async function startTwoSwitches(t: Teardown, opts: { env?: Record<string, string> } = {}): Promise<TwoSwitches> {
+export async function startSwitchPair(t: Teardown): Promise<SwitchPair> {
   const redisServer = await withRedis(t);
   const ports = { fs1: await sitePorts(), fs2: await sitePorts() };
   // sitePorts draws each RTP range at random: keep the two apart.
@@ -52,63 +72,44 @@ export async function startTwoSwitches(t: Teardown, opts: { env?: Record<string,
     ports.fs2.rtpStart = ports.fs1.rtpStart >= 20_400 ? ports.fs1.rtpStart - 400 : ports.fs1.rtpStart + 400;
     ports.fs2.rtpEnd = ports.fs2.rtpStart + 398;
   }
-  const peerPort = { fs1: await freePort(), fs2: await freePort() };
   const other = (n: SwitchName): SwitchName => (n === 'fs1' ? 'fs2' : 'fs1');
   // What a site sets in each switch's vars.xml: its node name and the trunk to the other one.
   const vars = (n: SwitchName): Record<string, string> => ({
     hotline_node_name: n,
-    peer_sip_port: String(peerPort[n]),
     peer_switch_host: ADDR.switch,
-    peer_switch_port: String(peerPort[other(n)]),
+    peer_switch_port: String(ports[other(n)].peer),
     peer_switch_cidr: `${ADDR.switch}/32`,
   });
   const [fs1, fs2] = await Promise.all(SWITCHES.map((n) => startFreeswitch({ ports: ports[n], agents: AGENT_IDS, vars: vars(n) })));
-  const fss = { fs1: fs1!, fs2: fs2! };
-  t.teardown(() => Promise.all(Object.values(fss).map((f) => f.kill())));
-
-  const procs: SippRun[] = [];
-  const recordings = await mkdtemp(path.join(tmpdir(), 'two-switches-rec-'));
-  t.teardown(() => rm(recordings, { recursive: true, force: true }));
-  // Each service instance is connected to both switches (it routes callers of either) and gets the
-  // new calls of its own switch on its outbound-socket port.
-  const nodes = SWITCHES.map((n) => ({ name: n, host: '127.0.0.1', port: ports[n].esl, password: ESL_PASSWORD, peerGateway: 'gw_peer' }));
-  const sides = {} as Record<SwitchName, SwitchSide>;
-  for (const n of SWITCHES) {
-    const tap = new EventTap({ port: ports[n].esl, password: ESL_PASSWORD });
+  const fs = { fs1: fs1!, fs2: fs2! };
+  t.teardown(() => Promise.all(Object.values(fs).map((f) => f.kill())));
+  const taps = { fs1: new EventTap({ port: ports.fs1.esl, password: ESL_PASSWORD }), fs2: new EventTap({ port: ports.fs2.esl, password: ESL_PASSWORD }) };
+  for (const tap of Object.values(taps)) {
     await tap.start();
     t.teardown(async () => {
       await tap.api('hupall MANAGER_REQUEST').catch(() => undefined);
       tap.stop();
     });
-    const config = loadConfig({
-      env: {
-        HOTLINE_HTTP_PORT: '0',
-        HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent',
-        HOTLINE_REDIS_URL: redisServer.url,
-        HOTLINE_FS_NODES: JSON.stringify(nodes),
-        HOTLINE_FS_OUTBOUND_PORT: String(ports[n].outbound),
-        HOTLINE_RECORDING_DIR: path.join(recordings, n),
-        ...opts.env,
-      },
-    });
-    const service = await createService(config, createLogger(config.log));
-    await service.start();
-    t.teardown(() => service.stop());
-    const calls = service.calls!;
-    sides[n] = { name: n, fs: fss[n], tap, service, calls, config };
   }
+  const procs: SippRun[] = [];
   t.teardown(() => procs.forEach((p) => p.kill()));
-  for (const n of SWITCHES) await until(`service ${n} connected to both switches`, () => sides[n].calls.nodeStatus().every((s) => s.connected), 20_000);
-  const redis = new Redis(redisServer.url);
-  t.teardown(() => redis.quit());
-  const acd = sides.fs1.calls.acd;
-
+  const recordings = await mkdtemp(path.join(tmpdir(), 'two-switches-rec-'));
+  t.teardown(() => rm(recordings, { recursive: true, force: true }));
+  // Each service instance is connected to both switches (it routes callers of either) and gets the
+  // new calls of its own switch on its outbound-socket port.
+  const nodes = SWITCHES.map((n) => ({ name: n, host: '127.0.0.1', port: ports[n].esl, password: ESL_PASSWORD, peerGateway: 'gw_peer' }));
   return {
-    sides,
-    redis,
-    keyPrefix: sides.fs1.config.redis.keyPrefix,
+    fs,
+    taps,
+    redisUrl: redisServer.url,
     procs,
-    async addAgent(id, on, phone, skills = { general: 5 }) {
+    serviceEnv: (n) => ({
+      HOTLINE_REDIS_URL: redisServer.url,
+      HOTLINE_FS_NODES: JSON.stringify(nodes),
+      HOTLINE_FS_OUTBOUND_PORT: String(ports[n].outbound),
+      HOTLINE_RECORDING_DIR: path.join(recordings, n),
+    }),
+    async addPhone(id, on, phone) {
       const uas = await runSipp({ name: `phone${id}`, xml: phoneXml(phone), ip: ADDR.agents });
       procs.push(uas);
       const reg = await runSipp({
@@ -119,9 +120,6 @@ export async function startTwoSwitches(t: Teardown, opts: { env?: Record<string,
         calls: 1,
       });
       if ((await reg.exited) !== 0) throw new Error(`phone ${id} did not register on ${on}: ${await reg.messages()}`);
-      await acd.agents.create({ id, name: `Agent ${id}`, phone: `user/${id}`, skills });
-      await acd.agents.apply(id, { type: 'login' }, 'test');
-      await acd.agents.apply(id, { type: 'notReady', reason: 'training' }, 'test');
     },
     call(from, on, o = {}) {
       const run = runSipp({
@@ -133,10 +131,51 @@ export async function startTwoSwitches(t: Teardown, opts: { env?: Record<string,
       });
       void run.then((r) => procs.push(r), () => undefined);
       return {
-        uuid: () => until(`caller leg of ${from} on ${on}`, () => sides[on].tap.callerLeg(from), 20_000),
+        uuid: () => until(`caller leg of ${from} on ${on}`, () => taps[on].callerLeg(from), 20_000),
         done: run.then((r) => r.exited).then(() => undefined),
       };
     },
+    async callers(on, o) {
+      const run = await runSipp({
+        name: `callers-${on}`,
+        xml: callerXml({ from: `139${o.digit}[call_number]`, to: '12345', audio: false, hangupAfterMs: o.hangupAfterMs }),
+        remote: `127.0.0.1:${ports[on].externalSip}`,
+        ip: ADDR.carrier,
+        load: { rate: o.rate, calls: o.calls },
+      });
+      procs.push(run);
+      return run;
+    },
+  };
+}
+
+export async function startTwoSwitches(t: Teardown, opts: { env?: Record<string, string> } = {}): Promise<TwoSwitches> {
+  const pair = await startSwitchPair(t);
+  const sides = {} as Record<SwitchName, SwitchSide>;
+  for (const n of SWITCHES) {
+    const config = loadConfig({
+      env: { HOTLINE_HTTP_PORT: '0', HOTLINE_LOG_LEVEL: process.env.HOTLINE_TEST_LOG_LEVEL ?? 'silent', ...pair.serviceEnv(n), ...opts.env },
+    });
+    const service = await createService(config, createLogger(config.log));
+    await service.start();
+    t.teardown(() => service.stop());
+    sides[n] = { name: n, fs: pair.fs[n], tap: pair.taps[n], service, calls: service.calls!, config };
+  }
+  for (const n of SWITCHES) await until(`service ${n} connected to both switches`, () => sides[n].calls.nodeStatus().every((s) => s.connected), 20_000);
+  const redis = new Redis(pair.redisUrl);
+  t.teardown(() => redis.quit());
+  const acd = sides.fs1.calls.acd;
+  return {
+    sides,
+    redis,
+    keyPrefix: sides.fs1.config.redis.keyPrefix,
+    async addAgent(id, on, phone, skills = { general: 5 }) {
+      await pair.addPhone(id, on, phone);
+      await acd.agents.create({ id, name: `Agent ${id}`, phone: `user/${id}`, skills });
+      await acd.agents.apply(id, { type: 'login' }, 'test');
+      await acd.agents.apply(id, { type: 'notReady', reason: 'training' }, 'test');
+    },
+    call: (from, on, o) => pair.call(from, on, o),
   };
 }
 
@@ -148,7 +187,7 @@ export async function ready(w: TwoSwitches, id: string, via: SwitchName = 'fs1')
 }
 
 /** Agent legs of a call on its switch, with the agent each rang and whether it answered. */
-export function agentLegs(side: SwitchSide, callId: string): { uuid: string; agentId: string; viaPeer: boolean; createdUs: number; answeredUs?: number; endedUs?: number }[] {
+export function agentLegs(side: { readonly tap: EventTap }, callId: string): { uuid: string; agentId: string; viaPeer: boolean; createdUs: number; answeredUs?: number; endedUs?: number }[] {
   return side.tap.legsOf(callId, 'agent').map((c) => {
     const answer = side.tap.of(c.uuid, 'CHANNEL_ANSWER')[0];
     const end = side.tap.of(c.uuid, 'CHANNEL_HANGUP')[0] ?? side.tap.of(c.uuid, 'CHANNEL_HANGUP_COMPLETE')[0];

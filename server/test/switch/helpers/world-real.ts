@@ -24,7 +24,7 @@ export async function sitePorts(): Promise<SitePorts> {
   const rtpStart = 20_000 + 400 * Math.floor(Math.random() * 30);
   return {
     esl: await p(), outbound: await p(), internalSip: await p(), externalSip: await p(), ws: await p(), wss: await p(),
-    rtpStart, rtpEnd: rtpStart + 398, carrier: await p(), gw110: await p(), dept: await p(),
+    rtpStart, rtpEnd: rtpStart + 398, carrier: await p(), gw110: await p(), dept: await p(), peer: await p(),
   };
 }
 
