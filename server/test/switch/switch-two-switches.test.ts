@@ -58,7 +58,7 @@ t.test('two switches, two services, one Redis [real]', { skip: missing && !proce
   }
 
   // 2. FIFO across the switches: six callers, alternately on fs1 and fs2, 1.2 s apart, wait with no
-  // agent ready; then both agents (one per switch) are made ready and serve them all.
+  // agent ready; then the two agents (one per switch) are made ready and serve them all.
   const batch: { on: SwitchName; uuid: string }[] = [];
   for (let i = 0; i < 6; i++) {
     const on: SwitchName = i % 2 ? 'fs2' : 'fs1';
@@ -69,8 +69,14 @@ t.test('two switches, two services, one Redis [real]', { skip: missing && !proce
   placed.push(...batch);
   const t0s = await Promise.all(batch.map((b) => until(`t0 of ${b.uuid.slice(0, 8)}`, () => t0Of(w.sides[b.on], b.uuid), 15_000)));
   t.same([...t0s].sort((a, b) => a - b), t0s, 'callers reached the queue in the order placed');
-  await ready(w, '1020', 'fs1');
+  // One agent, then the other a second later: offers then never start in the same millisecond on
+  // the two switches, and their order on the switches' clocks (one host) is the claims' order.
+  // The first caller is on fs1 and the first agent's phone on fs2: as the agents then free up in
+  // turn and the callers alternate, each caller is served across the switches.
   await ready(w, '1021', 'fs2');
+  await until('the first offer', () => agentLegs(w.sides[batch[0]!.on], batch[0]!.uuid).length > 0, 15_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  await ready(w, '1020', 'fs1');
   const served = await Promise.all(batch.map((b) => answeredLeg(w, b.on, b.uuid)));
   const offeredAt = batch.map((b) => Math.min(...agentLegs(w.sides[b.on], b.uuid).map((l) => l.createdUs)));
   t.same([...offeredAt].sort((a, b) => a - b), offeredAt, 'offers followed t0 across both switches (FIFO per queue)');
