@@ -8,7 +8,8 @@
 // service and each switch (percent of one core, from /proc). The machine is shared by all of it:
 // on 2 cores the figures are those of one box playing a whole site. JSON on the last line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAgentMachine } from '../../server/src/acd/agent-state.ts';
@@ -70,10 +71,14 @@ async function startService(name: SwitchName, env: Record<string, string>): Prom
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'server/src/server.ts')], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOTLINE_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  // Warnings and errors (pino JSON on stdout) kept for a look after the run.
+  const logFile = path.join(os.tmpdir(), `two-switches-${name}.log`);
+  child.stdout?.pipe(createWriteStream(logFile));
+  log(`service ${name} logs (warn and up): ${logFile}`);
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) log(`service ${name} exited ${code}: ${stderr}`);
   });
@@ -169,6 +174,10 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
           ...SWITCHES.map((n, i) => [`freeswitch_${n}`, round((100 * (cpu1.fs[i]! - cpu0.fs[i]!)) / wallS, 1)]),
         ]),
       };
+      // Agents out of rotation at the end of the step (ring-no-answer, phone failure), by reason.
+      const out: Record<string, number> = {};
+      for (const a of await agents.list()) if (a.state === 'notReady') out[a.reason ?? 'none'] = (out[a.reason ?? 'none'] ?? 0) + 1;
+      Object.assign(step, { agentsNotReadyAtEnd: out });
       log(JSON.stringify(step));
       steps.push(step);
       // The next step starts with every agent free.
