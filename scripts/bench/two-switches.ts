@@ -122,11 +122,11 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     scope.teardown(() => redis.quit());
     const agents = new AgentStore({ redis, keys: redisKeys('hotline'), machine: createAgentMachine({ clock: Date.now, wrapUpSec: 0, wrapUpExtendSec: 0 }) });
     const agentSwitch = new Map<string, SwitchName>();
-    for (let i = 0; i < o.agents; i++) {
-      const id = String(1000 + i);
-      const on: SwitchName = i % 2 ? 'fs2' : 'fs1';
-      agentSwitch.set(id, on);
-      await pair.addPhone(id, on, { answerAfterMs: 300, hangupAfterMs: o.talkMs });
+    for (let i = 0; i < o.agents; i++) agentSwitch.set(String(1000 + i), i % 2 ? 'fs2' : 'fs1');
+    // One SIPp process per switch answers for all the phones registered there (the service, not
+    // the phone, is what keeps an agent to one call; the check is on the switches' legs below).
+    for (const n of SWITCHES) await pair.addPhones([...agentSwitch].filter(([, on]) => on === n).map(([id]) => id), n, { answerAfterMs: 300, hangupAfterMs: o.talkMs });
+    for (const id of agentSwitch.keys()) {
       await agents.create({ id, name: `Agent ${id}`, phone: `user/${id}`, skills: { general: 5 } });
       await agents.apply(id, { type: 'login' }, 'bench');
     }
@@ -147,23 +147,32 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
 
       let placed = 0, served = 0, cross = 0;
       const waits: number[] = [];
+      const talks = new Map<string, [number, number][]>();
       for (const n of SWITCHES) {
         for (const uuid of callersOf(pair.taps[n], sinceUs)) {
           placed++;
           const leg = agentLegs({ tap: pair.taps[n] }, uuid).find((l) => l.answeredUs !== undefined);
           if (!leg) continue;
           served++;
+          talks.set(leg.agentId, [...(talks.get(leg.agentId) ?? []), [leg.answeredUs!, leg.endedUs ?? Number.MAX_SAFE_INTEGER]]);
           if (agentSwitch.get(leg.agentId) !== n) cross++;
           const t0 = t0Of(pair.taps[n], uuid);
           if (t0 !== undefined) waits.push((leg.answeredUs! - t0) / 1000);
         }
       }
       waits.sort((a, b) => a - b);
+      // An agent talking on two calls at once, on either switch (the claim in Redis must prevent it).
+      let doubles = 0;
+      for (const list of talks.values()) {
+        list.sort((a, b) => a[0] - b[0]);
+        for (let i = 1; i < list.length; i++) if (list[i]![0] < list[i - 1]![1]) doubles++;
+      }
       const step = {
         ratePerS: rate,
         placed,
         served,
         lost: placed - served,
+        agentTwoCallsAtOnce: doubles,
         crossSwitchShare: served ? round(cross / served, 3) : null,
         waitP50Ms: round(percentile(waits, 50), 0),
         waitP99Ms: round(percentile(waits, 99), 0),
