@@ -185,7 +185,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       };
       // Agents out of rotation at the end of the step (ring-no-answer, phone failure), by reason.
       const out: Record<string, number> = {};
-      for (const a of await agents.list()) if (a.state === 'notReady') out[a.reason ?? 'none'] = (out[a.reason ?? 'none'] ?? 0) + 1;
+      for (const a of await agents.list()) if (a.state === 'not-ready') out[a.reason ?? 'none'] = (out[a.reason ?? 'none'] ?? 0) + 1;
       Object.assign(step, { agentsNotReadyAtEnd: out });
       log(JSON.stringify(step));
       steps.push(step);

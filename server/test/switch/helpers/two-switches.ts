@@ -104,6 +104,20 @@ export async function startSwitchPair(t: Teardown): Promise<SwitchPair> {
   // Each service instance is connected to both switches (it routes callers of either) and gets the
   // new calls of its own switch on its outbound-socket port.
   const nodes = SWITCHES.map((n) => ({ name: n, host: '127.0.0.1', port: ports[n].esl, password: ESL_PASSWORD, peerGateway: 'gw_peer' }));
+  const addPhones: SwitchPair['addPhones'] = async (ids, on, phone) => {
+    const uas = await runSipp({ name: `phones-${on}-${ids[0] ?? ''}`, xml: phoneXml(phone), ip: ADDR.agents });
+    procs.push(uas);
+    for (const id of ids) {
+      const reg = await runSipp({
+        name: `reg${id}`,
+        xml: registerXml({ user: id, password: AGENT_PASSWORD, domain: DOMAIN, contactHost: ADDR.agents, contactPort: uas.sipPort }),
+        remote: `127.0.0.1:${ports[on].internalSip}`,
+        ip: ADDR.agents,
+        calls: 1,
+      });
+      if ((await reg.exited) !== 0) throw new Error(`phone ${id} did not register on ${on}: ${await reg.messages()}`);
+    }
+  };
   return {
     fs,
     taps,
@@ -115,23 +129,8 @@ export async function startSwitchPair(t: Teardown): Promise<SwitchPair> {
       HOTLINE_FS_OUTBOUND_PORT: String(ports[n].outbound),
       HOTLINE_RECORDING_DIR: path.join(recordings, n),
     }),
-    async addPhone(id, on, phone) {
-      await this.addPhones([id], on, phone);
-    },
-    async addPhones(ids, on, phone) {
-      const uas = await runSipp({ name: `phones-${on}-${ids[0] ?? ''}`, xml: phoneXml(phone), ip: ADDR.agents });
-      procs.push(uas);
-      for (const id of ids) {
-        const reg = await runSipp({
-          name: `reg${id}`,
-          xml: registerXml({ user: id, password: AGENT_PASSWORD, domain: DOMAIN, contactHost: ADDR.agents, contactPort: uas.sipPort }),
-          remote: `127.0.0.1:${ports[on].internalSip}`,
-          ip: ADDR.agents,
-          calls: 1,
-        });
-        if ((await reg.exited) !== 0) throw new Error(`phone ${id} did not register on ${on}: ${await reg.messages()}`);
-      }
-    },
+    addPhone: (id, on, phone) => addPhones([id], on, phone),
+    addPhones,
     call(from, on, o = {}) {
       const run = runSipp({
         name: `call${from}`,
