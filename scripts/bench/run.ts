@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   push: () => import('./push.ts'),
   route: () => import('./route.ts'),
   soak: () => import('./soak.ts'),
+  'two-switches': () => import('./two-switches.ts'),
 };
 
 async function list(): Promise<string> {

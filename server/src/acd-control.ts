@@ -27,7 +27,7 @@ export function startAcd(deps: AcdDeps): Acd {
   const checkPhone = (phone: string): void => void agentPhone(phone, deps.settings.agentPhonePrefixes ?? []);
   const agents = new AgentStore({ redis: deps.redis, keys: deps.keys, machine, checkPhone, ...(deps.onAgentChanged ? { onChange: deps.onAgentChanged } : {}) });
   const claims = new ClaimStore(deps.redis, deps.keys, deps.keyPrefix);
-  const sw = dispatchingCommands(deps.nodes, deps.registry);
+  const sw = dispatchingCommands(deps.nodes, deps.registry, deps.settings.peerGateways);
 
   // An agent who may take calls again is routed to: it must really be ready, as the record the
   // caller's own write returned says, or else as a read says. (If a claim reserves the agent

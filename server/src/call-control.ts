@@ -217,6 +217,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       partnerDialstring: partnerDialstring(config.handoff.partners),
       agentPhonePrefixes: config.dial.agentPhonePrefixes,
       phoneFailureLimit: config.acd.phoneFailureLimit,
+      peerGateways: Object.fromEntries(config.freeswitch.nodes.flatMap((n) => (n.peerGateway ? [[n.name, n.peerGateway]] : []))),
       ...(config.acd.queuesPath ? { queues: await loadQueuesFile(config.acd.queuesPath) } : {}),
     },
     logger: deps.logger,

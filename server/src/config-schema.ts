@@ -66,6 +66,14 @@ export const freeswitchNodeSchema = z.strictObject({
   password: text('a non-empty password').default('ClueCon'),
   commandTimeoutMs: int(100, 120_000).default(5_000),
   reconnect: reconnectSchema.prefault({}),
+  // More than one switch (README "More than one switch"): the gateway by which the site's other
+  // switches reach this one (dialplan/sip_profiles/peer/gw_peer.xml). An agent whose phone is
+  // registered here is offered a caller on another switch as sofia/gateway/<peerGateway>/<ext>.
+  // Absent: this node's phones are only rung for its own callers.
+  peerGateway: z
+    .string({ error: 'expected a gateway name of letters, digits, ".", "-" or "_"' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected a gateway name of letters, digits, ".", "-" or "_"' })
+    .optional(),
 });
 
 export const freeswitchSchema = z.strictObject({

@@ -30,7 +30,7 @@ t.test('freeswitch.xml reaches every file of the conf dir through its includes',
   const dp = loadDialplan({ dir: confDir });
   t.same([...dp.files].sort(), xmlFiles(confDir).sort());
   t.same(dp.warnings, []);
-  t.same(dp.contexts(), ['agents', 'public', 'hotline_queue']);
+  t.same(dp.contexts(), ['agents', 'hotline_peer', 'public', 'hotline_queue']);
 });
 
 t.test('a malformed file is reported with its file and line', async (t) => {

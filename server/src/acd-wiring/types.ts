@@ -32,6 +32,8 @@ export interface AcdSettings {
   readonly agentPhonePrefixes?: readonly string[];
   /** Failed offers in a row before an agent is set not-ready (phone-failure). */
   readonly phoneFailureLimit?: number;
+  /** More than one switch: per node name, the gateway the other switches reach its phones by. */
+  readonly peerGateways?: Readonly<Record<string, string>>;
 }
 
 export interface AcdDeps {

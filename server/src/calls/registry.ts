@@ -26,6 +26,8 @@ export const VAR = {
 
 /** The line of a call the dialplan never handed to the service (refused, or served by the fallback). */
 export const UNKNOWN_LINE = 'unknown';
+/** The context the site's other switch's agent legs arrive in (dialplan/dialplan/peer.xml). */
+export const PEER_CONTEXT = 'hotline_peer';
 const RECENT_LIMIT = 10_000;
 
 const minTs = (a: number | undefined, b: number): number => (a === undefined ? b : Math.min(a, b));
@@ -281,6 +283,9 @@ export class CallRegistry {
       this.legToCall.set(ev.uuid, parent.id);
       return this.change(parent, () => void parent.legs.push(leg));
     }
+    // More than one switch: the other switch's trunk leg ringing an agent here is only the path of
+    // an agent leg; the call (and that agent leg) lives on the caller's switch.
+    if (ev.direction === 'inbound' && ev.context === PEER_CONTEXT) return undefined;
     // Calls entering from outside start a call record, and so do the citizen legs of callbacks;
     // our other originates carry hotline_call_id.
     const callbackOf = ev.vars[VAR.callbackOf];

@@ -41,6 +41,8 @@ export interface SitePorts {
   carrier: number;
   gw110: number;
   dept: number;
+  /** The inter-switch trunk's profile (hotline_peer); unused by a one-switch site, but bound. */
+  peer: number;
 }
 
 export const ESL_PASSWORD = 'ClueCon-switch-suite';
@@ -66,6 +68,7 @@ export function siteVars(p: SitePorts): Record<string, string> {
     gw_dept_host: ADDR.dept,
     gw_dept_port: String(p.dept),
     gw_dept_cidr: `${ADDR.dept}/32`,
+    peer_sip_port: String(p.peer),
     agent_default_password: AGENT_PASSWORD,
     internal_sip_port: String(p.internalSip),
     external_sip_port: String(p.externalSip),
@@ -141,14 +144,15 @@ async function eslAnswers(port: number): Promise<boolean> {
   });
 }
 
-export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly string[] }): Promise<RealSwitch> {
+/** `vars`: further vars.xml values over siteVars() (a second switch's node name, its peer trunk). */
+export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly string[]; vars?: Record<string, string> }): Promise<RealSwitch> {
   const root = await mkdtemp(path.join(tmpdir(), 'hotline-fs-'));
   const confDir = path.join(root, 'conf');
   const base = path.join(root, 'state');
   const soundsDir = path.join(root, 'sounds');
   await cp(path.join(REPO, 'dialplan'), confDir, { recursive: true });
   const varsPath = path.join(confDir, 'vars.xml');
-  await writeFile(varsPath, replaceVars(await readFile(varsPath, 'utf8'), siteVars(opts.ports)));
+  await writeFile(varsPath, replaceVars(await readFile(varsPath, 'utf8'), { ...siteVars(opts.ports), ...opts.vars }));
   for (const id of opts.agents) {
     const file = path.join(confDir, 'directory/default', `${id}.xml`);
     if (existsSync(file)) continue;

@@ -73,8 +73,10 @@ export async function runSipp(opts: {
   remote?: string;
   ip: string;
   sipPort?: number;
-  /** Number of calls (UAC); absent runs until killed. */
+  /** Number of calls (UAC, one at a time); absent runs until killed. */
   calls?: number;
+  /** A UAC placing `calls` calls at `rate` a second, as many at once as needed (benchmarks). */
+  load?: { rate: number; calls: number };
 }): Promise<SippRun> {
   const dir = await mkdtemp(path.join(tmpdir(), `sipp-${opts.name}-`));
   const sf = path.join(dir, 'scenario.xml');
@@ -101,6 +103,8 @@ export async function runSipp(opts: {
       '-trace_msg', '-message_file', path.join(dir, 'messages.log'),
       '-trace_err', '-error_file', path.join(dir, 'errors.log'),
       ...(opts.calls ? ['-m', String(opts.calls), '-l', '1', '-timeout', '180s'] : []),
+      // -r calls per -rp milliseconds: a rate below one a second is one call per 1000/rate ms.
+      ...(opts.load ? ['-m', String(opts.load.calls), '-r', '1', '-rp', String(Math.round(1000 / opts.load.rate)), '-l', '10000', '-timeout', '600s'] : []),
     ];
     const child = spawn(SIPP_BIN, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -111,7 +115,7 @@ export async function runSipp(opts: {
       const errors = await readFile(path.join(dir, 'errors.log'), 'utf8').catch(() => '');
       if (BIND_FAILED.test(errors + stderr) && attempt < 5) continue;
       // A UAS runs until killed: one that exits at once refused its scenario (errors.log says why).
-      if (!opts.calls) throw new Error(`sipp ${opts.name} exited at start (${String(early)}): ${errors}${stderr}`);
+      if (!opts.calls && !opts.load) throw new Error(`sipp ${opts.name} exited at start (${String(early)}): ${errors}${stderr}`);
     }
     return sippRun(child, dir, sipPort, exited, () => stderr);
   }

@@ -18,13 +18,13 @@ import { until, type BareWorld, type PhoneBehaviour, type Site, type Teardown, t
 /** Directory users provisioned for agents: scenarios take ids from this range. */
 export const AGENT_IDS = Array.from({ length: 100 }, (_, i) => String(1000 + i));
 
-async function sitePorts(): Promise<SitePorts> {
+export async function sitePorts(): Promise<SitePorts> {
   const p = async (): Promise<number> => freePort();
   // RTP: a 400-port range of its own per instance (two test files may run at once).
   const rtpStart = 20_000 + 400 * Math.floor(Math.random() * 30);
   return {
     esl: await p(), outbound: await p(), internalSip: await p(), externalSip: await p(), ws: await p(), wss: await p(),
-    rtpStart, rtpEnd: rtpStart + 398, carrier: await p(), gw110: await p(), dept: await p(),
+    rtpStart, rtpEnd: rtpStart + 398, carrier: await p(), gw110: await p(), dept: await p(), peer: await p(),
   };
 }
 
