@@ -5,7 +5,7 @@
 // seconds, the drain, the figures, and everything stopped.
 import { freePort } from '../../lib/free-port.ts';
 import { procSample } from '../push/proc-stats.ts';
-import { ADDR, AGENT_PASSWORD, DOMAIN, startFreeswitch, type SitePorts } from '../../../server/test/switch/helpers/freeswitch.ts';
+import { ADDR, startFreeswitch, type SitePorts } from '../../../server/test/switch/helpers/freeswitch.ts';
 import { callerXml, phoneXml } from '../../../server/test/switch/helpers/sipp-scenarios.ts';
 import { benchLog, round, sleep } from '../util.ts';
 import { CallBook } from './call-book.ts';
@@ -13,7 +13,7 @@ import { callcenterPrepare, limitsPrepare, WELCOME } from './conf.ts';
 import { summarise, type SideFigures } from './figures.ts';
 import { agentIds, talkMs, type Options } from './options.ts';
 import { startServiceSide } from './service.ts';
-import { registerAllXml, startSipp } from './sipp-load.ts';
+import { registerAgents, startSipp } from './sipp-load.ts';
 
 export type SideName = 'service' | 'callcenter';
 
@@ -57,16 +57,7 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
     // The agents' phones: ring, answer, talk, hang up (the caller follows).
     const uas = await startSipp({ name: 'agents', xml: phoneXml({ answerAfterMs: o.ringMs, hangupAfterMs: talk, audio: false }), ip: ADDR.agents, args: [] });
     cleanups.unshift(() => uas.kill());
-    const reg = await startSipp({
-      name: 'register',
-      xml: registerAllXml({ users: agents, password: AGENT_PASSWORD, domain: DOMAIN, contactHost: ADDR.agents, contactPort: uas.sipPort }),
-      ip: ADDR.agents,
-      args: [`127.0.0.1:${p.internalSip}`, '-m', '1', '-timeout', '60s'],
-    });
-    const regCode = await reg.exited;
-    const regProblems = await reg.problems();
-    await reg.kill();
-    if (regCode !== 0) throw new Error(`agents did not register (sipp ${regCode}): ${regProblems}`);
+    await registerAgents({ users: agents, remote: `127.0.0.1:${p.internalSip}`, contactPort: uas.sipPort });
 
     const svc = side === 'service' ? await startServiceSide(o, { eslPort: p.esl, eslPassword: fs.eslPassword, outboundPort: p.outbound }, agents.map((id) => id), cleanups) : undefined;
     const book = new CallBook({ port: p.esl, password: fs.eslPassword, did: DID, welcome: WELCOME });
@@ -79,7 +70,7 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
       name: 'callers',
       xml: callerXml({ from: '1380[call_number]', to: DID, audio: false, hangupAfterMs: o.patienceS * 1000 }),
       ip: ADDR.carrier,
-      args: [`127.0.0.1:${p.externalSip}`, '-r', String(rate), '-rp', '1000', '-m', String(total), '-l', '100000'],
+      args: [`127.0.0.1:${p.externalSip}`, '-r', String(rate), '-rp', '1000', '-m', String(total), '-l', '5000'],
     });
     cleanups.unshift(() => callers.kill());
     const t0 = Date.now();

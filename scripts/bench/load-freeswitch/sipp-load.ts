@@ -1,6 +1,6 @@
 // SIPp at load for `load-freeswitch`: one UAC placing every caller at a fixed rate, one UAS
 // answering for every agent phone (each agent registers its own AOR with the UAS's address as
-// Contact), one REGISTER run for all agents. Unlike the switch suite's runner (one call per
+// Contact). Unlike the switch suite's runner (one call per
 // process, every message traced to a file), nothing is traced: at 30+ calls/s the trace files
 // would cost more than the calls.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -8,7 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../lib/free-port.ts';
-import { SIPP_BIN } from '../../../server/test/switch/helpers/sipp.ts';
+import { ADDR, AGENT_PASSWORD, DOMAIN } from '../../../server/test/switch/helpers/freeswitch.ts';
+import { registerXml } from '../../../server/test/switch/helpers/sipp-scenarios.ts';
+import { runSipp, SIPP_BIN } from '../../../server/test/switch/helpers/sipp.ts';
 
 export interface SippProc {
   readonly child: ChildProcess;
@@ -19,34 +21,35 @@ export interface SippProc {
   kill(): Promise<void>;
 }
 
-const cdata = (s: string): string => `<![CDATA[\n${s.trim()}\n\n]]>`;
-
 /**
- * Every agent's REGISTER with digest authentication, one after the other in one scenario (one
- * process instead of one per agent). Each AOR gets its own Call-ID, as separate phones would.
+ * Registers every agent with digest authentication, its Contact the agents' UAS: the switch
+ * suite's REGISTER scenario, one short SIPp run per agent, `batch` at a time. (One run for all with
+ * the user from an injection file does not work: SIPp 3.6 does not expand [field0] inside
+ * [authentication username=...].)
  */
-export function registerAllXml(o: { users: readonly string[]; password: string; domain: string; contactHost: string; contactPort: number }): string {
-  const req = (user: string, cseq: number, auth: string): string => `REGISTER sip:${o.domain} SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: <sip:${user}@${o.domain}>;tag=reg${user}-[pid]
-To: <sip:${user}@${o.domain}>
-Call-ID: reg-${user}-[pid]@[local_ip]
-CSeq: ${cseq} REGISTER
-Contact: <sip:${user}@${o.contactHost}:${o.contactPort}>
-${auth}Expires: 3600
-Max-Forwards: 70
-Content-Length: 0`;
-  const steps = o.users.map(
-    (u) => `  <send retrans="500">${cdata(req(u, 1, ''))}</send>
-  <recv response="401" auth="true"/>
-  <send retrans="500">${cdata(req(u, 2, `[authentication username=${u} password=${o.password}]\n`))}</send>
-  <recv response="200"/>`,
-  );
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="register-all">\n${steps.join('\n')}\n</scenario>\n`;
+export async function registerAgents(o: { users: readonly string[]; remote: string; contactPort: number; batch?: number }): Promise<void> {
+  const batch = o.batch ?? 20;
+  for (let i = 0; i < o.users.length; i += batch)
+    await Promise.all(
+      o.users.slice(i, i + batch).map(async (user) => {
+        const reg = await runSipp({
+          name: `reg${user}`,
+          xml: registerXml({ user, password: AGENT_PASSWORD, domain: DOMAIN, contactHost: ADDR.agents, contactPort: o.contactPort }),
+          remote: o.remote,
+          ip: ADDR.agents,
+          calls: 1,
+        });
+        const code = await reg.exited;
+        const trace = code === 0 ? '' : (await reg.messages()).slice(-1500);
+        reg.kill();
+        await rm(reg.dir, { recursive: true, force: true });
+        if (code !== 0) throw new Error(`agent ${user} did not register (sipp ${code}): ${trace}`);
+      }),
+    );
 }
 
-/** Starts SIPp on `xml`; `args` are the run's own (remote address, rate, call count...). */
-export async function startSipp(o: { name: string; xml: string; ip: string; args: readonly string[] }): Promise<SippProc> {
+/** Starts SIPp on `xml` in a temp dir of its own; `args` are the run's own (remote address, rate, call count...). */
+export async function startSipp(o: { name: string; xml: string; ip: string; args: readonly string[]}): Promise<SippProc> {
   const dir = await mkdtemp(path.join(tmpdir(), `sipp-load-${o.name}-`));
   const sf = path.join(dir, 'scenario.xml');
   await writeFile(sf, o.xml);
