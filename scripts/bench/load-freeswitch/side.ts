@@ -35,7 +35,7 @@ export interface SideResult extends SideFigures {
 const log = benchLog('load-freeswitch');
 const DID = '12345';
 
-async function ports(): Promise<SitePorts> {
+export async function ports(): Promise<SitePorts> {
   const p = (): Promise<number> => freePort();
   // A wide RTP range of its own, away from the switch suite's (20000-32000).
   return { esl: await p(), outbound: await p(), internalSip: await p(), externalSip: await p(), ws: await p(), wss: await p(), rtpStart: 40_000, rtpEnd: 49_998, carrier: await p(), gw110: await p(), dept: await p() };
