@@ -3,7 +3,7 @@ import path from 'node:path';
 import { cliOptions } from '../util.ts';
 
 export const usage = `npm run bench -- load-freeswitch [--rate N=30 (first step, calls/s)] [--step N=5] [--max-rate N=60]
-    [--seconds S=30 (measured per side and step)] [--warmup-s S=5] [--agents N=200] [--occupancy X=0.7
+    [--seconds S=30 (measured per side and step)] [--warmup-s S=5] [--agents N=80] [--occupancy X=0.7
     (agents' load the talk time is chosen for at each rate)] [--ring-ms MS=200] [--patience-s S=30
     (a caller not bridged by then hangs up: lost)] [--max-wait-p99-ms MS=2000] [--max-lost-pct P=1]
     [--sessions-per-second N=500 (both switches; the site's vars.xml ships 60)] [--only service|callcenter]
@@ -36,7 +36,7 @@ export interface Options {
 
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
-    rate: 30, step: 5, maxRate: 60, seconds: 30, warmupS: 5, agents: 200, occupancy: 0.7, ringMs: 200, patienceS: 30,
+    rate: 30, step: 5, maxRate: 60, seconds: 30, warmupS: 5, agents: 80, occupancy: 0.7, ringMs: 200, patienceS: 30,
     maxWaitP99Ms: 2000, maxLostPct: 1, sessionsPerSecond: 500, only: undefined, maxTotalS: 540, logLevel: 'info', cpuProf: undefined, recording: false,
   };
   for (const x of cliOptions(argv, usage)) {
@@ -85,7 +85,7 @@ const heldBeyondTalkMs = (o: Options): number => o.ringMs + 100;
 
 /** The agents' talk time at `rate` so that they are --occupancy busy: rate x holding time = occupancy x agents. */
 export function talkMs(o: Options, rate: number): number {
-  return Math.max(1000, Math.round((o.occupancy * o.agents * 1000) / rate - heldBeyondTalkMs(o)));
+  return Math.max(500, Math.round((o.occupancy * o.agents * 1000) / rate - heldBeyondTalkMs(o)));
 }
 
 /** Agent ids: directory users of the project's dialplan (agent_extension_regex ^1[0-9]{3}$). */

@@ -77,6 +77,7 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
     const window = { fromMs: t0 + o.warmupS * 1000, toMs: t0 + (o.warmupS + o.seconds) * 1000 };
     const pids = { freeswitch: fsPid, ...(svc ? { service: svc.pid, redis: svc.redisPid } : {}) };
     await sleep(window.fromMs - Date.now());
+    const cpuFrom = Date.now();
     const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, procSample(pid)?.cpuMs ?? NaN]));
     const progress = setInterval(() => {
       const live = book.live();
@@ -84,8 +85,10 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
     }, 10_000);
     cleanups.unshift(async () => clearInterval(progress));
     await sleep(window.toMs - Date.now());
+    // Over the time between the two samples as taken (a starved bench samples late).
+    const cpuSpanMs = Date.now() - cpuFrom;
     const cpuPctOfOneCore = Object.fromEntries(
-      Object.entries(pids).map(([k, pid]) => [k, round((100 * ((procSample(pid)?.cpuMs ?? NaN) - cpu0[k]!)) / (window.toMs - window.fromMs), 1)]),
+      Object.entries(pids).map(([k, pid]) => [k, round((100 * ((procSample(pid)?.cpuMs ?? NaN) - cpu0[k]!)) / cpuSpanMs, 1)]),
     ) as SideResult['cpuPctOfOneCore'];
 
     // Drain: every caller has hung up (SIPp exits), or the last one's patience and talk have passed.
