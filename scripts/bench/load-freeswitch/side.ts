@@ -22,6 +22,8 @@ export interface SideResult extends SideFigures {
   talkMs: number;
   /** Share of one core over the measured seconds. */
   cpuPctOfOneCore: { service?: number; redis?: number; freeswitch: number };
+  /** The service's CPU (share of one core) over 5 s with no calls, before the callers start. */
+  serviceIdleCpuPct?: number;
   switchDied: boolean;
   serviceDied?: boolean;
   /** Channels the switch still had after the drain (`show channels count`). */
@@ -34,6 +36,7 @@ export interface SideResult extends SideFigures {
 
 const log = benchLog('load-freeswitch');
 const DID = '12345';
+const IDLE_SAMPLE_MS = 5000;
 
 export async function ports(): Promise<SitePorts> {
   const p = (): Promise<number> => freePort();
@@ -63,6 +66,13 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
     const book = new CallBook({ port: p.esl, password: fs.eslPassword, did: DID, welcome: WELCOME });
     await book.start();
     cleanups.unshift(async () => book.stop());
+    // The service's CPU with no call at all (its timers, the switch's heartbeats): the floor under its per-call cost.
+    let serviceIdleCpuPct: number | undefined;
+    if (svc) {
+      const [a, at] = [procSample(svc.pid)?.cpuMs ?? NaN, Date.now()];
+      await sleep(IDLE_SAMPLE_MS);
+      serviceIdleCpuPct = round((100 * ((procSample(svc.pid)?.cpuMs ?? NaN) - a)) / (Date.now() - at), 1);
+    }
     log(`${side} @ ${rate}/s: switch pid ${fsPid}${svc ? `, service pid ${svc.pid}` : ''}, ${agents.length} agents registered, talk ${talk} ms`);
 
     const total = Math.round(rate * (o.warmupS + o.seconds));
@@ -111,6 +121,7 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
       talkMs: talk,
       ...figures,
       cpuPctOfOneCore,
+      ...(serviceIdleCpuPct !== undefined ? { serviceIdleCpuPct } : {}),
       switchDied,
       ...(serviceDied !== undefined ? { serviceDied } : {}),
       channelsLeft,
