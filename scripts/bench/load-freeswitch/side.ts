@@ -62,7 +62,7 @@ export async function runSide(side: SideName, rate: number, o: Options): Promise
     cleanups.unshift(() => uas.kill());
     await registerAgents({ users: agents, remote: `127.0.0.1:${p.internalSip}`, contactPort: uas.sipPort });
 
-    const svc = side === 'service' ? await startServiceSide(o, { eslPort: p.esl, eslPassword: fs.eslPassword, outboundPort: p.outbound }, agents.map((id) => id), cleanups) : undefined;
+    const svc = side === 'service' ? await startServiceSide(o, { eslPort: p.esl, eslPassword: fs.eslPassword, outboundPort: p.outbound }, agents, cleanups) : undefined;
     const book = new CallBook({ port: p.esl, password: fs.eslPassword, did: DID, welcome: WELCOME });
     await book.start();
     cleanups.unshift(async () => book.stop());
