@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   faults: () => import('./faults.ts'),
   'kb-search': () => import('./kb-search.ts'),
   load: () => import('./load.ts'),
+  'load-freeswitch': () => import('./load-freeswitch.ts'),
   push: () => import('./push.ts'),
   route: () => import('./route.ts'),
   soak: () => import('./soak.ts'),

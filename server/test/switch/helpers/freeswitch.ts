@@ -144,8 +144,14 @@ async function eslAnswers(port: number): Promise<boolean> {
   });
 }
 
-/** `vars`: further vars.xml values over siteVars() (a second switch's node name, its peer trunk). */
-export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly string[]; vars?: Record<string, string> }): Promise<RealSwitch> {
+export async function startFreeswitch(opts: {
+  ports: SitePorts;
+  agents: readonly string[];
+  /** Further vars.xml values over siteVars() (a second switch's node name, its peer trunk). */
+  vars?: Record<string, string>;
+  /** Last changes to the copied conf before the switch starts (benchmarks: limits, extra modules). */
+  prepare?: (confDir: string) => Promise<void>;
+}): Promise<RealSwitch> {
   const root = await mkdtemp(path.join(tmpdir(), 'hotline-fs-'));
   const confDir = path.join(root, 'conf');
   const base = path.join(root, 'state');
@@ -164,6 +170,7 @@ export async function startFreeswitch(opts: { ports: SitePorts; agents: readonly
   for (const name of OTHER_PROMPTS) await writeFile(path.join(soundsDir, 'hotline', name), toneWav(300, 660));
   await writeFile(path.join(soundsDir, 'music/8000', 'hold.wav'), toneWav(2000, 330));
   await mkdir(base, { recursive: true });
+  await opts.prepare?.(confDir);
 
   const child = spawn('bash', [FREESWITCH_BIN, '-nf', '-nc', '-base', base, '-conf', confDir, '-sounds', soundsDir], {
     stdio: ['ignore', 'ignore', 'pipe'],
