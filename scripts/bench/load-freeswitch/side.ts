@@ -41,7 +41,7 @@ const IDLE_SAMPLE_MS = 5000;
 export async function ports(): Promise<SitePorts> {
   const p = (): Promise<number> => freePort();
   // A wide RTP range of its own, away from the switch suite's (20000-32000).
-  return { esl: await p(), outbound: await p(), internalSip: await p(), externalSip: await p(), ws: await p(), wss: await p(), rtpStart: 40_000, rtpEnd: 49_998, carrier: await p(), gw110: await p(), dept: await p() };
+  return { esl: await p(), outbound: await p(), internalSip: await p(), externalSip: await p(), ws: await p(), wss: await p(), rtpStart: 40_000, rtpEnd: 49_998, carrier: await p(), gw110: await p(), dept: await p(), peer: await p() };
 }
 
 export async function runSide(side: SideName, rate: number, o: Options): Promise<SideResult> {
