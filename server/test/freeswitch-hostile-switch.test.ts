@@ -51,7 +51,7 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
   t.test('each crashing frame closes that connection only', async (t) => {
     for (const [what, frame] of Object.entries(CRASHING_FRAMES)) {
       const side = await dialAsSwitch(server.port, { uuid: randomUUID() });
-      await side.next('myevents');
+      await side.next('nixevent');
       side.write(frame);
       await Promise.race([side.closed, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what}: connection not closed`)), 2000))]);
       t.pass(`${what}: connection closed`);
@@ -72,7 +72,7 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
     const uuid = randomUUID();
     const side = await dialAsSwitch(server.port, { uuid });
     t.teardown(() => side.socket.destroy());
-    await side.next('myevents');
+    await side.next('nixevent');
     side.write('Content-Length: 14\nContent-Type: text/event-xml\n\n<event><header');
     const call = await callFor(uuid);
     const done = await call.execute('answer');
@@ -144,7 +144,7 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
     const uuid = randomUUID();
     const side = await dialAsSwitch(server.port, { uuid });
     t.teardown(() => side.socket.destroy());
-    await side.next('myevents');
+    await side.next('nixevent');
     const call = await callFor(uuid);
     t.equal((await call.execute('playback', 'hotline/welcome.wav')).get('Application'), 'playback');
     t.equal(escaped.length, 0, 'no exception escaped a socket handler');

@@ -19,6 +19,13 @@ export const OUTBOUND_LIMITS: FrameLimits = { maxHeaderBytes: 256 * 1024, maxBod
 /** Connections accepted but not yet identified as a call; more are closed at once. */
 export const MAX_HANDSHAKES = 256;
 
+/** What `myevents` subscribes to (mod_event_socket 1.10) but an outbound call never reads: only CHANNEL_EXECUTE_COMPLETE and CHANNEL_HANGUP are kept. */
+export const OUTBOUND_UNREAD_EVENTS = [
+  'CHANNEL_ANSWER', 'CHANNEL_APPLICATION', 'CHANNEL_BRIDGE', 'CHANNEL_CREATE', 'CHANNEL_DATA', 'CHANNEL_DESTROY', 'CHANNEL_EXECUTE',
+  'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_ORIGINATE', 'CHANNEL_UUID', 'CHANNEL_OUTGOING', 'CHANNEL_PARK', 'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_STATE', 'CHANNEL_UNBRIDGE', 'CHANNEL_UNPARK', 'DETECTED_SPEECH', 'DTMF', 'NOTALK', 'TALK',
+] as const;
+
 /** Why a connection was ended without becoming a call (metrics label). */
 export type OutboundRefusal = 'address' | 'busy' | 'timeout' | 'protocol' | 'channel-data';
 
@@ -121,6 +128,11 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       call = c;
       const events = await conn.send('myevents json');
       if (!events.text.startsWith('+OK')) throw new Error(`myevents refused: ${events.text.slice(0, 100)}`);
+      // myevents turns on 23 event types; this socket reads two (OutboundCall.onEvent), and the
+      // switch serialises each one it sends: under load that was switch CPU spent on every call
+      // twice (the inbound connection has the events the service keeps).
+      const nixed = await conn.send(`nixevent ${OUTBOUND_UNREAD_EVENTS.join(' ')}`);
+      if (!nixed.text.startsWith('+OK')) throw new Error(`nixevent refused: ${nixed.text.slice(0, 100)}`);
       settle();
       if (opts.accepting && !opts.accepting()) {
         log.warn({ callId: uuid }, 'not accepting calls (shutting down): closing the socket so the dialplan falls back');

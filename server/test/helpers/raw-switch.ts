@@ -140,7 +140,7 @@ export function channelData(uuid: string, extra: readonly [string, string][] = [
 
 /**
  * Connect to an outbound-socket listener as the dialplan's `socket` application would and answer
- * its `connect` with `connectReply` (default: well-formed channel data), `myevents` with +OK, and
+ * its `connect` with `connectReply` (default: well-formed channel data), `myevents` and `nixevent` with +OK, and
  * each sendmsg with +OK then its CHANNEL_EXECUTE_COMPLETE.
  */
 export async function dialAsSwitch(port: number, opts: { uuid: string; connectReply?: string | Buffer; localAddress?: string }): Promise<SwitchSide> {
@@ -148,6 +148,7 @@ export async function dialAsSwitch(port: number, opts: { uuid: string; connectRe
   const side = new SwitchSide(socket, (s, f) => {
     if (f.command === 'connect') s.write(opts.connectReply ?? replyFrame('+OK\n', channelData(opts.uuid)));
     else if (f.command.startsWith('myevents')) s.write(replyFrame('+OK Events Enabled'));
+    else if (f.command.startsWith('nixevent')) s.write(replyFrame('+OK events nixed'));
     else if (f.command.startsWith('linger')) s.write(replyFrame('+OK will linger'));
     else if (f.command.startsWith('sendmsg')) {
       s.write(replyFrame('+OK'));
