@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { InboundNode } from '../src/freeswitch/inbound-node.ts';
 import { InvalidCommandArgument, originateCommand, switchCommands, type SwitchCommands } from '../src/freeswitch/commands.ts';
 import { agentPhone, dialString, maskCommand, phoneNumber } from '../src/freeswitch/esl-values.ts';
-import { startOutboundServer } from '../src/freeswitch/outbound-server.ts';
+import { OUTBOUND_UNREAD_EVENTS, startOutboundServer } from '../src/freeswitch/outbound-server.ts';
 import type { OutboundCall } from '../src/freeswitch/outbound-call.ts';
 import { intakeCallOf } from '../src/freeswitch/intake-call.ts';
 import { dialAsSwitch, rawInboundSwitch } from './helpers/raw-switch.ts';
@@ -86,9 +86,10 @@ t.test('outbound-socket calls refuse hostile values before anything is sent', as
   });
   await t.rejects(intake.transferOut('110,user/1001', 'to110'), InvalidCommandArgument, "intake's bridge to a number with a comma");
   await t.rejects(intake.play('welcome.wav;loops=9 x'), InvalidCommandArgument, 'a prompt with a space');
-  t.same(side.frames.map((f) => f.command), ['connect', 'myevents json'], 'nothing but the handshake reached the switch');
+  const handshake = ['connect', 'myevents json', `nixevent ${OUTBOUND_UNREAD_EVENTS.join(' ')}`];
+  t.same(side.frames.map((f) => f.command), handshake, 'nothing but the handshake reached the switch');
   await call.setVar('hotline_lang', 'zh');
-  t.equal(side.frames[2]?.headers.find(([n]) => n === 'execute-app-arg')?.[1], 'hotline_lang=zh', 'a plain value goes through');
+  t.equal(side.frames[handshake.length]?.headers.find(([n]) => n === 'execute-app-arg')?.[1], 'hotline_lang=zh', 'a plain value goes through');
 });
 
 t.test('numbers, agent phones and masking', async (t) => {
