@@ -103,7 +103,7 @@ export class CallTransfers {
   private readonly agentGone = new Set<string>();
   /** Caller leg -> the target leg ringing for its blind transfer: the caller leaving cancels it. */
   private readonly blindRinging = new Map<string, string>();
-  /** Switch events a step waits for (`gone|<uuid>`, `bridge|<pair>`) -> its resolver. */
+  /** Switch events a step waits for (`park|<uuid>`, `gone|<uuid>`, `bridge|<pair>`) -> its resolver. */
   private readonly waits = new Map<string, () => void>();
 
   constructor(private readonly deps: TransferDeps) {}
@@ -312,10 +312,12 @@ export class CallTransfers {
       // uuid_bridge(caller, target) sometimes never bridged on the real switch under load (no
       // CHANNEL_BRIDGE, the caller left on hold music; about 1 run in 4). So the agent's leg, which
       // ends anyway, goes first and the target, left parked (park_after_bridge, set at its
-      // originate), is bridged once that leg is gone, as a parked queue offer is. The signal is the
-      // agent leg's HANGUP_COMPLETE: the real switch raised no CHANNEL_PARK for such a park in 5 s.
+      // originate), is bridged once that leg is gone, as a parked queue offer is. The real switch
+      // raises no CHANNEL_PARK for such a park; the agent leg's HANGUP_COMPLETE is the signal.
       // Waits are registered before their command; a bridge not seen is asked for once more.
-      const settled = opts.targetParked ? Promise.resolve(true) : this.seen(`gone|${consult.agentLeg}`, COMPLETE_STEP_WAIT_MS);
+      const settled = opts.targetParked
+        ? Promise.resolve(true)
+        : Promise.race([this.seen(`park|${consult.legUuid}`, COMPLETE_STEP_WAIT_MS), this.seen(`gone|${consult.agentLeg}`, COMPLETE_STEP_WAIT_MS)]);
       await this.deps.sw.kill(consult.agentLeg, 'NORMAL_CLEARING').catch(() => {});
       if (!(await settled)) log.warn({ waitedMs: COMPLETE_STEP_WAIT_MS }, 'completed transfer: the agent leg did not end, bridging the target anyway');
       for (let attempt = 1; ; attempt++) {
@@ -352,6 +354,7 @@ export class CallTransfers {
    */
   onSwitchEvent(ev: SwitchEvent): void {
     if (ev.type === 'channel-bridge') this.waits.get(`bridge|${pairKey(ev.uuid, ev.otherLeg)}`)?.();
+    if (ev.type === 'channel-park') this.waits.get(`park|${ev.uuid}`)?.();
     if (ev.type === 'channel-hangup-complete') this.waits.get(`gone|${ev.uuid}`)?.();
     if (ev.type !== 'channel-hangup') return;
     const blindLeg = this.blindRinging.get(ev.uuid);
