@@ -9,7 +9,7 @@ import { bridgeHooks } from './quality/bridge-hooks.ts';
 import type { QaService } from './quality/qa-service.ts';
 import { startQa } from './qa-control.ts';
 import { CallRegistry } from './calls/registry.ts';
-import { SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
+import { EVENT_FILTERS, SUBSCRIBED_EVENTS, toSwitchEvent } from './freeswitch/event-map.ts';
 import { FreeSwitchDisconnected } from './freeswitch/errors.ts';
 import { InboundNode } from './freeswitch/inbound-node.ts';
 import { intakeCallOf } from './freeswitch/intake-call.ts';
@@ -156,6 +156,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       {
         ...n,
         events: SUBSCRIBED_EVENTS,
+        filters: EVENT_FILTERS,
+        commandConnection: true,
         logger: deps.logger,
         onProtocolError: () => switchMetrics.inboundProtocolError(),
         onCommand: (verb, seconds, ok) => switchMetrics.eslCommand(n.name, verb, seconds, ok),

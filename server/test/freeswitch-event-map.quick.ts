@@ -14,7 +14,8 @@ t.test('one call to 9000 (json and plain) maps to the same domain events', async
   for (const cap of ['03_event_json_ALL_call_9000', '02_event_plain_ALL_call_9000']) {
     const evs = mapAll(cap);
     const types = evs.map((e) => e.type);
-    t.same(types.filter((x) => x !== 'execute-complete'), ['channel-create', 'channel-answer', 'playback-start', 'playback-stop', 'channel-hangup', 'channel-hangup-complete', 'channel-destroy'], cap);
+    // PLAYBACK_*, CHANNEL_DESTROY (and PROGRESS, UNBRIDGE) are not subscribed: nothing reads them.
+    t.same(types.filter((x) => x !== 'execute-complete'), ['channel-create', 'channel-answer', 'channel-hangup', 'channel-hangup-complete'], cap);
     const create = evs[0];
     t.equal(create?.type, 'channel-create');
     if (create?.type === 'channel-create') {

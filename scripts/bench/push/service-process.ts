@@ -1,6 +1,7 @@
 // The service under test as a child process (`node --import tsx server/src/server.ts`, configured
 // through HOTLINE_* as in production): its stdout is drained and its log lines counted by level.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,11 @@ export function startServer(env: Record<string, string>, profDir: string | undef
     rejectUrl = rej;
   });
   child.stdout!.setEncoding('utf8');
+  // BENCH_SERVICE_LOG=FILE keeps the service's whole log (diagnosis; the summary keeps counts only).
+  const keep = process.env.BENCH_SERVICE_LOG ? createWriteStream(process.env.BENCH_SERVICE_LOG, { flags: 'a' }) : undefined;
+  if (keep) child.once('exit', () => keep.end());
   child.stdout!.on('data', (d: string) => {
+    keep?.write(d);
     buf += d;
     let nl: number;
     while ((nl = buf.indexOf('\n')) >= 0) {

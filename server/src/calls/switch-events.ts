@@ -56,17 +56,13 @@ export interface ChannelCreate extends SwitchEventBase {
 
 export type SwitchEvent =
   | ChannelCreate
-  | (SwitchEventBase & { readonly type: 'channel-progress' })
   | (SwitchEventBase & { readonly type: 'channel-answer' })
   | (SwitchEventBase & { readonly type: 'channel-bridge'; readonly otherLeg: string })
-  | (SwitchEventBase & { readonly type: 'channel-unbridge'; readonly otherLeg: string })
   | (SwitchEventBase & { readonly type: 'channel-park' })
   | (SwitchEventBase & { readonly type: 'channel-hold' })
   | (SwitchEventBase & { readonly type: 'channel-unhold' })
   | (SwitchEventBase & { readonly type: 'channel-hangup'; readonly cause: HangupCause })
   | (SwitchEventBase & { readonly type: 'channel-hangup-complete'; readonly cause: HangupCause; readonly facts?: DialplanFacts })
-  | (SwitchEventBase & { readonly type: 'channel-destroy' })
-  | (SwitchEventBase & { readonly type: 'playback-start' | 'playback-stop'; readonly file: string })
   | (SwitchEventBase & { readonly type: 'record-start' | 'record-stop'; readonly path: string })
   | (SwitchEventBase & { readonly type: 'dtmf'; readonly digit: string })
   | (SwitchEventBase & {

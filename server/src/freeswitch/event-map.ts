@@ -3,22 +3,23 @@
 import { z } from 'zod';
 import type { DialplanFacts, SwitchEvent } from '../calls/switch-events.ts';
 
-/** The event names the service subscribes to. CUSTOM goes last: every word after it is a subclass. */
+/**
+ * The event names the service subscribes to: only those it reads. On the real switch every channel
+ * event carries all of the channel's variables (5-12 KB of JSON), and the switch serialises each one
+ * per listener: at 10 calls/s the earlier list (PROGRESS, UNBRIDGE, DESTROY, PLAYBACK_START/STOP
+ * besides these) came to ~45 events and ~300 KB per call, parsed by the service and written by the
+ * switch (`npm run bench -- load-freeswitch`). CUSTOM goes last: every word after it is a subclass.
+ */
 export const SUBSCRIBED_EVENTS = [
   'CHANNEL_CREATE',
-  'CHANNEL_PROGRESS',
   'CHANNEL_ANSWER',
   'CHANNEL_BRIDGE',
-  'CHANNEL_UNBRIDGE',
   'CHANNEL_PARK',
   'CHANNEL_HOLD',
   'CHANNEL_UNHOLD',
   'CHANNEL_HANGUP',
   'CHANNEL_HANGUP_COMPLETE',
-  'CHANNEL_DESTROY',
   'CHANNEL_EXECUTE_COMPLETE',
-  'PLAYBACK_START',
-  'PLAYBACK_STOP',
   'RECORD_START',
   'RECORD_STOP',
   'DTMF',
@@ -27,6 +28,20 @@ export const SUBSCRIBED_EVENTS = [
   'CUSTOM',
   'conference::maintenance',
 ] as const;
+
+/** The one CHANNEL_EXECUTE_COMPLETE the service reads: the survey extension's first `set` (queue.xml). */
+export const SURVEY_SET = 'hotline_survey=offered';
+
+/**
+ * ESL filters sent after the subscription. Once a listener has a filter, mod_event_socket sends an
+ * event only if a positive filter matches it: every subscribed type but CHANNEL_EXECUTE_COMPLETE
+ * passes by name, and of the execute-completes (more than half of a call's events, one per dialplan
+ * `set`/`unset`/`export`/`playback`) only the survey's `set` passes.
+ */
+export const EVENT_FILTERS: readonly (readonly [header: string, value: string])[] = [
+  ['Event-Name', `/^(${SUBSCRIBED_EVENTS.filter((e) => e !== 'CHANNEL_EXECUTE_COMPLETE' && e.toUpperCase() === e).join('|')})$/`],
+  ['Application-Data', SURVEY_SET],
+];
 
 export type HeaderLookup = (name: string) => string | undefined;
 
@@ -103,18 +118,15 @@ export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefi
         vars: vars(raw.headers()),
       };
     }
-    case 'CHANNEL_PROGRESS':
-      return { ...common, type: 'channel-progress' };
     case 'CHANNEL_ANSWER':
       return { ...common, type: 'channel-answer' };
-    case 'CHANNEL_BRIDGE':
-    case 'CHANNEL_UNBRIDGE': {
+    case 'CHANNEL_BRIDGE': {
       // Bridge events name both legs; the "other" one is whichever is not this channel.
       const a = raw.get('Bridge-A-Unique-ID');
       const bb = raw.get('Bridge-B-Unique-ID');
       const otherLeg = a && a !== common.uuid ? a : bb && bb !== common.uuid ? bb : other;
       if (!otherLeg) return undefined;
-      return { ...common, type: name === 'CHANNEL_BRIDGE' ? 'channel-bridge' : 'channel-unbridge', otherLeg };
+      return { ...common, type: 'channel-bridge', otherLeg };
     }
     case 'CHANNEL_PARK':
       return { ...common, type: 'channel-park' };
@@ -128,16 +140,11 @@ export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefi
       const facts = dialplanFacts(raw.get);
       return { ...common, type: 'channel-hangup-complete', cause, ...(facts ? { facts } : {}) };
     }
-    case 'CHANNEL_DESTROY':
-      return { ...common, type: 'channel-destroy' };
     case 'CHANNEL_EXECUTE_COMPLETE': {
       const appUuid = raw.get('Application-UUID');
       const data = raw.get('Application-Data');
       return { ...common, type: 'execute-complete', app: raw.get('Application') ?? '', response: raw.get('Application-Response') ?? '', ...(appUuid ? { appUuid } : {}), ...(data ? { data } : {}) };
     }
-    case 'PLAYBACK_START':
-    case 'PLAYBACK_STOP':
-      return { ...common, type: name === 'PLAYBACK_START' ? 'playback-start' : 'playback-stop', file: raw.get('Playback-File-Path') ?? '' };
     case 'RECORD_START':
     case 'RECORD_STOP':
       return { ...common, type: name === 'RECORD_START' ? 'record-start' : 'record-stop', path: raw.get('Record-File-Path') ?? '' };

@@ -31,6 +31,8 @@ export interface InboundNodeOptions {
   readonly reconnect: BackoffOptions;
   /** Event names for `event json ...` (CUSTOM and its subclasses last). */
   readonly events: readonly string[];
+  /** `filter <header> <value>` lines sent after the subscription (mod_event_socket: an event must then match one). */
+  readonly filters?: readonly (readonly [header: string, value: string])[];
   readonly logger: Logger;
   readonly random?: () => number;
   readonly limits?: FrameLimits;
@@ -38,6 +40,8 @@ export interface InboundNodeOptions {
   readonly onProtocolError?: (reason: string) => void;
   /** A command settled: its verb, how long it took and whether it succeeded (metrics). */
   readonly onCommand?: (verb: string, seconds: number, ok: boolean) => void;
+  /** Send api/bgapi over a second connection of their own (see `commandLine`). */
+  readonly commandConnection?: boolean;
 }
 
 export interface InboundNodeHandlers {
@@ -61,6 +65,15 @@ export class InboundNode {
   private readonly jobs = new Map<string, (body: string) => void>();
   private readonly log: Logger;
   private readonly throttle: LogThrottle;
+  /**
+   * mod_event_socket serves each connection from one thread, which runs `api` commands inline and
+   * writes the connection's queued events between them: on a switch busy with calls, a command on
+   * the event connection waits behind every event queued before it (uuid_transfer and uuid_bridge
+   * took over 5 s at 20 calls/s in `npm run bench -- load-freeswitch`). Commands therefore go over
+   * a second connection that carries no event but its own BACKGROUND_JOBs, while it is up; the
+   * event connection is the fallback and still decides whether the node counts as connected.
+   */
+  private readonly commandLine: InboundNode | undefined;
 
   constructor(
     private readonly opts: InboundNodeOptions,
@@ -69,6 +82,13 @@ export class InboundNode {
     this.pending = new PendingCommands(opts.name);
     this.log = opts.logger.child({ node: opts.name });
     this.throttle = new LogThrottle(this.log);
+    if (opts.commandConnection) {
+      const { onProtocolError, onCommand } = opts;
+      this.commandLine = new InboundNode(
+        { ...opts, events: ['BACKGROUND_JOB'], filters: [], commandConnection: false, logger: opts.logger.child({ line: 'commands' }), ...(onProtocolError ? { onProtocolError } : {}), ...(onCommand ? { onCommand } : {}) },
+        { onEvent: () => {}, onConnected: () => {}, onDisconnected: () => {} },
+      );
+    }
   }
 
   get name(): string {
@@ -82,6 +102,7 @@ export class InboundNode {
   start(): void {
     this.stopped = false;
     this.connect();
+    this.commandLine?.start();
   }
 
   /** Close for good: pending commands reject, no reconnect. */
@@ -90,15 +111,25 @@ export class InboundNode {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.teardown('node stopped');
+    this.commandLine?.stop();
+  }
+
+  /** The command connection while both it and the event connection are up. */
+  private get line(): InboundNode | undefined {
+    return this.ready && this.commandLine?.connected ? this.commandLine : undefined;
   }
 
   /** `api CMD ARGS`: resolves with the response body; "-ERR ..." rejects with FreeSwitchCommandError. */
   api(command: string): Promise<string> {
+    const line = this.line;
+    if (line) return line.api(command);
     return this.command(command, this.opts.commandTimeoutMs, (conn, done, fail) => conn.send(`api ${command}`).then((r) => done(r.text), fail));
   }
 
   /** `bgapi`: resolves with the BACKGROUND_JOB body. The timeout covers the whole job. */
   bgapi(command: string, timeoutMs = this.opts.commandTimeoutMs): Promise<string> {
+    const line = this.line;
+    if (line) return line.bgapi(command, timeoutMs);
     const jobId = randomUUID();
     return this.command(command, timeoutMs, (conn, done, fail) => {
       this.jobs.set(jobId, done);
@@ -174,6 +205,14 @@ export class InboundNode {
         this.log.error({ reply: sub.text.slice(0, 200) }, 'event subscription refused');
         conn.close('event subscription refused');
         return;
+      }
+      for (const [header, value] of this.opts.filters ?? []) {
+        const f = await conn.send(`filter ${header} ${value}`);
+        if (!f.text.startsWith('+OK')) {
+          this.log.error({ reply: f.text.slice(0, 200), header }, 'event filter refused');
+          conn.close('event filter refused');
+          return;
+        }
       }
     } catch (err) {
       // The connection closed meanwhile: its close handler reconnects.

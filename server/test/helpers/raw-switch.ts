@@ -67,12 +67,15 @@ export class SwitchSide {
   }
 }
 
-/** Answers an inbound client as FreeSWITCH does: auth, event subscription, api and bgapi. */
+/** Answers an inbound client as FreeSWITCH does: auth, event subscription and filters, api and bgapi. */
 export function answerInbound(side: SwitchSide, f: CommandFrame, apiAnswer: (cmd: string) => string = defaultApi): void {
   const cmd = f.command;
   if (cmd.startsWith('auth ')) side.write(replyFrame('+OK accepted'));
   else if (cmd.startsWith('event ')) side.write(replyFrame(`+OK event listener enabled ${cmd.split(' ')[1]}`));
-  else if (cmd.startsWith('api ')) side.write(apiFrame(apiAnswer(cmd.slice(4))));
+  else if (cmd.startsWith('filter ')) {
+    const [, header = '', ...value] = cmd.split(' ');
+    side.write(replyFrame(`+OK filter added. [${header}]=[${value.join(' ')}]`));
+  } else if (cmd.startsWith('api ')) side.write(apiFrame(apiAnswer(cmd.slice(4))));
   else if (cmd.startsWith('bgapi ')) {
     const job = frameHeader(f, 'Job-UUID') ?? '00000000-0000-4000-8000-000000000000';
     side.write(replyFrame(`+OK Job-UUID: ${job}`, [['Job-UUID', job]]));
