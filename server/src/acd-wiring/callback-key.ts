@@ -7,9 +7,25 @@ import type { AcdDeps } from './types.ts';
 
 export type DigitHandler = (callId: string, digit: string, atUs: number) => Promise<void>;
 
+/** How long a key pressed on the way into the queue waits for the caller's queue entry. */
+const ENTRY_WAIT_MS = 3_000;
+const ENTRY_POLL_MS = 100;
+
 export function callbackKeyHandler(deps: AcdDeps, queues: readonly QueueConfig[], sw: AcdSwitch, log: Logger): DigitHandler {
   return async (callId, digit, atUs) => {
-    const entry = await deps.queueStore.get(callId);
+    if (!queues.some((q) => q.callbackKey === digit)) return;
+    // The intake moves the caller to the waiting extension (which reads keys) before it writes the
+    // queue entry: a key pressed in between finds no entry yet. Seen under a loaded CI run: the key
+    // was dropped and the citizen kept waiting. A live call gets a short wait for its entry.
+    let entry = await deps.queueStore.get(callId);
+    const live = (): boolean => {
+      const c = deps.registry.get(callId);
+      return c !== undefined && c.endedUs === undefined;
+    };
+    for (let waited = 0; !entry && waited < ENTRY_WAIT_MS && live(); waited += ENTRY_POLL_MS) {
+      await new Promise((r) => setTimeout(r, ENTRY_POLL_MS));
+      entry = await deps.queueStore.get(callId);
+    }
     const q = entry && queues.find((x) => x.name === entry.queue);
     const call = deps.registry.get(callId);
     if (!entry || !q || !q.callbackKey || digit !== q.callbackKey || !call) return;
