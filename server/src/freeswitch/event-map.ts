@@ -39,7 +39,8 @@ export const SURVEY_SET = 'hotline_survey=offered';
  * `set`/`unset`/`export`/`playback`) only the survey's `set` passes.
  */
 export const EVENT_FILTERS: readonly (readonly [header: string, value: string])[] = [
-  ['Event-Name', `/^(${SUBSCRIBED_EVENTS.filter((e) => e !== 'CHANNEL_EXECUTE_COMPLETE' && e.toUpperCase() === e).join('|')})$/`],
+  // The names up to CUSTOM (what follows it are subclasses, not names).
+  ['Event-Name', `/^(${SUBSCRIBED_EVENTS.slice(0, SUBSCRIBED_EVENTS.indexOf('CUSTOM') + 1).filter((e) => e !== 'CHANNEL_EXECUTE_COMPLETE').join('|')})$/`],
   ['Application-Data', SURVEY_SET],
 ];
 
