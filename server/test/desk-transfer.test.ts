@@ -118,8 +118,14 @@ t.test('hold, attended transfer, blind transfers, wrap-up and figures', async (t
     const c = a2!.m.calls.get(callId);
     return c?.state === 'talking' && !c.consult && liveLeg(c, '1002') && !liveLeg(c, '1001');
   });
-  const back = h.fsim.sw.channels.get(callId);
-  t.equal(back?.bridgedTo && h.fsim.sw.channels.get(back.bridgedTo)?.vars.get('hotline_agent_id'), '1002', 'the switch bridged the caller back to 1002');
+  // uuid_bridge answers +OK before the legs are joined (on the real switch too), and the view is
+  // back once the consultation is over, so the switch's side is waited for, not sampled.
+  const bridgedAgent = (): string | undefined => {
+    const back = h.fsim.sw.channels.get(callId);
+    return back?.bridgedTo ? h.fsim.sw.channels.get(back.bridgedTo)?.vars.get('hotline_agent_id') : undefined;
+  };
+  await eventually('the switch bridged the caller back', () => bridgedAgent() !== undefined);
+  t.equal(bridgedAgent(), '1002', 'the switch bridged the caller back to 1002');
   // 1001 talked during the consultation: it wraps that up too.
   await eventually('1001 in wrap-up after the consultation', () => a1!.m.agent?.state === 'wrap-up');
   t.ok('ok' in (await send(a1!.socket, 'agent:set-state', { action: 'end-wrap-up' })));
