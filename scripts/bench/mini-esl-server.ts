@@ -4,7 +4,8 @@
 // are the client libraries' and not fsim's.
 // It speaks the framing of the captures in ../shared/fixtures/esl: auth/request, command/reply,
 // api/response, text/event-plain|json, text/disconnect-notice; `auth`, `event`, `noevents`,
-// `api`, `bgapi`, `exit`. Nothing else (no filters, myevents, sendmsg, xml events).
+// `api`, `bgapi`, `filter <header> <value>`, `exit`. Nothing else (no filter deletion, myevents,
+// sendmsg, xml events).
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { startInboundServer } from '../fsim/src/esl/inbound-server.ts';
@@ -41,6 +42,25 @@ export function serializeEvent(ev: FsEvent, format: 'plain' | 'json'): string {
 
 const reply = (text: string, extra = ''): string => `Content-Type: command/reply\nReply-Text: ${text}\n${extra}\n`;
 
+/** mod_event_socket's filters: once one is set an event must match one ("/re/" values are regexes). */
+function passes(ev: FsEvent, filters: ReadonlyArray<readonly [string, string | RegExp]>): boolean {
+  if (!filters.length) return true;
+  return filters.some(([name, want]) => {
+    const v = name === 'event-name' ? ev.name : ev.headers.find(([k]) => k.toLowerCase() === name)?.[1];
+    return v !== undefined && (typeof want === 'string' ? v === want : want.test(v));
+  });
+}
+
+function parseFilter(value: string): string | RegExp | undefined {
+  const m = /^\/(.*)\/$/s.exec(value);
+  if (!m) return value;
+  try {
+    return new RegExp(m[1] as string);
+  } catch {
+    return undefined;
+  }
+}
+
 export const startMiniInboundServer: StartInboundServer = async ({ sw, host, port, password }) => {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((sock) => {
@@ -50,6 +70,7 @@ export const startMiniInboundServer: StartInboundServer = async ({ sw, host, por
     let format: 'plain' | 'json' = 'plain';
     let all = false;
     let names = new Set<string>();
+    const filters: Array<[string, string | RegExp]> = [];
     let unsubscribe: (() => void) | undefined;
     let buf = '';
     const write = (s: string): void => {
@@ -96,7 +117,7 @@ export const startMiniInboundServer: StartInboundServer = async ({ sw, host, por
             else names.add(w);
           }
           unsubscribe ??= sw.onEvent((ev) => {
-            if (all || names.has(ev.name)) write(serializeEvent(ev, format));
+            if ((all || names.has(ev.name)) && passes(ev, filters)) write(serializeEvent(ev, format));
           });
           write(reply(`+OK event listener enabled ${format}`));
           return;
@@ -125,8 +146,18 @@ export const startMiniInboundServer: StartInboundServer = async ({ sw, host, por
             const headers = sw.baseHeaders('BACKGROUND_JOB', 'mod_event_socket.c', 'api_exec', 1572);
             headers.push(['Job-UUID', jobUuid], ['Job-Command', cmd], ['Job-Command-Arg', args]);
             const ev: FsEvent = { name: 'BACKGROUND_JOB', headers, body: out };
-            if (all || names.has('BACKGROUND_JOB')) write(serializeEvent(ev, format));
+            if ((all || names.has('BACKGROUND_JOB')) && passes(ev, filters)) write(serializeEvent(ev, format));
           });
+          return;
+        }
+        case 'filter': {
+          const s = rest.indexOf(' ');
+          const want = s < 0 ? undefined : parseFilter(rest.slice(s + 1));
+          if (want === undefined) write(reply('-ERR invalid syntax'));
+          else {
+            filters.push([rest.slice(0, s).toLowerCase(), want]);
+            write(reply(`+OK filter added. [${rest.slice(0, s)}]=[${rest.slice(s + 1)}]`));
+          }
           return;
         }
         case 'exit':
