@@ -14,7 +14,7 @@ import { InboundNode } from '../src/freeswitch/inbound-node.ts';
 import { MAX_HANDSHAKES, startOutboundServer } from '../src/freeswitch/outbound-server.ts';
 import type { OutboundCall } from '../src/freeswitch/outbound-call.ts';
 import { createSwitchMetrics } from '../src/switch-metrics.ts';
-import { channelData, CRASHING_FRAMES, dialAsSwitch, rawInboundSwitch, replyFrame } from './helpers/raw-switch.ts';
+import { channelData, CRASHING_FRAMES, dialAsSwitch, jsonEventFrame, rawInboundSwitch, replyFrame } from './helpers/raw-switch.ts';
 
 const silent = pino({ level: 'silent' });
 
@@ -84,8 +84,33 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
     const side = await dialAsSwitch(server.port, { uuid, connectReply: replyFrame('+OK\n', channelData(`${uuid}\napi originate user/1 &park`)) });
     await side.closed;
     t.notOk(calls.some((c) => c.uuid.startsWith(uuid)), 'no call');
-    t.same(side.frames.map((f) => f.command), ['connect'], 'nothing sent after the channel data');
+    // The handshake's three commands go out together; none depends on the channel data.
+    t.same(side.frames.map((f) => f.command.split(' ')[0]), ['connect', 'myevents', 'nixevent'], 'nothing sent after the channel data');
     t.equal(await metricValue(registry, 'hotline_esl_outbound_refused_total', { reason: 'channel-data' }), 1);
+  });
+
+  t.test('the handshake is one round trip, and an event in the same read as its replies reaches the call', async (t) => {
+    const uuid = randomUUID();
+    const socket = net.connect({ port: server.port, host: '127.0.0.1' });
+    t.teardown(() => socket.destroy());
+    let got = '';
+    // All three commands arrive before the switch has answered any of them.
+    await new Promise<void>((resolve) => {
+      socket.on('data', (c: Buffer) => {
+        got += c.toString('utf8');
+        if (/\nnixevent [^\n]*\n\n$/.test(`\n${got}`)) resolve();
+      });
+    });
+    t.same(got.split('\n\n').filter(Boolean).map((c) => c.split(' ')[0]), ['connect', 'myevents', 'nixevent']);
+    socket.write(
+      replyFrame('+OK\n', channelData(uuid)) +
+        replyFrame('+OK Events Enabled') +
+        replyFrame('+OK events nixed') +
+        jsonEventFrame({ 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': uuid, 'Event-Sequence': '2', 'Event-Date-Timestamp': '1795316343008483', 'Hangup-Cause': 'NORMAL_CLEARING' }),
+    );
+    const call = await callFor(uuid);
+    for (let i = 0; i < 100 && !call.hungUp; i++) await new Promise((r) => setTimeout(r, 10));
+    t.ok(call.hungUp, 'the hang-up that came with the replies was not lost');
   });
 
   t.test('a 32 MB header-less stream is cut at the cap; the event loop stays responsive', async (t) => {

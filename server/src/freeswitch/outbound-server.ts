@@ -9,6 +9,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { EslConnection } from './esl-connection.ts';
+import type { EslEvent } from './esl-message.ts';
 import type { FrameLimits } from './esl-frame.ts';
 import { isUuid } from './esl-values.ts';
 import { OutboundCall } from './outbound-call.ts';
@@ -88,6 +89,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
 
   function serve(socket: Socket, peer: string): void {
     let call: OutboundCall | undefined;
+    const early: EslEvent[] = [];
     let handshaking = true;
     const settle = (): void => {
       if (!handshaking) return;
@@ -104,7 +106,8 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       socket,
       opts.limits ?? OUTBOUND_LIMITS,
       {
-        onEvent: (ev) => call?.onEvent(ev),
+        // Events that arrive in the same read as the replies, before the call object exists.
+        onEvent: (ev) => (call ? call.onEvent(ev) : early.push(ev)),
         onClose: (_reason, protocolError) => {
           settle();
           if (protocolError !== undefined) refuse('protocol', { peer, reason: protocolError, callId: call?.uuid }, 'outbound socket: protocol error, connection closed');
@@ -117,7 +120,19 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
     void (async () => {
       // `connect` is answered with the channel data; `myevents json` then sends this channel's
       // own events (hangup, DTMF, execute complete) on this socket, in JSON like the inbound side.
-      const data = await conn.send('connect');
+      // myevents turns on 23 event types; this socket reads two (OutboundCall.onEvent), and the
+      // switch serialises each one it sends: under load that was switch CPU spent on every call
+      // twice (the inbound connection has the events the service keeps), hence the nixevent.
+      // The three go out at once: the switch reads and answers a socket's commands one after the
+      // other, and one round trip instead of three keeps fewer sockets waiting here when it is slow
+      // (at 100 calls/s on fsim, MAX_HANDSHAKES was reached in bursts and calls fell back).
+      const connecting = conn.send('connect');
+      const subscribing = conn.send('myevents json');
+      const nixing = conn.send(`nixevent ${OUTBOUND_UNREAD_EVENTS.join(' ')}`);
+      // Rejected together when the socket closes; awaited below only if the channel data is good.
+      subscribing.catch(() => {});
+      nixing.catch(() => {});
+      const data = await connecting;
       const uuid = data.data.get('Unique-ID');
       if (!isUuid(uuid)) {
         refuse('channel-data', { peer }, 'outbound socket: channel data without a valid Unique-ID, closed');
@@ -126,12 +141,10 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       }
       const c = new OutboundCall(conn, data.data, opts.node, log.child({ callId: uuid }));
       call = c;
-      const events = await conn.send('myevents json');
+      for (const ev of early.splice(0)) c.onEvent(ev);
+      const events = await subscribing;
       if (!events.text.startsWith('+OK')) throw new Error(`myevents refused: ${events.text.slice(0, 100)}`);
-      // myevents turns on 23 event types; this socket reads two (OutboundCall.onEvent), and the
-      // switch serialises each one it sends: under load that was switch CPU spent on every call
-      // twice (the inbound connection has the events the service keeps).
-      const nixed = await conn.send(`nixevent ${OUTBOUND_UNREAD_EVENTS.join(' ')}`);
+      const nixed = await nixing;
       if (!nixed.text.startsWith('+OK')) throw new Error(`nixevent refused: ${nixed.text.slice(0, 100)}`);
       settle();
       if (opts.accepting && !opts.accepting()) {
