@@ -2,7 +2,7 @@
 // Whoever can reach this port could otherwise pose as the switch, so:
 // - only the switch's addresses are served (anyone else is closed at once);
 // - the peer must answer our `connect` with its channel data within connectTimeoutMs, and at most
-//   MAX_HANDSHAKES connections may be waiting for that at a time;
+//   MAX_HANDSHAKES connections (or the option maxHandshakes) may be waiting for that at a time;
 // - header blocks and bodies are capped (OUTBOUND_LIMITS);
 // - anything malformed ends that one connection, logged with a count and counted in metrics.
 import { lookup } from 'node:dns/promises';
@@ -17,8 +17,13 @@ import { LogThrottle } from '../log-throttle.ts';
 
 /** The channel data (the `connect` reply) is ~5 KB of headers; events are ~5 KB of JSON. */
 export const OUTBOUND_LIMITS: FrameLimits = { maxHeaderBytes: 256 * 1024, maxBodyBytes: 1024 * 1024 };
-/** Connections accepted but not yet identified as a call; more are closed at once. */
-export const MAX_HANDSHAKES = 256;
+/**
+ * Connections accepted but not yet identified as a call; more are closed at once. Sized for a
+ * switch that stalls for a few seconds at 100 calls/s: 256 (2.6 s of arrivals) refused 77-138
+ * calls per 5-minute load run on fsim in such bursts. Each waiting socket holds little (the peer
+ * is one of the switch's addresses and has connectTimeoutMs to send ~5 KB of channel data).
+ */
+export const MAX_HANDSHAKES = 1024;
 
 /** What `myevents` subscribes to (mod_event_socket 1.10) but an outbound call never reads: only CHANNEL_EXECUTE_COMPLETE and CHANNEL_HANGUP are kept. */
 export const OUTBOUND_UNREAD_EVENTS = [
@@ -41,6 +46,8 @@ export interface OutboundServerOptions {
   /** How long a new connection may take to send its channel data. */
   readonly connectTimeoutMs: number;
   readonly limits?: FrameLimits;
+  /** At most this many connections waiting for their channel data (default MAX_HANDSHAKES). */
+  readonly maxHandshakes?: number;
   /** Stop accepting calls (graceful shutdown): new connections are told to go away at once. */
   readonly accepting?: () => boolean;
   /** A connection was ended without becoming a call, or a call's connection broke the protocol. */
@@ -78,7 +85,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       socket.destroy();
       return;
     }
-    if (handshakes >= MAX_HANDSHAKES) {
+    if (handshakes >= (opts.maxHandshakes ?? MAX_HANDSHAKES)) {
       refuse('busy', { peer, waiting: handshakes }, 'outbound socket: too many connections waiting for channel data, closed');
       socket.destroy();
       return;
