@@ -13,3 +13,25 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
+
+/**
+ * A free port below the kernel's ephemeral range (32768-60999 by default), for a port that is
+ * chosen once and listened on again later: a switch's dialplan names the service's outbound port
+ * at start-up, and each scenario's service binds it anew. A port from freePort() is an ephemeral
+ * one, and between two binds any process's outgoing connection may take it as its local port (a
+ * CI run failed so: `listen EADDRINUSE`). Ports from here are never handed out that way.
+ */
+export async function steadyPort(host = '127.0.0.1', taken: ReadonlySet<number> = new Set()): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port found in 10000-19999');
+}

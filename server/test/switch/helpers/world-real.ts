@@ -2,7 +2,7 @@
 // come from the carrier's address (127.0.0.2) or the 110 gateway's (127.0.0.3); the gateways' far
 // ends listen on those addresses and the departments' (127.0.0.4) at the ports vars.xml names;
 // desk phones register to the internal profile with digest authentication.
-import { freePort } from '../../../../scripts/lib/free-port.ts';
+import { steadyPort } from '../../../../scripts/lib/free-port.ts';
 import { withRedis } from '../../../../scripts/lib/test-redis.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,16 @@ import { until, type BareWorld, type PhoneBehaviour, type Site, type Teardown, t
 /** Directory users provisioned for agents: scenarios take ids from this range. */
 export const AGENT_IDS = Array.from({ length: 100 }, (_, i) => String(1000 + i));
 
+/** Ports given to this process's sites so far (two sites in one file must not share one). */
+const HANDED_OUT = new Set<number>();
+
 export async function sitePorts(): Promise<SitePorts> {
-  const p = async (): Promise<number> => freePort();
+  // Below the ephemeral range: the outbound port and the SIPp ends are bound again per scenario.
+  const p = async (): Promise<number> => {
+    const port = await steadyPort('127.0.0.1', HANDED_OUT);
+    HANDED_OUT.add(port);
+    return port;
+  };
   // RTP: a 400-port range of its own per instance (two test files may run at once).
   const rtpStart = 20_000 + 400 * Math.floor(Math.random() * 30);
   return {
