@@ -115,6 +115,21 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
     t.ok(call.hungUp, 'the hang-up that came with the replies was not lost');
   });
 
+  t.test('a peer that sends events instead of its channel data is cut off, not buffered', async (t) => {
+    const before = await metricValue(registry, 'hotline_esl_outbound_refused_total', { reason: 'protocol' });
+    const socket = net.connect({ port: server.port, host: '127.0.0.1' });
+    t.teardown(() => socket.destroy());
+    socket.on('error', () => {});
+    const closed = new Promise((r) => socket.once('close', r));
+    await new Promise((r) => socket.once('data', r)); // the handshake's commands, left unanswered
+    const ev = jsonEventFrame({ 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': randomUUID(), 'Event-Sequence': '1', 'Event-Date-Timestamp': '1795316343008483' });
+    const started = Date.now();
+    socket.write(ev.repeat(1000));
+    await closed;
+    t.ok(Date.now() - started < 250, 'closed before the connect timeout (300 ms)');
+    t.equal(await metricValue(registry, 'hotline_esl_outbound_refused_total', { reason: 'protocol' }), before + 1, 'counted as a protocol breach');
+  });
+
   t.test('a 32 MB header-less stream is cut at the cap; the event loop stays responsive', async (t) => {
     const side = await dialAsSwitch(server.port, { uuid: randomUUID(), connectReply: Buffer.alloc(0) });
     await side.next('connect');

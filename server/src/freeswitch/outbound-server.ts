@@ -24,6 +24,8 @@ export const OUTBOUND_LIMITS: FrameLimits = { maxHeaderBytes: 256 * 1024, maxBod
  * is one of the switch's addresses and has connectTimeoutMs to send ~5 KB of channel data).
  */
 export const MAX_HANDSHAKES = 1024;
+/** Events kept while the channel data is awaited (they come in the same read as the handshake's replies). */
+const MAX_EARLY_EVENTS = 16;
 
 /** What `myevents` subscribes to (mod_event_socket 1.10) but an outbound call never reads: only CHANNEL_EXECUTE_COMPLETE and CHANNEL_HANGUP are kept. */
 export const OUTBOUND_UNREAD_EVENTS = [
@@ -113,8 +115,16 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       socket,
       opts.limits ?? OUTBOUND_LIMITS,
       {
-        // Events that arrive in the same read as the replies, before the call object exists.
-        onEvent: (ev) => (call ? call.onEvent(ev) : early.push(ev)),
+        // Events that arrive in the same read as the replies, before the call object exists. A
+        // switch sends none before answering `connect`; a peer that floods them is cut off.
+        onEvent: (ev) => {
+          if (call) call.onEvent(ev);
+          else if (early.length < MAX_EARLY_EVENTS) early.push(ev);
+          else if (!conn.closed) {
+            refuse('protocol', { peer, events: early.length }, 'outbound socket: events before its channel data, closed');
+            conn.close('events before the channel data');
+          }
+        },
         onClose: (_reason, protocolError) => {
           settle();
           if (protocolError !== undefined) refuse('protocol', { peer, reason: protocolError, callId: call?.uuid }, 'outbound socket: protocol error, connection closed');
