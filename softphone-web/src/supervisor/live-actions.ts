@@ -143,7 +143,9 @@ export function messageForm(h: El, ctx: () => ActionContext, agentIds: () => rea
     const body = { to: to.value, text: text.value };
     ctx().run(async () => {
       const r = await api<{ to: string[] }>(ctx().token, 'POST', '/api/agents/messages', body);
-      text.value = '';
+      // Only the text that was sent: the next message may already be typed by now (a CI run
+      // wiped it so and then sent an empty one).
+      if (text.value === body.text) text.value = '';
       return ct('sv.sent', { count: r.to.length });
     });
   });
