@@ -54,6 +54,8 @@ export interface CallControl {
   readonly flows: FlowStore;
   readonly nodes: readonly InboundNode[];
   readonly outboundPort: number;
+  /** Outbound-socket connections open now: calls in their welcome (a queued caller's is closed). */
+  outboundSockets(): number;
   readonly acd: Acd;
   readonly desk: Desk;
   readonly sla: SlaService;
@@ -366,6 +368,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     flows,
     nodes,
     outboundPort: outbound.port,
+    outboundSockets: () => outbound.openSockets,
     acd,
     desk,
     sla,

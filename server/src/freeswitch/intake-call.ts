@@ -64,7 +64,11 @@ export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallO
     collectDigit: (p, ms) => ivr.collectDigit(p, ms),
     setVar: (n, v) => ivr.setVar(n, v),
     answer: () => ivr.answer(),
-    wait: () => opts.wait(call.uuid),
+    async wait() {
+      await opts.wait(call.uuid);
+      // Everything after this goes over the inbound connection (bridge, broadcast, events).
+      call.release();
+    },
     async transferOut(target, reason, headers = {}) {
       // The dial string and the headers are checked (they throw) before anything is sent. The
       // headers go on the new leg only ({...} in front of the dial string): a sip_h_* variable set

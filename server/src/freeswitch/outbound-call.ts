@@ -12,6 +12,8 @@ import * as val from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
 
 export class CallHungUp extends FreeSwitchDisconnected {}
+/** The call was handed to the dialplan and this socket closed: nothing more runs through it. */
+export class CallReleased extends FreeSwitchDisconnected {}
 
 interface Waiter {
   resolve(ev: RawEvent): void;
@@ -27,6 +29,7 @@ export class OutboundCall {
   readonly channel: RawEvent;
   private readonly waiters = new Map<string, Waiter>();
   private ended: Error | undefined;
+  private released = false;
   private readonly hangupListeners: (() => void)[] = [];
 
   /**
@@ -63,8 +66,9 @@ export class OutboundCall {
     this.end(new FreeSwitchDisconnected('outbound socket closed', this.node));
   }
 
+  /** The caller hung up, or the socket closed under us (not: we released the call). */
   get hungUp(): boolean {
-    return this.ended !== undefined;
+    return this.ended !== undefined && !this.released;
   }
 
   onHangup(fn: () => void): void {
@@ -114,6 +118,23 @@ export class OutboundCall {
   /** Close our side of the socket (the channel goes on if it was handed elsewhere). */
   close(): void {
     this.conn.close('call closed');
+  }
+
+  /**
+   * The caller now waits in the dialplan (uuid_transfer succeeded): close the socket. Kept open,
+   * it lived as long as the call, and each one cost both sides for nothing: the switch keeps one
+   * listener per socket and checks every event of every channel against each of them
+   * (mod_event_socket's event_handler walks the whole listener list), copying the channel's own
+   * events into it; this process held the socket, its buffers and the channel data. Closing it
+   * does not touch the channel: without `resume` (or socket_resume) the listener only lets go of
+   * its session lock (mod_event_socket.c, end of listener_run); the socket application already
+   * returned when the transfer broke its park.
+   */
+  release(): void {
+    if (this.ended) return;
+    this.released = true;
+    this.end(new CallReleased('the call was handed to the dialplan', this.node));
+    this.conn.close('call handed to the dialplan');
   }
 
   private end(err: Error): void {

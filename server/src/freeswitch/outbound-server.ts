@@ -59,6 +59,8 @@ export interface OutboundServerOptions {
 
 export interface OutboundServer {
   readonly port: number;
+  /** Connections from the switch now open (a call in its welcome, or one still being set up). */
+  readonly openSockets: number;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
   const throttle = new LogThrottle(log, opts.now ? { now: opts.now } : {});
   const allowed = new Set(opts.allowFrom.map(normalizeAddress));
   let handshakes = 0;
+  let open = 0;
 
   const refuse = (why: OutboundRefusal, detail: Record<string, unknown>, msg: string): void => {
     opts.onRefused?.(why);
@@ -93,6 +96,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       return;
     }
     handshakes++;
+    open++;
     serve(socket, peer);
   });
 
@@ -126,6 +130,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
           }
         },
         onClose: (_reason, protocolError) => {
+          open--;
           settle();
           if (protocolError !== undefined) refuse('protocol', { peer, reason: protocolError, callId: call?.uuid }, 'outbound socket: protocol error, connection closed');
           call?.onClosed();
@@ -184,6 +189,9 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
       const addr = tcp.address();
       resolve({
         port: typeof addr === 'object' && addr ? addr.port : opts.port,
+        get openSockets() {
+          return open;
+        },
         close: () => new Promise<void>((r) => tcp.close(() => r())),
       });
     });

@@ -27,7 +27,8 @@ export interface IntakeCall extends IvrSession {
   answer(): Promise<void>;
   /**
    * Hand the queued caller to the switch's waiting extension (music until an agent is bridged).
-   * The caller no longer depends on this connection: a service restart drops nobody.
+   * The caller no longer depends on this connection, which is closed once the caller is there:
+   * a service restart drops nobody.
    */
   wait(): Promise<void>;
   /**

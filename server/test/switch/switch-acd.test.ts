@@ -1,6 +1,7 @@
 // Issue #11, the ACD's working paths on the real FreeSWITCH and on fsim: short and long abandons
 // with the SLA figures recomputed from the switch's own timestamps, ring-no-answer, a caller who
-// hangs up while the agent rings, strict FIFO over 10 callers, a busy phone.
+// hangs up while the agent rings, strict FIFO over 10 callers (who wait with no socket to the
+// service), a busy phone.
 import t from 'tap';
 import { switchSuite } from './helpers/suite.ts';
 import { sleep, until, type World } from './helpers/world.ts';
@@ -116,6 +117,11 @@ suite.scenario('strict FIFO over 10 callers', async (t, w) => {
   await until('10 queued', async () => (await w.calls.queues.list('general')).length === 10);
   const byT0 = [...ids].sort((a, b) => t0Of(w, a)! - t0Of(w, b)!);
   t.same(await w.calls.queues.list('general'), byT0, 'queued in t0 order');
+  // A queued caller waits in the dialplan: the service closed each call's socket after the
+  // transfer (one listener per live call cost the switch on every event), and nobody hung up.
+  await until('every call socket closed', () => w.calls.outboundSockets() === 0);
+  await sleep(500);
+  t.same(ids.filter((id) => w.tap.of(id, 'CHANNEL_HANGUP').length), [], 'the callers still wait, their sockets closed');
   await w.addAgent('1014', { general: 5 }, { answerAfterMs: 200, hangupAfterMs: 400 });
   await Promise.all(callers.map((c) => c.done));
   const legs = w.tap.events.filter((e) => e.name === 'CHANNEL_CREATE' && e.get('variable_hotline_leg_role') === 'agent');
