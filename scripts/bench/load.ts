@@ -82,6 +82,8 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       lost: calls.lost,
       stuck: calls.stuck,
       eventLoopLagMs: lag,
+      // fsim's, measured in its process over the same window (not a target: where time goes).
+      switchEventLoopLagMs: placed.switchLagMs,
       heapPerLiveCallKb,
       rssMb: { idle: round(idle?.rssMb ?? NaN, 1), atEnd: round(peakRss, 1), max: round(maxRss, 1) },
     };

@@ -7,10 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../lib/free-port.ts';
 import { ADDR, AGENT_PASSWORD, DOMAIN } from '../../../server/test/switch/helpers/freeswitch.ts';
 import { registerXml } from '../../../server/test/switch/helpers/sipp-scenarios.ts';
-import { runSipp, SIPP_BIN } from '../../../server/test/switch/helpers/sipp.ts';
+import { runSipp, SIPP_BIN, udpPorts } from '../../../server/test/switch/helpers/sipp.ts';
 
 export interface SippProc {
   readonly child: ChildProcess;
@@ -53,8 +52,11 @@ export async function startSipp(o: { name: string; xml: string; ip: string; args
   const dir = await mkdtemp(path.join(tmpdir(), `sipp-load-${o.name}-`));
   const sf = path.join(dir, 'scenario.xml');
   await writeFile(sf, o.xml);
-  const sipPort = await freePort();
-  const mediaPort = (await freePort()) & ~1;
+  // UDP ports checked free (SIP and RTP are UDP), the media base with the three after it (RTCP, the
+  // video pair): an even port below a TCP-free one was once already bound, and the agents' SIPp
+  // failed with "Unable to bind audio RTP socket ... errno = 98".
+  const sipPort = await udpPorts(o.ip, 1, false);
+  const mediaPort = await udpPorts(o.ip, 4, true);
   const child = spawn(
     SIPP_BIN,
     [...o.args, '-sf', sf, '-i', o.ip, '-p', String(sipPort), '-mi', o.ip, '-mp', String(mediaPort), '-aa', '-nostdin', '-trace_err', '-error_file', path.join(dir, 'errors.log')],

@@ -30,7 +30,7 @@ export type FromFsim =
   | { type: 'up'; eslPort: number }
   | { type: 'measuring' }
   | { type: 'progress'; atS: number; live: number; waiting: number; placed: number }
-  | { type: 'placed'; live: number; meanLive: number; maxLive: number }
+  | { type: 'placed'; live: number; meanLive: number; maxLive: number; switchLagMs: { p50Ms: number; p99Ms: number; maxMs: number } }
   | ({ type: 'result' } & CallFigures)
   | { type: 'fatal'; error: string };
 

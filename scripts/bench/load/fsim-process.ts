@@ -3,7 +3,7 @@
 // placing callers into 12345 at the asked rate. Everything is timed here, on one clock, from the
 // simulated endpoints' events (calls.ts). Talks to the bench over IPC (messages in fsim-child.ts).
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startFsim } from '../../fsim/src/fsim.ts';
 import { CallBook } from './calls.ts';
@@ -66,11 +66,15 @@ async function setUp(s: FsimSetup): Promise<{ book: CallBook; run: (p: RunPlan) 
     let liveSum = 0;
     let maxLive = 0;
     let lastSample = t0;
+    // The switch's own event-loop delay: every figure here passes through this loop twice (the
+    // event out, the service's command in), so its delay is part of each of them.
+    const lag = monitorEventLoopDelay({ resolution: 10 });
     while (performance.now() < placeUntil) {
       const now = performance.now();
       if (!announced && now >= measureFrom) {
         announced = true;
         book.measuring = true;
+        lag.enable();
         send({ type: 'measuring' });
       }
       while (next <= now && next < placeUntil) {
@@ -97,7 +101,10 @@ async function setUp(s: FsimSetup): Promise<{ book: CallBook; run: (p: RunPlan) 
       await sleep(Math.max(1, Math.min(10, next - performance.now())));
     }
     book.measuring = false;
-    send({ type: 'placed', live: book.liveCalls, meanLive: samples ? liveSum / samples : 0, maxLive });
+    lag.disable();
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    const switchLagMs = { p50Ms: ms(lag.percentile(50)), p99Ms: ms(lag.percentile(99)), maxMs: ms(lag.max) };
+    send({ type: 'placed', live: book.liveCalls, meanLive: samples ? liveSum / samples : 0, maxLive, switchLagMs });
     // Drain: every caller ends (its agent hangs up) or the drain time runs out.
     const drainUntil = performance.now() + p.drainMs;
     while (book.liveCalls > 0 && performance.now() < drainUntil) await sleep(200);

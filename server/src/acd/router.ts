@@ -75,6 +75,8 @@ const AGENT_FAULTS = /NO_ANSWER|USER_BUSY|CALL_REJECTED|USER_NOT_REGISTERED|NO_U
  * never got an answer. Anything else (a -ERR cause, a refused dial string) is the phone's.
  */
 const SWITCH_FAULTS = new Set(['FreeSwitchDisconnected', 'FreeSwitchTimeout']);
+/** The switch answered a command with -ERR: it works, it said no. */
+const SWITCH_REFUSED = 'FreeSwitchCommandError';
 /** A leg left up by a failed offer is killed once the switch connection is back: tried for ~30 s. */
 const KILL_ATTEMPTS = 60;
 const KILL_RETRY_MS = 500;
@@ -321,6 +323,16 @@ export class Router {
       this.deps.observer?.offerFailed('ring-no-answer');
       log.warn({ reason }, 'ring-no-answer: agent set not-ready, caller back at the head of its class');
       await this.deps.agents.ringNoAnswer(agentId, callId);
+    } else if (offer.answered && err.name === SWITCH_REFUSED) {
+      // The switch refused the bridge (-ERR Invalid uuid): one of the legs is gone, mostly a
+      // caller who hung up as the agent answered. The switch works, so routing goes on: pausing
+      // here made each abandon at that moment stop every offer for 0.5 s, doubling to 30 s while
+      // it repeated, and at 20 calls/s on the real switch the waits that caused grew more
+      // abandons (bench load-freeswitch: callers queued 20 s with agents idle).
+      this.stats.failed++;
+      this.throttle.warn('offer-failed:bridge', { err, callId, agentId }, 'bridge refused after the agent answered (a leg left): agent freed');
+      await this.killLeg(offer.agentLeg);
+      await this.deps.agents.cancelReservation(agentId, callId);
     } else if (SWITCH_FAULTS.has(err.name) || offer.answered) {
       // The switch did not answer, or the phone answered and the bridge (or a store write) failed:
       // the agent stays available, routing pauses and backs off.
@@ -364,6 +376,8 @@ export class Router {
     try {
       await this.deps.sw.bridge(callId, agentLeg);
     } catch (err) {
+      // A -ERR is the switch's own answer: nothing was bridged, nothing to wait for.
+      if ((err as Error).name === SWITCH_REFUSED) throw err;
       for (let waited = 0; waited < 3000; waited += 100) {
         if (this.deps.isBridged?.(callId, agentLeg)) return;
         await new Promise((r) => setTimeout(r, 100));

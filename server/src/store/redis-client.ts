@@ -18,11 +18,6 @@ export interface RedisClientSettings {
  */
 export function storeRedis(s: RedisClientSettings, extra: RedisOptions = {}): Redis {
   return new Redis(s.url, {
-    // Commands issued in one tick go out in one write. Without it every command was a socket
-    // write of its own: ~8 % of the service's CPU at 100 calls/s (bench load, --cpu-prof), where
-    // one switch event sets off several store commands at once. Replies and their order per
-    // connection are unchanged; MULTI blocks are left as they are.
-    enableAutoPipelining: true,
     commandTimeout: s.commandTimeoutMs,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: true,

@@ -39,7 +39,7 @@ function udpFree(ip: string, port: number): Promise<boolean> {
 }
 
 /** A UDP port on ip with the next span-1 ports free too, the first even when asked (RTP, RTCP, video pair). */
-async function udpPorts(ip: string, span: number, even: boolean): Promise<number> {
+export async function udpPorts(ip: string, span: number, even: boolean): Promise<number> {
   for (;;) {
     const p0 = await freePort();
     const p = even ? p0 - (p0 % 2) : p0;
