@@ -25,6 +25,7 @@ import { parseOptions, talkMeanMs } from './load/options.ts';
 import { ServiceProbe } from './load/probe.ts';
 import { agentExt, setUp } from './load/setup.ts';
 import { verdict } from './load/verdict.ts';
+import { readFreeToOffer, windowPct } from './load/service-histogram.ts';
 
 export { usage } from './load/options.ts';
 export const description =
@@ -55,10 +56,12 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
 
     await fsim.next('measuring', opts.warmupS * 1000 + 60_000);
     await probe.resetLag();
+    const histStart = await readFreeToOffer(rig.metricsUrl);
     const cpu0 = { service: procSample(serverPid), fsim: procSample(fsim.child.pid!), redis: procSample(rig.redisPid) };
     const t0 = Date.now();
     const placed = await fsim.next('placed', measureMs + 120_000);
     const lag = await probe.lag();
+    const serviceFreeToOffer = windowPct(histStart, await readFreeToOffer(rig.metricsUrl));
     const secs = (Date.now() - t0) / 1000;
     const cpuPct = (k: keyof typeof cpu0, pid: number): number => round((((procSample(pid)?.cpuMs ?? NaN) - (cpu0[k]?.cpuMs ?? NaN)) / (secs * 1000)) * 100, 1);
     const cpu = { service: cpuPct('service', serverPid), fsim: cpuPct('fsim', fsim.child.pid!), redis: cpuPct('redis', rig.redisPid) };
@@ -79,6 +82,8 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       waitMs: calls.waitMs,
       dispatchMs: calls.dispatchMs,
       freeToOfferMs: calls.freeToOfferMs,
+      // The same, inside the service: the agent's hang-up event read -> its next originate sent.
+      serviceFreeToOfferMs: serviceFreeToOffer,
       lost: calls.lost,
       stuck: calls.stuck,
       eventLoopLagMs: lag,

@@ -9,7 +9,7 @@ import { ClaimStore } from './store/claim-store.ts';
 import { agentLegHandler, AnswerPace } from './acd-wiring/agent-legs.ts';
 import { agentTransitions } from './acd-wiring/agent-port.ts';
 import { callbackKeyHandler } from './acd-wiring/callback-key.ts';
-import { createReview } from './acd-wiring/review.ts';
+import { createReview, expireWrapUps } from './acd-wiring/review.ts';
 import { createRouter } from './acd-wiring/router-wiring.ts';
 import { dispatchingCommands } from './acd-wiring/switch-dispatch.ts';
 import { createTransfers } from './acd-wiring/transfers-wiring.ts';
@@ -49,7 +49,18 @@ export function startAcd(deps: AcdDeps): Acd {
   const transfers = createTransfers(deps, { queues, agents, transitions, sw, router, now, log });
   const onDigit = callbackKeyHandler(deps, queues, sw, log);
   const pace = new AnswerPace();
-  const onAgentLeg = agentLegHandler(deps, agentPort, pace, becameReady);
+  // One timer per wrap-up, for its end (the review's once-a-second pass is the fallback).
+  const wrapTimers = new Set<NodeJS.Timeout>();
+  const wrapUpStarted = (agentId: string, tsUs: number): void => {
+    const endUs = tsUs + deps.settings.wrapUpSec * 1e6;
+    const timer = setTimeout(() => {
+      wrapTimers.delete(timer);
+      expireWrapUps({ agents, router, now, becameReady }, { agentId, endUs }).catch((err: unknown) => log.warn({ err, agentId }, 'wrap-up end not applied (the review retries)'));
+    }, deps.settings.wrapUpSec * 1000);
+    timer.unref();
+    wrapTimers.add(timer);
+  };
+  const onAgentLeg = agentLegHandler(deps, agentPort, pace, { becameReady, freed: (id, atMs, tsUs) => router.agentFreed(id, atMs, tsUs), wrapUpStarted });
   const tick = createReview(deps, { queues, agents, agentPort, claims, router, transfers, sw, pace, now, log, becameReady });
 
   const timer = setInterval(() => void tick(), 1000);
@@ -71,6 +82,8 @@ export function startAcd(deps: AcdDeps): Acd {
     tick,
     async stop() {
       clearInterval(timer);
+      for (const t of wrapTimers) clearTimeout(t);
+      wrapTimers.clear();
       router.stop();
       await router.idle();
     },

@@ -17,6 +17,8 @@ export interface SwitchMetrics {
   eslEvent(node: string, name: string | undefined): void;
   /** One api/bgapi command answered (ok) or failed (error reply, timeout, disconnect), by its verb. */
   eslCommand(node: string, verb: string, seconds: number, ok: boolean): void;
+  /** An agent freed while a caller waited -> its next offer sent to the switch (router.ts). */
+  freeToOffer(seconds: number): void;
 }
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(SUBSCRIBED_EVENTS);
@@ -46,6 +48,14 @@ export function createSwitchMetrics(registry: Registry): SwitchMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
+  const freeToOffer =
+    (registry.getSingleMetric('hotline_acd_free_to_offer_seconds') as Histogram | undefined) ??
+    new Histogram({
+      name: 'hotline_acd_free_to_offer_seconds',
+      help: 'An agent freed while callers waited (leg hung up with no wrap-up, or wrap-up over) -> the originate of its next offer sent',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
   // Node names come from config: a fixed small set. Children are cached per label pair so the hot
   // path (2,000 events/s in the push bench) does not hash labels on every event.
   const eventChildren = new Map<string, Counter.Internal>();
@@ -58,6 +68,7 @@ export function createSwitchMetrics(registry: Registry): SwitchMetrics {
       child.inc();
     },
     eslCommand: (node, verb, seconds, ok) => commandSeconds.observe({ node, command: KNOWN_VERBS.has(verb) ? verb : 'other', result: ok ? 'ok' : 'error' }, seconds),
+    freeToOffer: (seconds) => freeToOffer.observe(seconds),
     outboundRefused: (why) => refused.inc({ reason: why }),
     inboundProtocolError: () => inbound.inc(),
     offerFailed: (kind) => offers.inc({ kind }),
@@ -73,4 +84,5 @@ export const noSwitchMetrics: SwitchMetrics = {
   phoneFailureAlert: () => {},
   eslEvent: () => {},
   eslCommand: () => {},
+  freeToOffer: () => {},
 };

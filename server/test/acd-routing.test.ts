@@ -40,6 +40,26 @@ t.test('a queued call reaches a ready agent; ring-no-answer moves on; wrap-up th
   t.same(audit.map((e) => e.to).reverse(), ['logged-out', 'ready', 'reserved', 'on-call', 'wrap-up', 'ready'], 'every transition audited (created logged out)');
 });
 
+t.test("the end of a wrap-up is followed by the agent's next offer at once, and that wait is measured", async (t) => {
+  const h = await startHarness(t, { timeScale: 0.1, env: { HOTLINE_ACD_WRAP_UP_SEC: '1' } });
+  const calls = h.service.calls!;
+  await eventually('connected', () => calls.nodeStatus()[0]?.connected);
+  const rings: number[] = [];
+  h.fsim.sw.onEndpointEvent((ev) => void (ev.type === 'ringing' && ev.to === '1004' && rings.push(Date.now())));
+  // Four callers, one agent talking 0.3 s each: three wrap-ups end with callers waiting.
+  for (let i = 0; i < 4; i++) await h.control('/calls', { from: `1380000003${i}`, to: '12345', profile: 'external' });
+  await eventually('all four queued', async () => (await calls.queues.list('general')).length === 4, 10_000);
+  await addAgent(h, '1004', { general: 5 }, { answerAfterMs: 100, hangupAfterMs: 3000 });
+  await eventually('four offers', () => rings.length === 4, 20_000);
+  const readyAt = (await calls.acd.agents.audit('1004', 50)).filter((e) => e.reason === 'wrap-up-expired').map((e) => e.at).sort();
+  t.equal(readyAt.length, 3, 'three wrap-ups ended');
+  // The review runs once a second: waiting for it, an offer came 0-1,000 ms after the wrap-up's end.
+  const gaps = readyAt.map((at, i) => rings[i + 1]! - at);
+  t.ok(gaps.every((g) => g >= 0 && g < 250), `each next offer within 250 ms of the wrap-up's end (${gaps.join(', ')} ms)`);
+  const metric = (await h.service.metrics.getSingleMetricAsString('hotline_acd_free_to_offer_seconds')).match(/_count (\d+)/);
+  t.equal(Number(metric?.[1]), 3, 'each counted in hotline_acd_free_to_offer_seconds');
+});
+
 t.test('a caller who hangs up while the agent rings cancels the agent leg; the agent stays available', async (t) => {
   const h = await startHarness(t, { timeScale: 0.1, env: { HOTLINE_ACD_RING_NO_ANSWER_SEC: '30' } });
   const calls = h.service.calls!;

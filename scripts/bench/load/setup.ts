@@ -29,6 +29,7 @@ export interface LoadRig {
   server: ServerChild;
   serverPid: number;
   probe: ServiceProbe;
+  metricsUrl: string;
 }
 
 export const agentExt = (i: number): string => `7${String(i).padStart(4, '0')}`;
@@ -60,6 +61,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
   const recordings = await mkdtemp(path.join(tmpdir(), 'bench-load-rec-'));
   cleanups.unshift(() => rm(recordings, { recursive: true, force: true }));
   const inspectPort = await freePort();
+  const metricsPort = await freePort();
   const server = startServer(
     {
       HOTLINE_HTTP_HOST: '127.0.0.1',
@@ -74,6 +76,8 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
       // The caller hangs up with the agent (no satisfaction survey); recording stays on, as by default.
       HOTLINE_SURVEY: '{"enabled":false}',
       HOTLINE_RECORDING_DIR: recordings,
+      // The service's own free -> offer histogram is read here (load/service-histogram.ts).
+      HOTLINE_METRICS_PORT: String(metricsPort),
       NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
     },
     opts.cpuProf,
@@ -91,7 +95,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
   // The service connects to the switch's event socket once it listens: give it a moment.
   for (let i = 0; i < 50 && !(await ready(url)); i++) await sleep(200);
   log(`service pid ${serverPid} at ${url}; fsim ESL on ${eslPort}, the dialplan sends 12345 to ${outboundPort}`);
-  return { redisPid, fsim, server, serverPid, probe };
+  return { redisPid, fsim, server, serverPid, probe, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 async function ready(url: string): Promise<boolean> {

@@ -24,7 +24,16 @@ export class AnswerPace {
 
 const isHangup = (ev: SwitchEvent): boolean => ev.type === 'channel-hangup' || ev.type === 'channel-hangup-complete';
 
-export function agentLegHandler(deps: AcdDeps, agentPort: AgentPort, pace: AnswerPace, becameReady: (agentId: string) => void): (ev: SwitchEvent) => void {
+export interface AgentLegHooks {
+  readonly becameReady: (agentId: string) => void;
+  /** The agent may take a call again (no wrap-up), since `atMs` (now()) / `tsUs` (switch). */
+  readonly freed: (agentId: string, atMs: number, tsUs: number) => void;
+  /** The agent's wrap-up began now (its leg hung up at `tsUs`, switch clock) and lasts the configured time. */
+  readonly wrapUpStarted: (agentId: string, tsUs: number) => void;
+}
+
+export function agentLegHandler(deps: AcdDeps, agentPort: AgentPort, pace: AnswerPace, hooks: AgentLegHooks): (ev: SwitchEvent) => void {
+  const now = deps.now ?? Date.now;
   return (ev) => {
     const call = deps.registry.byLeg(ev.uuid);
     const leg = call?.legs.find((l) => l.uuid === ev.uuid);
@@ -39,10 +48,14 @@ export function agentLegHandler(deps: AcdDeps, agentPort: AgentPort, pace: Answe
     // The first of CHANNEL_HANGUP / _COMPLETE ends the agent's call: once every leg has hung up the
     // registry completes the call and a later event no longer finds it.
     if (isHangup(ev) && leg.answeredUs !== undefined && leg.endedUs === undefined) {
+      const receivedMs = now();
       // A callback's agent was reserved for the queued call it calls back.
       void agentPort.endCall(agentId, call.callbackOf ?? call.id).then((ok) => {
+        if (!ok) return;
+        if (deps.settings.wrapUpSec > 0) return hooks.wrapUpStarted(agentId, ev.tsUs);
         // Wrap-up of 0 s sends the agent straight back to ready.
-        if (ok && deps.settings.wrapUpSec === 0) becameReady(agentId);
+        hooks.freed(agentId, receivedMs, ev.tsUs);
+        hooks.becameReady(agentId);
       });
     }
   };

@@ -30,6 +30,21 @@ export interface ReviewParts {
   readonly becameReady: (agentId: string) => void;
 }
 
+/**
+ * Agents whose wrap-up is over go back to ready and are routed to. Each wrap-up has a timer for its
+ * end (acd-control.ts), so the next offer does not wait for the review's next second; the review
+ * catches whatever a timer missed (another instance's agents, a restart, an extended wrap-up).
+ */
+export async function expireWrapUps(p: Pick<ReviewParts, 'agents' | 'router' | 'now' | 'becameReady'>, timed?: { agentId: string; endUs: number }): Promise<void> {
+  const now = p.now();
+  for (const id of await p.agents.expireWrapUps(now, timed !== undefined)) {
+    // Only a wrap-up whose end is known on the switch's clock (its hang-up's timestamp plus the
+    // wrap-up) can be compared with the callers' t0 for the free -> offer figure.
+    if (id === timed?.agentId) p.router.agentFreed(id, now, timed.endUs);
+    p.becameReady(id);
+  }
+}
+
 export function createReview(deps: AcdDeps, p: ReviewParts): () => Promise<void> {
   let reviewing = false;
   let ticks = 0;
@@ -53,7 +68,7 @@ export function createReview(deps: AcdDeps, p: ReviewParts): () => Promise<void>
     if (reviewing || deps.storeHealthy?.() === false) return;
     reviewing = true;
     try {
-      for (const id of await p.agents.expireWrapUps(p.now())) p.becameReady(id);
+      await expireWrapUps(p);
       if (ticks++ % 10 === 0)
         await recoverStaleOffers({
           staleOffers: (before) => deps.queueStore.staleOffers(before),

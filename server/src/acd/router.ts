@@ -55,6 +55,8 @@ export interface RouterDeps {
 export interface RouterObserver {
   offerFailed(kind: 'switch' | 'phone' | 'ring-no-answer'): void;
   phoneFailureAlert(agentId: string): void;
+  /** An agent freed while a caller waited was offered that caller this long after (seconds). */
+  freeToOffer?(seconds: number): void;
 }
 
 interface Offer {
@@ -104,6 +106,8 @@ export class Router {
   private resumeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Failed offers in a row per agent (this instance's view). */
   private readonly phoneFailures = new Map<string, number>();
+  /** When each agent last became free (this clock, ms) and when the switch says it did (µs). */
+  private readonly freedAt = new Map<string, { atMs: number; tsUs: number }>();
   /** Counts of this instance's offers and how they ended (metrics, tests). */
   readonly stats = { offers: 0, connected: 0, ringNoAnswer: 0, cancelled: 0, failed: 0, phoneFailures: 0 };
 
@@ -145,6 +149,15 @@ export class Router {
   onQueued(queue: string): void {
     const q = this.byName.get(queue);
     if (q) this.kick(skillOf(q));
+  }
+
+  /**
+   * The agent became free to take a call at `atMs` (now()'s clock: its leg's hang-up reached us
+   * with no wrap-up to follow, or its wrap-up ended): its next offer is timed against this, if a caller was already waiting then (t0 before
+   * `tsUs`); an agent freed into an empty queue waits for callers, which is not routing time.
+   */
+  agentFreed(agentId: string, atMs: number, tsUs: number): void {
+    this.freedAt.set(agentId, { atMs, tsUs });
   }
 
   onAgentReady(skills: readonly string[]): void {
@@ -235,6 +248,7 @@ export class Router {
         this.deps.checkPhone(claim.phone);
         offer.phoneChecked = true;
       }
+      this.timeFreeToOffer(claim);
       await this.deps.sw.originateInBackground(
         {
           dialstring: claim.phone,
@@ -277,6 +291,13 @@ export class Router {
     } finally {
       this.offersByCall.delete(callId);
     }
+  }
+
+  private timeFreeToOffer(claim: Claim): void {
+    const freed = this.freedAt.get(claim.agentId);
+    if (!freed) return;
+    this.freedAt.delete(claim.agentId);
+    if (claim.t0Us <= freed.tsUs) this.deps.observer?.freeToOffer?.((this.deps.now() - freed.atMs) / 1000);
   }
 
   /**

@@ -188,12 +188,15 @@ export class AgentStore {
     return { agent, audit: audit! };
   }
 
-  /** Move every agent whose wrap-up ended by `now` to ready. Returns the ids moved (by this call). */
-  async expireWrapUps(now: number): Promise<string[]> {
+  /**
+   * Move every agent whose wrap-up ended by `now` to ready. Returns the ids moved (by this call).
+   * `indexOnly`: read the wrapUps index alone (a wrap-up's own timer; the review's calls scan too).
+   */
+  async expireWrapUps(now: number, indexOnly = false): Promise<string[]> {
     // The wrapUps index is written by the agent's write script, with the record; every 60th call
     // also scans every agent, so a wrap-up the index does not hold (a record written by a version
     // that kept the index in a second command, and crashed between the two) still expires.
-    const full = this.expiryCalls++ % 60 === 0;
+    const full = !indexOnly && this.expiryCalls++ % 60 === 0;
     const ids = full
       ? (await this.list()).filter((a) => a.state === 'wrap-up' && (a.wrapUntil ?? 0) <= now).map((a) => a.id)
       : await this.redis.zrangebyscore(this.keys.wrapUps, '-inf', String(now));
