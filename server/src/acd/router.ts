@@ -153,8 +153,9 @@ export class Router {
 
   /**
    * The agent became free to take a call at `atMs` (now()'s clock: its leg's hang-up reached us
-   * with no wrap-up to follow, or its wrap-up ended): its next offer is timed against this, if a caller was already waiting then (t0 before
-   * `tsUs`); an agent freed into an empty queue waits for callers, which is not routing time.
+   * with no wrap-up to follow, or its wrap-up ended). Its next offer is timed against this if a
+   * caller was already waiting then (t0 before `tsUs`, both the switch's clock): an agent freed
+   * into an empty queue waits for callers, which is not routing time.
    */
   agentFreed(agentId: string, atMs: number, tsUs: number): void {
     this.freedAt.set(agentId, { atMs, tsUs });
