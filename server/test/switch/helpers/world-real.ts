@@ -18,16 +18,9 @@ import { until, type BareWorld, type PhoneBehaviour, type Site, type Teardown, t
 /** Directory users provisioned for agents: scenarios take ids from this range. */
 export const AGENT_IDS = Array.from({ length: 100 }, (_, i) => String(1000 + i));
 
-/** Ports given to this process's sites so far (two sites in one file must not share one). */
-const HANDED_OUT = new Set<number>();
-
 export async function sitePorts(): Promise<SitePorts> {
   // Below the ephemeral range: the outbound port and the SIPp ends are bound again per scenario.
-  const p = async (): Promise<number> => {
-    const port = await steadyPort('127.0.0.1', HANDED_OUT);
-    HANDED_OUT.add(port);
-    return port;
-  };
+  const p = (): Promise<number> => steadyPort();
   // RTP: a 400-port range of its own per instance (two test files may run at once).
   const rtpStart = 20_000 + 400 * Math.floor(Math.random() * 30);
   return {
