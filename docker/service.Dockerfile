@@ -1,16 +1,18 @@
-# The service image: Node 20, the workspace's locked dependencies, TypeScript run by tsx, and the
-# agents' softphone built in a first stage (it needs the dev dependencies; the service does not).
-FROM node:20-slim AS softphone
+# The service image: Node 20, the workspace's locked run-time dependencies, and the compiled
+# service (server/dist, plain node: no TypeScript loader in production, ~40 MB less RSS). The
+# first stage has the dev dependencies and builds the agents' softphone and the service.
+FROM node:20-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json tsconfig.json ./
 COPY server/package.json server/
 COPY scripts/package.json scripts/
 COPY softphone-web/package.json softphone-web/
 RUN npm ci
 # The softphone imports the realtime contract (and the types it names) from the server.
 COPY server/src ./server/src
+COPY server/tsconfig.build.json ./server/
 COPY softphone-web ./softphone-web
-RUN npm run build -w softphone-web
+RUN npm run build -w softphone-web && npm run build -w @hotline12345/server
 
 FROM node:20-slim
 WORKDIR /app
@@ -18,11 +20,11 @@ COPY package.json package-lock.json ./
 COPY server/package.json server/
 COPY scripts/package.json scripts/
 COPY softphone-web/package.json softphone-web/
-RUN npm ci --omit=dev --ignore-scripts && npm install --no-save tsx
-COPY server ./server
+RUN npm ci --omit=dev --ignore-scripts
+COPY --from=build /app/server/dist ./server/dist
 COPY dialplan ./dialplan
-COPY --from=softphone /app/softphone-web/dist ./softphone-web/dist
+COPY --from=build /app/softphone-web/dist ./softphone-web/dist
 USER node
 EXPOSE 8080 8084
 STOPSIGNAL SIGTERM
-CMD ["npx", "tsx", "server/src/server.ts"]
+CMD ["node", "server/dist/server.js"]

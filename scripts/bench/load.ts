@@ -8,7 +8,7 @@
 //
 // Processes: a redis-server of its own; the switch process (load/fsim-process.ts: fsim, the 1,000
 // robot phones and the load generator, timing everything from the simulated endpoints' events);
-// the service (`node --import tsx server/src/server.ts`, configured through HOTLINE_* as in
+// the service (`node server/dist/server.js`, compiled, configured through HOTLINE_* as in
 // production, run with --inspect on loopback); and this one, which reads the service's event-loop
 // delay histogram and forced-GC heap over the inspector and its RSS and CPU from /proc.
 //

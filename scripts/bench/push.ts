@@ -4,7 +4,7 @@
 //
 // Design:
 // - Real parts: a redis-server of its own (scripts/lib/test-redis.ts), the service as a child
-//   process (`node --import tsx server/src/server.ts`, configured through HOTLINE_* as in
+//   process (`node server/dist/server.js`, the compiled service, configured through HOTLINE_* as in
 //   production, so its RSS and CPU are its own), 500 agents created and logged in with the real
 //   AgentStore, and 500 socket.io-client connections to /agent (websocket) in a second child
 //   process (push-clients.ts) with JWTs minted with the service's configured secret.

@@ -63,9 +63,13 @@ t.test('the unit runs the service the tests run, and waits out its graceful stop
   const value = (key: string): string | undefined => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
   const exec = value('ExecStart') ?? '';
   const entry = exec.split(' ').at(-1)!;
-  await t.resolves(readFile(path.join(REPO, entry)), `its entry ${entry} exists`);
+  // The build's output for server/src/server.ts (server/tsconfig.build.json: rootDir src -> outDir).
+  const build = JSON.parse(await readFile(path.join(REPO, 'server', 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } };
+  await t.resolves(readFile(path.join(REPO, 'server', build.compilerOptions.rootDir, 'server.ts')), 'the source entry exists');
+  t.equal(entry, path.posix.join('server', build.compilerOptions.outDir, 'server.js'), `the unit runs the compiled entry (${entry})`);
+  t.match(exec, /^\S*\/node /, 'with plain node, no TypeScript loader');
   const dockerCmd = /^CMD \[(.*)\]$/m.exec(await readFile(path.join(REPO, 'docker', 'service.Dockerfile'), 'utf8'))?.[1] ?? '';
-  t.match(dockerCmd, entry, 'the same entry as the image');
+  t.equal(dockerCmd, `"node", "${entry}"`, 'the same entry as the image');
   t.equal(value('EnvironmentFile'), '/etc/hotline12345/hotline12345.env');
   t.equal(value('KillSignal'), 'SIGTERM', 'SIGTERM starts the graceful stop');
   const graceSec = loadConfig({ env: {} }).shutdown.graceMs / 1000;
@@ -76,7 +80,7 @@ t.test('the unit runs the service the tests run, and waits out its graceful stop
   t.match(override, /-conf \/opt\/hotline12345\/dialplan( |$)/m, "FreeSWITCH loads the project's dialplan/");
 });
 
-t.test("the image's softphone stage has every server file the softphone imports", async (t) => {
+t.test("the image's build stage has every server file the softphone imports and the service's build inputs", async (t) => {
   const dockerfile = await readFile(path.join(REPO, 'docker', 'service.Dockerfile'), 'utf8');
   const [, stage = ''] = dockerfile.split(/^FROM /m);
   const copied = [...stage.matchAll(/^COPY (server\/\S*) /gm)].map((m) => m[1]!.replace(/\/$/, ''));
@@ -84,4 +88,8 @@ t.test("the image's softphone stage has every server file the softphone imports"
   t.ok(imports.includes('server/src/realtime/events.ts'), `${imports.length} server files imported`);
   const missing = imports.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
   t.same(missing, [], 'none missing from the COPY lines of the first stage');
+  // The service's build there reads its sources, its tsconfig and the root one it extends.
+  const copiedFiles = [...stage.matchAll(/^COPY (.*) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+  for (const need of ['server/src', 'server/tsconfig.build.json', 'tsconfig.json']) t.ok(copiedFiles.some((c) => c.replace(/\/$/, '') === need), `the build stage copies ${need}`);
+  t.match(stage, /npm run build -w @hotline12345\/server/, 'and compiles the service there');
 });

@@ -1,6 +1,6 @@
 // The service side's own parts: a redis-server with the agents created and logged in (the real
-// AgentStore, as `load` does), and the service as a child process (`node --import tsx
-// server/src/server.ts`, HOTLINE_* as in production) connected to the switch, so its CPU is its own
+// AgentStore, as `load` does), and the service as a child process (`node
+// server/dist/server.js`, compiled, HOTLINE_* as in production) connected to the switch, so its CPU is its own
 // (/proc/<pid>/stat).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { createAgentMachine } from '../../../server/src/acd/agent-state.ts';
 import { AgentStore } from '../../../server/src/store/agent-store.ts';
 import { redisKeys } from '../../../server/src/store/keys.ts';
 import { startTestRedis } from '../../lib/test-redis.ts';
-import { startServer, stopChild, type ServerChild } from '../push/service-process.ts';
+import { ensureServerBuild, startServer, stopChild, type ServerChild } from '../push/service-process.ts';
 import { sleep } from '../util.ts';
 import type { Options } from './options.ts';
 
@@ -50,6 +50,7 @@ export async function startServiceSide(
   const recordings = await mkdtemp(path.join(tmpdir(), 'bench-fs-rec-'));
   cleanups.unshift(() => rm(recordings, { recursive: true, force: true }));
   const server = startServer(
+    await ensureServerBuild(),
     {
       HOTLINE_HTTP_HOST: '127.0.0.1',
       HOTLINE_HTTP_PORT: '0',

@@ -1,12 +1,12 @@
-// The service under test as a child process (`node --import tsx server/src/server.ts`, configured
-// through HOTLINE_* as in production): its stdout is drained and its log lines counted by level.
+// The service under test as a child process (`node server/dist/server.js`, the compiled service as
+// production runs it, built first when stale; configured through HOTLINE_* as in production): its
+// stdout is drained and its log lines counted by level.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const SERVER_TS = path.join(REPO_ROOT, 'server', 'src', 'server.ts');
 
 export interface ServerChild {
   child: ChildProcess;
@@ -15,10 +15,13 @@ export interface ServerChild {
   lastProblems: string[];
 }
 
-export function startServer(env: Record<string, string>, profDir: string | undefined): ServerChild {
+export { ensureServerBuild } from '../../lib/server-build.ts';
+
+/** `entry`: server/dist/server.js from `ensureServerBuild()`. */
+export function startServer(entry: string, env: Record<string, string>, profDir: string | undefined): ServerChild {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTLINE_')));
   const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', SERVER_TS], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...prof, entry], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logCounts: Record<string, number> = {};
   const lastProblems: string[] = [];
   const levels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };

@@ -1,5 +1,6 @@
 // server.ts as a real process for tests: signals, exit codes, logs. tsx is loaded as a Node import
-// hook (not through the tsx CLI) so a signal reaches our process and not a wrapper.
+// hook (not through the tsx CLI) so a signal reaches our process and not a wrapper. `built` runs
+// the production build instead (server/dist/server.js, plain node, as the image and the unit do).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -7,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const serverTs = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const root = path.resolve(path.dirname(serverTs), '../..');
+/** What `npm run build -w @hotline12345/server` writes (server/tsconfig.build.json). */
+export const BUILT_SERVER = path.join(root, 'server', 'dist', 'server.js');
 
 /** The parent's environment without any HOTLINE_* setting, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -14,8 +17,9 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-export function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverTs], { cwd: root, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServer(env: Record<string, string>, opts: { built?: boolean } = {}) {
+  const args = opts.built ? [BUILT_SERVER] : ['--import', 'tsx', serverTs];
+  const child = spawn(process.execPath, args, { cwd: root, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
