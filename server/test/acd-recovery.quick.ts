@@ -60,7 +60,7 @@ t.test('a crashed instance left an offer behind: released and requeued, or confi
       ringNoAnswer: (id, callId) => transition(id, { type: 'ringNoAnswer', callId }),
       phoneFailure: (id, callId) => transition(id, { type: 'phoneFailure', callId }),
       cancelReservation: (id, callId) => transition(id, { type: 'cancelReservation', callId }),
-      endCall: (id, callId) => transition(id, { type: 'endCall', callId }),
+      endCall: async (id, callId) => (await agents.apply(id, { type: 'endCall', callId }, 'acd').catch(() => undefined))?.agent,
     },
     registry,
     logger: pino({ level: 'silent' }),
@@ -73,5 +73,5 @@ t.test('a crashed instance left an offer behind: released and requeued, or confi
   t.same(await queues.list('general'), ['waiting-caller'], 'its caller is back in line');
   t.equal((await agents.get(talking.agentId))?.state, 'on-call', 'the connected pair is confirmed');
   t.equal(await queues.get('talking-caller'), undefined);
-  t.equal(await recoverStaleOffers({ staleOffers: (b) => queues.staleOffers(b), remove: async () => {}, claims, agents: { connect: async () => true, ringNoAnswer: async () => true, phoneFailure: async () => true, cancelReservation: async () => true, endCall: async () => true }, registry, logger: pino({ level: 'silent' }), now: () => NOW, maxOfferMs: 60_000 }), 0, 'nothing left to repair');
+  t.equal(await recoverStaleOffers({ staleOffers: (b) => queues.staleOffers(b), remove: async () => {}, claims, agents: { connect: async () => true, ringNoAnswer: async () => true, phoneFailure: async () => true, cancelReservation: async () => true, endCall: async () => undefined }, registry, logger: pino({ level: 'silent' }), now: () => NOW, maxOfferMs: 60_000 }), 0, 'nothing left to repair');
 });

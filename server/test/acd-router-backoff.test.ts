@@ -44,7 +44,7 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
       ringNoAnswer: async () => (agentCalls.push('ringNoAnswer'), (agentReady = false), true),
       phoneFailure: async () => (agentCalls.push('phoneFailure'), (agentReady = false), true),
       cancelReservation: async () => (agentCalls.push('cancel'), true),
-      endCall: async () => true,
+      endCall: async () => undefined,
     },
     sw,
     callFacts: () => ({ callerNumber: '13800138000', line: 'main' }),

@@ -55,7 +55,7 @@ export class Simulation {
         if (ok) void this.agentBecameReady(id);
         return ok;
       },
-      endCall: (id, callId) => this.transition(id, { type: 'endCall', callId }),
+      endCall: async (id, callId) => (await this.agents.apply(id, { type: 'endCall', callId }, 'acd').catch(() => undefined))?.agent,
     };
     this.router = new Router({
       queues: d.workload.queues,

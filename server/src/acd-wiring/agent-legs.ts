@@ -1,6 +1,7 @@
 // What the ACD does with an agent's leg as the switch reports it: an answer is timed (the queue's
 // pace for estimated-wait announcements) and reported; the first hang-up of an answered leg ends
 // the agent's call (wrap-up follows).
+import type { AgentRecord } from '../acd/agent-state.ts';
 import type { AgentPort } from '../acd/ports.ts';
 import type { SwitchEvent } from '../calls/switch-events.ts';
 import type { AcdDeps } from './types.ts';
@@ -25,7 +26,8 @@ export class AnswerPace {
 const isHangup = (ev: SwitchEvent): boolean => ev.type === 'channel-hangup' || ev.type === 'channel-hangup-complete';
 
 export interface AgentLegHooks {
-  readonly becameReady: (agentId: string) => void;
+  /** `known`: the agent's record as just written (else it is read). */
+  readonly becameReady: (agentId: string, known?: Readonly<AgentRecord>) => void;
   /** The agent may take a call again (no wrap-up), since `atMs` (now()) / `tsUs` (switch). */
   readonly freed: (agentId: string, atMs: number, tsUs: number) => void;
   /** The agent's wrap-up began now (its leg hung up at `tsUs`, switch clock) and lasts the configured time. */
@@ -50,12 +52,13 @@ export function agentLegHandler(deps: AcdDeps, agentPort: AgentPort, pace: Answe
     if (isHangup(ev) && leg.answeredUs !== undefined && leg.endedUs === undefined) {
       const receivedMs = now();
       // A callback's agent was reserved for the queued call it calls back.
-      void agentPort.endCall(agentId, call.callbackOf ?? call.id).then((ok) => {
-        if (!ok) return;
+      void agentPort.endCall(agentId, call.callbackOf ?? call.id).then((agent) => {
+        if (!agent) return;
         if (deps.settings.wrapUpSec > 0) return hooks.wrapUpStarted(agentId, ev.tsUs);
-        // Wrap-up of 0 s sends the agent straight back to ready.
+        // Wrap-up of 0 s sends the agent straight back to ready: routed on the record just written
+        // (a read back would be one more Redis round trip between the hang-up and the next offer).
         hooks.freed(agentId, receivedMs, ev.tsUs);
-        hooks.becameReady(agentId);
+        hooks.becameReady(agentId, agent);
       });
     }
   };

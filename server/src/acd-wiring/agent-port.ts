@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { AgentCommand } from '../acd/agent-state.ts';
 import type { AgentPort } from '../acd/ports.ts';
-import type { AgentStore } from '../store/agent-store.ts';
+import type { AgentStore, StoredAgent } from '../store/agent-store.ts';
 import { isRedisUnavailable } from '../store/redis-client.ts';
 
 /** Attempts for a transition the switch has already made true, while Redis is away (~80 s in all). */
@@ -29,15 +29,15 @@ export function agentTransitions(agents: AgentStore, log: Logger, becameReady: (
   // The bridge is up or the agent's leg has hung up: the switch has done it, the store must follow.
   // Lost to a Redis outage, the agent stayed reserved or on-call for good (bench faults,
   // redis-restart): retried with backoff while Redis is unavailable, a refusal is still final.
-  const settled = async (agentId: string, command: AgentCommand): Promise<boolean> => {
+  // Resolves with the agent as written, so the caller need not read it back.
+  const settled = async (agentId: string, command: AgentCommand): Promise<StoredAgent | undefined> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await agents.apply(agentId, command, 'acd');
-        return true;
+        return (await agents.apply(agentId, command, 'acd')).agent;
       } catch (err) {
         if (!isRedisUnavailable(err) || attempt >= STORE_ATTEMPTS) {
           log.debug({ err, agentId, command: command.type, attempt }, 'agent transition not applied');
-          return false;
+          return undefined;
         }
         await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** (attempt - 1), 5_000)));
       }
@@ -46,7 +46,7 @@ export function agentTransitions(agents: AgentStore, log: Logger, becameReady: (
   return {
     transition,
     port: {
-      connect: (id, callId) => settled(id, { type: 'connect', callId }),
+      connect: async (id, callId) => (await settled(id, { type: 'connect', callId })) !== undefined,
       ringNoAnswer: (id, callId) => transition(id, { type: 'ringNoAnswer', callId }),
       phoneFailure: (id, callId) => transition(id, { type: 'phoneFailure', callId }),
       cancelReservation: async (id, callId) => {

@@ -1,5 +1,6 @@
 // What the ACD needs from the rest of the service, as interfaces: the store (atomic claims, queue
 // membership), agent transitions, switch commands and call facts. Wiring supplies them.
+import type { AgentRecord } from './agent-state.ts';
 import type { SwitchCommands } from '../freeswitch/commands.ts';
 import type { Claim, ClaimScope } from '../store/claim-store.ts';
 import type { QueuedCall } from '../store/queue-store.ts';
@@ -31,7 +32,8 @@ export interface AgentPort {
   /** The agent's phone failed offers repeatedly: not-ready with reason phone-failure. */
   phoneFailure(agentId: string, callId: string): Promise<boolean>;
   cancelReservation(agentId: string, callId: string): Promise<boolean>;
-  endCall(agentId: string, callId: string): Promise<boolean>;
+  /** The agent as written (wrap-up, or ready with no wrap-up), undefined if refused. */
+  endCall(agentId: string, callId: string): Promise<Readonly<AgentRecord> | undefined>;
 }
 
 export type SwitchPort = Pick<SwitchCommands, 'originateInBackground' | 'bridge' | 'kill' | 'transfer' | 'broadcast' | 'setVar'>;
