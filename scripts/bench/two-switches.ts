@@ -7,7 +7,7 @@
 // timestamps) p50/p99, lost calls (never served once the step has drained), and the CPU of each
 // service and each switch (percent of one core, from /proc). The machine is shared by all of it:
 // on 2 cores the figures are those of one box playing a whole site. JSON on the last line.
-import { ensureServerBuild } from '../lib/server-build.ts';
+import { builtServerArgs } from '../lib/server-build.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -70,7 +70,7 @@ const t0Of = (tap: EventTap, uuid: string): number | undefined =>
 
 async function startService(name: SwitchName, env: Record<string, string>): Promise<ChildProcess> {
   // The compiled service, as production runs it.
-  const child = spawn(process.execPath, [await ensureServerBuild()], {
+  const child = spawn(process.execPath, await builtServerArgs(), {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOTLINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

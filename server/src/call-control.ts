@@ -324,6 +324,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       allowFrom,
       connectTimeoutMs: config.freeswitch.outbound.connectTimeoutMs,
       onRefused: (why) => switchMetrics.outboundRefused(why),
+      // partnerCall reads these from the channel data (c.variable); hotline_* are always kept.
+      keepVariables: config.handoff.partners.flatMap((p) => (p.caseIdVariable ? [p.caseIdVariable] : [])),
     },
     (call) => {
       const node = call.channel.get('variable_hotline_node') ?? config.freeswitch.nodes[0]?.name ?? 'fs1';

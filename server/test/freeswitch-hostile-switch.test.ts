@@ -63,11 +63,12 @@ t.test('outbound-socket listener: hostile peers end their own connection, never 
 
   t.test('a channel-data value with a bad percent escape is kept as sent (FreeSWITCH sends those)', async (t) => {
     const uuid = randomUUID();
-    const reply = replyFrame('+OK\n', channelData(uuid)).replace('variable_hotline_line: main', 'variable_hotline_line: main\nvariable_sip_h_X-110-Summary: 100%25 sure %E4%B8 %zz');
+    // hotline_110_summary: the dialplan copies the 110 system's X-110-Summary header into it raw.
+    const reply = replyFrame('+OK\n', channelData(uuid)).replace('variable_hotline_line: main', 'variable_hotline_line: main\nvariable_hotline_110_summary: 100%25 sure %E4%B8 %zz');
     const side = await dialAsSwitch(server.port, { uuid, connectReply: reply.replace('100%25', '100%') });
     t.teardown(() => side.socket.destroy());
     const call = await callFor(uuid);
-    t.equal(call.channel.get('variable_sip_h_X-110-Summary'), '100% sure %E4%B8 %zz');
+    t.equal(call.channel.get('variable_hotline_110_summary'), '100% sure %E4%B8 %zz');
   });
 
   t.test('an event-xml frame with broken XML is skipped: the service never asks for XML', async (t) => {

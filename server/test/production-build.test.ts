@@ -2,13 +2,15 @@
 // server/dist/server.js with plain node, no tsx. The build must compile, rewrite every relative
 // `.ts` import to `.js`, import only packages the service depends on at run time (the image
 // installs with --omit=dev), and the built service must start, find the softphone's files from its
-// own directory, and stop on SIGTERM.
+// own directory, and stop on SIGTERM, started with the image's command (so a node flag there that
+// node refuses fails here).
 import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { productionCommand } from '../../scripts/lib/server-build.ts';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
 import { BUILT_SERVER, startServer } from './helpers/server-process.ts';
 import { REPO } from './helpers/fsim.ts';
@@ -59,7 +61,8 @@ t.test('the built service starts with plain node, serves the softphone and the A
   t.teardown(() => {
     if (srv.child.exitCode === null) srv.child.kill('SIGKILL');
   });
-  t.same(srv.child.spawnargs.slice(1), [BUILT_SERVER], 'no loader: node runs the compiled entry');
+  const image = productionCommand();
+  t.same(srv.child.spawnargs.slice(1), [...image.flags, BUILT_SERVER], `the image's command, no loader: node ${image.flags.join(' ')} ${image.entry}`);
   const url = await srv.listening;
   const health = await fetch(`${url}/healthz`);
   t.same(await health.json(), { status: 'ok' });

@@ -1,7 +1,7 @@
 // kill -9 the service with N callers queued (200 by default): a new process finds every one still
 // queued, in the same order, with the same t0, and serves them all in queue order. The set-up of
 // server/test/acd-restart.test.ts at the scale, with the figures measured.
-import { ensureServerBuild } from '../../lib/server-build.ts';
+import { builtServerArgs } from '../../lib/server-build.ts';
 import { Redis } from 'ioredis';
 import { freePort } from '../../lib/free-port.ts';
 import { withRedis } from '../../lib/test-redis.ts';
@@ -35,7 +35,7 @@ export const kill9: FaultModule = {
     const queues = new QueueStore(redis, redisKeys('hotline'));
 
     // The compiled service, as production runs it (a restart's start-up time is part of the figure).
-    await ensureServerBuild();
+    await builtServerArgs();
     const first = startServer(env, { built: true });
     scope.teardown(() => first.child.kill('SIGKILL'));
     await first.listening;

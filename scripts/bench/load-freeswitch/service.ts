@@ -11,7 +11,7 @@ import { createAgentMachine } from '../../../server/src/acd/agent-state.ts';
 import { AgentStore } from '../../../server/src/store/agent-store.ts';
 import { redisKeys } from '../../../server/src/store/keys.ts';
 import { startTestRedis } from '../../lib/test-redis.ts';
-import { ensureServerBuild, startServer, stopChild, type ServerChild } from '../push/service-process.ts';
+import { builtServerArgs, startServer, stopChild, type ServerChild } from '../push/service-process.ts';
 import { sleep } from '../util.ts';
 import type { Options } from './options.ts';
 
@@ -50,7 +50,7 @@ export async function startServiceSide(
   const recordings = await mkdtemp(path.join(tmpdir(), 'bench-fs-rec-'));
   cleanups.unshift(() => rm(recordings, { recursive: true, force: true }));
   const server = startServer(
-    await ensureServerBuild(),
+    await builtServerArgs(),
     {
       HOTLINE_HTTP_HOST: '127.0.0.1',
       HOTLINE_HTTP_PORT: '0',

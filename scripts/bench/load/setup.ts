@@ -11,7 +11,7 @@ import { AgentStore } from '../../../server/src/store/agent-store.ts';
 import { redisKeys } from '../../../server/src/store/keys.ts';
 import { freePort } from '../../lib/free-port.ts';
 import { startTestRedis } from '../../lib/test-redis.ts';
-import { ensureServerBuild, startServer, stopChild, type ServerChild } from '../push/service-process.ts';
+import { builtServerArgs, startServer, stopChild, type ServerChild } from '../push/service-process.ts';
 import { benchLog, sleep } from '../util.ts';
 import { fsimChild, type FsimChild } from './fsim-child.ts';
 import { talkMeanMs, type Options } from './options.ts';
@@ -63,7 +63,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
   const inspectPort = await freePort();
   const metricsPort = await freePort();
   const server = startServer(
-    await ensureServerBuild(),
+    await builtServerArgs(),
     {
       HOTLINE_HTTP_HOST: '127.0.0.1',
       HOTLINE_HTTP_PORT: '0',

@@ -1,5 +1,5 @@
-// The service under test as a child process (`node server/dist/server.js`, the compiled service as
-// production runs it, built first when stale; configured through HOTLINE_* as in production): its
+// The service under test as a child process (`node --heap-growing-percent=100 server/dist/server.js`,
+// the image's command: the compiled service as production runs it, built first when stale; configured through HOTLINE_* as in production): its
 // stdout is drained and its log lines counted by level.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -15,13 +15,16 @@ export interface ServerChild {
   lastProblems: string[];
 }
 
-export { ensureServerBuild } from '../../lib/server-build.ts';
+export { builtServerArgs } from '../../lib/server-build.ts';
 
-/** `entry`: server/dist/server.js from `ensureServerBuild()`. */
-export function startServer(entry: string, env: Record<string, string>, profDir: string | undefined): ServerChild {
+/** `serverArgs`: node's arguments from `builtServerArgs()` (the image's command). */
+export function startServer(serverArgs: readonly string[], env: Record<string, string>, profDir: string | undefined): ServerChild {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HOTLINE_')));
   const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  const child = spawn(process.execPath, [...prof, entry], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVICE_NODE_ARGS: Node/V8 flags for the service alone (GC settings tried for its RSS);
+  // given on the command line, as NODE_OPTIONS refuses most V8 flags.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...prof, ...serverArgs], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logCounts: Record<string, number> = {};
   const lastProblems: string[] = [];
   const levels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };

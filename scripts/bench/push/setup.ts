@@ -15,7 +15,7 @@ import { BenchSwitch } from '../bench-switch.ts';
 import { clientsProcess, type ClientsProcess } from './clients-process.ts';
 import type { Options } from './options.ts';
 import { procSample, type ProcSample } from './proc-stats.ts';
-import { ensureServerBuild, startServer, stopChild, type ServerChild } from './service-process.ts';
+import { builtServerArgs, startServer, stopChild, type ServerChild } from './service-process.ts';
 
 const ESL_PASSWORD = 'ClueCon';
 const KEY_PREFIX = 'benchpush';
@@ -59,7 +59,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
 
   // --- The service.
   const secret = randomBytes(32).toString('hex');
-  const server = startServer(await ensureServerBuild(), {
+  const server = startServer(await builtServerArgs(), {
     HOTLINE_HTTP_HOST: '127.0.0.1',
     HOTLINE_HTTP_PORT: '0',
     HOTLINE_LOG_LEVEL: opts.logLevel,

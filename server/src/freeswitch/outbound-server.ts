@@ -12,6 +12,7 @@ import { EslConnection } from './esl-connection.ts';
 import type { EslEvent } from './esl-message.ts';
 import type { FrameLimits } from './esl-frame.ts';
 import { isUuid } from './esl-values.ts';
+import { keptChannelData } from './channel-data.ts';
 import { OutboundCall } from './outbound-call.ts';
 import { LogThrottle } from '../log-throttle.ts';
 
@@ -54,6 +55,8 @@ export interface OutboundServerOptions {
   readonly accepting?: () => boolean;
   /** A connection was ended without becoming a call, or a call's connection broke the protocol. */
   readonly onRefused?: (why: OutboundRefusal) => void;
+  /** Channel variables a call keeps from its channel data besides hotline_* (the partners' case-id variables). */
+  readonly keepVariables?: readonly string[];
   readonly now?: () => number;
 }
 
@@ -74,6 +77,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
   const log = opts.logger.child({ component: 'outbound' });
   const throttle = new LogThrottle(log, opts.now ? { now: opts.now } : {});
   const allowed = new Set(opts.allowFrom.map(normalizeAddress));
+  const keepVariables = new Set(opts.keepVariables ?? []);
   let handshakes = 0;
   let open = 0;
 
@@ -161,7 +165,7 @@ export function startOutboundServer(opts: OutboundServerOptions, onCall: (call: 
         conn.close('bad channel data');
         return;
       }
-      const c = new OutboundCall(conn, data.data, opts.node, log.child({ callId: uuid }));
+      const c = new OutboundCall(conn, keptChannelData(data.data, keepVariables), opts.node, log.child({ callId: uuid }));
       call = c;
       for (const ev of early.splice(0)) c.onEvent(ev);
       const events = await subscribing;

@@ -38,7 +38,10 @@ export interface IntakeCall extends IvrSession {
    */
   transferOut(target: string, reason: string, headers?: Readonly<Record<string, string>>): Promise<string | undefined>;
   hangup(cause: string): Promise<void>;
-  /** A channel variable the dialplan set (e.g. a partner's vetted case id). */
+  /**
+   * A channel variable the dialplan set: hotline_* ones and the partners' configured case-id
+   * variables (the rest of the channel data is not kept: freeswitch/channel-data.ts).
+   */
   variable?(name: string): string | undefined;
 }
 

@@ -1,10 +1,11 @@
 // server.ts as a real process for tests: signals, exit codes, logs. tsx is loaded as a Node import
 // hook (not through the tsx CLI) so a signal reaches our process and not a wrapper. `built` runs
-// the production build instead (server/dist/server.js, plain node, as the image and the unit do).
+// the production build instead with the image's command (node's flags, server/dist/server.js).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { productionCommand } from '../../../scripts/lib/server-build.ts';
 
 const serverTs = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const root = path.resolve(path.dirname(serverTs), '../..');
@@ -18,7 +19,9 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function startServer(env: Record<string, string>, opts: { built?: boolean } = {}) {
-  const args = opts.built ? [BUILT_SERVER] : ['--import', 'tsx', serverTs];
+  // Built: the image's command (its node flags and entry), so a flag node refuses fails here.
+  const prod = productionCommand();
+  const args = opts.built ? [...prod.flags, path.join(root, prod.entry)] : ['--import', 'tsx', serverTs];
   const child = spawn(process.execPath, args, { cwd: root, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
