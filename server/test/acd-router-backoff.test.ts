@@ -14,8 +14,10 @@ import { InvalidCommandArgument } from '../src/freeswitch/esl-values.ts';
 
 function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: number; answered?: boolean; maxClaims?: number; checkPhone?: (p: string) => void } = {}) {
   let n = 0;
-  // One agent, ready until a ring-no-answer or phone failure takes it out (as the Redis sets would).
+  // One agent, ready until a ring-no-answer or phone failure takes it out (as the Redis sets would),
+  // and reserved by a claim until its offer ends (the router may have several claims in flight).
   let agentReady = true;
+  let reserved = false;
   const agentCalls: string[] = [];
   const killed: string[] = [];
   const removed: string[] = [];
@@ -37,13 +39,20 @@ function router(fail: () => Error, opts: { switchUp?: () => boolean; limit?: num
   };
   const r = new Router({
     queues: [queueConfigSchema.parse({ name: 'general' })],
-    claims: { claim: async () => (agentReady && n < (opts.maxClaims ?? Infinity) ? { callId: `c${++n}`, queue: 'general', agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 } : undefined), requeue: async () => true },
+    claims: {
+      claim: async () => {
+        if (!agentReady || reserved || n >= (opts.maxClaims ?? Infinity)) return undefined;
+        reserved = true;
+        return { callId: `c${++n}`, queue: 'general', agentId: 'a1', phone: 'user/1001', priority: 0, t0Us: 0 };
+      },
+      requeue: async () => true,
+    },
     waiting: { list: async () => [], get: async () => undefined, remove: async (id) => void removed.push(id), move: async () => false, take: async () => false },
     agents: {
-      connect: async () => true,
-      ringNoAnswer: async () => (agentCalls.push('ringNoAnswer'), (agentReady = false), true),
-      phoneFailure: async () => (agentCalls.push('phoneFailure'), (agentReady = false), true),
-      cancelReservation: async () => (agentCalls.push('cancel'), true),
+      connect: async () => ((reserved = false), true),
+      ringNoAnswer: async () => (agentCalls.push('ringNoAnswer'), (agentReady = false), (reserved = false), true),
+      phoneFailure: async () => (agentCalls.push('phoneFailure'), (agentReady = false), (reserved = false), true),
+      cancelReservation: async () => (agentCalls.push('cancel'), (reserved = false), true),
       endCall: async () => undefined,
     },
     sw,

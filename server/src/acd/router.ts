@@ -81,6 +81,8 @@ const SWITCH_FAULTS = new Set(['FreeSwitchDisconnected', 'FreeSwitchTimeout']);
 const SWITCH_REFUSED = 'FreeSwitchCommandError';
 /** A leg left up by a failed offer is killed once the switch connection is back: tried for ~30 s. */
 const KILL_ATTEMPTS = 60;
+/** At most this many claims of one routing pass in flight at once (route()). */
+export const CLAIM_WINDOW = 8;
 const KILL_RETRY_MS = 500;
 
 const defaultRetryDelay = (n: number): number => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
@@ -207,16 +209,43 @@ export class Router {
     this.routing.set(skill, pass);
   }
 
+  /**
+   * Claims until none is left. One claim at a time made a burst of freed agents (the switch's
+   * hang-ups arrive in bunches) wait one store round trip each, the last of 50 about 50 of them:
+   * each claim that finds a pair starts one more claimer, up to CLAIM_WINDOW side by side. The
+   * claims stay atomic and run in the store in the order sent, so the order of offers is the same.
+   * A pass with nothing to claim still costs one claim.
+   */
   private async route(skill: string): Promise<void> {
     const scopes = this.scopesBySkill.get(skill);
     if (!scopes) return;
-    // Checked before every claim: the switch may go down, or an offer fail, during a pass.
-    while (this.mayOffer) {
-      const claim = await this.deps.claims.claim(scopes, this.deps.now());
-      if (!claim) return;
-      const p: Promise<void> = this.offer(claim.queue, claim).finally(() => this.inflight.delete(p));
-      this.inflight.add(p);
-    }
+    const claimers: Promise<void>[] = [];
+    let exhausted = false;
+    let failure: unknown;
+    const claimer = async (): Promise<void> => {
+      // Checked before every claim: the switch may go down, or an offer fail, during a pass.
+      while (!exhausted && this.mayOffer) {
+        const claim = await this.deps.claims.claim(scopes, this.deps.now());
+        if (!claim) {
+          exhausted = true;
+          return;
+        }
+        if (claimers.length < CLAIM_WINDOW) start();
+        const p: Promise<void> = this.offer(claim.queue, claim).finally(() => this.inflight.delete(p));
+        this.inflight.add(p);
+      }
+    };
+    const start = (): void => {
+      claimers.push(
+        claimer().catch((err: unknown) => {
+          failure ??= err;
+          exhausted = true;
+        }),
+      );
+    };
+    start();
+    for (let i = 0; i < claimers.length; i++) await claimers[i];
+    if (failure !== undefined) throw failure;
   }
 
   private async offer(queue: string, claim: Claim): Promise<void> {
