@@ -81,9 +81,9 @@ const SWITCH_FAULTS = new Set(['FreeSwitchDisconnected', 'FreeSwitchTimeout']);
 const SWITCH_REFUSED = 'FreeSwitchCommandError';
 /** A leg left up by a failed offer is killed once the switch connection is back: tried for ~30 s. */
 const KILL_ATTEMPTS = 60;
+const KILL_RETRY_MS = 500;
 /** At most this many claims of one routing pass in flight at once (route()). */
 export const CLAIM_WINDOW = 8;
-const KILL_RETRY_MS = 500;
 
 const defaultRetryDelay = (n: number): number => Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
 
