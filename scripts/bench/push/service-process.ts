@@ -1,6 +1,7 @@
-// The service under test as a child process (`node --heap-growing-percent=100 server/dist/server.js`,
-// the image's command: the compiled service as production runs it, built first when stale; configured through HOTLINE_* as in production): its
-// stdout is drained and its log lines counted by level.
+// The service under test as a child process, started with the image's command (`node
+// --heap-growing-percent=100 server/dist/server.js`: the compiled service as production runs it,
+// built first when stale) and configured through HOTLINE_* as in production: its stdout is drained
+// and its log lines counted by level.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
