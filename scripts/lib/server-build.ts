@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** What `npm run build -w @hotline12345/server` writes (server/tsconfig.build.json). */
 export const BUILT_SERVER_JS = path.join(REPO, 'server', 'dist', 'server.js');
 
 async function newestSourceMs(): Promise<number> {

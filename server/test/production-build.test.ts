@@ -10,13 +10,13 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { productionCommand } from '../../scripts/lib/server-build.ts';
+import { BUILT_SERVER_JS, productionCommand } from '../../scripts/lib/server-build.ts';
 import { withRedis } from '../../scripts/lib/test-redis.ts';
-import { BUILT_SERVER, startServer } from './helpers/server-process.ts';
+import { startServer } from './helpers/server-process.ts';
 import { REPO } from './helpers/fsim.ts';
 
 const run = promisify(execFile);
-const DIST = path.dirname(BUILT_SERVER);
+const DIST = path.dirname(BUILT_SERVER_JS);
 
 async function jsFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -62,7 +62,7 @@ t.test('the built service starts with plain node, serves the softphone and the A
     if (srv.child.exitCode === null) srv.child.kill('SIGKILL');
   });
   const image = productionCommand();
-  t.same(srv.child.spawnargs.slice(1), [...image.flags, BUILT_SERVER], `the image's command, no loader: node ${image.flags.join(' ')} ${image.entry}`);
+  t.same(srv.child.spawnargs.slice(1), [...image.flags, BUILT_SERVER_JS], `the image's command, no loader: node ${image.flags.join(' ')} ${image.entry}`);
   const url = await srv.listening;
   const health = await fetch(`${url}/healthz`);
   t.same(await health.json(), { status: 'ok' });

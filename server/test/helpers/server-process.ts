@@ -9,8 +9,6 @@ import { productionCommand } from '../../../scripts/lib/server-build.ts';
 
 const serverTs = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const root = path.resolve(path.dirname(serverTs), '../..');
-/** What `npm run build -w @hotline12345/server` writes (server/tsconfig.build.json). */
-export const BUILT_SERVER = path.join(root, 'server', 'dist', 'server.js');
 
 /** The parent's environment without any HOTLINE_* setting, plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
