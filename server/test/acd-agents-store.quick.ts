@@ -161,14 +161,14 @@ t.test('agent store', async (t) => {
     await store.apply('a1', { type: 'endCall' }); // wrap-up until T0 + 30 s
     clock.now = T0 + 10_000;
     await store.apply('a2', { type: 'endCall' }); // until T0 + 40 s
-    t.same(await store.expireWrapUps(T0 + 29_999), [], 'none due yet');
-    t.same(await store.expireWrapUps(T0 + 35_000), ['a1']);
+    t.same((await store.expireWrapUps(T0 + 29_999)).map((x) => x.id), [], 'none due yet');
+    t.same((await store.expireWrapUps(T0 + 35_000)).map((x) => x.id), ['a1']);
     t.match(await store.get('a1'), { state: 'ready', since: T0 + 30_000, idleSince: T0 + 30_000 });
     t.equal(await readyScore(redis, keys, 'general', 'a1'), T0 + 30_000, 'ready set score: the end of wrap-up');
     t.match((await store.audit('a1'))[0], { event: 'wrapUpExpired', from: 'wrap-up', to: 'ready', reason: 'wrap-up-expired', at: T0 + 30_000, by: 'system', callId: 'c-a1' });
     t.match(await store.get('a2'), { state: 'wrap-up' });
     t.match(await store.get('a3'), { state: 'on-call' }, 'on a call: untouched');
-    t.same(await store.expireWrapUps(T0 + 35_000), [], 'nothing twice');
+    t.same((await store.expireWrapUps(T0 + 35_000)).map((x) => x.id), [], 'nothing twice');
   });
 
   t.test('two instances, conflicting transitions at once: exactly one wins', async (t) => {
@@ -237,7 +237,7 @@ t.test('agent store', async (t) => {
     await a.store.apply('1001', { type: 'connect' });
     await a.store.apply('1001', { type: 'endCall' });
     between = () => b.store.apply('1001', { type: 'extendWrapUp' });
-    t.same(await a.store.expireWrapUps(T0 + 31_000), [], 'refused after the re-read: the wrap-up now runs longer');
+    t.same((await a.store.expireWrapUps(T0 + 31_000)).map((x) => x.id), [], 'refused after the re-read: the wrap-up now runs longer');
     t.match(await a.store.get('1001'), { state: 'wrap-up', wrapUntil: T0 + 60_000, wrapExtended: true });
     t.equal(await readyScore(a.redis, a.keys, 'general', '1001'), null);
 

@@ -13,7 +13,7 @@ t.test('the wrapUps index follows wrap-up and drives expiry', async (t) => {
   let now = 1_795_316_440_000;
   const keys = redisKeys('wu');
   const store = new AgentStore({ redis, keys, machine: createAgentMachine({ clock: () => now, wrapUpSec: 30, wrapUpExtendSec: 30 }) });
-  t.same(await store.expireWrapUps(now), [], 'first call: full scan, nothing due');
+  t.same((await store.expireWrapUps(now)).map((x) => x.id), [], 'first call: full scan, nothing due');
   for (const id of ['a', 'b']) {
     await store.create({ id, name: id, phone: `user/${id}`, skills: { general: 3 } });
     await store.apply(id, { type: 'login' });
@@ -25,7 +25,10 @@ t.test('the wrapUps index follows wrap-up and drives expiry', async (t) => {
   await store.apply('b', { type: 'endCall', callId: 'c-b' });
   t.same(await redis.zrange(keys.wrapUps, '0', '-1'), ['a', 'b'], 'both indexed by wrap-up end');
   now += 25_000;
-  t.same(await store.expireWrapUps(now), ['a'], 'only the due one');
+  const moved = await store.expireWrapUps(now);
+  t.same(moved.map((x) => x.id), ['a'], 'only the due one');
+  t.equal(moved[0]?.state, 'ready', 'returned as written (the ACD routes on it without reading it back)');
+  t.equal(moved[0]?.rev, (await store.get('a'))?.rev, 'the stored revision');
   t.same(await redis.zrange(keys.wrapUps, '0', '-1'), ['b'], 'leaving ready removes it from the index');
   await store.apply('b', { type: 'endWrapUp' });
   t.same(await redis.zrange(keys.wrapUps, '0', '-1'), [], 'ending early too');

@@ -213,7 +213,7 @@ export class Simulation {
       void (async () => {
         const t = performance.now();
         try {
-          for (const id of await this.agents.expireWrapUps(Date.now())) void this.agentBecameReady(id);
+          for (const a of await this.agents.expireWrapUps(Date.now())) void this.agentBecameReady(a.id, undefined, a);
           this.router.routeAll();
         } finally {
           tickMs.push(performance.now() - t);

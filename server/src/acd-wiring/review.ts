@@ -2,6 +2,7 @@
 // a routing pass (tiers widen as callers wait), stuck transfers, and waiting callers (overflow,
 // position announcements).
 import type { Logger } from 'pino';
+import type { AgentRecord } from '../acd/agent-state.ts';
 import type { AgentPort } from '../acd/ports.ts';
 import type { QueueConfig } from '../acd/queue-config.ts';
 import { OverflowOut } from '../acd/overflow.ts';
@@ -27,7 +28,8 @@ export interface ReviewParts {
   readonly pace: AnswerPace;
   readonly now: () => number;
   readonly log: Logger;
-  readonly becameReady: (agentId: string) => void;
+  /** `known`: the agent's record as just written (else it is read). */
+  readonly becameReady: (agentId: string, known?: Readonly<AgentRecord>) => void;
 }
 
 /**
@@ -37,11 +39,12 @@ export interface ReviewParts {
  */
 export async function expireWrapUps(p: Pick<ReviewParts, 'agents' | 'router' | 'now' | 'becameReady'>, timed?: { agentId: string; endUs: number }): Promise<void> {
   const now = p.now();
-  for (const id of await p.agents.expireWrapUps(now, timed !== undefined)) {
+  for (const agent of await p.agents.expireWrapUps(now, timed !== undefined)) {
     // Only a wrap-up whose end is known on the switch's clock (its hang-up's timestamp plus the
     // wrap-up) can be compared with the callers' t0 for the free -> offer figure.
-    if (id === timed?.agentId) p.router.agentFreed(id, now, timed.endUs);
-    p.becameReady(id);
+    if (agent.id === timed?.agentId) p.router.agentFreed(agent.id, now, timed.endUs);
+    // Routed on the record the expiry wrote, as after a call with no wrap-up (no read back).
+    p.becameReady(agent.id, agent);
   }
 }
 

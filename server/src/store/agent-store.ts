@@ -189,10 +189,11 @@ export class AgentStore {
   }
 
   /**
-   * Move every agent whose wrap-up ended by `now` to ready. Returns the ids moved (by this call).
+   * Move every agent whose wrap-up ended by `now` to ready. Returns the agents moved (by this
+   * call), as written.
    * `indexOnly`: read the wrapUps index alone (a wrap-up's own timer; the review's calls scan too).
    */
-  async expireWrapUps(now: number, indexOnly = false): Promise<string[]> {
+  async expireWrapUps(now: number, indexOnly = false): Promise<StoredAgent[]> {
     // The wrapUps index is written by the agent's write script, with the record; every 60th call
     // also scans every agent, so a wrap-up the index does not hold (a record written by a version
     // that kept the index in a second command, and crashed between the two) still expires.
@@ -201,7 +202,7 @@ export class AgentStore {
       ? (await this.list()).filter((a) => a.state === 'wrap-up' && (a.wrapUntil ?? 0) <= now).map((a) => a.id)
       : await this.redis.zrangebyscore(this.keys.wrapUps, '-inf', String(now));
     const due = ids.map((id) => ({ id }));
-    const moved: string[] = [];
+    const moved: StoredAgent[] = [];
     for (const a of due) {
       // Another instance's timer (or the agent ending early) may get there first: that is a refusal here, not an error.
       const done = await this.tryMutate(a.id, (cur) => {
@@ -209,7 +210,7 @@ export class AgentStore {
         return { next: t.agent, audit: { ...t.audit } };
       });
       if (done === undefined) continue;
-      if (!('refused' in done)) moved.push(a.id);
+      if (!('refused' in done)) moved.push(done.agent);
       else if (!(done.refused instanceof Error && done.refused.name === 'AgentTransitionError')) throw done.refused;
     }
     return moved;
