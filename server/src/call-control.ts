@@ -18,7 +18,9 @@ import { switchCommands } from './freeswitch/commands.ts';
 import { dialString } from './freeswitch/esl-values.ts';
 import { createSwitchMetrics, noSwitchMetrics } from './switch-metrics.ts';
 import { parseShowChannels, resync } from './freeswitch/resync.ts';
-import { takeCall, type IntakeCall } from './intake/call-intake.ts';
+import { takeCall, type IntakeCall, type IntakeDeps } from './intake/call-intake.ts';
+import { flowNeedsSocket, INTAKE_SUBCLASS } from './freeswitch/dialplan-intake.ts';
+import { startDialplanIntake, type DialplanIntake } from './dialplan-intake-control.ts';
 import { FlowStore } from './ivr/flow-store.ts';
 import type { Shutdown } from './shutdown.ts';
 import { CallStore } from './store/call-store.ts';
@@ -94,6 +96,8 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   const flows = new FlowStore(config.ivr.flowsPath);
   const loaded = await flows.reload();
   if (!loaded.ok) throw new Error(`IVR flows: ${loaded.error}`);
+  const needsSocket = config.freeswitch.intake === 'dialplan' ? flowNeedsSocket(flows.flows) : undefined;
+  if (needsSocket) throw new Error(`IVR flows: ${needsSocket}, which the dialplan's intake cannot do: set freeswitch.intake to "socket"`);
 
   // Store writes run in the background; a failure is logged, never thrown into an event handler.
   // While Redis is away every call event fails one: one line per 10 s with the count, not one each.
@@ -122,7 +126,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   });
   sla.start();
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
-  const late: { acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService; threeWay?: ReturnType<typeof startThreeWay> } = {};
+  const late: { dialplanIntake?: DialplanIntake; acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService; threeWay?: ReturnType<typeof startThreeWay> } = {};
   const registry = new CallRegistry({
     onChanged: (call) => {
       track('call snapshot', call.id, callStore.save(call));
@@ -167,6 +171,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
       {
         onEvent: (raw) => {
           switchMetrics.eslEvent(n.name, raw.get('Event-Name'));
+          if (raw.get('Event-Subclass') === INTAKE_SUBCLASS) return void late.dialplanIntake?.onEvent(node, raw);
           const ev = toSwitchEvent(n.name, raw);
           if (!ev) return;
           // The ACD looks first: it needs the call as it was before this event (e.g. not yet answered).
@@ -195,6 +200,9 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
               apply: (ev) => void registry.apply(ev),
             }, now() * 1000);
             log.info({ node: n.name, closed: res.closed.length, kept: res.kept.length, discovered: res.discovered.length }, 'resynced with FreeSWITCH');
+            // Who plays the welcome (a switch restarted from its vars.xml has "socket" until this
+            // runs), and callers left waiting unqueued while we were away.
+            await late.dialplanIntake?.onConnected(node, rows);
           } finally {
             // Routing resumes even if the resync failed: callers waiting would gain nothing from a pause.
             if (node.connected) synced.add(n.name);
@@ -308,6 +316,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     return m ? PRIORITY[m.priority] : undefined;
   };
   let accepting = true;
+  const intakeDeps: IntakeDeps = { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), partnerCall, onQueued: (q) => acd.router.onQueued(q), active: () => accepting };
   const dial = (target: string, reason: string): string => dialString(reason === 'to110' ? config.dial.to110 : config.dial.external, target, 'transfer target');
   // Only the switch may connect to the outbound-socket listener (default: the nodes' own hosts).
   const allowFrom = await resolveAddresses(config.freeswitch.outbound.allowFrom ?? config.freeswitch.nodes.map((n) => n.host), (host, err) =>
@@ -350,9 +359,11 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
           }
         },
       });
-      track('intake', call.uuid, takeCall(intake, { flows: () => flows.flows, registry, queues, now, logger: deps.logger, seenBefore: (n) => queues.seenBefore(n), partnerCall, onQueued: (q) => acd.router.onQueued(q), active: () => accepting }));
+      track('intake', call.uuid, takeCall(intake, intakeDeps));
     },
   );
+  late.dialplanIntake = startDialplanIntake({ config, logger: deps.logger, registry, queues, intake: intakeDeps, track });
+  shutdown.add('switch', 'intake-lease', () => late.dialplanIntake?.stop());
 
   shutdown.add('intake', 'outbound-socket', () => {
     accepting = false;

@@ -24,6 +24,8 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HOTLINE_FS_OUTBOUND_HOST', path: ['freeswitch', 'outbound', 'host'], kind: 'string' },
   { name: 'HOTLINE_FS_OUTBOUND_PORT', path: ['freeswitch', 'outbound', 'port'], kind: 'int' },
   { name: 'HOTLINE_FS_OUTBOUND_ALLOW_FROM', path: ['freeswitch', 'outbound', 'allowFrom'], kind: 'json' },
+  { name: 'HOTLINE_FS_INTAKE', path: ['freeswitch', 'intake'], kind: 'string' },
+  { name: 'HOTLINE_FS_INTAKE_LEASE_SEC', path: ['freeswitch', 'intakeLeaseSec'], kind: 'int' },
   { name: 'HOTLINE_DIAL_AGENT_PHONE_PREFIXES', path: ['dial', 'agentPhonePrefixes'], kind: 'json' },
   { name: 'HOTLINE_CDR_STREAM_MAXLEN', path: ['cdr', 'streamMaxLen'], kind: 'int' },
   { name: 'HOTLINE_CDR_JSONL_PATH', path: ['cdr', 'jsonlPath'], kind: 'string' },

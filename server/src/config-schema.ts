@@ -96,6 +96,14 @@ export const freeswitchSchema = z.strictObject({
       connectTimeoutMs: int(100, 60_000).default(5_000),
     })
     .prefault({}),
+  // Who plays a new call's welcome. socket: the service, over the call's outbound socket (any IVR
+  // flow, menus too). dialplan: the switch itself, then it tells the service (public.xml
+  // "hotline_intake_dialplan"); no per-call socket, so the switch does far less per call, but the
+  // flows may only play the line's welcome and queue. Set on every node at each connect.
+  intake: z.enum(['socket', 'dialplan'], { error: 'expected "socket" or "dialplan"' }).default('socket'),
+  // "dialplan" is leased to the switch (freeswitch/intake-mode.ts): it puts "socket" back this long
+  // after the service last renewed it, so callers reach the fallback while the service is away.
+  intakeLeaseSec: int(2, 600).default(20),
 });
 
 export const cdrSchema = z.strictObject({

@@ -103,7 +103,13 @@ export async function createService(config: Config, logger: Logger, options: Ser
   const hub = new RealtimeHub();
   hub.onError = (err) => logger.error({ err }, 'realtime listener failed');
   if (store && options.callControl !== false) {
-    calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}), ...(kb ? { kbEntryExists: (id: string) => kb.get(id) !== undefined } : {}) });
+    try {
+      calls = await startCallControl({ config, logger, redis: store, shutdown, metrics, hub, ...(storeHealthy ? { storeHealthy } : {}), ...(kb ? { kbEntryExists: (id: string) => kb.get(id) !== undefined } : {}) });
+    } catch (err) {
+      // Refused at start (bad flows, a Redis that does not answer): close what was opened so far.
+      await shutdown.run(config.shutdown.graceMs);
+      throw err;
+    }
   }
   // Without call control no node can be connected, so the service reports not ready.
   const freeswitch =

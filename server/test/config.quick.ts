@@ -60,6 +60,8 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
       HOTLINE_FS_OUTBOUND_HOST: '10.0.0.5',
       HOTLINE_FS_OUTBOUND_PORT: '9084',
       HOTLINE_FS_OUTBOUND_ALLOW_FROM: '["10.0.0.7","fs.local"]',
+      HOTLINE_FS_INTAKE: 'dialplan',
+      HOTLINE_FS_INTAKE_LEASE_SEC: '30',
       HOTLINE_DIAL_AGENT_PHONE_PREFIXES: '["sofia/gateway/gw_remote/"]',
       HOTLINE_ACD_PHONE_FAILURE_LIMIT: '5',
       HOTLINE_REDIS_KEY_PREFIX: 'hl-test',
@@ -77,6 +79,8 @@ t.test('every HOTLINE_* variable lands on its setting', async (t) => {
   t.equal(c.log.level, 'debug');
   t.same(c.redis, { url: 'redis://127.0.0.1:6390/2', keyPrefix: 'hl-test', commandTimeoutMs: 5000 });
   t.same(c.freeswitch.outbound, { host: '10.0.0.5', port: 9084, allowFrom: ['10.0.0.7', 'fs.local'], connectTimeoutMs: 5000 });
+  t.equal(c.freeswitch.intake, 'dialplan');
+  t.equal(c.freeswitch.intakeLeaseSec, 30);
   t.same(c.dial.agentPhonePrefixes, ['sofia/gateway/gw_remote/']);
   t.equal(c.acd.phoneFailureLimit, 5);
   t.same(c.cdr, { streamMaxLen: 5000, jsonlPath: '/var/log/cdr.jsonl' });
@@ -155,6 +159,8 @@ t.test('each bad value is refused with the field named and what was expected', a
       'freeswitch.nodes.0.reconnect.maxMs (HOTLINE_FS_NODES): expected initialMs <= maxMs, got 100',
     ],
     [{ HOTLINE_FS_NODES: '[{"name":"bad name"}]' }, 'freeswitch.nodes.0.name (HOTLINE_FS_NODES): expected a name of letters, digits, "-" or "_", got "bad name"'],
+    [{ HOTLINE_FS_INTAKE: 'ivr' }, 'freeswitch.intake (HOTLINE_FS_INTAKE): expected "socket" or "dialplan"'],
+    [{ HOTLINE_FS_INTAKE_LEASE_SEC: '1' }, 'freeswitch.intakeLeaseSec (HOTLINE_FS_INTAKE_LEASE_SEC): expected an integer between 2 and 600, got 1'],
     [{ HOTLINE_SLA_TARGET: '1.5' }, 'sla.target (HOTLINE_SLA_TARGET): expected a fraction between 0 and 1, got 1.5'],
     [{ HOTLINE_SLA_SHORT_ABANDON_SEC: '20' }, 'sla.shortAbandonSec (HOTLINE_SLA_SHORT_ABANDON_SEC): expected shortAbandonSec below thresholdSec, got 20'],
     [{ HOTLINE_SHUTDOWN_GRACE_MS: '-1' }, 'shutdown.graceMs (HOTLINE_SHUTDOWN_GRACE_MS): expected an integer between 100 and 600000, got -1'],

@@ -9,6 +9,7 @@ export const usage = `npm run bench -- load-freeswitch [--rate N=30 (first step,
     [--sessions-per-second N=500 (both switches; the site's vars.xml ships 60)] [--only service|callcenter]
     [--max-total-s S=540 (no new step once a step would end past it)] [--log-level info]
     [--cpu-prof DIR (V8 CPU profile of the service, node --cpu-prof)] [--recording (the service records calls, as by default)]
+    [--intake socket|dialplan (who plays the welcome on the service side: freeswitch.intake; default dialplan)]
   Each step runs the same load on two fresh FreeSWITCH 1.10.12 instances, one after the other: the
   project's dialplan/ driven by the service (its own process), then the same conf with mod_callcenter
   answering 12345 itself. Steps go up until the first side fails.
@@ -32,12 +33,13 @@ export interface Options {
   logLevel: string;
   cpuProf: string | undefined;
   recording: boolean;
+  intake: 'socket' | 'dialplan';
 }
 
 export function parseOptions(argv: string[]): Options {
   const o: Options = {
     rate: 30, step: 5, maxRate: 60, seconds: 30, warmupS: 5, agents: 80, occupancy: 0.7, ringMs: 200, patienceS: 30,
-    maxWaitP99Ms: 2000, maxLostPct: 1, sessionsPerSecond: 500, only: undefined, maxTotalS: 540, logLevel: 'info', cpuProf: undefined, recording: false,
+    maxWaitP99Ms: 2000, maxLostPct: 1, sessionsPerSecond: 500, only: undefined, maxTotalS: 540, logLevel: 'info', cpuProf: undefined, recording: false, intake: 'dialplan',
   };
   for (const x of cliOptions(argv, usage)) {
     switch (x.name) {
@@ -63,6 +65,12 @@ export function parseOptions(argv: string[]): Options {
       case '--log-level': o.logLevel = x.value(); break;
       case '--cpu-prof': o.cpuProf = path.resolve(x.value()); break;
       case '--recording': o.recording = true; break;
+      case '--intake': {
+        const v = x.value();
+        if (v !== 'socket' && v !== 'dialplan') throw new Error(`--intake: socket or dialplan\n${usage}`);
+        o.intake = v;
+        break;
+      }
       default: throw new Error(`unknown option ${x.name}\n${usage}`);
     }
   }

@@ -59,6 +59,7 @@ export async function startServiceSide(
       HOTLINE_REDIS_KEY_PREFIX: KEY_PREFIX,
       HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: sw.eslPort, password: sw.eslPassword }]),
       HOTLINE_FS_OUTBOUND_PORT: String(sw.outboundPort),
+      HOTLINE_FS_INTAKE: o.intake,
       HOTLINE_AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
       HOTLINE_ACD_WRAP_UP_SEC: String(WRAP_UP_SEC),
       // mod_callcenter asks no survey and records nothing: neither does the service unless --recording.

@@ -39,6 +39,7 @@ export async function startFsim(opts: FsimOptions): Promise<Fsim> {
     clock: opts.clock ?? new RealClock({ timeScale: opts.timeScale ?? 1 }),
     router: (input) => dialplan.hunt(input),
     expand: (text, vars) => dialplan.expand(text, vars),
+    globals: { get: (n) => dialplan.globals.get(n), set: (n, v) => dialplan.setGlobal(n, v) },
     outbound,
     ...(opts.logger ? { logger: opts.logger } : {}),
   });

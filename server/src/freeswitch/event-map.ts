@@ -27,6 +27,7 @@ export const SUBSCRIBED_EVENTS = [
   'HEARTBEAT',
   'CUSTOM',
   'conference::maintenance',
+  'hotline::intake',
 ] as const;
 
 /** The one CHANNEL_EXECUTE_COMPLETE the service reads: the survey extension's first `set` (queue.xml). */

@@ -28,7 +28,7 @@ const CASE_110_VARS = {
   Dispatcher: 'hotline_110_dispatcher',
 } as const;
 
-function case110Of(channel: RawEvent, line: string): Record<string, string> | undefined {
+export function caseDataOf(channel: RawEvent, line: string): Record<string, string> | undefined {
   if (line !== 'from110') return undefined;
   const out: Record<string, string> = {};
   for (const [header, name] of Object.entries(CASE_110_VARS)) {
@@ -39,12 +39,12 @@ function case110Of(channel: RawEvent, line: string): Record<string, string> | un
   return out;
 }
 
-const microseconds = (v: string | undefined): number | undefined => (v && /^[1-9]\d{0,18}$/.test(v) ? Number(v) : undefined);
+export const microseconds = (v: string | undefined): number | undefined => (v && /^[1-9]\d{0,18}$/.test(v) ? Number(v) : undefined);
 
 export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallOptions): IntakeCall {
   const ivr = new SwitchIvrSession(call, opts.promptsBase);
   const line = call.channel.get('variable_hotline_line') ?? 'main';
-  const case110 = case110Of(call.channel, line);
+  const case110 = caseDataOf(call.channel, line);
   return {
     callId: call.uuid,
     node,

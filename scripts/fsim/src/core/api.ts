@@ -211,6 +211,22 @@ async function runCommand(sw: SwitchCore, command: string, args: string, opts?: 
     }
     case 'conference':
       return conferenceApi(sw, a);
+    case 'global_setvar': {
+      const i = a.indexOf('=');
+      if (i <= 0) return '-USAGE: <var>=<value>\n';
+      sw.globals.set(a.slice(0, i).trim(), a.slice(i + 1).trim());
+      return '+OK';
+    }
+    case 'global_getvar':
+      return sw.globals.get(a) ?? '';
+    case 'sched_api': {
+      const m = /^(\S+)\s+(\S+)\s+(\S+)\s*(.*)$/.exec(a);
+      if (!m) return '-ERR Invalid syntax\n';
+      const [, when = '', group = '', cmd = '', rest = ''] = m;
+      return sw.scheduler.add(when, group, () => void runApi(sw, cmd, rest).catch(() => undefined));
+    }
+    case 'sched_del':
+      return w[0] ? sw.scheduler.del(w[0]) : '-ERR Invalid syntax\n';
     case 'hupall': {
       for (const ch of [...sw.channels.values()]) sw.hangup(ch, w[0] ?? 'MANAGER_REQUEST');
       return '+OK\n';

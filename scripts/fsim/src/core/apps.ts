@@ -36,7 +36,7 @@ const APPS: Record<string, App> = {
   sleep: async (sw, ch, arg) => { await sw.clock.sleep(Number(arg) || 0, ch.resetBreak()); return undefined; },
   log: () => undefined,
   info: () => undefined,
-  event: () => undefined,
+  event: (sw, ch, arg) => { fireEventApp(sw, ch, arg); return undefined; },
   respond: (sw, ch, arg) => {
     const code = Number(arg.split(' ')[0]);
     if (code === 183) sw.preAnswer(ch);
@@ -68,6 +68,27 @@ export async function runApp(sw: SwitchCore, ch: Channel, app: string, arg: stri
     return undefined;
   }
   return f(sw, ch, arg);
+}
+
+/**
+ * The `event` application: "Header=value,..." on a CHANNEL_APPLICATION event, Event-Name and
+ * Event-Subclass renaming it (CUSTOM with a subclass reaches `event json CUSTOM <subclass>`
+ * listeners), then the channel's data with its variables.
+ */
+function fireEventApp(sw: SwitchCore, ch: Channel, arg: string): void {
+  const extra: [string, string][] = [];
+  let name = 'CHANNEL_APPLICATION';
+  let subclass: string | undefined;
+  for (const part of arg.split(',')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    const k = part.slice(0, i).trim();
+    const v = part.slice(i + 1).trim();
+    if (k.toLowerCase() === 'event-name') name = v;
+    else if (k.toLowerCase() === 'event-subclass') subclass = v;
+    else extra.push([k, v]);
+  }
+  sw.fire(sw.eb.channel(name, ch, { sourceKey: 'CHANNEL_APPLICATION', pre: extra, vars: true, ...(subclass ? { subclass } : {}) }));
 }
 
 function setVar(ch: Channel, arg: string): void {

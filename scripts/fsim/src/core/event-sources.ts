@@ -41,6 +41,8 @@ export const SOURCES: Readonly<Record<string, Source>> = {
   PRIVATE_COMMAND: ['switch_ivr.c', 'switch_ivr_parse_next_event', 804],
   CHANNEL_DATA_DUMP: ['mod_commands.c', 'uuid_dump_function', 6468],
   'conference::maintenance': ['conference_member.c', 'conference_member_add', 962],
+  // The dialplan's `event` application (mod_dptools event_function): a CHANNEL_APPLICATION event renamed by its arguments.
+  CHANNEL_APPLICATION: ['mod_dptools.c', 'event_function', 1553],
   'sofia::notify_refer': ['sofia.c', 'sofia_handle_sip_i_notify', 630],
 };
 

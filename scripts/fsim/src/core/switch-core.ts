@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import type { EndpointBehaviour, Expander, Logger, Router, SwitchConfig } from './config.ts';
 import type { DialLeg } from './dialstring.ts';
 import type { EventBuilder } from './event-builder.ts';
+import type { GlobalStore, Scheduler } from './globals.ts';
 
 export type EndpointEvent =
   /** headers: the X- headers of an INVITE we send (the leg's sip_h_* variables), as the far end gets them. */
@@ -35,6 +36,8 @@ export interface SwitchCore extends SwitchFacade {
   readonly eb: EventBuilder;
   readonly router: Router;
   readonly expand: Expander;
+  readonly globals: GlobalStore;
+  readonly scheduler: Scheduler;
   readonly outbound: OutboundConnector | undefined;
   readonly log: Logger;
   readonly channels: Map<string, Channel>;

@@ -23,9 +23,17 @@ import {
 import { Endpoints } from './endpoints.ts';
 import type { EndpointEventListener, PlaceCallOptions } from './endpoints.ts';
 import { audioSources } from './eavesdrop.ts';
+import { Scheduler, type GlobalStore } from './globals.ts';
+
+function mapStore(): GlobalStore {
+  const m = new Map<string, string>();
+  return { get: (n) => m.get(n), set: (n, v) => void m.set(n, v) };
+}
 
 export interface SwitchOptions {
   config?: Partial<SwitchConfig>;
+  /** Global variables (the dialplan's $${...}, global_setvar); default: a store of its own. */
+  globals?: GlobalStore;
   clock?: Clock;
   router?: Router;
   expand?: Expander;
@@ -42,6 +50,8 @@ export class Switch implements SwitchCore {
   readonly expand: Expander;
   readonly outbound: OutboundConnector | undefined;
   readonly log: Logger;
+  readonly globals: GlobalStore;
+  readonly scheduler: Scheduler;
   readonly channels = new Map<string, Channel>();
   readonly endpoints: Endpoints;
   readonly startedUs: number;
@@ -64,6 +74,8 @@ export class Switch implements SwitchCore {
     this.expand = opts.expand ?? simpleExpand;
     this.outbound = opts.outbound;
     this.log = opts.logger ?? {};
+    this.globals = opts.globals ?? mapStore();
+    this.scheduler = new Scheduler(this.clock);
     this.startedUs = this.clock.nowUs();
     this.endpoints = new Endpoints(this);
     const hb = this.config.heartbeatSec ?? 20;
@@ -280,6 +292,7 @@ export class Switch implements SwitchCore {
   close(): void {
     if (this.closed) return;
     this.stopHeartbeat();
+    this.scheduler.close();
     for (const ch of [...this.channels.values()]) this.hangup(ch, 'SYSTEM_SHUTDOWN');
     this.endpoints.close();
     this.closed = true;

@@ -63,6 +63,8 @@ export interface Dialplan {
   contexts(): string[];
   /** Global variables after preprocessing ($${name} values; ${name} falls back to them). */
   readonly globals: ReadonlyMap<string, string>;
+  /** global_setvar: later ${name} lookups see it ($${name} was substituted when the conf loaded). */
+  setGlobal(name: string, value: string): void;
   /** Every file read, in order. */
   readonly files: readonly string[];
   /** Things FreeSWITCH would accept but log (bad break/regex values, expressions JS cannot compile). */
@@ -415,6 +417,7 @@ export function loadDialplan(opts: LoadDialplanOptions): Dialplan {
     hunt,
     contexts: () => [...byName.keys()],
     globals,
+    setGlobal: (name, value) => void globals.set(name, value),
     files: pre.files,
     warnings,
     expand: (text, vars, o) => expandVariables(text, (n) => vars[n], { global: globalLookup, ...(o?.api ? { api: o.api } : {}) }),

@@ -17,6 +17,8 @@ const EVENTS = [
   'CHANNEL_CREATE', 'CHANNEL_ANSWER', 'CHANNEL_BRIDGE', 'CHANNEL_UNBRIDGE', 'CHANNEL_HOLD', 'CHANNEL_UNHOLD',
   'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_EXECUTE_COMPLETE', 'PLAYBACK_START', 'PLAYBACK_STOP', 'DTMF',
   'MEDIA_BUG_START', 'MEDIA_BUG_STOP',
+  // The dialplan's intake event (public.xml hotline_intake_dialplan): CUSTOM goes last, then subclasses.
+  'CUSTOM', 'hotline::intake',
 ];
 
 export class EventTap {
