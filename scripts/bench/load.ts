@@ -101,6 +101,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       agents: opts.agents,
       agentPhones: `user/${agentExt(0)}-${agentExt(opts.agents - 1)}`,
       welcomeS: opts.welcomeS,
+      intake: opts.intake,
       occupancy: opts.occupancy,
       talkMeanS: talkMeanMs(opts) / 1000,
       ...figures,

@@ -7,6 +7,7 @@ export const usage = `npm run bench -- load [--rate N=100] [--minutes M=5] [--ag
     [--drain-s S=90] [--log-level info] [--heap-types (heap snapshots before the load and at its end: the types that grew;
     the snapshots inflate the service's RSS)]
     [--cpu-prof DIR (V8 CPU profiles of the service and of fsim, node --cpu-prof)]
+    [--intake socket|dialplan (who plays the welcome: freeswitch.intake; default dialplan)]
   Prints one JSON object: {offeredPerS, completedPerS, concurrentCalls, waitMs, dispatchMs, freeToOfferMs,
     lost, stuck, eventLoopLagMs, heapPerLiveCallKb, rssMb, targets, pass, ...}`;
 
@@ -21,10 +22,11 @@ export interface Options {
   logLevel: string;
   cpuProf: string | undefined;
   heapTypes: boolean;
+  intake: 'socket' | 'dialplan';
 }
 
 export function parseOptions(argv: string[]): Options {
-  const opts: Options = { rate: 100, minutes: 5, agents: 1000, warmupS: 30, welcomeS: 11, occupancy: 0.95, drainS: 90, logLevel: 'info', cpuProf: undefined, heapTypes: false };
+  const opts: Options = { rate: 100, minutes: 5, agents: 1000, warmupS: 30, welcomeS: 11, occupancy: 0.95, drainS: 90, logLevel: 'info', cpuProf: undefined, heapTypes: false, intake: 'dialplan' };
   for (const o of cliOptions(argv, usage)) {
     switch (o.name) {
       case '--rate': opts.rate = o.number(0, true); break;
@@ -36,6 +38,12 @@ export function parseOptions(argv: string[]): Options {
       case '--drain-s': opts.drainS = o.number(1); break;
       case '--log-level': opts.logLevel = o.value(); break;
       case '--heap-types': opts.heapTypes = true; break;
+      case '--intake': {
+        const v = o.value();
+        if (v !== 'socket' && v !== 'dialplan') throw new Error(`--intake: socket or dialplan\n${usage}`);
+        opts.intake = v;
+        break;
+      }
       case '--cpu-prof': opts.cpuProf = path.resolve(o.value()); break;
       default: throw new Error(`unknown option ${o.name}\n${usage}`);
     }

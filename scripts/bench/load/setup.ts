@@ -72,6 +72,7 @@ export async function setUp(opts: Options, cleanups: (() => Promise<unknown>)[])
       HOTLINE_REDIS_KEY_PREFIX: KEY_PREFIX,
       HOTLINE_FS_NODES: JSON.stringify([{ name: 'fs1', host: '127.0.0.1', port: eslPort, password: ESL_PASSWORD }]),
       HOTLINE_FS_OUTBOUND_PORT: String(outboundPort),
+      HOTLINE_FS_INTAKE: opts.intake,
       HOTLINE_AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
       HOTLINE_ACD_WRAP_UP_SEC: String(WRAP_UP_SEC),
       // The caller hangs up with the agent (no satisfaction survey); recording stays on, as by default.
