@@ -5,7 +5,7 @@ import t from 'tap';
 import { DialplanIntakeUnsupported, dialplanIntakeCallOf, dumpedChannel, flowNeedsSocket } from '../src/freeswitch/dialplan-intake.ts';
 import type { SwitchCommands } from '../src/freeswitch/commands.ts';
 import type { RawEvent } from '../src/freeswitch/event-map.ts';
-import { intakeCommands, renewEveryMs } from '../src/freeswitch/intake-mode.ts';
+import { addedTaskId, IntakeLease, leaseCommand, renewEveryMs } from '../src/freeswitch/intake-mode.ts';
 import { DEFAULT_FLOWS } from '../src/ivr/default-flows.ts';
 import { parseFlowFile } from '../src/ivr/flow-store.ts';
 
@@ -81,12 +81,53 @@ t.test('a caller found waiting: its uuid_dump, t0 at its answer', async (t) => {
   t.throws(() => dumpedChannel('-ERR No such channel!'));
 });
 
-t.test('the lease: "dialplan" with the switch scheduled to take it back; "socket" clears the lease', async (t) => {
-  t.same(intakeCommands('dialplan', 20), {
-    clear: 'sched_del hotline_intake_lease',
-    set: ['sched_api +20 hotline_intake_lease global_setvar hotline_intake=socket', 'global_setvar hotline_intake=dialplan'],
-  });
-  t.same(intakeCommands('socket', 20), { clear: 'sched_del hotline_intake_lease', set: ['global_setvar hotline_intake=socket'] });
+t.test('the lease: a new task before the mode, the old task deleted after; "socket" clears every task', async (t) => {
+  t.equal(leaseCommand(20), 'sched_api +20 hotline_intake_lease global_setvar hotline_intake=socket');
+  t.equal(addedTaskId('+OK Added: 12\n'), '12');
+  t.equal(addedTaskId('-ERR Invalid syntax'), undefined);
   t.equal(renewEveryMs(20), 5000, 'renewed every 5 s at most');
   t.equal(renewEveryMs(4), 1000, 'four times per lease');
+
+  // A switch that keeps its scheduled tasks: at every point of the command sequence, "dialplan"
+  // is set only while a task that takes it back is pending.
+  const sent: string[] = [];
+  const pending = new Set<string>();
+  let mode = 'socket';
+  let next = 4;
+  const problems: string[] = [];
+  const api = async (c: string): Promise<string> => {
+    sent.push(c);
+    if (c.startsWith('sched_api ')) {
+      pending.add(String(next));
+      return `+OK Added: ${next++}\n`;
+    }
+    if (c.startsWith('sched_del ')) {
+      const key = c.slice(10);
+      const n = key === 'hotline_intake_lease' ? pending.size : Number(pending.delete(key));
+      if (key === 'hotline_intake_lease') pending.clear();
+      return `+OK Deleted: ${n}\n`;
+    }
+    mode = c.split('=')[1] ?? mode;
+    return '+OK';
+  };
+  const check = (c: string): void => void (mode === 'dialplan' && pending.size === 0 && problems.push(`after "${c}" nothing would take "dialplan" back`));
+  const watched = async (c: string): Promise<string> => {
+    const r = await api(c);
+    check(c);
+    return r;
+  };
+  const lease = new IntakeLease('dialplan', 20, watched, () => true, (err) => problems.push(String(err)));
+  await lease.apply();
+  await (lease as unknown as { renew(): Promise<void> }).renew();
+  lease.stop();
+  t.same(sent, [leaseCommand(20), 'global_setvar hotline_intake=dialplan', leaseCommand(20), 'global_setvar hotline_intake=dialplan', 'sched_del 4'], 'add, set; then add, set, delete the first');
+  t.same([...pending], ['5'], 'one task left: the last one');
+  t.same(problems, []);
+
+  sent.length = 0;
+  const toSocket = new IntakeLease('socket', 20, watched, () => true, (err) => problems.push(String(err)));
+  await toSocket.apply();
+  t.same(sent, ['sched_del hotline_intake_lease', 'global_setvar hotline_intake=socket']);
+  t.equal(mode, 'socket');
+  t.equal(pending.size, 0, "a service in socket mode removes every instance's lease tasks");
 });

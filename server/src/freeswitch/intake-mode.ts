@@ -9,24 +9,29 @@ import type { FreeswitchConfig } from '../config-schema.ts';
 
 /** How often the service renews the lease: four times per lease, at most every 5 s. */
 export const renewEveryMs = (leaseSec: number): number => Math.min(5_000, (leaseSec * 1000) / 4);
-/** sched_api's group name: one lease per switch, replaced at each renewal. */
+/** sched_api's group name of the lease tasks. */
 const LEASE_GROUP = 'hotline_intake_lease';
 
 export type IntakeMode = FreeswitchConfig['intake'];
 
-/**
- * The api commands that set (or renew) the mode, in order. sched_del of a group that has no task
- * answers -ERR on some versions: the caller ignores that one's reply.
- */
-export function intakeCommands(mode: IntakeMode, leaseSec: number): { readonly clear: string; readonly set: readonly string[] } {
-  const clear = `sched_del ${LEASE_GROUP}`;
-  if (mode === 'socket') return { clear, set: ['global_setvar hotline_intake=socket'] };
-  return { clear, set: [`sched_api +${Math.round(leaseSec)} ${LEASE_GROUP} global_setvar hotline_intake=socket`, 'global_setvar hotline_intake=dialplan'] };
+/** Grants "dialplan" for leaseSec: the switch's own scheduler sets "socket" back then. */
+export const leaseCommand = (leaseSec: number): string => `sched_api +${Math.round(leaseSec)} ${LEASE_GROUP} global_setvar hotline_intake=socket`;
+export const modeCommand = (mode: IntakeMode): string => `global_setvar hotline_intake=${mode}`;
+/** Every lease task of every instance (a "socket" service clears them all). */
+export const clearCommand = `sched_del ${LEASE_GROUP}`;
+
+/** The task id in sched_api's reply ("+OK Added: 12"). */
+export function addedTaskId(reply: string): string | undefined {
+  return /^\+OK Added: (\d+)/.exec(reply.trim())?.[1];
 }
 
 /** Sets the mode on one switch now and, for "dialplan", keeps renewing it while connected. */
 export class IntakeLease {
   private timer: ReturnType<typeof setInterval> | undefined;
+  private failures = 0;
+  private renewing = false;
+  /** This instance's lease tasks still pending on the switch. */
+  private tasks: string[] = [];
 
   constructor(
     private readonly mode: IntakeMode,
@@ -37,14 +42,13 @@ export class IntakeLease {
     private readonly onFailure: (err: unknown, failures: number) => void,
   ) {}
 
-  private failures = 0;
-
   /** At every (re)connect: set now, then keep renewing. */
   async apply(): Promise<void> {
     this.start();
     await this.renew();
   }
 
+  /** No more renewals; the pending task hands the switch back to "socket" when it runs. */
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -57,13 +61,31 @@ export class IntakeLease {
   }
 
   private async renew(): Promise<void> {
-    const { clear, set } = intakeCommands(this.mode, this.leaseSec);
+    // A switch slower than the interval: one renewal at a time.
+    if (this.renewing) return;
+    this.renewing = true;
     try {
-      await this.api(clear).catch(() => undefined);
-      for (const c of set) await this.api(c);
+      if (this.mode === 'socket') {
+        // "+OK Deleted: 0" on 1.10.12 when there is none; whatever it answers, the mode is set.
+        await this.api(clearCommand).catch(() => undefined);
+        await this.api(modeCommand('socket'));
+      } else {
+        // The new task first, then the mode, then the old tasks: a service that dies between any
+        // two of these leaves a task that gives the switch back to "socket". (Deleting the group
+        // first, as a first version did, left none when it died right after: "dialplan" for good.)
+        // Another instance's older tasks may run meanwhile: "socket" until the next renewal, which
+        // only costs those calls the socket path.
+        const id = addedTaskId(await this.api(leaseCommand(this.leaseSec)));
+        await this.api(modeCommand('dialplan'));
+        const old = this.tasks;
+        this.tasks = id ? [id] : [];
+        for (const t of old) if (t !== id) await this.api(`sched_del ${t}`).catch(() => undefined);
+      }
       this.failures = 0;
     } catch (err) {
       this.onFailure(err, ++this.failures);
+    } finally {
+      this.renewing = false;
     }
   }
 }

@@ -7,10 +7,13 @@
 import t from 'tap';
 import { startServer } from '../helpers/server-process.ts';
 import { switchSuite } from './helpers/suite.ts';
+import type { TapEvent } from './helpers/event-tap.ts';
 import { withService } from './helpers/world-service.ts';
 import { sleep, until } from './helpers/world.ts';
 
 const suite = switchSuite(t);
+/** The welcome's playback ended (the line's `set hotline_welcome=...` also names the prompt). */
+const welcomePlayed = (e: TapEvent): boolean => e.get('Application') === 'playback' && /welcome/.test(e.get('Application-Data') ?? '');
 
 suite.raw('kill -9 with five callers queued: a new instance keeps them in order with their t0 and serves them in order', async (t, site) => {
   const bare = await site.bare(t, { env: { HOTLINE_ACD_WRAP_UP_SEC: '0' } });
@@ -26,7 +29,7 @@ suite.raw('kill -9 with five callers queued: a new instance keeps them in order 
   const ids = await Promise.all(callers.map((c) => c.uuid()));
   // Queued: the first instance moved every caller to the switch's waiting context.
   await until('five callers waiting in the switch', () =>
-    ids.every((id) => bare.tap.of(id, 'CHANNEL_EXECUTE_COMPLETE').some((e) => /welcome/.test(e.get('Application-Data') ?? ''))), 20_000);
+    ids.every((id) => bare.tap.of(id, 'CHANNEL_EXECUTE_COMPLETE').some(welcomePlayed)), 20_000);
   await sleep(1000);
   first.child.kill('SIGKILL');
   t.equal((await first.exited).signal, 'SIGKILL', 'the service died without a shutdown');
@@ -41,7 +44,7 @@ suite.raw('kill -9 with five callers queued: a new instance keeps them in order 
   t.same(entries, ids, 'still queued in arrival order');
   const t0s = await Promise.all(ids.map(async (id) => (await w.calls.queues.get(id))?.t0Us));
   t.ok(t0s.every((x, i) => x !== undefined && (i === 0 || x > t0s[i - 1]!)), 'each keeps its t0, in order');
-  const welcomeDone = ids.map((id) => bare.tap.of(id, 'CHANNEL_EXECUTE_COMPLETE').find((e) => /welcome/.test(e.get('Application-Data') ?? ''))?.tsUs);
+  const welcomeDone = ids.map((id) => bare.tap.of(id, 'CHANNEL_EXECUTE_COMPLETE').find(welcomePlayed)?.tsUs);
   t.same(t0s, welcomeDone, 't0 is still the end of the welcome as the switch reported it');
 
   await w.addAgent('1030', { general: 5 }, { answerAfterMs: 200, hangupAfterMs: 400 });

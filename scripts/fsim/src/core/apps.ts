@@ -32,6 +32,7 @@ const APPS: Record<string, App> = {
   park: (sw, ch) => park(sw, ch),
   set: (_sw, ch, arg) => { setVar(ch, arg); return undefined; },
   export: (_sw, ch, arg) => { setVar(ch, arg.replace(/^nolocal:/, '')); return undefined; },
+  multiset: (_sw, ch, arg) => { for (const a of multisetArgs(arg)) setVar(ch, a); return undefined; },
   unset: (_sw, ch, arg) => { ch.vars.unset(arg.trim()); return undefined; },
   sleep: async (sw, ch, arg) => { await sw.clock.sleep(Number(arg) || 0, ch.resetBreak()); return undefined; },
   log: () => undefined,
@@ -95,6 +96,13 @@ function setVar(ch: Channel, arg: string): void {
   const i = arg.indexOf('=');
   if (i <= 0) return;
   ch.vars.set(arg.slice(0, i), arg.slice(i + 1));
+}
+
+/** multiset's arguments: space-separated, or split by the character after a leading "^^". */
+function multisetArgs(arg: string): string[] {
+  const a = arg.trim();
+  if (a.startsWith('^^') && a.length > 2) return a.slice(3).split(a[2]!).filter(Boolean);
+  return a.split(/\s+/).filter(Boolean);
 }
 
 
