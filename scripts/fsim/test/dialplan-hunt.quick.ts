@@ -26,19 +26,31 @@ t.test('project dialplan: each line DID is tagged and handed to the service by s
     const r = dp.hunt(input('public', did, carrier));
     t.equal(r?.extension, ext, `${did}: extension`);
     const a = apps(r);
-    t.equal(a[0], `set hotline_line=${line} [inline]`, `${did}: line tagged during routing`);
-    t.ok(a.includes(`export hotline_line=${line}`), `${did}: line exported to the agent leg`);
+    // Exported during routing: tested by the next extensions, copied to the agent leg.
+    t.equal(a[0], `export hotline_line=${line} [inline]`, `${did}: line tagged and exported during routing`);
+    t.ok(a.includes('export hotline_did=${destination_number} [inline]'), `${did}: the DID too`);
     const socketAt = a.indexOf('socket 10.1.2.3:9084 async full');
     t.ok(socketAt > 0, `${did}: socket to the configured address, async full`);
-    // The caller's X-110-* headers are dropped before anything can bridge the call on.
-    t.ok(a.slice(0, socketAt).includes('unset sip_h_X-110-Case-Id'), `${did}: X-110 headers dropped before the socket`);
+    // A caller that sends no X-110-* header costs no application to drop them.
+    t.notOk(a.some((s) => s.startsWith('unset ')), `${did}: no header to drop, no unset`);
     // The fallback follows the socket: it runs when the connect fails or the socket closes mid-call.
     t.same(a.slice(socketAt + 1).map((s) => s.split(' ')[0]), ['set', 'set', 'answer', 'sleep', 'playback', 'set', 'set', 'bridge', 'hangup'], `${did}: fallback after socket`);
     t.ok(a.includes('set hotline_fallback_number=4000012345'), `${did}: the fallback names the overflow number`);
     t.equal(a.at(-2), 'bridge sofia/gateway/gw_carrier/4000012345');
     t.equal(a.at(-1), 'hangup NORMAL_TEMPORARY_FAILURE');
     t.notOk(a.some((s) => s.includes('hotline_110')), `${did}: no 110 case data`);
+    // X-110-* headers from the carrier: dropped before anything can bridge the call on.
+    const forged = apps(dp.hunt(input('public', did, carrier, { 'sip_h_X-110-Case-Id': 'FORGED' })));
+    const at = forged.indexOf('socket 10.1.2.3:9084 async full');
+    t.ok(at > 0 && forged.slice(0, at).includes('unset sip_h_X-110-Case-Id') && forged.slice(0, at).includes('unset sip_h_X-110-Dispatcher'), `${did}: a caller's X-110 headers dropped before the socket`);
+    t.notOk(forged.some((s) => s.includes('hotline_110')), `${did}: and never read`);
   }
+  // Intake by the dialplan (the service sets the global): the welcome, the event, the wait; no socket.
+  dp.setGlobal('hotline_intake', 'dialplan');
+  const byDialplan = dp.hunt(input('public', '12345', carrier));
+  t.same(apps(byDialplan).filter((s) => !s.endsWith('[inline]')), ['answer', 'playback ${hotline_welcome}', 'event Event-Name=CUSTOM,Event-Subclass=hotline::intake', 'transfer hotline_wait XML hotline_queue'], 'hotline_intake=dialplan: four applications, no socket');
+  t.ok(apps(byDialplan).includes('set hotline_welcome=hotline/welcome-12345.wav [inline]'), "the line's welcome from vars.xml");
+  dp.setGlobal('hotline_intake', 'socket');
   t.equal(dp.hunt(input('public', '10086', carrier)), undefined, 'an unknown DID gets no route');
   t.equal(dp.hunt(input('public', '123456', carrier)), undefined, 'DIDs are anchored');
   // Without an override the socket address comes from vars.xml.
@@ -53,11 +65,11 @@ t.test('project dialplan: calls from 110 carry the X-110-* headers into variable
   const r = dp.hunt(input('public', '12345110', { network_addr: '192.0.2.110', caller_id_number: '110' }, vars));
   t.equal(r?.extension, 'line_from110');
   const a = apps(r);
-  t.equal(a[0], 'set hotline_line=from110 [inline]');
+  t.equal(a[0], 'export hotline_line=from110 [inline]');
   t.ok(a.includes('export hotline_110_case_id=${sip_h_X-110-Case-Id} [inline]'));
   t.ok(a.includes('set hotline_110_summary=${sip_h_X-110-Summary} [inline]'));
-  t.ok(a.includes('export hotline_line=from110'));
-  t.ok(a.includes('socket 127.0.0.1:8084 async full'));
+  const socketAt = a.indexOf('socket 127.0.0.1:8084 async full');
+  t.ok(socketAt > 0 && a.slice(0, socketAt).includes('unset sip_h_X-110-Summary'), 'read into hotline_110_*, then the headers dropped before the socket');
   // What the channel holds after the inline actions, expanded the way execution does it.
   const after: Record<string, string> = { ...vars };
   for (const act of r?.actions.filter((x) => x.inline) ?? []) {
@@ -69,7 +81,8 @@ t.test('project dialplan: calls from 110 carry the X-110-* headers into variable
   t.equal(after.hotline_110_category, '', 'absent header -> empty');
   // The 110 DID from anywhere but the 110 gateway is refused, X-110 headers or not.
   const spoof = dp.hunt(input('public', '12345110', { network_addr: '203.0.113.9' }, vars));
-  t.same(apps(spoof), ['hangup CALL_REJECTED']);
+  t.equal(apps(spoof)[0], 'hangup CALL_REJECTED', 'refused first (the header drop that follows never runs)');
+  t.notOk(apps(spoof).some((s) => s.startsWith('socket') || s.includes('hotline_110')), 'never reaches the service, nothing read');
 });
 
 t.test('project dialplan: agents call each other by extension, nothing else', async (t) => {
