@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { CallRegistry } from './calls/registry.ts';
 import { switchCommands } from './freeswitch/commands.ts';
-import { dialplanIntakeCallOf, dumpedChannel } from './freeswitch/dialplan-intake.ts';
+import { dialplanIntakeCallOf, dumpWaitingCaller } from './freeswitch/dialplan-intake.ts';
 import type { RawEvent } from './freeswitch/event-map.ts';
 import type { InboundNode } from './freeswitch/inbound-node.ts';
 import { IntakeLease } from './freeswitch/intake-mode.ts';
@@ -61,7 +61,7 @@ export function startDialplanIntake(deps: DialplanIntakeDeps): DialplanIntake {
 
   async function takeIn(node: InboundNode, uuid: string): Promise<void> {
     if (deps.registry.get(uuid)?.queuedUs !== undefined || (await deps.queues.get(uuid))) return;
-    const { view, answeredUs } = dumpedChannel(await node.api(`uuid_dump ${uuid} json`));
+    const { view, answeredUs } = await dumpWaitingCaller((c) => node.api(c), uuid);
     const call = dialplanIntakeCallOf(view, node.name, optionsFor(node, answeredUs));
     if (!call) return;
     log.warn({ callId: uuid, node: node.name }, 'caller found waiting without a queue entry: queued now');
@@ -72,6 +72,9 @@ export function startDialplanIntake(deps: DialplanIntakeDeps): DialplanIntake {
     onEvent(node, raw) {
       const call = dialplanIntakeCallOf(raw, node.name, optionsFor(node));
       if (!call) return void log.warn({ node: node.name }, 'intake event without a channel id or time: dropped');
+      // Already queued (taken in after a reconnect as its event was on the way): once is enough,
+      // a second entry could be offered to a second agent.
+      if (deps.registry.get(call.callId)?.queuedUs !== undefined) return;
       deps.track('intake', call.callId, takeCall(call, deps.intake));
     },
     async onConnected(node, rows) {

@@ -13,7 +13,7 @@ import type { FlowFile } from '../ivr/flow-schema.ts';
 import type { SwitchCommands } from './commands.ts';
 import { caseDataOf, microseconds } from './intake-call.ts';
 import { keptChannelData } from './channel-data.ts';
-import { isUuid } from './esl-values.ts';
+import * as val from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
 
 /** The CUSTOM subclass the dialplan fires once the welcome has played (public.xml). */
@@ -39,6 +39,11 @@ export interface DialplanIntakeOptions {
  * intake event fired): its channel data from `uuid_dump <uuid> json`, and t0 conservatively at its
  * answer (the welcome's end is not recorded), so its wait is never counted short.
  */
+/** `uuid_dump <uuid> json` of a caller found waiting (the uuid checked: it comes from `show channels`). */
+export async function dumpWaitingCaller(api: (command: string) => Promise<string>, uuid: string): Promise<{ view: RawEvent; answeredUs: number | undefined }> {
+  return dumpedChannel(await api(`uuid_dump ${val.uuid(uuid)} json`));
+}
+
 export function dumpedChannel(body: string): { view: RawEvent; answeredUs: number | undefined } {
   const parsed: unknown = JSON.parse(body);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('uuid_dump: not a JSON object');
@@ -55,7 +60,7 @@ const playedWelcome = (raw: RawEvent): string | undefined => raw.get('variable_h
 export function dialplanIntakeCallOf(event: RawEvent, node: string, opts: DialplanIntakeOptions): IntakeCall | undefined {
   const uuid = event.get('Unique-ID');
   const atUs = opts.t0Us ?? microseconds(event.get('Event-Date-Timestamp'));
-  if (!uuid || !isUuid(uuid) || atUs === undefined) return undefined;
+  if (!uuid || !val.isUuid(uuid) || atUs === undefined) return undefined;
   // The event carries all ~150 channel variables; the call keeps what intake reads.
   const raw = keptChannelData(event, opts.keepVariables);
   const line = raw.get('variable_hotline_line') ?? 'main';
