@@ -34,7 +34,7 @@ t.test('SIGTERM: graceful shutdown, exit 0 within the bound', async (t) => {
     .map((r) => String(r.closer));
   // Phases in order: stop taking calls, finish in-flight writes, close ESL, Redis, then HTTP.
   // Closers of one phase run together, so only the phase order is fixed.
-  const phaseOf: Record<string, number> = { 'outbound-socket': 0, 'store-writes': 1, acd: 1, sla: 1, 'desk-figures': 1, ops: 1, handoffs: 1, 'recording-sweeper': 1, revisits: 1, esl: 2, kb: 3, redis: 3, 'store-redis': 3, http: 4, realtime: 4 };
+  const phaseOf: Record<string, number> = { 'outbound-socket': 0, 'store-writes': 1, acd: 1, sla: 1, 'desk-figures': 1, ops: 1, handoffs: 1, 'recording-sweeper': 1, revisits: 1, 'intake-lease': 2, esl: 2, kb: 3, redis: 3, 'store-redis': 3, http: 4, realtime: 4 };
   t.same([...closed].sort(), Object.keys(phaseOf).sort(), 'every closer ran');
   const phases = closed.map((c) => phaseOf[c] ?? -1);
   t.same(phases, [...phases].sort(), `intake, in-flight, ESL, Redis, then HTTP (${closed.join(', ')})`);
