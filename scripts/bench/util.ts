@@ -45,3 +45,9 @@ export function* cliOptions(argv: readonly string[], usage: string): Generator<C
     };
   }
 }
+
+/** `--intake socket|dialplan` of the load benches (the service's freeswitch.intake). */
+export function intakeOption(v: string, usage: string): 'socket' | 'dialplan' {
+  if (v !== 'socket' && v !== 'dialplan') throw new Error(`--intake: socket or dialplan\n${usage}`);
+  return v;
+}

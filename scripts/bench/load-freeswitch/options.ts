@@ -1,6 +1,6 @@
 // `load-freeswitch` command line: usage, defaults, parsing; the agents' talk time per rate.
 import path from 'node:path';
-import { cliOptions } from '../util.ts';
+import { cliOptions, intakeOption } from '../util.ts';
 
 export const usage = `npm run bench -- load-freeswitch [--rate N=30 (first step, calls/s)] [--step N=5] [--max-rate N=60]
     [--seconds S=30 (measured per side and step)] [--warmup-s S=5] [--agents N=80] [--occupancy X=0.7
@@ -65,12 +65,7 @@ export function parseOptions(argv: string[]): Options {
       case '--log-level': o.logLevel = x.value(); break;
       case '--cpu-prof': o.cpuProf = path.resolve(x.value()); break;
       case '--recording': o.recording = true; break;
-      case '--intake': {
-        const v = x.value();
-        if (v !== 'socket' && v !== 'dialplan') throw new Error(`--intake: socket or dialplan\n${usage}`);
-        o.intake = v;
-        break;
-      }
+      case '--intake': o.intake = intakeOption(x.value(), usage); break;
       default: throw new Error(`unknown option ${x.name}\n${usage}`);
     }
   }

@@ -1,6 +1,6 @@
 // `load` command line: usage, defaults, parsing.
 import path from 'node:path';
-import { cliOptions } from '../util.ts';
+import { cliOptions, intakeOption } from '../util.ts';
 
 export const usage = `npm run bench -- load [--rate N=100] [--minutes M=5] [--agents N=1000] [--warmup-s S=30]
     [--welcome-s S=11 (the welcome prompt's length)] [--occupancy X=0.95 (agents' load the talk time is chosen for)]
@@ -38,12 +38,7 @@ export function parseOptions(argv: string[]): Options {
       case '--drain-s': opts.drainS = o.number(1); break;
       case '--log-level': opts.logLevel = o.value(); break;
       case '--heap-types': opts.heapTypes = true; break;
-      case '--intake': {
-        const v = o.value();
-        if (v !== 'socket' && v !== 'dialplan') throw new Error(`--intake: socket or dialplan\n${usage}`);
-        opts.intake = v;
-        break;
-      }
+      case '--intake': opts.intake = intakeOption(o.value(), usage); break;
       case '--cpu-prof': opts.cpuProf = path.resolve(o.value()); break;
       default: throw new Error(`unknown option ${o.name}\n${usage}`);
     }

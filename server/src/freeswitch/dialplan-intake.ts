@@ -11,7 +11,7 @@
 import type { IntakeCall } from '../intake/call-intake.ts';
 import type { FlowFile } from '../ivr/flow-schema.ts';
 import type { SwitchCommands } from './commands.ts';
-import { caseDataOf, microseconds } from './intake-call.ts';
+import { callerFacts, microseconds } from './intake-call.ts';
 import { keptChannelData } from './channel-data.ts';
 import * as val from './esl-values.ts';
 import type { RawEvent } from './event-map.ts';
@@ -63,19 +63,12 @@ export function dialplanIntakeCallOf(event: RawEvent, node: string, opts: Dialpl
   if (!uuid || !val.isUuid(uuid) || atUs === undefined) return undefined;
   // The event carries all ~150 channel variables; the call keeps what intake reads.
   const raw = keptChannelData(event, opts.keepVariables);
-  const line = raw.get('variable_hotline_line') ?? 'main';
-  const case110 = caseDataOf(raw, line);
   const welcome = playedWelcome(raw);
   let welcomed = false;
   return {
     callId: uuid,
     node,
-    line,
-    callerNumber: raw.get('Caller-Caller-ID-Number') ?? '',
-    callerName: raw.get('Caller-Caller-ID-Name') ?? '',
-    destination: raw.get('Caller-Destination-Number') ?? '',
-    createdUs: microseconds(raw.get('Caller-Channel-Created-Time')) ?? atUs,
-    ...(case110 ? { case110 } : {}),
+    ...callerFacts(raw, atUs),
     // t0: the caller reached the waiting extension right after this event (the welcome's end).
     lastEventUs: atUs,
     get hungUp() {

@@ -28,7 +28,7 @@ const CASE_110_VARS = {
   Dispatcher: 'hotline_110_dispatcher',
 } as const;
 
-export function caseDataOf(channel: RawEvent, line: string): Record<string, string> | undefined {
+function caseDataOf(channel: RawEvent, line: string): Record<string, string> | undefined {
   if (line !== 'from110') return undefined;
   const out: Record<string, string> = {};
   for (const [header, name] of Object.entries(CASE_110_VARS)) {
@@ -41,19 +41,30 @@ export function caseDataOf(channel: RawEvent, line: string): Record<string, stri
 
 export const microseconds = (v: string | undefined): number | undefined => (v && /^[1-9]\d{0,18}$/.test(v) ? Number(v) : undefined);
 
+/**
+ * Who called which line, from a caller's channel data (the outbound socket's, or the dialplan's
+ * intake event): the same headers whichever way the call came in.
+ */
+export function callerFacts(channel: RawEvent, fallbackUs: number): Pick<IntakeCall, 'line' | 'callerNumber' | 'callerName' | 'destination' | 'createdUs' | 'case110'> {
+  const line = channel.get('variable_hotline_line') ?? 'main';
+  const case110 = caseDataOf(channel, line);
+  return {
+    line,
+    callerNumber: channel.get('Caller-Caller-ID-Number') ?? '',
+    callerName: channel.get('Caller-Caller-ID-Name') ?? '',
+    destination: channel.get('Caller-Destination-Number') ?? '',
+    createdUs: microseconds(channel.get('Caller-Channel-Created-Time')) ?? fallbackUs,
+    ...(case110 ? { case110 } : {}),
+  };
+}
+
 export function intakeCallOf(call: OutboundCall, node: string, opts: IntakeCallOptions): IntakeCall {
   const ivr = new SwitchIvrSession(call, opts.promptsBase);
-  const line = call.channel.get('variable_hotline_line') ?? 'main';
-  const case110 = caseDataOf(call.channel, line);
+  const facts = callerFacts(call.channel, microseconds(call.channel.get('Event-Date-Timestamp')) ?? Date.now() * 1000);
   return {
     callId: call.uuid,
     node,
-    line,
-    callerNumber: call.channel.get('Caller-Caller-ID-Number') ?? '',
-    callerName: call.channel.get('Caller-Caller-ID-Name') ?? '',
-    destination: call.channel.get('Caller-Destination-Number') ?? '',
-    createdUs: microseconds(call.channel.get('Caller-Channel-Created-Time')) ?? microseconds(call.channel.get('Event-Date-Timestamp')) ?? Date.now() * 1000,
-    ...(case110 ? { case110 } : {}),
+    ...facts,
     get lastEventUs() {
       return ivr.lastEventUs;
     },
