@@ -35,19 +35,10 @@ export function keptChannelData(view: HeaderView, keepVariables: ReadonlySet<str
     for (let i = 0; i < kept.length; i += 2) if (kept[i] === name) return i;
     return -1;
   };
-  const keep = (name: string, value: string | undefined): void => {
-    if (value !== undefined && find(name) < 0) kept.push(own(name), own(value));
-  };
-  if (view.prefixed) {
-    // An event's ~180 headers are not all read: the kept ones are looked up by name.
-    for (const name of KEPT_HEADERS) keep(name, view.get(name));
-    for (const [name, value] of view.prefixed('variable_hotline_')) keep(name, value);
-    for (const variable of keepVariables) keep(`variable_${variable}`, view.get(`variable_${variable}`));
-  } else {
-    for (const [name, value] of view.headers()) {
-      const variable = name.startsWith('variable_') ? name.slice('variable_'.length) : undefined;
-      if (KEPT_HEADERS.has(name) || (variable !== undefined && (variable.startsWith('hotline_') || keepVariables.has(variable)))) keep(name, value);
-    }
+  for (const [name, value] of view.headers()) {
+    const variable = name.startsWith('variable_') ? name.slice('variable_'.length) : undefined;
+    const wanted = KEPT_HEADERS.has(name) || (variable !== undefined && (variable.startsWith('hotline_') || keepVariables.has(variable)));
+    if (wanted && find(name) < 0) kept.push(own(name), own(value));
   }
   return {
     get: (name) => {

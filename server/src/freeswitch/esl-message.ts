@@ -3,7 +3,6 @@
 // EslProtocolError, which ends the connection it came on (never the process).
 import type { RawEvent } from './event-map.ts';
 import { parseHeaderBlock, type EslFrame } from './esl-frame.ts';
-import { jsonEvent } from './esl-json-event.ts';
 
 export class EslProtocolError extends Error {
   override name = 'EslProtocolError';
@@ -13,8 +12,6 @@ export class EslProtocolError extends Error {
 export interface HeaderView {
   get(name: string): string | undefined;
   headers(): Iterable<[string, string]>;
-  /** The headers whose names start with a prefix, where the view finds them without reading all (event-json). */
-  prefixed?(prefix: string): Iterable<[string, string]>;
 }
 
 export interface EslEvent extends RawEvent {
@@ -87,6 +84,33 @@ export function compactView(pairs: readonly (readonly [string, string])[]): Head
   };
 }
 
+function jsonEvent(body: string): EslEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    throw new EslProtocolError('event-json body is not JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new EslProtocolError('event-json body is not an object');
+  const obj = data as Record<string, unknown>;
+  if (typeof obj['Event-Name'] !== 'string') throw new EslProtocolError('event without Event-Name');
+  const get = (n: string): string | undefined => {
+    const v = obj[n];
+    // FreeSWITCH writes every header as a string (multi-value headers as arrays of strings).
+    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : Array.isArray(v) ? v.map(String).join(',') : undefined;
+  };
+  return {
+    get,
+    headers: function* () {
+      for (const k of Object.keys(obj)) {
+        const v = k === '_body' ? undefined : get(k);
+        if (v !== undefined) yield [k, v];
+      }
+    },
+    body: typeof obj._body === 'string' ? obj._body : '',
+  };
+}
+
 function plainEvent(body: Buffer): EslEvent {
   const end = body.indexOf('\n\n');
   const head = parseHeaderBlock(body.toString('utf8', 0, end < 0 ? body.length : end));
@@ -115,12 +139,9 @@ export function decodeFrame(frame: EslFrame): EslMessage {
     }
     case 'api/response':
       return { kind: 'reply', text: frame.body?.toString('utf8') ?? '', data: outer };
-    case 'text/event-json': {
+    case 'text/event-json':
       if (!frame.body) throw new EslProtocolError('event-json frame without a body');
-      const event = jsonEvent(frame.body.toString('utf8'));
-      if (typeof event === 'string') throw new EslProtocolError(event);
-      return { kind: 'event', event };
-    }
+      return { kind: 'event', event: jsonEvent(frame.body.toString('utf8')) };
     case 'text/event-plain':
       if (!frame.body) throw new EslProtocolError('event-plain frame without a body');
       return { kind: 'event', event: plainEvent(frame.body) };

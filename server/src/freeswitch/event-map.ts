@@ -62,9 +62,9 @@ const base = z.object({
  */
 const VAR_PREFIX = 'variable_hotline_';
 
-function vars(raw: RawEvent): Record<string, string> {
+function vars(headers: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of raw.prefixed?.(VAR_PREFIX) ?? raw.headers()) if (k.startsWith(VAR_PREFIX) && !Object.hasOwn(out, k.slice('variable_'.length))) out[k.slice('variable_'.length)] = v;
+  for (const [k, v] of headers) if (k.startsWith(VAR_PREFIX)) out[k.slice('variable_'.length)] = v;
   return out;
 }
 
@@ -93,8 +93,6 @@ export interface RawEvent {
   readonly get: HeaderLookup;
   /** All headers (for variable scans); only needed for CHANNEL_CREATE. */
   readonly headers: () => Iterable<[string, string]>;
-  /** The headers whose names start with a prefix, where the reader can find them without reading all. */
-  readonly prefixed?: (prefix: string) => Iterable<[string, string]>;
 }
 
 /** Returns undefined for events the service does not use or that lack a required header. */
@@ -119,7 +117,7 @@ export function toSwitchEvent(node: string, raw: RawEvent): SwitchEvent | undefi
         context: raw.get('Caller-Context') ?? '',
         channelName: raw.get('Channel-Name') ?? '',
         ...(raw.get('Other-Leg-Unique-ID') ? { otherLeg: raw.get('Other-Leg-Unique-ID') as string } : {}),
-        vars: vars(raw),
+        vars: vars(raw.headers()),
       };
     }
     case 'CHANNEL_ANSWER':
