@@ -1,6 +1,8 @@
 // Issue "Call-control core": calls on each line go through the project's dialplan (in fsim) to
 // the service, hear the welcome, and land in the right queue with the right priority.
+import path from 'node:path';
 import t from 'tap';
+import type { FsEvent } from '../../scripts/fsim/src/types.ts';
 import { DEFAULT_FLOWS } from '../src/ivr/default-flows.ts';
 import { eventually, startHarness } from './helpers/service.ts';
 
@@ -87,11 +89,34 @@ t.test('an elder caller reaches the elder queue; a menu handles invalid keys and
   const q = await eventually('elder queued', () => calls.queues.get(elder.uuid));
   t.match(q, { queue: 'elder', priority: 2 });
 
-  // Wrong key (9), then nothing, then 2: invalid prompt, timeout prompt, English queue.
-  const menu = (await h.control('/calls', { from: '13800000002', to: '123457', profile: 'external', dtmf: [{ afterMs: 2500, digits: '9' }, { afterMs: 9000, digits: '2' }] })).json as { uuid: string };
+  // Wrong key (9), then nothing, then 2: invalid prompt, timeout prompt, English queue. Each key
+  // is pressed as a prompt starts, not at fixed times: under CI load a key sent at a fixed 9 s
+  // once fell after the third try had timed out (path choose -> q).
+  const menu = { uuid: '' };
+  const played: string[] = [];
+  const early: FsEvent[] = [];
+  const onPrompt = (ev: FsEvent): void => {
+    const file = path.basename(ev.headers.find(([k]) => k === 'Playback-File-Path')?.[1] ?? '');
+    // The flow's prompts (not play_and_get_digits' own 250 ms of silence, nor the queue's music).
+    if (!file.endsWith('.wav')) return;
+    played.push(file);
+    const menus = played.filter((f) => f === 'menu.wav').length;
+    if (file === 'menu.wav' && menus === 1) void h.control(`/calls/${menu.uuid}/dtmf`, { digits: '9' });
+    if (file === 'menu.wav' && menus === 3) void h.control(`/calls/${menu.uuid}/dtmf`, { digits: '2' });
+  };
+  t.teardown(
+    h.fsim.sw.onEvent((ev) => {
+      if (ev.name !== 'PLAYBACK_START') return;
+      if (!menu.uuid) early.push(ev);
+      else if (ev.uuid === menu.uuid) onPrompt(ev);
+    }),
+  );
+  menu.uuid = ((await h.control('/calls', { from: '13800000002', to: '123457', profile: 'external' })).json as { uuid: string }).uuid;
+  for (const ev of early.filter((e) => e.uuid === menu.uuid)) onPrompt(ev);
   const q2 = await eventually('menu caller queued', () => calls.queues.get(menu.uuid), 15_000);
   t.equal(q2.queue, 'enterprise-en');
   t.same(calls.registry.get(menu.uuid)?.ivrPath, ['choose', 'en', 'q_en']);
+  t.same(played, ['menu.wav', 'invalid.wav', 'menu.wav', 'timeout.wav', 'menu.wav'], 'invalid prompt after the wrong key, timeout prompt after silence');
 
   // Never presses anything: three tries, then onFail (general queue), never a dead end.
   const silent = (await h.control('/calls', { from: '13800000003', to: '123457', profile: 'external' })).json as { uuid: string };

@@ -178,6 +178,10 @@ async function playAndGetDigits(sw: SwitchCore, ch: Channel, arg: string): Promi
   const digitTimeout = digitTimeoutS ? Number(digitTimeoutS) : timeout;
   const regex = re ? new RegExp(`^(?:${re})$`) : undefined;
   for (let t = 0; t < tries && !ch.isHungUp; t++) {
+    // switch_ivr_read clears both before each try: a try that times out leaves the variable
+    // unset, not holding the previous try's key (the service took a timeout for an invalid key).
+    ch.vars.unset('read_result');
+    if (varName) ch.vars.unset(varName);
     if (file) await playFile(sw, ch, file, false, true);
     let got = '';
     let terminated = false;
@@ -195,7 +199,8 @@ async function playAndGetDigits(sw: SwitchCore, ch: Channel, arg: string): Promi
       ch.vars.set('read_result', 'success');
       return undefined;
     }
-    if (invalid && t < tries - 1) await playFile(sw, ch, invalid, false, true);
+    // Every failed try, the last one too (switch_play_and_get_digits).
+    if (invalid && !ch.isHungUp) await playFile(sw, ch, invalid, false, true);
   }
   ch.vars.set('read_result', 'failure');
   return undefined;

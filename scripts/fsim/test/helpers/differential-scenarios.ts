@@ -19,6 +19,7 @@ ${ext('d_fail', act('answer'), act('bridge', agent('agent2')), act('playback', T
 ${ext('d_fail_cont', act('set', 'continue_on_fail=true'), act('answer'), act('bridge', agent('agent3')), act('playback', TONE), act('hangup'))}
 ${ext('d_endless', act('answer'), act('endless_playback', 'tone_stream://%(100,100,440);loops=-1'))}
 ${ext('d_pagd', act('answer'), act('play_and_get_digits', `1 1 1 3000 # ${TONE} ${TONE} digit \\d`), act('hangup'))}
+${ext('d_pagd2', act('answer'), act('play_and_get_digits', `1 1 1 3000 # ${TONE} ${TONE} digit \\d`), act('play_and_get_digits', `1 1 1 500 # ${TONE} ${TONE} digit \\d`), act('sleep', '3000'), act('hangup'))}
 ${ext('d_socket', act('answer'), act('socket', `127.0.0.1:${socket} async full`), act('playback', TONE), act('hangup'))}
 ${ext('d_bridge_cancel', act('answer'), act('bridge', agent('agent5')))}
 ${ext('d_park', act('answer'), act('park'))}
@@ -96,6 +97,18 @@ export const SCENARIOS: readonly Scenario[] = [
       await w.waitEvent((e) => e.name === 'PLAYBACK_STOP' && uuidOf(e) === uuidOf(c));
       await sleep(200);
       await w.api(`uuid_recv_dtmf ${uuidOf(c)} 5`);
+    },
+  },
+  {
+    name: 'a second play_and_get_digits that times out leaves the digit variable unset',
+    async run(w) {
+      w.call('d_pagd2', {});
+      const c = await w.waitEvent(created('d_pagd2'));
+      await w.waitEvent((e) => e.name === 'PLAYBACK_STOP' && uuidOf(e) === uuidOf(c));
+      await w.api(`uuid_recv_dtmf ${uuidOf(c)} 5`);
+      const first = await w.waitEvent((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && uuidOf(e) === uuidOf(c) && e.get('Application') === 'play_and_get_digits');
+      const second = await w.waitEvent((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && uuidOf(e) === uuidOf(c) && e.get('Application') === 'play_and_get_digits' && e !== first, 15_000);
+      return { first: first.get('variable_digit') ?? '(unset)', second: second.get('variable_digit') ?? '(unset)', secondResult: second.get('variable_read_result') ?? '(unset)' };
     },
   },
   {
