@@ -16,6 +16,7 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   { id: 'D5', scenario: 'agent leg cancelled', pattern: /variable_(DIALSTATUS|originate_disposition) ("CANCEL" vs "ORIGINATOR_CANCEL"|"failure" vs undefined|"INVALIDARGS" vs undefined)$/ },
   { id: 'D6', scenario: 'conference', pattern: /(CODEC \(#\d+ on the real switch\) missing in fsim|events without a channel: real .*PRESENCE_IN)/ },
   { id: 'D7', scenario: 'eavesdrop', pattern: /(CODEC|CALL_UPDATE) \(#\d+ on the real switch\) missing in fsim/ },
+  { id: 'D11', scenario: 'pressed before play_and_get_digits', pattern: /DTMF (\(#\d+ on the real switch\) missing in fsim, after CHANNEL_EXECUTE PLAYBACK_START|in fsim, after PLAYBACK_START PLAYBACK_STOP)$/ },
   { id: 'D8', scenario: 'internal profile', pattern: /^events without a channel: real \[CUSTOM\/sofia::pre_register CUSTOM\/sofia::register CUSTOM\/sofia::register_attempt MESSAGE_QUERY\] vs fsim \[\]$/ },
 ];
 
