@@ -125,6 +125,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     ...(deps.metrics ? { registry: deps.metrics } : {}),
   });
   sla.start();
+  shutdown.add('inflight', 'sla', () => sla.stop());
   // The registry's hooks follow partner calls; the handoff service needs the nodes to take one back.
   const late: { dialplanIntake?: DialplanIntake; acd?: Acd; desk?: Desk; handoffs?: HandoffService; ops?: OpsControl; revisits?: RevisitService; threeWay?: ReturnType<typeof startThreeWay> } = {};
   const registry = new CallRegistry({
@@ -256,6 +257,7 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     metrics: switchMetrics,
   });
   late.acd = acd;
+  shutdown.add('inflight', 'acd', () => acd.stop());
   late.threeWay = startThreeWay({
     acd, registry, partners: config.handoff.partners, departmentDialTemplate: config.dial.department, ringSec: config.acd.ringNoAnswerSec, now, logger: deps.logger,
     handoffs: () => late.handoffs,
@@ -293,6 +295,10 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
   const revisits = startRevisits({ config, logger: deps.logger, redis, keys, acd, nodes, shutdown, now, ...(deps.hub ? { hub: deps.hub } : {}), ...(deps.storeHealthy ? { storeHealthy: deps.storeHealthy } : {}) });
   late.revisits = revisits;
   for (const node of nodes) node.start();
+  // Closers are registered as soon as their part runs: a start that fails later (the outbound port
+  // taken) closes them too, or their timers and ESL reconnects would keep the process up.
+  shutdown.add('inflight', 'store-writes', () => Promise.all([...background]).then(() => cdrs.flush()));
+  shutdown.add('switch', 'esl', () => nodes.forEach((n) => n.stop()));
 
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   const handoffs = startHandoffs({
@@ -370,10 +376,6 @@ export async function startCallControl(deps: CallControlDeps): Promise<CallContr
     // Stop listening without waiting for calls already connected: they end with the ESL phase.
     void outbound.close();
   });
-  shutdown.add('inflight', 'acd', () => acd.stop());
-  shutdown.add('inflight', 'sla', () => sla.stop());
-  shutdown.add('inflight', 'store-writes', () => Promise.all([...background]).then(() => cdrs.flush()));
-  shutdown.add('switch', 'esl', () => nodes.forEach((n) => n.stop()));
 
   return {
     registry,

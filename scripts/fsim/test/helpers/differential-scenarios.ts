@@ -20,7 +20,7 @@ ${ext('d_fail_cont', act('set', 'continue_on_fail=true'), act('answer'), act('br
 ${ext('d_endless', act('answer'), act('endless_playback', 'tone_stream://%(100,100,440);loops=-1'))}
 ${ext('d_pagd', act('answer'), act('play_and_get_digits', `1 1 1 3000 # ${TONE} ${TONE} digit \\d`), act('hangup'))}
 ${ext('d_pagd2', act('answer'), act('play_and_get_digits', `1 1 1 3000 # ${TONE} ${TONE} digit \\d`), act('play_and_get_digits', `1 1 1 500 # ${TONE} ${TONE} digit \\d`), act('sleep', '3000'), act('hangup'))}
-${ext('d_pagd_flush', act('answer'), act('sleep', '1500'), act('play_and_get_digits', `1 1 1 500 # ${TONE} ${TONE} digit \\d`), act('sleep', '2000'), act('hangup'))}
+${ext('d_pagd_early', act('answer'), act('sleep', '1500'), act('play_and_get_digits', `1 1 1 500 # ${TONE} ${TONE} digit \\d`), act('sleep', '2000'), act('hangup'))}
 ${ext('d_socket', act('answer'), act('socket', `127.0.0.1:${socket} async full`), act('playback', TONE), act('hangup'))}
 ${ext('d_bridge_cancel', act('answer'), act('bridge', agent('agent5')))}
 ${ext('d_park', act('answer'), act('park'))}
@@ -115,8 +115,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'a key pressed before play_and_get_digits is read by it',
     async run(w) {
-      w.call('d_pagd_flush', {});
-      const c = await w.waitEvent(created('d_pagd_flush'));
+      w.call('d_pagd_early', {});
+      const c = await w.waitEvent(created('d_pagd_early'));
       await w.waitEvent((e) => e.name === 'CHANNEL_EXECUTE' && uuidOf(e) === uuidOf(c) && e.get('Application') === 'sleep');
       await w.api(`uuid_recv_dtmf ${uuidOf(c)} 7`);
       const done = await w.waitEvent((e) => e.name === 'CHANNEL_EXECUTE_COMPLETE' && uuidOf(e) === uuidOf(c) && e.get('Application') === 'play_and_get_digits', 15_000);
