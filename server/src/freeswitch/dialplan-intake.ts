@@ -36,14 +36,15 @@ export interface DialplanIntakeOptions {
 
 /**
  * A caller found in the waiting extension that no queue holds (the service was away when its
- * intake event fired): its channel data from `uuid_dump <uuid> json`, and t0 conservatively at its
- * answer (the welcome's end is not recorded), so its wait is never counted short.
+ * intake event fired): its channel data from `uuid_dump <uuid> json` (the uuid checked: it comes
+ * from `show channels`), and t0 conservatively at its answer (the welcome's end is not recorded),
+ * so its wait is never counted short.
  */
-/** `uuid_dump <uuid> json` of a caller found waiting (the uuid checked: it comes from `show channels`). */
 export async function dumpWaitingCaller(api: (command: string) => Promise<string>, uuid: string): Promise<{ view: RawEvent; answeredUs: number | undefined }> {
   return dumpedChannel(await api(`uuid_dump ${val.uuid(uuid)} json`));
 }
 
+/** A `uuid_dump <uuid> json` reply as a channel-data view, with the channel's answer time (µs). */
 export function dumpedChannel(body: string): { view: RawEvent; answeredUs: number | undefined } {
   const parsed: unknown = JSON.parse(body);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('uuid_dump: not a JSON object');
